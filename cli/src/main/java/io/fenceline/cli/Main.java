@@ -1,0 +1,31 @@
+package io.fenceline.cli;
+
+import io.fenceline.cli.compile.CompileCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code fenceline} command tree. Subcommands are thin; the work lives in the modules. */
+@Command(
+    name = "fenceline",
+    mixinStandardHelpOptions = true,
+    version = "fenceline 0.1.0-SNAPSHOT",
+    description = "Kubernetes NetworkPolicy enforcement for whole fleets, event-sourced over Kafka.",
+    subcommands = {CompileCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required");
+  }
+
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExitCodeExceptionMapper(ExitCodes::forException);
+    return cl;
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+}

@@ -1,0 +1,470 @@
+package io.fenceline.core.compile;
+
+import io.fenceline.core.facts.FactChange;
+import io.fenceline.core.facts.PodBindingFact;
+import io.fenceline.core.facts.PolicyChainFact;
+import io.fenceline.core.facts.SetEntry;
+import io.fenceline.core.facts.SetMemberFact;
+import io.fenceline.core.model.ClusterChange;
+import io.fenceline.core.model.ClusterObject;
+import io.fenceline.core.model.Direction;
+import io.fenceline.core.model.Namespace;
+import io.fenceline.core.model.NetworkPolicy;
+import io.fenceline.core.model.Node;
+import io.fenceline.core.model.ObjectKey;
+import io.fenceline.core.model.Pod;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * The incremental policy compiler of one cluster: {@code apply(change) -> fact changes}.
+ *
+ * <p>It keeps the cluster state plus indexes so that a change costs what it touches: a pod change
+ * evaluates the policies of its namespace (is it a target?) and the pod sets in scope of its
+ * namespace (is it a member?); a namespace change evaluates the sets with a namespace selector and
+ * walks its pods only where a match flipped; a policy change evaluates its namespace's pods and
+ * builds or drops its sets. A from-scratch compile is the fold of upserts, in any order.
+ *
+ * <p>Pure: no I/O, no clock, no threads. Not thread-safe.
+ */
+public final class PolicyCompiler {
+  private final Map<String, Namespace> namespaces = new HashMap<>();
+  private final Map<String, Node> nodes = new HashMap<>();
+  private final Map<ObjectKey, Pod> pods = new HashMap<>();
+  private final Map<String, Set<ObjectKey>> podsByNamespace = new HashMap<>();
+  private final Map<ObjectKey, NetworkPolicy> policies = new HashMap<>();
+  private final Map<String, Set<ObjectKey>> policiesByNamespace = new HashMap<>();
+  private final Map<ObjectKey, Set<ObjectKey>> targetsByPolicy = new HashMap<>();
+  private final Map<ObjectKey, SortedSet<ObjectKey>> policiesByTarget = new HashMap<>();
+  private final Map<ObjectKey, PodBindingFact> bindings = new HashMap<>();
+  private final Map<String, LiveChain> chains = new HashMap<>();
+  private final Map<String, LiveSet> sets = new HashMap<>();
+  /** Pod sets without a namespace selector, by the one namespace they look at. */
+  private final Map<String, Set<String>> scopedSets = new HashMap<>();
+  /** Pod sets with a namespace selector. */
+  private final Set<String> selectorSets = new LinkedHashSet<>();
+  /** For each namespace, the selector sets whose namespace selector matches it. */
+  private final Map<String, Set<String>> selectorSetsByNamespace = new HashMap<>();
+
+  private final FactBuffer out = new FactBuffer();
+  private long selectorEvaluations;
+  private long podsVisited;
+  private long factsEmitted;
+
+  private static final class LiveChain {
+    final PolicyChainFact fact;
+    final Map<String, PeerSetDef> sets;
+    int refs;
+
+    LiveChain(PolicyChainFact fact, Map<String, PeerSetDef> sets) {
+      this.fact = fact;
+      this.sets = sets;
+    }
+  }
+
+  private static final class LiveSet {
+    final String id;
+    final PeerSetDef def;
+    final Map<SetEntry, Integer> holders = new HashMap<>();
+    int refs;
+
+    LiveSet(String id, PeerSetDef def) {
+      this.id = id;
+      this.def = def;
+    }
+  }
+
+  /** Applies one change and returns the fact changes it causes, in dependency order. */
+  public List<FactChange> apply(ClusterChange change) {
+    ClusterObject next = change instanceof ClusterChange.Upsert u ? u.object() : null;
+    switch (change.kind()) {
+      case NAMESPACE -> onNamespace(change.key().name(), (Namespace) next);
+      case POD -> onPod(change.key(), (Pod) next);
+      case NETWORK_POLICY -> onPolicy(change.key(), (NetworkPolicy) next);
+      case NODE -> onNode(change.key().name(), (Node) next);
+    }
+    List<FactChange> facts = out.drain();
+    factsEmitted += facts.size();
+    return facts;
+  }
+
+  /** Applies several changes; the result is their concatenation. */
+  public List<FactChange> applyAll(Collection<ClusterChange> changes) {
+    List<FactChange> all = new ArrayList<>();
+    for (ClusterChange c : changes) {
+      all.addAll(apply(c));
+    }
+    return all;
+  }
+
+  public WorkCounters counters() {
+    return new WorkCounters(selectorEvaluations, podsVisited, factsEmitted);
+  }
+
+  public Set<String> nodeNames() {
+    Set<String> out = new TreeSet<>(nodes.keySet());
+    for (Pod p : pods.values()) {
+      if (p.nodeName() != null && !p.nodeName().isEmpty()) {
+        out.add(p.nodeName());
+      }
+    }
+    return out;
+  }
+
+  // ---- namespaces -------------------------------------------------------------------------
+
+  private void onNamespace(String name, Namespace next) {
+    Namespace prev = next == null ? namespaces.remove(name) : namespaces.put(name, next);
+    if (Objects.equals(prev, next)) {
+      return;
+    }
+    Set<String> matching = selectorSetsByNamespace.computeIfAbsent(name, k -> new HashSet<>());
+    for (String id : selectorSets) {
+      LiveSet set = sets.get(id);
+      boolean was = matching.contains(id);
+      boolean is = next != null && evaluate(set.def.namespaceSelector(), next.labels());
+      if (was == is) {
+        continue;
+      }
+      if (is) {
+        matching.add(id);
+      } else {
+        matching.remove(id);
+      }
+      for (ObjectKey podKey : podsByNamespace.getOrDefault(name, Set.of())) {
+        Pod pod = pods.get(podKey);
+        podsVisited++;
+        Set<SetEntry> entries = entriesIfMember(set, pod);
+        for (SetEntry e : entries) {
+          if (is) {
+            hold(set, e);
+          } else {
+            unhold(set, e);
+          }
+        }
+      }
+    }
+    if (matching.isEmpty()) {
+      selectorSetsByNamespace.remove(name);
+    }
+  }
+
+  private void onNode(String name, Node next) {
+    if (next == null) {
+      nodes.remove(name);
+    } else {
+      nodes.put(name, next);
+    }
+  }
+
+  // ---- pods -------------------------------------------------------------------------------
+
+  private void onPod(ObjectKey key, Pod next) {
+    Pod prev = next == null ? pods.remove(key) : pods.put(key, next);
+    if (Objects.equals(prev, next)) {
+      return;
+    }
+    String ns = key.namespace();
+    if (next != null) {
+      podsByNamespace.computeIfAbsent(ns, k -> new HashSet<>()).add(key);
+    } else {
+      Set<ObjectKey> inNs = podsByNamespace.get(ns);
+      if (inNs != null) {
+        inNs.remove(key);
+        if (inNs.isEmpty()) {
+          podsByNamespace.remove(ns);
+        }
+      }
+    }
+
+    // Peer side: the sets that look at this namespace.
+    for (String id : setsInScope(ns)) {
+      LiveSet set = sets.get(id);
+      Set<SetEntry> before = prev == null ? Set.of() : entriesIfMember(set, prev);
+      Set<SetEntry> after = next == null ? Set.of() : entriesIfMember(set, next);
+      for (SetEntry e : after) {
+        if (!before.contains(e)) {
+          hold(set, e);
+        }
+      }
+      for (SetEntry e : before) {
+        if (!after.contains(e)) {
+          unhold(set, e);
+        }
+      }
+    }
+
+    // Target side: the policies of its namespace.
+    boolean labelsChanged = prev == null || next == null || !prev.labels().equals(next.labels());
+    if (labelsChanged) {
+      for (ObjectKey policyKey : policiesByNamespace.getOrDefault(ns, Set.of())) {
+        NetworkPolicy policy = policies.get(policyKey);
+        boolean is = next != null && evaluate(policy.podSelector(), next.labels());
+        setTarget(policyKey, key, is);
+      }
+    }
+    rebind(key);
+  }
+
+  private List<String> setsInScope(String namespace) {
+    List<String> out = new ArrayList<>(scopedSets.getOrDefault(namespace, Set.of()));
+    out.addAll(selectorSetsByNamespace.getOrDefault(namespace, Set.of()));
+    return out;
+  }
+
+  // ---- policies ---------------------------------------------------------------------------
+
+  private void onPolicy(ObjectKey key, NetworkPolicy next) {
+    NetworkPolicy prev = next == null ? policies.remove(key) : policies.put(key, next);
+    if (Objects.equals(prev, next)) {
+      return;
+    }
+    String ns = key.namespace();
+    if (next != null) {
+      policiesByNamespace.computeIfAbsent(ns, k -> new HashSet<>()).add(key);
+    } else {
+      Set<ObjectKey> inNs = policiesByNamespace.get(ns);
+      if (inNs != null) {
+        inNs.remove(key);
+        if (inNs.isEmpty()) {
+          policiesByNamespace.remove(ns);
+        }
+      }
+    }
+    Set<ObjectKey> affected = new TreeSet<>(targetsByPolicy.getOrDefault(key, Set.of()));
+    boolean selectorChanged = prev == null || next == null || !prev.podSelector().equals(next.podSelector());
+    if (selectorChanged) {
+      for (ObjectKey podKey : podsByNamespace.getOrDefault(ns, Set.of())) {
+        podsVisited++;
+        boolean is = next != null && evaluate(next.podSelector(), pods.get(podKey).labels());
+        if (setTarget(key, podKey, is)) {
+          affected.add(podKey);
+        }
+      }
+    }
+    for (ObjectKey podKey : affected) {
+      rebind(podKey);
+    }
+  }
+
+  /** Records whether {@code policy} selects {@code pod}; returns whether that changed. */
+  private boolean setTarget(ObjectKey policy, ObjectKey pod, boolean selected) {
+    if (selected) {
+      boolean added = targetsByPolicy.computeIfAbsent(policy, k -> new HashSet<>()).add(pod);
+      if (added) {
+        policiesByTarget.computeIfAbsent(pod, k -> new TreeSet<>()).add(policy);
+      }
+      return added;
+    }
+    Set<ObjectKey> targets = targetsByPolicy.get(policy);
+    if (targets == null || !targets.remove(pod)) {
+      return false;
+    }
+    if (targets.isEmpty()) {
+      targetsByPolicy.remove(policy);
+    }
+    SortedSet<ObjectKey> selecting = policiesByTarget.get(pod);
+    selecting.remove(policy);
+    if (selecting.isEmpty()) {
+      policiesByTarget.remove(pod);
+    }
+    return true;
+  }
+
+  // ---- bindings and chains ----------------------------------------------------------------
+
+  private void rebind(ObjectKey podKey) {
+    PodBindingFact prev = bindings.get(podKey);
+    Pod pod = pods.get(podKey);
+    SortedSet<ObjectKey> selecting = policiesByTarget.get(podKey);
+    PodBindingFact next = null;
+    List<ChainBuilder.Built> built = new ArrayList<>();
+    if (pod != null && selecting != null && !pod.hostNetwork() && !pod.phase().finished()
+        && pod.nodeName() != null && !pod.nodeName().isEmpty() && !pod.ips().isEmpty()) {
+      boolean ingress = false;
+      boolean egress = false;
+      List<String> ingressChains = new ArrayList<>();
+      List<String> egressChains = new ArrayList<>();
+      for (ObjectKey policyKey : selecting) {
+        NetworkPolicy policy = policies.get(policyKey);
+        for (Direction d : Direction.values()) {
+          if (!policy.isolates(d)) {
+            continue;
+          }
+          ChainBuilder.Built b = ChainBuilder.build(policy, d, pod);
+          built.add(b);
+          List<String> ids = d == Direction.INGRESS ? ingressChains : egressChains;
+          if (!ids.contains(b.chain().id())) {
+            ids.add(b.chain().id());
+          }
+          if (d == Direction.INGRESS) {
+            ingress = true;
+          } else {
+            egress = true;
+          }
+        }
+      }
+      if (ingress || egress) {
+        next = new PodBindingFact(pod.nodeName(), podKey, pod.ips(), ingress, egress, ingressChains, egressChains);
+      }
+    }
+    if (Objects.equals(prev, next)) {
+      return;
+    }
+    for (ChainBuilder.Built b : built) {
+      acquireChain(b);
+    }
+    if (next != null) {
+      bindings.put(podKey, next);
+      out.put(next.key(), prev != null && prev.key().equals(next.key()) ? prev : null, next);
+    } else {
+      bindings.remove(podKey);
+    }
+    if (prev != null) {
+      if (next == null || !prev.key().equals(next.key())) {
+        out.remove(prev);
+      }
+      for (String id : chainRefs(prev)) {
+        releaseChain(id);
+      }
+    }
+  }
+
+  private static List<String> chainRefs(PodBindingFact b) {
+    List<String> ids = new ArrayList<>(b.ingressChains());
+    ids.addAll(b.egressChains());
+    return ids;
+  }
+
+  private void acquireChain(ChainBuilder.Built b) {
+    LiveChain live = chains.get(b.chain().id());
+    if (live == null) {
+      live = new LiveChain(b.chain(), b.sets());
+      chains.put(b.chain().id(), live);
+      for (Map.Entry<String, PeerSetDef> s : b.sets().entrySet()) {
+        acquireSet(s.getKey(), s.getValue());
+      }
+      out.add(b.chain());
+    }
+    live.refs++;
+  }
+
+  private void releaseChain(String id) {
+    LiveChain live = chains.get(id);
+    if (--live.refs > 0) {
+      return;
+    }
+    chains.remove(id);
+    out.remove(live.fact);
+    for (String setId : live.sets.keySet()) {
+      releaseSet(setId);
+    }
+  }
+
+  // ---- sets -------------------------------------------------------------------------------
+
+  private void acquireSet(String id, PeerSetDef def) {
+    LiveSet set = sets.get(id);
+    if (set != null) {
+      set.refs++;
+      return;
+    }
+    set = new LiveSet(id, def);
+    set.refs = 1;
+    sets.put(id, set);
+    if (!def.isPodSet()) {
+      for (SetEntry e : def.blockEntries()) {
+        hold(set, e);
+      }
+      return;
+    }
+    if (def.namespaceSelector() == null) {
+      scopedSets.computeIfAbsent(def.scopeNamespace(), k -> new HashSet<>()).add(id);
+      populate(set, def.scopeNamespace());
+    } else {
+      selectorSets.add(id);
+      for (Namespace ns : namespaces.values()) {
+        if (evaluate(def.namespaceSelector(), ns.labels())) {
+          selectorSetsByNamespace.computeIfAbsent(ns.name(), k -> new HashSet<>()).add(id);
+          populate(set, ns.name());
+        }
+      }
+    }
+  }
+
+  private void populate(LiveSet set, String namespace) {
+    for (ObjectKey podKey : podsByNamespace.getOrDefault(namespace, Set.of())) {
+      podsVisited++;
+      for (SetEntry e : entriesIfMember(set, pods.get(podKey))) {
+        hold(set, e);
+      }
+    }
+  }
+
+  private void releaseSet(String id) {
+    LiveSet set = sets.get(id);
+    if (--set.refs > 0) {
+      return;
+    }
+    sets.remove(id);
+    for (SetEntry e : set.holders.keySet()) {
+      out.remove(new SetMemberFact(id, e));
+    }
+    PeerSetDef def = set.def;
+    if (def.isPodSet() && def.namespaceSelector() == null) {
+      Set<String> scoped = scopedSets.get(def.scopeNamespace());
+      scoped.remove(id);
+      if (scoped.isEmpty()) {
+        scopedSets.remove(def.scopeNamespace());
+      }
+    } else if (def.isPodSet()) {
+      selectorSets.remove(id);
+      selectorSetsByNamespace.values().forEach(s -> s.remove(id));
+      selectorSetsByNamespace.values().removeIf(Set::isEmpty);
+    }
+  }
+
+  private Set<SetEntry> entriesIfMember(LiveSet set, Pod pod) {
+    if (pod == null || !pod.isPeerCandidate()) {
+      return Set.of();
+    }
+    if (!evaluate(set.def.podSelector(), pod.labels())) {
+      return Set.of();
+    }
+    return set.def.entriesOf(pod);
+  }
+
+  private void hold(LiveSet set, SetEntry e) {
+    int n = set.holders.merge(e, 1, Integer::sum);
+    if (n == 1) {
+      out.add(new SetMemberFact(set.id, e));
+    }
+  }
+
+  private void unhold(LiveSet set, SetEntry e) {
+    Integer n = set.holders.get(e);
+    if (n == null) {
+      return;
+    }
+    if (n == 1) {
+      set.holders.remove(e);
+      out.remove(new SetMemberFact(set.id, e));
+    } else {
+      set.holders.put(e, n - 1);
+    }
+  }
+
+  private boolean evaluate(io.fenceline.core.model.LabelSelector selector, Map<String, String> labels) {
+    selectorEvaluations++;
+    return Selectors.matches(selector, labels);
+  }
+}

@@ -1,0 +1,76 @@
+package io.fenceline.core.manifest;
+
+import io.fenceline.core.model.ClusterChange;
+import io.fenceline.core.model.ClusterObject;
+import io.fenceline.core.model.Kind;
+import io.fenceline.core.model.ObjectKey;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Decodes parsed manifests into one cluster state. */
+public final class Manifests {
+  private Manifests() {}
+
+  /**
+   * Decodes every object. A second object with the same kind and key replaces the first and is
+   * reported, since a cluster cannot hold both.
+   */
+  public static DecodedObjects decode(List<RawObject> raws) {
+    Map<String, DecodedObjects.Located> byKey = new LinkedHashMap<>();
+    List<Problem> problems = new ArrayList<>();
+    TreeMap<String, Integer> ignored = new TreeMap<>();
+    for (RawObject raw : raws) {
+      ObjectDecoder.Result r = ObjectDecoder.decode(raw);
+      problems.addAll(r.problems());
+      if (r.ignoredKind() != null) {
+        ignored.merge(r.ignoredKind(), 1, Integer::sum);
+      }
+      if (r.object() == null) {
+        continue;
+      }
+      ClusterObject o = r.object();
+      String id = o.kind() + " " + o.key();
+      DecodedObjects.Located prev = byKey.put(id, new DecodedObjects.Located(o, raw.location()));
+      if (prev != null) {
+        problems.add(new Problem(raw.location(), o.kind().apiName(), display(o), "metadata.name",
+            "duplicate of the object at " + prev.location() + "; this one replaces it"));
+      }
+    }
+    return new DecodedObjects(List.copyOf(byKey.values()), problems, ignored);
+  }
+
+  private static String display(ClusterObject o) {
+    ObjectKey k = o.key();
+    return k.namespace().isEmpty() ? k.name() : k.toString();
+  }
+
+  /**
+   * The upserts that build this state from nothing, in a canonical order (namespaces, nodes, pods,
+   * policies; by key). Any other order gives the same facts; this one does the least work.
+   */
+  public static List<ClusterChange> asUpserts(DecodedObjects decoded) {
+    List<ClusterObject> objects = new ArrayList<>();
+    for (DecodedObjects.Located l : decoded.objects()) {
+      objects.add(l.object());
+    }
+    objects.sort(Comparator.comparing((ClusterObject o) -> rank(o.kind())).thenComparing(ClusterObject::key));
+    List<ClusterChange> out = new ArrayList<>();
+    for (ClusterObject o : objects) {
+      out.add(ClusterChange.upsert(o));
+    }
+    return out;
+  }
+
+  private static int rank(Kind k) {
+    return switch (k) {
+      case NAMESPACE -> 0;
+      case NODE -> 1;
+      case POD -> 2;
+      case NETWORK_POLICY -> 3;
+    };
+  }
+}

@@ -1,0 +1,28 @@
+package io.fenceline.core.model;
+
+/** The Kubernetes kinds fenceline reads. */
+public enum Kind {
+  NAMESPACE("Namespace"),
+  POD("Pod"),
+  NETWORK_POLICY("NetworkPolicy"),
+  NODE("Node");
+
+  private final String apiName;
+
+  Kind(String apiName) {
+    this.apiName = apiName;
+  }
+
+  public String apiName() {
+    return apiName;
+  }
+
+  public static Kind fromApiName(String name) {
+    for (Kind k : values()) {
+      if (k.apiName.equals(name)) {
+        return k;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,5 @@
+package io.fenceline.it.netns;
+
+/** connected: the reply was exactly the destination's host id. detail: what happened, for messages. */
+public record ProbeResult(boolean connected, String detail) {
+}
