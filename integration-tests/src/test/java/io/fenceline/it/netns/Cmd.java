@@ -38,7 +38,10 @@ final class Cmd {
     }
 
     static String runWithInputFile(List<String> command, Path stdin) {
-        return check(command, exec(command, stdin, null));
+        List<String> shown = new ArrayList<>(command);
+        shown.add("<");
+        shown.add(stdin.toString());
+        return check(shown, exec(command, stdin, null));
     }
 
     /** Runs and returns whatever happened; never throws for a non-zero exit. */

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class NetnsLab implements AutoCloseable {
 
     /** Probes in flight at once in {@link #probeAll}. */
-    static final int MAX_IN_FLIGHT = 64;
+    static final int MAX_IN_FLIGHT = 128;
     private static final long AGENT_READY_MS = 30_000;
     private static final long PROBE_DEADLINE_MS = 15_000;
 

@@ -8,11 +8,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
@@ -121,8 +125,54 @@ class NetnsLabIT {
         assertThat(failures(timedProbeAll("all pairs, after reset"), p -> true)).isEmpty();
     }
 
+    /** SYN counters in both nodes: which built-in chains each kind of flow crosses. */
     @Test
     @Order(4)
+    void flowsCrossTheChainsOfARoutedCluster(@TempDir Path dir) throws Exception {
+        Map<String, List<String>> flows = new LinkedHashMap<>();
+        flows.put("xb-yb", List.of("x/b", "y/b", "10.244.1.11", "10.244.2.11"));   // cross-node
+        flows.put("xb-xa", List.of("x/b", "x/a", "10.244.1.11", "10.244.1.10"));   // same node
+        flows.put("host-yb", List.of(NODE_HOST, "y/b", "10.99.0.11", "10.244.2.11"));
+        flows.put("yb-host", List.of("y/b", NODE_HOST, "10.244.2.11", "10.99.0.11"));
+        flows.put("ext-xa", List.of("ext-a", "x/a", "192.168.50.10", "10.244.1.10"));
+        StringBuilder rules = new StringBuilder("*filter\n");
+        for (String chain : List.of("INPUT", "FORWARD", "OUTPUT")) {
+            rules.append(":FNL-PATH-").append(chain).append(" - [0:0]\n")
+                    .append("-I ").append(chain).append(" 1 -j FNL-PATH-").append(chain).append('\n');
+            flows.forEach((name, f) -> rules.append("-A FNL-PATH-").append(chain).append(" -s ").append(f.get(2))
+                    .append("/32 -d ").append(f.get(3)).append("/32 -p tcp -m tcp --dport 80 --syn -m comment --comment ")
+                    .append(name).append('\n'));
+        }
+        Files.writeString(dir.resolve("iptables.restore"), rules.append("COMMIT\n"));
+        lab.applyPayload("node-1", dir);
+        lab.applyPayload("node-2", dir);
+
+        flows.values().forEach(f -> assertThat(lab.probe(new Probe(f.get(0), f.get(1), "TCP", 80, 4)).connected()).isTrue());
+
+        Map<String, Long> crossed = new TreeMap<>();
+        for (String node : List.of("node-1", "node-2")) {
+            String saved = Cmd.run(Cmd.inNetns(lab.nodeNamespace(node), "iptables-save", "-c", "-t", "filter"));
+            Matcher m = Pattern.compile("(?m)^\\[(\\d+):\\d+\\] -A FNL-PATH-(\\w+) .*--comment (\\S+)").matcher(saved);
+            while (m.find()) {
+                if (Long.parseLong(m.group(1)) > 0) {
+                    crossed.put(m.group(3) + " " + node + " " + m.group(2), Long.parseLong(m.group(1)));
+                }
+            }
+        }
+        assertThat(crossed).containsOnlyKeys(
+                "xb-yb node-1 FORWARD", "xb-yb node-2 FORWARD",
+                "xb-xa node-1 FORWARD",
+                "host-yb node-1 OUTPUT", "host-yb node-2 FORWARD",
+                "yb-host node-2 FORWARD", "yb-host node-1 INPUT",
+                "ext-xa node-1 FORWARD");
+
+        lab.resetNode("node-1");
+        lab.resetNode("node-2");
+        assertThat(lab.iptablesSave("node-1") + lab.iptablesSave("node-2")).doesNotContain("FNL-");
+    }
+
+    @Test
+    @Order(5)
     void closeLeavesNoNamespace() {
         assertThat(LabJanitor.namespacesOf(prefix)).hasSize(1 + 2 + 5);
 
@@ -134,7 +184,7 @@ class NetnsLabIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void leftoversOfACrashedRunAreRemovedAtNextStart() throws Exception {
         String crashed = randomPrefix("cr");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -148,6 +198,8 @@ class NetnsLabIT {
         assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(child.exitValue()).as(output).isEqualTo(137);
         assertThat(LabJanitor.namespacesOf(crashed)).as("left behind by the crash").hasSize(3);
+        assertThat(agentsExitWithinSeconds(LabJanitor.namespacesOf(crashed), 10))
+                .as("agents exit when their stdin (the crashed JVM) goes away").isTrue();
 
         String next = randomPrefix("nx");
         try (NetnsLab small = NetnsLab.start(new LabSpec(next,
@@ -158,6 +210,17 @@ class NetnsLabIT {
             assertThat(small.probe(new Probe("n/a", "n/b", "TCP", 80, 4)).connected()).isTrue();
         }
         assertThat(LabJanitor.namespacesOf(next)).isEmpty();
+    }
+
+    private static boolean agentsExitWithinSeconds(List<String> namespaces, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            if (namespaces.stream().allMatch(ns -> Cmd.run(List.of("ip", "netns", "pids", ns)).isBlank())) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return false;
     }
 
     private Map<Probe, ProbeResult> timedProbeAll(String what) {

@@ -64,7 +64,7 @@ public final class ProbeAgent {
             daemon("tcp-" + port, () -> serveTcp(tcp));
             daemon("udp-" + port, () -> serveUdp(udp));
         }
-        ExecutorService probes = new ThreadPoolExecutor(32, 32, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        ExecutorService probes = new ThreadPoolExecutor(64, 64, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 r -> {
                     Thread t = new Thread(null, r, "probe", 256 * 1024);
                     t.setDaemon(true);
