@@ -1,0 +1,263 @@
+package io.fenceline.core.testing;
+
+import io.fenceline.core.model.ContainerPort;
+import io.fenceline.core.model.Direction;
+import io.fenceline.core.model.IpAddress;
+import io.fenceline.core.model.IpPrefix;
+import io.fenceline.core.model.LabelSelector;
+import io.fenceline.core.model.LabelSelector.Operator;
+import io.fenceline.core.model.LabelSelector.Requirement;
+import io.fenceline.core.model.Namespace;
+import io.fenceline.core.model.NetworkPolicy;
+import io.fenceline.core.model.ObjectKey;
+import io.fenceline.core.model.Pod;
+import io.fenceline.core.model.PodPhase;
+import io.fenceline.core.model.PolicyPeer;
+import io.fenceline.core.model.PolicyPort;
+import io.fenceline.core.model.PolicyRule;
+import io.fenceline.core.model.Protocol;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+
+/**
+ * jqwik generators of small, dense clusters: few label keys and values, few ports and addresses,
+ * so that selectors, ipBlocks and named ports hit and miss often. Every generated object is valid
+ * as the API server would accept it (e.g. an ipBlock's excepts are strict subsets of its CIDR).
+ *
+ * <p>Addresses: running pod {@code i} has {@code 10.244.1.(10+i)} (and {@code fd00::(10+i)} when
+ * dual-stack); host-network pod {@code i} has {@code 172.18.0.(10+i)} ({@code fd01::(10+i)}); a
+ * finished pod may hold the address of another pod (addresses are reused at once).
+ */
+public final class RandomClusters {
+  private RandomClusters() {}
+
+  public static final List<String> NODES = List.of("node-1", "node-2");
+  public static final List<Integer> PORTS = List.of(80, 81, 8080);
+  public static final List<String> PORT_NAMES = List.of("http", "metrics");
+
+  private static final Map<String, List<String>> POD_LABELS = Map.of("app", List.of("a", "b"), "tier", List.of("web", "db"));
+  private static final Map<String, List<String>> NS_LABELS = Map.of("team", List.of("x", "y"), "env", List.of("x", "y"));
+  private static final Map<String, List<String>> NS_SELECTOR_LABELS = Map.of(
+      "team", List.of("x", "y"),
+      "env", List.of("x", "y"),
+      Namespace.NAME_LABEL, List.of("ns-0", "ns-1", "ns-2"));
+
+  private static final List<String> CIDRS = List.of(
+      "10.244.1.0/24", "10.244.1.8/29", "10.244.1.12/30", "10.244.0.0/16", "10.244.1.11/32", "0.0.0.0/0",
+      "192.0.2.0/24", "172.18.0.0/24", "::/0", "fd00::/64", "fd00::8/125", "2001:db8::/32");
+  private static final List<String> EXCEPT_CANDIDATES = List.of(
+      "10.244.1.12/31", "10.244.1.10/32", "10.244.1.16/28", "10.244.1.0/25", "10.244.1.14/31", "0.0.0.0/1",
+      "128.0.0.0/1", "10.0.0.0/8", "10.244.1.0/24", "192.0.2.7/32", "172.18.0.12/30", "fd00::c/126",
+      "fd00::/65", "::/1", "8000::/1", "fd00::a/128", "2001:db8::7/128");
+  private static final List<String> EXTERNALS = List.of("10.244.1.200", "192.0.2.7", "2001:db8::7", "fd00::c8");
+
+  enum Life { RUNNING, PENDING_WITHOUT_IP, HOST_NETWORK, FINISHED }
+
+  record PodSpec(int ns, Map<String, String> labels, int node, boolean dualStack, Life life, int reuse, List<ContainerPort> ports) {}
+
+  record PolicySpec(int ns, LabelSelector podSelector, int types, List<PolicyRule> ingress, List<PolicyRule> egress, boolean failedClosed) {}
+
+  // ---- the cluster ----------------------------------------------------------------------------
+
+  public static Arbitrary<ClusterState> clusters() {
+    Arbitrary<Integer> nsCount = Arbitraries.integers().between(2, 3);
+    Arbitrary<List<Map<String, String>>> nsLabels = labelMaps(NS_LABELS).list().ofSize(3);
+    Arbitrary<List<PodSpec>> pods = podSpecs().list().ofMinSize(3).ofMaxSize(8);
+    Arbitrary<List<PolicySpec>> policies = policySpecs().list().ofMaxSize(4);
+    return Combinators.combine(nsCount, nsLabels, pods, policies).as(RandomClusters::build);
+  }
+
+  /** One or two addresses outside every pod. */
+  public static Arbitrary<List<IpAddress>> externals() {
+    return Arbitraries.of(EXTERNALS).list().ofMinSize(1).ofMaxSize(2).uniqueElements()
+        .map(l -> l.stream().map(IpAddress::parse).toList());
+  }
+
+  static ClusterState build(int nsCount, List<Map<String, String>> nsLabels, List<PodSpec> podSpecs, List<PolicySpec> policySpecs) {
+    List<Namespace> namespaces = new ArrayList<>();
+    for (int i = 0; i < nsCount; i++) {
+      namespaces.add(Namespace.of("ns-" + i, nsLabels.get(i)));
+    }
+    List<Pod> pods = new ArrayList<>();
+    for (int i = 0; i < podSpecs.size(); i++) {
+      pods.add(pod(i, podSpecs.get(i), nsCount, podSpecs.size()));
+    }
+    List<NetworkPolicy> policies = new ArrayList<>();
+    for (int i = 0; i < policySpecs.size(); i++) {
+      policies.add(policy(i, policySpecs.get(i), nsCount));
+    }
+    return new ClusterState(namespaces, pods, policies);
+  }
+
+  private static Pod pod(int i, PodSpec s, int nsCount, int podCount) {
+    List<IpAddress> ips = new ArrayList<>();
+    PodPhase phase = PodPhase.RUNNING;
+    boolean hostNetwork = false;
+    switch (s.life()) {
+      case RUNNING -> ips.addAll(podIps(i, s.dualStack()));
+      case PENDING_WITHOUT_IP -> phase = PodPhase.PENDING;
+      case HOST_NETWORK -> {
+        hostNetwork = true;
+        ips.add(IpAddress.parse("172.18.0." + (10 + i)));
+        if (s.dualStack()) {
+          ips.add(IpAddress.parse("fd01::" + Integer.toHexString(10 + i)));
+        }
+      }
+      case FINISHED -> {
+        phase = s.reuse() % 2 == 0 ? PodPhase.SUCCEEDED : PodPhase.FAILED;
+        ips.addAll(podIps(s.reuse() % 3 == 0 ? i : s.reuse() % podCount, s.dualStack()));
+      }
+    }
+    return Pod.of(ObjectKey.of("ns-" + (s.ns() % nsCount), "p" + i), s.labels(), ips,
+        NODES.get(s.node()), phase, hostNetwork, s.ports());
+  }
+
+  private static List<IpAddress> podIps(int i, boolean dual) {
+    List<IpAddress> ips = new ArrayList<>();
+    ips.add(IpAddress.parse("10.244.1." + (10 + i)));
+    if (dual) {
+      ips.add(IpAddress.parse("fd00::" + Integer.toHexString(10 + i)));
+    }
+    return ips;
+  }
+
+  private static NetworkPolicy policy(int i, PolicySpec s, int nsCount) {
+    Set<Direction> types = switch (s.types()) {
+      case 0 -> s.egress().isEmpty() ? EnumSet.of(Direction.INGRESS) : EnumSet.of(Direction.INGRESS, Direction.EGRESS);
+      case 1 -> EnumSet.of(Direction.INGRESS);
+      case 2 -> EnumSet.of(Direction.EGRESS);
+      default -> EnumSet.of(Direction.INGRESS, Direction.EGRESS);
+    };
+    return new NetworkPolicy(ObjectKey.of("ns-" + (s.ns() % nsCount), "np" + i), s.podSelector(), types,
+        s.failedClosed() ? List.of() : s.ingress(), s.failedClosed() ? List.of() : s.egress(), s.failedClosed());
+  }
+
+  // ---- pods -----------------------------------------------------------------------------------
+
+  static Arbitrary<PodSpec> podSpecs() {
+    Arbitrary<Life> life = Arbitraries.frequencyOf(
+        net.jqwik.api.Tuple.of(14, Arbitraries.just(Life.RUNNING)),
+        net.jqwik.api.Tuple.of(1, Arbitraries.just(Life.PENDING_WITHOUT_IP)),
+        net.jqwik.api.Tuple.of(2, Arbitraries.just(Life.HOST_NETWORK)),
+        net.jqwik.api.Tuple.of(3, Arbitraries.just(Life.FINISHED)));
+    return Combinators.combine(
+            Arbitraries.integers().between(0, 2),
+            labelMaps(POD_LABELS),
+            Arbitraries.integers().between(0, NODES.size() - 1),
+            Arbitraries.integers().between(0, 3).map(n -> n == 0),
+            life,
+            Arbitraries.integers().between(0, 7),
+            containerPorts().list().ofMaxSize(3))
+        .as(PodSpec::new);
+  }
+
+  static Arbitrary<ContainerPort> containerPorts() {
+    return Combinators.combine(
+            Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(3, Arbitraries.just("http")),
+                net.jqwik.api.Tuple.of(3, Arbitraries.just("metrics")),
+                net.jqwik.api.Tuple.of(1, Arbitraries.just((String) null))),
+            Arbitraries.of(PORTS),
+            protocols())
+        .as(ContainerPort::new);
+  }
+
+  // ---- policies -------------------------------------------------------------------------------
+
+  static Arbitrary<PolicySpec> policySpecs() {
+    return Combinators.combine(
+            Arbitraries.integers().between(0, 2),
+            selectors(POD_LABELS),
+            Arbitraries.integers().between(0, 3),
+            rules().list().ofMaxSize(2),
+            rules().list().ofMaxSize(2),
+            Arbitraries.integers().between(0, 9).map(n -> n == 0))
+        .as(PolicySpec::new);
+  }
+
+  static Arbitrary<PolicyRule> rules() {
+    return Combinators.combine(peers().list().ofMaxSize(2), policyPorts().list().ofMaxSize(2)).as(PolicyRule::new);
+  }
+
+  static Arbitrary<PolicyPeer> peers() {
+    Arbitrary<PolicyPeer> pods = selectors(POD_LABELS).map(s -> new PolicyPeer.Selector(null, s));
+    Arbitrary<PolicyPeer> namespaces = selectors(NS_SELECTOR_LABELS).map(s -> new PolicyPeer.Selector(s, null));
+    Arbitrary<PolicyPeer> both = Combinators.combine(selectors(NS_SELECTOR_LABELS), selectors(POD_LABELS))
+        .as(PolicyPeer.Selector::new);
+    return Arbitraries.frequencyOf(
+        net.jqwik.api.Tuple.of(3, pods),
+        net.jqwik.api.Tuple.of(2, namespaces),
+        net.jqwik.api.Tuple.of(2, both),
+        net.jqwik.api.Tuple.of(3, ipBlocks()));
+  }
+
+  static Arbitrary<PolicyPeer> ipBlocks() {
+    return Arbitraries.of(CIDRS).map(IpPrefix::parse).flatMap(cidr -> {
+      List<IpPrefix> candidates = EXCEPT_CANDIDATES.stream().map(IpPrefix::parse)
+          .filter(e -> e.family() == cidr.family() && e.length() > cidr.length() && cidr.contains(e.address()))
+          .toList();
+      Arbitrary<List<IpPrefix>> except = candidates.isEmpty()
+          ? Arbitraries.just(List.of())
+          : Arbitraries.of(candidates).list().ofMaxSize(2).uniqueElements();
+      return except.map(ex -> (PolicyPeer) new PolicyPeer.IpBlock(cidr, ex));
+    });
+  }
+
+  static Arbitrary<PolicyPort> policyPorts() {
+    Arbitrary<PolicyPort> number = Combinators.combine(protocols(), Arbitraries.of(PORTS)).as(PolicyPort::number);
+    Arbitrary<PolicyPort> range = Combinators.combine(protocols(), Arbitraries.of(List.of(List.of(80, 81), List.of(81, 8080), List.of(80, 8080))))
+        .as((p, r) -> PolicyPort.range(p, r.get(0), r.get(1)));
+    Arbitrary<PolicyPort> named = Combinators.combine(protocols(), Arbitraries.of("http", "metrics", "nope")).as(PolicyPort::named);
+    Arbitrary<PolicyPort> all = protocols().map(PolicyPort::allPorts);
+    return Arbitraries.frequencyOf(
+        net.jqwik.api.Tuple.of(3, number),
+        net.jqwik.api.Tuple.of(1, range),
+        net.jqwik.api.Tuple.of(3, named),
+        net.jqwik.api.Tuple.of(1, all));
+  }
+
+  static Arbitrary<Protocol> protocols() {
+    return Arbitraries.frequencyOf(
+        net.jqwik.api.Tuple.of(3, Arbitraries.just(Protocol.TCP)),
+        net.jqwik.api.Tuple.of(2, Arbitraries.just(Protocol.UDP)),
+        net.jqwik.api.Tuple.of(1, Arbitraries.just(Protocol.SCTP)));
+  }
+
+  // ---- labels and selectors -------------------------------------------------------------------
+
+  static Arbitrary<Map<String, String>> labelMaps(Map<String, List<String>> vocabulary) {
+    List<String> keys = vocabulary.keySet().stream().sorted().toList();
+    Arbitrary<String> key = Arbitraries.of(keys);
+    return key.flatMap(k -> Arbitraries.of(vocabulary.get(k)).map(v -> Map.entry(k, v)))
+        .list().ofMaxSize(keys.size())
+        .map(entries -> {
+          Map<String, String> m = new java.util.TreeMap<>();
+          entries.forEach(e -> m.put(e.getKey(), e.getValue()));
+          return m;
+        });
+  }
+
+  static Arbitrary<LabelSelector> selectors(Map<String, List<String>> vocabulary) {
+    List<String> keys = vocabulary.keySet().stream().sorted().toList();
+    Arbitrary<Map<String, String>> matchLabels = labelMaps(vocabulary).map(m -> {
+      // keep at most one key: dense selectors match too rarely
+      return m.isEmpty() ? m : Map.of(m.keySet().iterator().next(), m.values().iterator().next());
+    });
+    Arbitrary<Requirement> requirement = Arbitraries.of(keys).flatMap(k -> {
+      List<String> values = new ArrayList<>(vocabulary.get(k));
+      values.add("other");
+      return Combinators.combine(Arbitraries.of(Operator.values()), Arbitraries.of(values).list().ofMinSize(1).ofMaxSize(2).uniqueElements())
+          .as((op, vs) -> new Requirement(k, op, op == Operator.IN || op == Operator.NOT_IN ? vs : List.of()));
+    });
+    Arbitrary<LabelSelector> some = Combinators.combine(matchLabels, requirement.list().ofMaxSize(1)).as(LabelSelector::new);
+    return Arbitraries.frequencyOf(
+        net.jqwik.api.Tuple.of(1, Arbitraries.just(LabelSelector.EVERYTHING)),
+        net.jqwik.api.Tuple.of(3, some));
+  }
+}

@@ -1,0 +1,172 @@
+package io.fenceline.it.conformance;
+
+import io.fenceline.cli.Main;
+import io.fenceline.core.manifest.DecodedObjects;
+import io.fenceline.core.manifest.ManifestParser;
+import io.fenceline.core.manifest.Manifests;
+import io.fenceline.core.model.ClusterObject;
+import io.fenceline.core.model.IpAddress;
+import io.fenceline.core.model.ObjectKey;
+import io.fenceline.core.model.Protocol;
+import io.fenceline.core.reference.Flow;
+import io.fenceline.core.reference.ReferenceModel;
+import io.fenceline.it.netns.NetnsLab;
+import io.fenceline.it.netns.Probe;
+import io.fenceline.it.netns.ProbeMatrix;
+import io.fenceline.it.netns.ProbeResult;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Runs one case in a lab: for each step, writes the manifests, runs {@code fenceline compile}
+ * (the real command, in process), applies each node's payload exactly as a user would, probes
+ * every ordered pair of live hosts on TCP and UDP 80 and 81, and compares every probe with the
+ * reference model and, where the case states one, with upstream's expectation.
+ */
+final class CaseRunner {
+  static final List<String> PROTOCOLS = List.of("TCP", "UDP");
+  static final List<Integer> PORTS = List.of(80, 81);
+
+  record Outcome(int steps, int probes, int upstreamChecks, List<String> mismatches) {}
+
+  private final NetnsLab lab;
+  private final Path work;
+
+  CaseRunner(NetnsLab lab, Path work) {
+    this.lab = lab;
+    this.work = work;
+  }
+
+  Outcome run(CaseFile c) throws IOException {
+    CaseCluster cluster = CaseCluster.of(c);
+    for (String node : CaseCluster.NODES) {
+      lab.resetNode(node);
+    }
+    List<String> mismatches = new ArrayList<>();
+    int probes = 0;
+    int upstreamChecks = 0;
+    int stepNo = 0;
+    for (CaseFile.Step step : c.steps()) {
+      String where = c.name() + " step " + (stepNo++) + " (" + step.name() + ")";
+      cluster.apply(step);
+      Path dir = Files.createDirectories(work.resolve(c.name()).resolve("step-" + stepNo));
+      Path manifests = dir.resolve("manifests.yaml");
+      Files.writeString(manifests, cluster.manifests(), StandardCharsets.UTF_8);
+      Path out = dir.resolve("out");
+      StringWriter err = new StringWriter();
+      int rc = Main.commandLine().setErr(new PrintWriter(err)).setOut(new PrintWriter(new StringWriter()))
+          .execute("compile", "--manifests", manifests.toString(), "--out", out.toString());
+      if (rc != 0) {
+        throw new IllegalStateException(where + ": fenceline compile exited " + rc + ":\n" + err);
+      }
+      for (String node : CaseCluster.NODES) {
+        lab.applyPayload(node, out.resolve(node));
+      }
+      ReferenceModel reference = new ReferenceModel(decode(manifests));
+      Set<String> live = cluster.liveHosts();
+      List<Probe> batch = new ArrayList<>();
+      for (Probe p : ProbeMatrix.allPairs(lab, PROTOCOLS, PORTS)) {
+        if (live.contains(p.fromHost()) && live.contains(p.toHost())) {
+          batch.add(p);
+        }
+      }
+      Map<Probe, ProbeResult> results = lab.probeAll(batch);
+      probes += batch.size();
+      Set<String> nodesToShow = new TreeSet<>();
+      for (Probe p : batch) {
+        boolean expected = expected(cluster, reference, p);
+        ProbeResult r = results.get(p);
+        if (r.connected() != expected) {
+          mismatches.add(where + ": " + p + " expected " + verdict(expected) + " (reference model), got "
+              + verdict(r.connected()) + " (" + r.detail() + ")");
+          nodesToShow.addAll(nodesOf(cluster, p));
+        }
+      }
+      if (step.expect() != null) {
+        for (CaseFile.Expectation e : step.expect()) {
+          if (!PROTOCOLS.contains(e.protocol())) {
+            continue; // SCTP: this kernel cannot carry it; the payload loading is what is checked.
+          }
+          for (CaseCluster.PodState from : cluster.pods.values()) {
+            for (CaseCluster.PodState to : cluster.pods.values()) {
+              if (from == to || from.deleted || to.deleted) {
+                continue;
+              }
+              boolean want = UpstreamReachability.expected(e, from.id, to.id);
+              Probe p = new Probe(from.id, to.id, e.protocol(), e.port(), 4);
+              ProbeResult r = results.get(p);
+              upstreamChecks++;
+              if (r == null || r.connected() != want) {
+                mismatches.add(where + ": " + p + " expected " + verdict(want) + " (upstream), got "
+                    + (r == null ? "no probe" : verdict(r.connected())));
+                nodesToShow.addAll(nodesOf(cluster, p));
+              }
+            }
+          }
+        }
+      }
+      for (String node : nodesToShow) {
+        mismatches.add(where + ": iptables-save of " + node + ":\n" + lab.iptablesSave(node) + "\nipsets:\n" + lab.ipsetSave(node));
+      }
+    }
+    return new Outcome(c.steps().size(), probes, upstreamChecks, mismatches);
+  }
+
+  private static List<ClusterObject> decode(Path manifests) throws IOException {
+    try {
+      DecodedObjects d = Manifests.decode(ManifestParser.parse(manifests.toString(), Files.readString(manifests)));
+      return d.objects().stream().map(DecodedObjects.Located::object).toList();
+    } catch (io.fenceline.core.manifest.ManifestSyntaxException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * What the kernel should do with this probe. Traffic between a pod and its own node never
+   * crosses FORWARD and is always allowed (Kubernetes semantics); everything else is the
+   * reference model's verdict.
+   */
+  static boolean expected(CaseCluster cluster, ReferenceModel reference, Probe p) {
+    CaseCluster.PodState from = cluster.pods.get(p.fromHost());
+    CaseCluster.PodState to = cluster.pods.get(p.toHost());
+    if (from != null && to != null && from.node.equals(to.node) && (from.hostNetwork || to.hostNetwork)) {
+      return true;
+    }
+    Flow flow = new Flow(endpoint(cluster, p.fromHost(), p.family()), endpoint(cluster, p.toHost(), p.family()),
+        Protocol.valueOf(p.protocol()), p.port());
+    return reference.allows(flow);
+  }
+
+  private static Flow.Endpoint endpoint(CaseCluster cluster, String host, int family) {
+    CaseCluster.PodState pod = cluster.pods.get(host);
+    if (pod == null) {
+      return Flow.Endpoint.external(IpAddress.parse(cluster.externals.get(host)));
+    }
+    String ip = family == 4 ? pod.ipv4 : pod.ipv6;
+    return Flow.Endpoint.pod(ObjectKey.parse(pod.id), IpAddress.parse(ip));
+  }
+
+  private static List<String> nodesOf(CaseCluster cluster, Probe p) {
+    List<String> out = new ArrayList<>();
+    for (String h : List.of(p.fromHost(), p.toHost())) {
+      CaseCluster.PodState pod = cluster.pods.get(h);
+      if (pod != null) {
+        out.add(pod.node);
+      }
+    }
+    return out;
+  }
+
+  private static String verdict(boolean connected) {
+    return connected ? "allowed" : "denied";
+  }
+}
