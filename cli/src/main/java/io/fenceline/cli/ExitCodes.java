@@ -10,6 +10,6 @@ public final class ExitCodes {
   private ExitCodes() {}
 
   static int forException(Throwable t) {
-    return t instanceof BadInputException ? BAD_INPUT : FAILURE;
+    return t instanceof BadInputException || t instanceof picocli.CommandLine.ParameterException ? BAD_INPUT : FAILURE;
   }
 }

@@ -22,6 +22,17 @@ public final class Main implements Runnable {
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
     cl.setExitCodeExceptionMapper(ExitCodes::forException);
+    cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      // Bad input is the user's to fix: its message names file and line, no stack trace.
+      if (e instanceof BadInputException) {
+        commandLine.getErr().println(e.getMessage());
+      } else {
+        commandLine.getErr().println("fenceline: " + e);
+        e.printStackTrace(commandLine.getErr());
+      }
+      commandLine.getErr().flush();
+      return ExitCodes.forException(e);
+    });
     return cl;
   }
 
