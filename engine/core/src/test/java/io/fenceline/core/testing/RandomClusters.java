@@ -24,6 +24,7 @@ import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Tuple;
 
 /**
  * jqwik generators of small, dense clusters: few label keys and values, few ports and addresses,
@@ -50,11 +51,12 @@ public final class RandomClusters {
 
   private static final List<String> CIDRS = List.of(
       "10.244.1.0/24", "10.244.1.8/29", "10.244.1.12/30", "10.244.0.0/16", "10.244.1.11/32", "0.0.0.0/0",
-      "192.0.2.0/24", "172.18.0.0/24", "::/0", "fd00::/64", "fd00::8/125", "2001:db8::/32");
-  private static final List<String> EXCEPT_CANDIDATES = List.of(
-      "10.244.1.12/31", "10.244.1.10/32", "10.244.1.16/28", "10.244.1.0/25", "10.244.1.14/31", "0.0.0.0/1",
-      "128.0.0.0/1", "10.0.0.0/8", "10.244.1.0/24", "192.0.2.7/32", "172.18.0.12/30", "fd00::c/126",
-      "fd00::/65", "::/1", "8000::/1", "fd00::a/128", "2001:db8::7/128");
+      "0.0.0.0/0", "192.0.2.0/24", "172.18.0.0/24", "::/0", "::/0", "fd00::/64", "fd00::8/125", "2001:db8::/32");
+  /** Addresses excepts are cut around: pods, host-network pods and externals. */
+  private static final List<String> INTERESTING = List.of(
+      "10.244.1.10", "10.244.1.12", "10.244.1.13", "10.244.1.15", "10.244.1.200", "192.0.2.7", "172.18.0.12",
+      "fd00::a", "fd00::c", "fd00::d", "fd00::c8", "2001:db8::7", "fd01::c");
+  private static final List<Integer> EXCEPT_LENGTHS = List.of(1, 8, 16, 25, 30, 31, 32, 64, 120, 126, 127, 128);
   private static final List<String> EXTERNALS = List.of("10.244.1.200", "192.0.2.7", "2001:db8::7", "fd00::c8");
 
   enum Life { RUNNING, PENDING_WITHOUT_IP, HOST_NETWORK, FINISHED }
@@ -69,7 +71,10 @@ public final class RandomClusters {
     Arbitrary<Integer> nsCount = Arbitraries.integers().between(2, 3);
     Arbitrary<List<Map<String, String>>> nsLabels = labelMaps(NS_LABELS).list().ofSize(3);
     Arbitrary<List<PodSpec>> pods = podSpecs().list().ofMinSize(3).ofMaxSize(8);
-    Arbitrary<List<PolicySpec>> policies = policySpecs().list().ofMaxSize(4);
+    // most clusters get at least one policy: without one every flow is allowed
+    Arbitrary<List<PolicySpec>> policies = Arbitraries.frequencyOf(
+        Tuple.of(1, policySpecs().list().ofMaxSize(0)),
+        Tuple.of(7, policySpecs().list().ofMinSize(1).ofMaxSize(4)));
     return Combinators.combine(nsCount, nsLabels, pods, policies).as(RandomClusters::build);
   }
 
@@ -142,10 +147,10 @@ public final class RandomClusters {
 
   static Arbitrary<PodSpec> podSpecs() {
     Arbitrary<Life> life = Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(14, Arbitraries.just(Life.RUNNING)),
-        net.jqwik.api.Tuple.of(1, Arbitraries.just(Life.PENDING_WITHOUT_IP)),
-        net.jqwik.api.Tuple.of(2, Arbitraries.just(Life.HOST_NETWORK)),
-        net.jqwik.api.Tuple.of(3, Arbitraries.just(Life.FINISHED)));
+        Tuple.of(14, Arbitraries.just(Life.RUNNING)),
+        Tuple.of(1, Arbitraries.just(Life.PENDING_WITHOUT_IP)),
+        Tuple.of(2, Arbitraries.just(Life.HOST_NETWORK)),
+        Tuple.of(3, Arbitraries.just(Life.FINISHED)));
     return Combinators.combine(
             Arbitraries.integers().between(0, 2),
             labelMaps(POD_LABELS),
@@ -160,9 +165,9 @@ public final class RandomClusters {
   static Arbitrary<ContainerPort> containerPorts() {
     return Combinators.combine(
             Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(3, Arbitraries.just("http")),
-                net.jqwik.api.Tuple.of(3, Arbitraries.just("metrics")),
-                net.jqwik.api.Tuple.of(1, Arbitraries.just((String) null))),
+                Tuple.of(3, Arbitraries.just("http")),
+                Tuple.of(3, Arbitraries.just("metrics")),
+                Tuple.of(1, Arbitraries.just((String) null))),
             Arbitraries.of(PORTS),
             protocols())
         .as(ContainerPort::new);
@@ -191,21 +196,31 @@ public final class RandomClusters {
     Arbitrary<PolicyPeer> both = Combinators.combine(selectors(NS_SELECTOR_LABELS), selectors(POD_LABELS))
         .as(PolicyPeer.Selector::new);
     return Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(3, pods),
-        net.jqwik.api.Tuple.of(2, namespaces),
-        net.jqwik.api.Tuple.of(2, both),
-        net.jqwik.api.Tuple.of(3, ipBlocks()));
+        Tuple.of(3, pods),
+        Tuple.of(2, namespaces),
+        Tuple.of(2, both),
+        Tuple.of(3, ipBlocks()));
   }
 
+  /** An ipBlock whose excepts are strict subsets of its CIDR, cut around interesting addresses. */
   static Arbitrary<PolicyPeer> ipBlocks() {
     return Arbitraries.of(CIDRS).map(IpPrefix::parse).flatMap(cidr -> {
-      List<IpPrefix> candidates = EXCEPT_CANDIDATES.stream().map(IpPrefix::parse)
-          .filter(e -> e.family() == cidr.family() && e.length() > cidr.length() && cidr.contains(e.address()))
-          .toList();
-      Arbitrary<List<IpPrefix>> except = candidates.isEmpty()
-          ? Arbitraries.just(List.of())
-          : Arbitraries.of(candidates).list().ofMaxSize(2).uniqueElements();
-      return except.map(ex -> (PolicyPeer) new PolicyPeer.IpBlock(cidr, ex));
+      List<IpAddress> around = INTERESTING.stream().map(IpAddress::parse)
+          .filter(ip -> ip.family() == cidr.family() && cidr.contains(ip)).toList();
+      List<Integer> lengths = new ArrayList<>();
+      for (int len : EXCEPT_LENGTHS) {
+        if (len > cidr.length() && len <= cidr.address().bitLength()) {
+          lengths.add(len);
+        }
+      }
+      if (cidr.length() + 1 <= cidr.address().bitLength() && !lengths.contains(cidr.length() + 1)) {
+        lengths.add(cidr.length() + 1);
+      }
+      if (around.isEmpty() || lengths.isEmpty()) {
+        return Arbitraries.just((PolicyPeer) new PolicyPeer.IpBlock(cidr, List.of()));
+      }
+      Arbitrary<IpPrefix> except = Combinators.combine(Arbitraries.of(around), Arbitraries.of(lengths)).as(IpPrefix::new);
+      return except.list().ofMaxSize(2).uniqueElements().map(ex -> (PolicyPeer) new PolicyPeer.IpBlock(cidr, ex));
     });
   }
 
@@ -216,17 +231,17 @@ public final class RandomClusters {
     Arbitrary<PolicyPort> named = Combinators.combine(protocols(), Arbitraries.of("http", "metrics", "nope")).as(PolicyPort::named);
     Arbitrary<PolicyPort> all = protocols().map(PolicyPort::allPorts);
     return Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(3, number),
-        net.jqwik.api.Tuple.of(1, range),
-        net.jqwik.api.Tuple.of(3, named),
-        net.jqwik.api.Tuple.of(1, all));
+        Tuple.of(3, number),
+        Tuple.of(1, range),
+        Tuple.of(3, named),
+        Tuple.of(1, all));
   }
 
   static Arbitrary<Protocol> protocols() {
     return Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(3, Arbitraries.just(Protocol.TCP)),
-        net.jqwik.api.Tuple.of(2, Arbitraries.just(Protocol.UDP)),
-        net.jqwik.api.Tuple.of(1, Arbitraries.just(Protocol.SCTP)));
+        Tuple.of(3, Arbitraries.just(Protocol.TCP)),
+        Tuple.of(2, Arbitraries.just(Protocol.UDP)),
+        Tuple.of(1, Arbitraries.just(Protocol.SCTP)));
   }
 
   // ---- labels and selectors -------------------------------------------------------------------
@@ -257,7 +272,7 @@ public final class RandomClusters {
     });
     Arbitrary<LabelSelector> some = Combinators.combine(matchLabels, requirement.list().ofMaxSize(1)).as(LabelSelector::new);
     return Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(1, Arbitraries.just(LabelSelector.EVERYTHING)),
-        net.jqwik.api.Tuple.of(3, some));
+        Tuple.of(1, Arbitraries.just(LabelSelector.EVERYTHING)),
+        Tuple.of(3, some));
   }
 }
