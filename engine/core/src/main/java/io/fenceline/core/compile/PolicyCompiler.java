@@ -54,6 +54,12 @@ public final class PolicyCompiler {
   private final Set<String> selectorSets = new LinkedHashSet<>();
   /** For each namespace, the selector sets whose namespace selector matches it. */
   private final Map<String, Set<String>> selectorSetsByNamespace = new HashMap<>();
+  /**
+   * Namespaces whose selector-set matches are in {@link #selectorSetsByNamespace}: every namespace
+   * with an object or with pods. A namespace known only through its pods has just its automatic
+   * label (its object may arrive later, or a manifest may lack it).
+   */
+  private final Set<String> knownNamespaces = new HashSet<>();
 
   private final FactBuffer out = new FactBuffer();
   private long selectorEvaluations;
@@ -123,15 +129,17 @@ public final class PolicyCompiler {
   // ---- namespaces -------------------------------------------------------------------------
 
   private void onNamespace(String name, Namespace next) {
+    knowNamespace(name);
     Namespace prev = next == null ? namespaces.remove(name) : namespaces.put(name, next);
     if (Objects.equals(prev, next)) {
       return;
     }
+    Map<String, String> labels = effectiveLabels(name);
     Set<String> matching = selectorSetsByNamespace.computeIfAbsent(name, k -> new HashSet<>());
     for (String id : selectorSets) {
       LiveSet set = sets.get(id);
       boolean was = matching.contains(id);
-      boolean is = next != null && evaluate(set.def.namespaceSelector(), next.labels());
+      boolean is = evaluate(set.def.namespaceSelector(), labels);
       if (was == is) {
         continue;
       }
@@ -158,6 +166,25 @@ public final class PolicyCompiler {
     }
   }
 
+  /** The labels a namespace selector sees: the object's, or just the automatic name label. */
+  private Map<String, String> effectiveLabels(String namespace) {
+    Namespace ns = namespaces.get(namespace);
+    return ns != null ? ns.labels() : Namespace.of(namespace, Map.of()).labels();
+  }
+
+  /** Computes a namespace's selector-set matches the first time it is seen. */
+  private void knowNamespace(String name) {
+    if (!knownNamespaces.add(name)) {
+      return;
+    }
+    Map<String, String> labels = effectiveLabels(name);
+    for (String id : selectorSets) {
+      if (evaluate(sets.get(id).def.namespaceSelector(), labels)) {
+        selectorSetsByNamespace.computeIfAbsent(name, k -> new HashSet<>()).add(id);
+      }
+    }
+  }
+
   private void onNode(String name, Node next) {
     if (next == null) {
       nodes.remove(name);
@@ -174,6 +201,7 @@ public final class PolicyCompiler {
       return;
     }
     String ns = key.namespace();
+    knowNamespace(ns);
     if (next != null) {
       podsByNamespace.computeIfAbsent(ns, k -> new HashSet<>()).add(key);
     } else {
@@ -392,10 +420,10 @@ public final class PolicyCompiler {
       populate(set, def.scopeNamespace());
     } else {
       selectorSets.add(id);
-      for (Namespace ns : namespaces.values()) {
-        if (evaluate(def.namespaceSelector(), ns.labels())) {
-          selectorSetsByNamespace.computeIfAbsent(ns.name(), k -> new HashSet<>()).add(id);
-          populate(set, ns.name());
+      for (String ns : knownNamespaces) {
+        if (evaluate(def.namespaceSelector(), effectiveLabels(ns))) {
+          selectorSetsByNamespace.computeIfAbsent(ns, k -> new HashSet<>()).add(id);
+          populate(set, ns);
         }
       }
     }

@@ -39,8 +39,9 @@ import net.jqwik.api.statistics.Statistics;
 /**
  * Differential properties of the compiler: its facts, read the way the node renders them, decide
  * every flow as the reference model does (A); any order of the same objects, with detours through
- * other versions and objects that come and go, ends in the same facts (B); every single apply()
- * emits its facts in dependency order and leaves nothing dangling (C).
+ * other versions and objects that come and go, ends in the same facts, and after every event holds
+ * the facts of a from-scratch compile of the objects at that point (B); every single apply() emits
+ * its facts in dependency order and leaves nothing dangling (C).
  */
 class CompilerAgreesWithReferenceTest {
 
@@ -135,17 +136,34 @@ class CompilerAgreesWithReferenceTest {
       @ForAll("clusters") ClusterState state, @ForAll("clusters") ClusterState detours, @ForAll Random random) {
     FactFold canonical = FactFold.compile(state);
     List<ClusterChange> events = shuffledWithDetours(state, detours, random);
-    FactFold shuffled = FactFold.compile(events);
-
-    Set<String> onlyCanonical = difference(canonical.facts(), shuffled.facts());
-    Set<String> onlyShuffled = difference(shuffled.facts(), canonical.facts());
-    assertThat(onlyCanonical.isEmpty() && onlyShuffled.isEmpty())
-        .as("%s\nevents:\n%s\nfacts only in the canonical fold: %s\nfacts only after the shuffled events: %s",
-            state, describe(events), onlyCanonical, onlyShuffled)
-        .isTrue();
-    for (String node : RandomClusters.NODES) {
-      assertThat(shuffled.table().nodeModel(node)).isEqualTo(canonical.table().nodeModel(node));
+    PolicyCompiler compiler = new PolicyCompiler();
+    FactFold incremental = new FactFold();
+    Map<String, ClusterObject> current = new LinkedHashMap<>();
+    for (int i = 0; i < events.size(); i++) {
+      ClusterChange event = events.get(i);
+      incremental.apply(compiler.apply(event));
+      if (event instanceof ClusterChange.Upsert u) {
+        current.put(id(u.object()), u.object());
+      } else {
+        current.remove(event.kind() + " " + event.key());
+      }
+      // every intermediate state, not only the last, must be what a from-scratch compile gives
+      FactFold fresh = FactFold.compile(ClusterState.of(current.values().toArray(ClusterObject[]::new)));
+      assertSameFacts(fresh, incremental, "after event " + i + " of\n" + describe(events));
     }
+    assertSameFacts(canonical, incremental, state + "\nevents:\n" + describe(events));
+    for (String node : RandomClusters.NODES) {
+      assertThat(incremental.table().nodeModel(node)).isEqualTo(canonical.table().nodeModel(node));
+    }
+  }
+
+  private static void assertSameFacts(FactFold expected, FactFold actual, String context) {
+    Set<String> missing = difference(expected.facts(), actual.facts());
+    Set<String> extra = difference(actual.facts(), expected.facts());
+    assertThat(missing.isEmpty() && extra.isEmpty())
+        .as("%s\nfacts a from-scratch compile has but the incremental fold lacks or holds otherwise: %s"
+            + "\nfacts only the incremental fold has, or holds otherwise: %s", context, missing, extra)
+        .isTrue();
   }
 
   /**

@@ -146,8 +146,9 @@ public final class ReferenceModel {
     if (sel.namespaceSelector() == null) {
       namespaceOk = pod.namespace().equals(policy.namespace());
     } else {
-      Namespace ns = namespaces.get(pod.namespace());
-      namespaceOk = ns != null && selects(sel.namespaceSelector(), ns.labels());
+      // A pod's namespace always exists; without its object we still know its automatic label.
+      Namespace ns = namespaces.getOrDefault(pod.namespace(), Namespace.of(pod.namespace(), Map.of()));
+      namespaceOk = selects(sel.namespaceSelector(), ns.labels());
     }
     boolean podOk = sel.podSelector() == null || selects(sel.podSelector(), pod.labels());
     return namespaceOk && podOk;

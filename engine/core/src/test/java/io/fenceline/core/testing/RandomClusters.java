@@ -45,7 +45,6 @@ public final class RandomClusters {
 
   public static final List<String> NODES = List.of("node-1", "node-2");
   public static final List<Integer> PORTS = List.of(80, 81, 8080);
-  public static final List<String> PORT_NAMES = List.of("http", "metrics");
 
   private static final Map<String, List<String>> POD_LABELS = Map.of("app", List.of("a", "b"), "tier", List.of("web", "db"));
   private static final Map<String, List<String>> NS_LABELS = Map.of("team", List.of("x", "y"), "env", List.of("x", "y"));
