@@ -1,6 +1,7 @@
 package io.fenceline.cli;
 
 import io.fenceline.cli.compile.CompileCommand;
+import io.fenceline.cli.engine.EngineCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "fenceline 0.1.0-SNAPSHOT",
     description = "Kubernetes NetworkPolicy enforcement for whole fleets, event-sourced over Kafka.",
-    subcommands = {CompileCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {CompileCommand.class, EngineCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -36,7 +37,18 @@ public final class Main implements Runnable {
     return cl;
   }
 
+  /** Logs go to stderr (slf4j-simple); Kafka's own INFO chatter is kept down unless asked for. */
+  private static void configureLogging() {
+    System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+        System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+    System.setProperty("org.slf4j.simpleLogger.log.io.fenceline",
+        System.getProperty("org.slf4j.simpleLogger.log.io.fenceline", "info"));
+    System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+  }
+
   public static void main(String[] args) {
+    configureLogging();
     System.exit(commandLine().execute(args));
   }
 }

@@ -1,0 +1,61 @@
+package io.fenceline.cli.engine;
+
+import io.fenceline.engine.Engine;
+import io.fenceline.engine.EngineConfig;
+import io.fenceline.kafka.broker.BrokerResolver;
+import io.fenceline.kafka.broker.DataDirs;
+import io.fenceline.kafka.topics.Topics;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code fenceline engine}: runs the Kafka Streams engine against any broker until stopped. */
+@Command(
+    name = "engine",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the engine: compile fenceline.events into fenceline.node-facts (exactly-once), until",
+      "stopped (Ctrl-C / SIGTERM). Without --bootstrap-servers it uses the embedded broker of",
+      "--data-dir, starting it in this process if none is running."
+    })
+public final class EngineCommand implements Callable<Integer> {
+  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
+  String bootstrapServers;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory (default: .fenceline/ in the repository root).")
+  Path dataDir;
+
+  @Option(names = "--state-dir", paramLabel = "DIR", description = "Kafka Streams state (default: DATA_DIR/engine-state).")
+  Path stateDir;
+
+  @Option(names = "--application-id", defaultValue = EngineConfig.DEFAULT_APPLICATION_ID,
+      description = "Kafka Streams application id (default: ${DEFAULT-VALUE}).")
+  String applicationId;
+
+  @Option(names = "--event-partitions", defaultValue = "6", description = "Partitions of fenceline.events when creating it (default: ${DEFAULT-VALUE}).")
+  int eventPartitions;
+
+  @Option(names = "--node-facts-partitions", defaultValue = "12",
+      description = "Partitions of fenceline.node-facts (must match an existing topic; default: ${DEFAULT-VALUE}).")
+  int nodeFactPartitions;
+
+  @Override
+  public Integer call() throws Exception {
+    Path data = dataDir == null ? DataDirs.defaultDataDir() : dataDir;
+    Topics.Layout defaults = Topics.Layout.defaults();
+    Topics.Layout layout = new Topics.Layout(eventPartitions, nodeFactPartitions, defaults.eventRetentionMs(),
+        defaults.deadLetterRetentionMs());
+    CountDownLatch stop = new CountDownLatch(1);
+    try (BrokerResolver.Resolved broker = BrokerResolver.resolve(bootstrapServers, data, true);
+        Engine engine = Engine.start(new EngineConfig(broker.bootstrapServers(), applicationId,
+            stateDir == null ? data.resolve("engine-state") : stateDir, layout, Map.of()))) {
+      System.err.println("fenceline engine running against " + broker.bootstrapServers() + " (Ctrl-C to stop)");
+      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "fenceline-engine-stop"));
+      stop.await();
+    }
+    return 0;
+  }
+}
