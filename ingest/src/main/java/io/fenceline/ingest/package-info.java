@@ -1,0 +1,2 @@
+/** Ingest: clusters and manifest files to fenceline.events. */
+package io.fenceline.ingest;
