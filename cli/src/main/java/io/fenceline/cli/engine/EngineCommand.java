@@ -49,12 +49,24 @@ public final class EngineCommand implements Callable<Integer> {
     Topics.Layout layout = new Topics.Layout(eventPartitions, nodeFactPartitions, defaults.eventRetentionMs(),
         defaults.deadLetterRetentionMs());
     CountDownLatch stop = new CountDownLatch(1);
+    CountDownLatch closed = new CountDownLatch(1);
+    // The hook waits until the engine (and a broker started here) closed, so the JVM does not exit
+    // half-way through a clean shutdown.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stop.countDown();
+      try {
+        closed.await(60, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "fenceline-engine-stop"));
     try (BrokerResolver.Resolved broker = BrokerResolver.resolve(bootstrapServers, data, true);
         Engine engine = Engine.start(new EngineConfig(broker.bootstrapServers(), applicationId,
             stateDir == null ? data.resolve("engine-state") : stateDir, layout, Map.of()))) {
       System.err.println("fenceline engine running against " + broker.bootstrapServers() + " (Ctrl-C to stop)");
-      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "fenceline-engine-stop"));
       stop.await();
+    } finally {
+      closed.countDown();
     }
     return 0;
   }

@@ -49,6 +49,19 @@ public final class PayloadWriter {
     }
   }
 
+  /** Writes one node's payload (each file replaced atomically), leaving other nodes' folders alone. */
+  public static void writeNode(Path dir, NodePayload p) {
+    try {
+      Path nodeDir = dir.resolve(p.node());
+      Files.createDirectories(nodeDir);
+      replace(nodeDir.resolve("ipset.restore"), p.ipsetRestore());
+      replace(nodeDir.resolve("iptables.restore"), p.iptablesRestore());
+      replace(nodeDir.resolve("ip6tables.restore"), p.ip6tablesRestore());
+    } catch (IOException e) {
+      throw new UncheckedIOException(dir + ": cannot write payloads: " + e.getMessage(), e);
+    }
+  }
+
   private static boolean isPayloadDir(Path d) {
     return FILES.stream().anyMatch(f -> Files.isRegularFile(d.resolve(f)));
   }

@@ -242,6 +242,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("share.coordinator.state.topic.replication.factor", "1");
     p.put("share.coordinator.state.topic.min.isr", "1");
     p.put("group.initial.rebalance.delay.ms", "0");
+    // After a crash (kill -9) the controller keeps the dead incarnation's registration until its session times
+    // out; the restarted broker cannot register before that (default 9 s). One node in one JVM: a short session.
+    p.put("broker.session.timeout.ms", "3000");
+    p.put("broker.heartbeat.interval.ms", "500");
     p.put("auto.create.topics.enable", "false");
     p.put("log.cleaner.enable", "true");
     return p;

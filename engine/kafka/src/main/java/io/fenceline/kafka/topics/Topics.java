@@ -9,6 +9,8 @@ public final class Topics {
   public static final String EVENTS = "fenceline.events";
   /** Node facts, compacted: key = {@code <cluster>/<fact key>}, value = fact JSON or tombstone. */
   public static final String NODE_FACTS = "fenceline.node-facts";
+  /** Applier receipts, compacted: key = {@code <cluster>/<node>}, value = the latest receipt JSON. */
+  public static final String NODE_STATUS = "fenceline.node-status";
   /** Bad input with the reason and its origin in headers. */
   public static final String DEAD_LETTER = "fenceline.dead-letter";
 
@@ -25,6 +27,8 @@ public final class Topics {
           new TopicSpec(EVENTS, eventPartitions,
               Map.of("cleanup.policy", "delete", "retention.ms", Long.toString(eventRetentionMs))),
           new TopicSpec(NODE_FACTS, nodeFactPartitions,
+              Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0")),
+          new TopicSpec(NODE_STATUS, 1,
               Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0")),
           new TopicSpec(DEAD_LETTER, 1,
               Map.of("cleanup.policy", "delete", "retention.ms", Long.toString(deadLetterRetentionMs))));

@@ -48,9 +48,12 @@ class BrokerDirectoryTest {
 
   @Test
   void theLockIsExclusiveUntilReleased() {
-    try (BrokerDirectory.Lock lock = BrokerDirectory.tryLock(dataDir).orElseThrow()) {
+    BrokerDirectory.Lock lock = BrokerDirectory.tryLock(dataDir).orElseThrow();
+    try {
       assertThat(BrokerDirectory.tryLock(dataDir)).isEmpty();
       assertThat(BrokerDirectory.isLocked(dataDir)).isTrue();
+    } finally {
+      lock.close();
     }
     assertThat(BrokerDirectory.isLocked(dataDir)).isFalse();
   }

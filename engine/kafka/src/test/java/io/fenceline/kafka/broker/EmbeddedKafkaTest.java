@@ -73,7 +73,11 @@ class EmbeddedKafkaTest {
     assertThat(Files.exists(BrokerDirectory.file(dataDir))).isFalse();
     assertThat(BrokerDirectory.lookup(dataDir)).isEmpty();
 
-    try (EmbeddedKafka again = EmbeddedKafka.start(dataDir)) {
+    // The controller listener is internal: when its remembered port is taken, the broker moves it.
+    Path settings = dataDir.resolve("kafka").resolve(EmbeddedKafka.SETTINGS_FILE);
+    int controllerPort = Integer.parseInt(load(settings).getProperty("controller.port"));
+    try (ServerSocket squatter = new ServerSocket();
+        EmbeddedKafka again = startWhileHolding(squatter, controllerPort)) {
       report("restart", again);
       assertThat(again.firstStart()).isFalse();
       assertThat(again.bootstrapServers()).isEqualTo(address);
@@ -103,6 +107,22 @@ class EmbeddedKafkaTest {
       // The failed start released the lock.
       assertThat(BrokerDirectory.isLocked(dataDir)).isFalse();
     }
+  }
+
+  private EmbeddedKafka startWhileHolding(ServerSocket squatter, int port) throws Exception {
+    squatter.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
+    EmbeddedKafka kafka = EmbeddedKafka.start(dataDir);
+    Path settings = dataDir.resolve("kafka").resolve(EmbeddedKafka.SETTINGS_FILE);
+    assertThat(load(settings).getProperty("controller.port")).isNotEqualTo(Integer.toString(port));
+    return kafka;
+  }
+
+  private static Properties load(Path file) throws Exception {
+    Properties p = new Properties();
+    try (var in = Files.newInputStream(file)) {
+      p.load(in);
+    }
+    return p;
   }
 
   private static void report(String what, EmbeddedKafka kafka) {

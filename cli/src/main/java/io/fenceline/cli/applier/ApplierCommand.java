@@ -1,0 +1,109 @@
+package io.fenceline.cli.applier;
+
+import io.fenceline.applier.Applier;
+import io.fenceline.applier.ApplierConfig;
+import io.fenceline.applier.HealthServer;
+import io.fenceline.applier.kernel.CommandRunner;
+import io.fenceline.applier.kernel.DryRunNetfilter;
+import io.fenceline.applier.kernel.IptablesBackend;
+import io.fenceline.applier.kernel.Netfilter;
+import io.fenceline.applier.kernel.ProcessNetfilter;
+import io.fenceline.cli.io.PayloadWriter;
+import io.fenceline.core.render.PayloadText;
+import io.fenceline.kafka.broker.BrokerResolver;
+import io.fenceline.kafka.broker.DataDirs;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code fenceline applier}: programs one node's kernel from its partition of node-facts. */
+@Command(
+    name = "applier",
+    mixinStandardHelpOptions = true,
+    subcommands = ApplierUninstallCommand.class,
+    description = {
+      "Run the node applier for NODE: read the node's partition of fenceline.node-facts, apply it",
+      "to the kernel atomically (ipset restore, iptables-restore --noflush), publish receipts to",
+      "fenceline.node-status, repair drift. Needs root (NET_ADMIN) unless --dry-run."
+    })
+public final class ApplierCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--node", description = "This node's name (as in pods' spec.nodeName). Required.")
+  String node;
+
+  @Option(names = "--cluster", defaultValue = "default", description = "Cluster id (default: ${DEFAULT-VALUE}).")
+  String cluster;
+
+  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
+  String bootstrapServers;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory of the embedded broker.")
+  Path dataDir;
+
+  @ArgGroup(exclusive = true)
+  Target target;
+
+  static final class Target {
+    @Option(names = "--netns", paramLabel = "NAME", description = "Apply inside this network namespace.")
+    String netns;
+
+    @Option(names = "--dry-run", paramLabel = "DIR",
+        description = "Touch no kernel: write the full payload to DIR/<node>/ and each delta to DIR/<node>/deltas/.")
+    Path dryRun;
+  }
+
+  @Option(names = "--drift-interval", defaultValue = "30", paramLabel = "SECONDS",
+      description = "Seconds between drift checks (default: ${DEFAULT-VALUE}).")
+  long driftSeconds;
+
+  @Option(names = "--metrics-port", defaultValue = "-1", paramLabel = "PORT",
+      description = "Serve /healthz and /metrics (Prometheus) on this port (default: off).")
+  int metricsPort;
+
+  @Override
+  public Integer call() throws Exception {
+    if (node == null || node.isEmpty()) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--node=<node>'");
+    }
+    Netfilter netfilter;
+    Path dry = target == null ? null : target.dryRun;
+    if (dry != null) {
+      netfilter = new DryRunNetfilter(dry.resolve(node));
+    } else {
+      CommandRunner runner = new CommandRunner(target == null ? null : target.netns, 60);
+      IptablesBackend backend = IptablesBackend.detect(runner);
+      System.err.println("fenceline applier: using the iptables " + backend.name().toLowerCase() + " backend"
+          + (target != null && target.netns != null ? " in network namespace " + target.netns : ""));
+      netfilter = new ProcessNetfilter(runner, backend);
+    }
+    ApplierConfig config;
+    try (BrokerResolver.Resolved broker = BrokerResolver.resolve(bootstrapServers,
+        dataDir == null ? DataDirs.defaultDataDir() : dataDir, false)) {
+      config = new ApplierConfig(cluster, node, broker.bootstrapServers(), Duration.ofSeconds(driftSeconds),
+          Duration.ofSeconds(30), metricsPort);
+    }
+    Applier applier = new Applier(config, netfilter, Clock.systemUTC(),
+        rendered -> { if (dry != null) { PayloadWriter.writeNode(dry, PayloadText.full(rendered)); } });
+    HealthServer health = metricsPort >= 0 ? new HealthServer(applier, metricsPort) : null;
+    Thread loop = new Thread(applier, "fenceline-applier");
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      applier.close();
+      try {
+        loop.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "fenceline-applier-stop"));
+    loop.start();
+    loop.join();
+    if (health != null) {
+      health.close();
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,98 @@
+package io.fenceline.it.conformance;
+
+import io.fenceline.applier.status.Receipt;
+import io.fenceline.kafka.topics.NodePartitions;
+import io.fenceline.kafka.topics.Topics;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Knows when the pipeline has converged, from Kafka alone: the engine has committed every event,
+ * and every node's latest receipt says it applied its partition up to the partition's
+ * read_committed end. This is how `fenceline status` and `up --exit-when-converged` know it too.
+ */
+final class Convergence implements AutoCloseable {
+  private final Admin admin;
+  private final KafkaConsumer<String, byte[]> receipts;
+  private final KafkaConsumer<String, byte[]> facts;
+  private final Map<String, Receipt> latest = new HashMap<>();
+  private final List<Receipt> all = new ArrayList<>();
+  private final String engineApplicationId;
+
+  Convergence(String bootstrap, String engineApplicationId) {
+    this.engineApplicationId = engineApplicationId;
+    admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+    Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    receipts = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    TopicPartition status = new TopicPartition(Topics.NODE_STATUS, 0);
+    receipts.assign(List.of(status));
+    receipts.seekToBeginning(List.of(status));
+    facts = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  List<Receipt> receipts() {
+    poll();
+    return all;
+  }
+
+  private void poll() {
+    for (ConsumerRecord<String, byte[]> r : receipts.poll(Duration.ofMillis(100))) {
+      try {
+        Receipt receipt = Receipt.decode(r.value());
+        latest.put(r.key(), receipt);
+        all.add(receipt);
+      } catch (IOException e) {
+        throw new AssertionError("bad receipt " + r.key(), e);
+      }
+    }
+  }
+
+  boolean converged(String cluster, List<String> nodes) throws ExecutionException, InterruptedException {
+    poll();
+    // The engine has processed every event.
+    List<TopicPartition> eventPartitions = new ArrayList<>();
+    facts.partitionsFor(Topics.EVENTS).forEach(p -> eventPartitions.add(new TopicPartition(Topics.EVENTS, p.partition())));
+    Map<TopicPartition, Long> eventEnds = facts.endOffsets(eventPartitions);
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        admin.listConsumerGroupOffsets(engineApplicationId).partitionsToOffsetAndMetadata().get();
+    for (Map.Entry<TopicPartition, Long> e : eventEnds.entrySet()) {
+      OffsetAndMetadata c = committed.get(e.getKey());
+      if (e.getValue() > 0 && (c == null || c.offset() < e.getValue())) {
+        return false;
+      }
+    }
+    // Every node applied its partition up to the read_committed end.
+    int partitions = facts.partitionsFor(Topics.NODE_FACTS).size();
+    for (String node : nodes) {
+      TopicPartition tp = new TopicPartition(Topics.NODE_FACTS, NodePartitions.partitionOf(cluster, node, partitions));
+      long end = facts.endOffsets(List.of(tp)).get(tp);
+      Receipt r = latest.get(cluster + "/" + node);
+      if (r == null || !r.result().equals("ok") || r.factsOffset() < end) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public void close() {
+    receipts.close();
+    facts.close();
+    admin.close();
+  }
+}

@@ -1,0 +1,278 @@
+package io.fenceline.applier;
+
+import io.fenceline.applier.kernel.CommandFailedException;
+import io.fenceline.applier.kernel.Netfilter;
+import io.fenceline.applier.state.NodeFacts;
+import io.fenceline.applier.status.Receipt;
+import io.fenceline.core.facts.FactCodec;
+import io.fenceline.core.facts.FactFormatException;
+import io.fenceline.core.facts.NodeModel;
+import io.fenceline.core.model.IpAddress;
+import io.fenceline.core.render.NodeRenderer;
+import io.fenceline.core.render.PayloadDelta;
+import io.fenceline.core.render.RenderedNode;
+import io.fenceline.kafka.topics.NodePartitions;
+import io.fenceline.kafka.topics.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node applier: assigns itself its node's partition of {@code fenceline.node-facts}, reads it
+ * {@code read_committed} from offset 0 into {@link NodeFacts}, applies nothing until it has reached
+ * the end offset noted at start, then applies the full state (replacing whatever fenceline owned
+ * before) and follows the partition, applying what arrives together as one delta. Offsets are
+ * committed and a receipt published only after the kernel accepted the change; a failure is
+ * retried with backoff from the full desired state. Until caught up — and whenever Kafka is away —
+ * the kernel keeps the last rules applied.
+ */
+public final class Applier implements Runnable, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Applier.class);
+
+  private final ApplierConfig config;
+  private final Netfilter netfilter;
+  private final Clock clock;
+  private final ApplierMetrics metrics;
+  private final Consumer<RenderedNode> onApplied;
+  private final String prefix;
+  private final AtomicBoolean running = new AtomicBoolean(true);
+  private final CountDownLatch caughtUp = new CountDownLatch(1);
+  private final NodeFacts facts;
+
+  private RenderedNode applied;
+  private NodeModel appliedModel;
+  private long sourceOffset = -1;
+  private Instant sourceObservedAt;
+  private volatile boolean healthy;
+  private volatile String lastError;
+
+  public Applier(ApplierConfig config, Netfilter netfilter, Clock clock, Consumer<RenderedNode> onApplied) {
+    this.config = config;
+    this.netfilter = netfilter;
+    this.clock = clock;
+    this.onApplied = onApplied;
+    this.metrics = new ApplierMetrics(config.cluster(), config.node());
+    this.facts = new NodeFacts(config.cluster(), config.node());
+    this.prefix = "[" + config.cluster() + "/" + config.node() + "] ";
+  }
+
+  public boolean healthy() {
+    return healthy;
+  }
+
+  public String lastError() {
+    return lastError;
+  }
+
+  public String scrape() {
+    return metrics.registry.scrape();
+  }
+
+  /** Waits until the first full apply after start has succeeded. */
+  public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+    return caughtUp.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void run() {
+    Map<String, Object> consumerProps = Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+        ConsumerConfig.GROUP_ID_CONFIG, config.consumerGroup(),
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+    Map<String, Object> producerProps = Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+        ProducerConfig.ACKS_CONFIG, "all",
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer());
+        KafkaProducer<String, byte[]> receipts = new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer())) {
+      int partitions = consumer.partitionsFor(Topics.NODE_FACTS, Duration.ofMinutes(5)).size();
+      TopicPartition tp = new TopicPartition(Topics.NODE_FACTS, NodePartitions.partitionOf(config.cluster(), config.node(), partitions));
+      consumer.assign(List.of(tp));
+      consumer.seekToBeginning(List.of(tp));
+      long end = consumer.endOffsets(List.of(tp)).get(tp);
+      LOG.info("{}reading partition {} from offset 0 to {} before applying anything", prefix, tp.partition(), end);
+      while (running.get() && consumer.position(tp) < end) {
+        read(consumer.poll(Duration.ofMillis(500)));
+      }
+      boolean dirty = true;
+      boolean full = true;
+      long backoffMillis = 0;
+      Instant retryAt = Instant.MIN;
+      Instant driftAt = clock.instant().plus(config.driftCheckInterval());
+      while (running.get()) {
+        if (dirty && !clock.instant().isBefore(retryAt)) {
+          long position = consumer.position(tp);
+          try {
+            apply(full);
+            consumer.commitSync(Map.of(tp, new OffsetAndMetadata(position)));
+            publish(receipts, tp.partition(), position, "ok", null);
+            metrics.appliedOffset.set(position);
+            dirty = false;
+            full = false;
+            backoffMillis = 0;
+            caughtUp.countDown();
+          } catch (CommandFailedException e) {
+            metrics.applyFailures.increment();
+            lastError = e.getMessage();
+            healthy = false;
+            backoffMillis = backoffMillis == 0 ? 500 : Math.min(backoffMillis * 2, config.maxBackoff().toMillis());
+            retryAt = clock.instant().plusMillis(backoffMillis);
+            LOG.error("{}apply failed, retrying from the full desired state in {} ms: {}", prefix, backoffMillis, e.getMessage());
+            publish(receipts, tp.partition(), position, "failed", e.getMessage());
+            full = true;
+          }
+        }
+        if (!dirty && !clock.instant().isBefore(driftAt)) {
+          driftAt = clock.instant().plus(config.driftCheckInterval());
+          if (drifted()) {
+            metrics.driftRepairs.increment();
+            dirty = true;
+            full = true;
+            continue;
+          }
+        }
+        ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(dirty ? 50 : 200));
+        if (read(records)) {
+          dirty = true;
+        } else if (!dirty && !records.isEmpty()) {
+          // Records for other nodes or clusters: nothing to apply, but the node is current up to here.
+          long position = consumer.position(tp);
+          consumer.commitSync(Map.of(tp, new OffsetAndMetadata(position)));
+          publish(receipts, tp.partition(), position, "ok", null);
+          metrics.appliedOffset.set(position);
+        }
+        Long endNow = consumer.endOffsets(List.of(tp)).get(tp);
+        metrics.lag.set(endNow == null ? -1 : Math.max(0, endNow - consumer.position(tp)));
+      }
+    } catch (org.apache.kafka.common.errors.WakeupException | org.apache.kafka.common.errors.InterruptException e) {
+      LOG.info("{}stopping", prefix);
+    }
+  }
+
+  /** Folds records into the node's facts; returns whether any concerned this node. */
+  private boolean read(ConsumerRecords<String, byte[]> records) {
+    boolean relevant = false;
+    for (ConsumerRecord<String, byte[]> r : records) {
+      try {
+        if (facts.apply(FactCodec.decode(r.key(), r.value()))) {
+          relevant = true;
+          noteSource(r);
+        }
+      } catch (FactFormatException e) {
+        LOG.error("{}unreadable fact at {}-{}@{}, skipped: {}", prefix, r.topic(), r.partition(), r.offset(), e.getMessage());
+      }
+    }
+    return relevant;
+  }
+
+  private void noteSource(ConsumerRecord<String, byte[]> r) {
+    Header off = r.headers().lastHeader("fenceline.source.offset");
+    Header at = r.headers().lastHeader("fenceline.observed-at");
+    if (off != null) {
+      long o = Long.parseLong(new String(off.value(), StandardCharsets.UTF_8));
+      if (o > sourceOffset) {
+        sourceOffset = o;
+        sourceObservedAt = at == null ? null : Instant.parse(new String(at.value(), StandardCharsets.UTF_8));
+      }
+    }
+  }
+
+  private void apply(boolean full) {
+    long started = System.nanoTime();
+    NodeModel model = facts.model();
+    RenderedNode next = NodeRenderer.structure(model);
+    boolean jump4 = !netfilter.hasForwardJump(4);
+    boolean jump6 = !netfilter.hasForwardJump(6);
+    PayloadDelta.Delta d = full || applied == null
+        ? PayloadDelta.full(next, netfilter.inventory(), jump4, jump6)
+        : PayloadDelta.between(applied, next, jump4, jump6);
+    if (!d.isEmpty()) {
+      netfilter.ipsetRestore(d.ipsetPrepare());
+      netfilter.filterRestore(4, d.filter4());
+      netfilter.filterRestore(6, d.filter6());
+      netfilter.ipsetRestore(d.ipsetCleanup());
+    }
+    if (appliedModel != null) {
+      for (IpAddress ip : ConntrackTargets.between(appliedModel, model)) {
+        netfilter.conntrackDelete(ip);
+      }
+    }
+    applied = next;
+    appliedModel = model;
+    healthy = true;
+    lastError = null;
+    long micros = (System.nanoTime() - started) / 1000;
+    metrics.applyDuration.record(Duration.ofNanos(micros * 1000));
+    metrics.applies.increment();
+    metrics.rules.set(next.ruleCount(4) + next.ruleCount(6));
+    metrics.setMembers.set(next.sets().stream().mapToInt(s -> s.members().size()).sum());
+    LOG.info("{}applied {} ({} chains changed, +{} -{} set members, {} pods isolated) in {} ms", prefix,
+        full ? "full state" : "delta", d.changedChains(), d.addedMembers(), d.removedMembers(),
+        model.bindings().size(), micros / 1000.0);
+    onApplied.accept(next);
+  }
+
+  /** Compares what the kernel holds with what was applied: chains, rule counts, set sizes, the jump. */
+  private boolean drifted() {
+    try {
+      for (int family : new int[] {4, 6}) {
+        Map<String, Integer> have = netfilter.ruleCounts(family);
+        Map<String, List<String>> want = applied.chains(family);
+        boolean same = have.size() == want.size()
+            && want.entrySet().stream().allMatch(e -> Integer.valueOf(e.getValue().size()).equals(have.get(e.getKey())));
+        if (!same || !netfilter.hasForwardJump(family)) {
+          LOG.warn("{}drift in the IPv{} filter table (chains or rules changed by someone else): repairing", prefix, family);
+          return true;
+        }
+      }
+      Map<String, Integer> sizes = netfilter.setSizes();
+      for (var s : applied.sets()) {
+        if (!Integer.valueOf(s.members().size()).equals(sizes.get(s.name()))) {
+          LOG.warn("{}drift in set {} ({} members, expected {}): repairing", prefix, s.name(), sizes.get(s.name()),
+              s.members().size());
+          return true;
+        }
+      }
+      return false;
+    } catch (CommandFailedException e) {
+      LOG.warn("{}drift check failed: {}", prefix, e.getMessage());
+      return false;
+    }
+  }
+
+  private void publish(KafkaProducer<String, byte[]> producer, int partition, long position, String result, String error) {
+    Receipt r = new Receipt(Receipt.CURRENT_VERSION, config.cluster(), config.node(), partition, position, sourceOffset,
+        sourceObservedAt, result, error, 0, clock.instant(), applied == null ? 0 : applied.ruleCount(4) + applied.ruleCount(6),
+        applied == null ? 0 : applied.sets().stream().mapToInt(s -> s.members().size()).sum());
+    producer.send(new ProducerRecord<>(Topics.NODE_STATUS, r.key(), r.encode()));
+  }
+
+  @Override
+  public void close() {
+    running.set(false);
+  }
+}

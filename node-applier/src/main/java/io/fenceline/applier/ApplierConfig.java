@@ -1,0 +1,23 @@
+package io.fenceline.applier;
+
+import java.time.Duration;
+
+/** How one applier runs: which node of which cluster, where Kafka is, and its timings. */
+public record ApplierConfig(
+    String cluster,
+    String node,
+    String bootstrapServers,
+    Duration driftCheckInterval,
+    Duration maxBackoff,
+    int metricsPort) {
+
+  public ApplierConfig {
+    if (cluster == null || cluster.isEmpty() || node == null || node.isEmpty()) {
+      throw new IllegalArgumentException("cluster and node are required");
+    }
+  }
+
+  public String consumerGroup() {
+    return "fenceline-applier-" + cluster + "-" + node;
+  }
+}

@@ -1,0 +1,75 @@
+package io.fenceline.applier;
+
+import io.fenceline.core.facts.NodeModel;
+import io.fenceline.core.facts.PodBindingFact;
+import io.fenceline.core.facts.SetEntry;
+import io.fenceline.core.facts.SetRef;
+import io.fenceline.core.model.IpAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * The addresses whose conntrack entries must go after a change, so that no flow outlives the rule
+ * that allowed it: IPs of local pods whose binding appeared, vanished or changed (their policies
+ * may have tightened), and peer IPs that left a set (a reused IP must not inherit a flow).
+ */
+final class ConntrackTargets {
+  private ConntrackTargets() {}
+
+  static SortedSet<IpAddress> between(NodeModel prev, NodeModel next) {
+    SortedSet<IpAddress> out = new TreeSet<>();
+    Map<Object, PodBindingFact> before = new HashMap<>();
+    prev.bindings().forEach(b -> before.put(b.pod(), b));
+    Map<Object, PodBindingFact> after = new HashMap<>();
+    next.bindings().forEach(b -> after.put(b.pod(), b));
+    for (Object pod : union(before.keySet(), after.keySet())) {
+      PodBindingFact a = before.get(pod);
+      PodBindingFact b = after.get(pod);
+      if (!Objects.equals(a, b) || !sameChains(prev, next, a)) {
+        if (a != null) {
+          out.addAll(a.ips());
+        }
+        if (b != null) {
+          out.addAll(b.ips());
+        }
+      }
+    }
+    for (Map.Entry<SetRef, SortedSet<SetEntry>> e : prev.sets().entrySet()) {
+      SortedSet<SetEntry> now = next.sets().getOrDefault(e.getKey(), new TreeSet<>());
+      for (SetEntry entry : e.getValue()) {
+        if (!now.contains(entry) && entry.prefix().length() == entry.prefix().address().bitLength()) {
+          out.add(entry.prefix().address());
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A binding whose chains kept their ids can still have lost a chain that had not arrived. */
+  private static boolean sameChains(NodeModel prev, NodeModel next, PodBindingFact b) {
+    if (b == null) {
+      return true;
+    }
+    for (String id : b.ingressChains()) {
+      if (prev.chains().containsKey(id) != next.chains().containsKey(id)) {
+        return false;
+      }
+    }
+    for (String id : b.egressChains()) {
+      if (prev.chains().containsKey(id) != next.chains().containsKey(id)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Set<Object> union(Set<Object> a, Set<Object> b) {
+    Set<Object> u = new java.util.HashSet<>(a);
+    u.addAll(b);
+    return u;
+  }
+}

@@ -1,0 +1,33 @@
+package io.fenceline.applier.kernel;
+
+import io.fenceline.core.model.IpAddress;
+import io.fenceline.core.render.PayloadDelta;
+import java.util.Map;
+
+/**
+ * The applier's port to the kernel. Implementations: {@link ProcessNetfilter} (the real tools, on
+ * the host or in a network namespace) and {@link DryRunNetfilter} (files only).
+ */
+public interface Netfilter {
+  /** Names of the chains (per family) and sets fenceline owns right now. */
+  PayloadDelta.Inventory inventory();
+
+  /** Whether FORWARD holds fenceline's jump (in the family's table). */
+  boolean hasForwardJump(int family);
+
+  void ipsetRestore(String input);
+
+  void filterRestore(int family, String input);
+
+  /** Deletes conntrack entries to or from this address (none to delete is fine). */
+  void conntrackDelete(IpAddress ip);
+
+  /** Owned chain → number of rules, as the kernel has them (for drift detection). */
+  Map<String, Integer> ruleCounts(int family);
+
+  /** Owned set → number of members, as the kernel has them. */
+  Map<String, Integer> setSizes();
+
+  /** Removes everything fenceline owns: the jump, its chains, its sets. */
+  void removeAll();
+}
