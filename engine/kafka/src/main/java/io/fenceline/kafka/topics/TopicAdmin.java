@@ -56,12 +56,30 @@ public final class TopicAdmin {
           }
         }
       }
-      verify(admin, specs);
+      verifyWhenVisible(admin, specs);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);
     } catch (ExecutionException e) {
       throw new IllegalStateException("cannot create topics: " + e.getCause().getMessage(), e.getCause());
+    }
+  }
+
+  /** A topic just created is briefly unknown to the metadata cache: retry for a while. */
+  private static void verifyWhenVisible(Admin admin, Collection<TopicSpec> specs)
+      throws ExecutionException, InterruptedException {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (true) {
+      try {
+        verify(admin, specs);
+        return;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+            || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(100);
+      }
     }
   }
 

@@ -50,7 +50,9 @@ class EmbeddedKafkaTest {
 
       try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, address))) {
         admin.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 1))).all().get();
-        assertThat(admin.describeTopics(List.of(TOPIC)).allTopicNames().get().get(TOPIC).partitions()).hasSize(3);
+        // Metadata of a new topic reaches the broker's cache a moment after creation.
+        org.awaitility.Awaitility.await().ignoreExceptions().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(() ->
+            assertThat(admin.describeTopics(List.of(TOPIC)).allTopicNames().get().get(TOPIC).partitions()).hasSize(3));
       }
       try (KafkaProducer<String, String> producer = transactionalProducer(address)) {
         producer.initTransactions();
