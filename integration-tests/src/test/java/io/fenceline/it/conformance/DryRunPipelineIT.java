@@ -85,6 +85,19 @@ class DryRunPipelineIT {
           }
           stepNo++;
         }
+        // Health and Prometheus metrics of an applier.
+        try (io.fenceline.applier.HealthServer health = new io.fenceline.applier.HealthServer(appliers.get(0), 0)) {
+          java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+          var healthz = http.send(java.net.http.HttpRequest.newBuilder(
+              java.net.URI.create("http://127.0.0.1:" + health.port() + "/healthz")).build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+          assertThat(healthz.statusCode()).isEqualTo(200);
+          var metrics = http.send(java.net.http.HttpRequest.newBuilder(
+              java.net.URI.create("http://127.0.0.1:" + health.port() + "/metrics")).build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+          assertThat(metrics.body()).contains("fenceline_applier_applies_total", "fenceline_applier_lag",
+              "fenceline_applier_apply_duration_seconds_bucket", "fenceline_applier_set_members");
+        }
         // Every change was also written as a delta, in apply order.
         try (Stream<Path> deltas = Files.list(dry.resolve("node-1").resolve("deltas"))) {
           assertThat(deltas.count()).isGreaterThanOrEqualTo(c.steps().size());

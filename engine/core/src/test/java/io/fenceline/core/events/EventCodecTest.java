@@ -1,0 +1,42 @@
+package io.fenceline.core.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class EventCodecTest {
+  private static final Instant T = Instant.parse("2026-11-26T10:00:00.123Z");
+
+  @Test
+  void roundTripsEveryEventType() throws Exception {
+    var object = new ObjectMapper().readTree("{\"kind\":\"Pod\",\"metadata\":{\"name\":\"a\",\"namespace\":\"x\"}}");
+    for (ChangeEvent e : new ChangeEvent[] {
+        ChangeEvent.upsert("c1", "Pod", "x", "a", "uid-1", "42", T, 7, object),
+        ChangeEvent.delete("c1", "Pod", "x", "a", null, null, T, 7),
+        ChangeEvent.generationEnd("c1", "Namespace", T, 8)}) {
+      assertThat(EventCodec.decode(EventCodec.encode(e))).isEqualTo(e);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "truncated|{\"v\":1,\"cluster\":\"c\"|not JSON",
+      "array|[1,2]|not a JSON object",
+      "future version|{\"v\":2,\"cluster\":\"c\",\"kind\":\"Pod\",\"type\":\"DELETE\",\"name\":\"a\",\"observedAt\":\"2026-11-26T10:00:00Z\"}|unsupported event version 2",
+      "wrong type of cluster|{\"v\":1,\"cluster\":7,\"kind\":\"Pod\",\"type\":\"DELETE\",\"name\":\"a\",\"observedAt\":\"2026-11-26T10:00:00Z\"}|cluster must be a string",
+      "unknown field|{\"v\":1,\"cluster\":\"c\",\"kind\":\"Pod\",\"type\":\"DELETE\",\"name\":\"a\",\"observedAt\":\"2026-11-26T10:00:00Z\",\"x\":1}|unknown field 'x'",
+      "bad time|{\"v\":1,\"cluster\":\"c\",\"kind\":\"Pod\",\"type\":\"DELETE\",\"name\":\"a\",\"observedAt\":\"yesterday\"}|observedAt is not an RFC 3339",
+      "upsert without object|{\"v\":1,\"cluster\":\"c\",\"kind\":\"Pod\",\"type\":\"UPSERT\",\"name\":\"a\",\"observedAt\":\"2026-11-26T10:00:00Z\"}|an UPSERT needs an object",
+      "bad type|{\"v\":1,\"cluster\":\"c\",\"kind\":\"Pod\",\"type\":\"PATCH\",\"name\":\"a\",\"observedAt\":\"2026-11-26T10:00:00Z\"}|type must be UPSERT, DELETE or GENERATION_END",
+  })
+  void rejectsBadRecordsNamingWhatIsWrong(String title, String json, String reason) {
+    assertThatThrownBy(() -> EventCodec.decode(json.getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(EventFormatException.class).hasMessageContaining(reason);
+  }
+}

@@ -1,0 +1,131 @@
+package io.fenceline.ingest;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fenceline.core.model.Kind;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ingest of one cluster: one shared informer (one list + one watch) per kind — Namespaces, Pods,
+ * NetworkPolicies, Nodes, all namespaces — and nothing else asked of the API server, feeding one
+ * {@link EventPublisher}. The client and the publisher are given; {@link #close()} stops the
+ * informers and then the publisher (sending what is pending).
+ */
+public final class ClusterIngest implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterIngest.class);
+
+  private final String cluster;
+  private final EventPublisher publisher;
+  private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  private final List<CompletableFuture<Void>> started = new ArrayList<>();
+  private final CompletableFuture<Void> failure = new CompletableFuture<>();
+
+  private ClusterIngest(String cluster, EventPublisher publisher) {
+    this.cluster = cluster;
+    this.publisher = publisher;
+  }
+
+  /** Starts the informers; returns at once ({@link #synced()} completes when every kind is listed). */
+  public static ClusterIngest start(String cluster, KubernetesClient client, EventPublisher publisher,
+      IngestMetrics metrics, Clock clock) {
+    if (!publisher.cluster().equals(cluster)) {
+      throw new IllegalArgumentException("publisher of " + publisher.cluster() + " given for cluster " + cluster);
+    }
+    ClusterIngest ingest = new ClusterIngest(cluster, publisher);
+    ChangeDetector detector = new ChangeDetector();
+    Generations generations = new Generations(clock);
+    ObservedClock observed = new ObservedClock(clock);
+    publisher.failure().whenComplete((v, t) -> {
+      if (t != null) {
+        ingest.failure.completeExceptionally(t);
+      }
+    });
+    try {
+      ingest.add(client.namespaces().runnableInformer(0), Namespace.class, Kind.NAMESPACE, publisher, detector,
+          generations, observed, metrics);
+      ingest.add(client.nodes().runnableInformer(0), Node.class, Kind.NODE, publisher, detector, generations, observed,
+          metrics);
+      ingest.add(client.pods().inAnyNamespace().runnableInformer(0), Pod.class, Kind.POD, publisher, detector,
+          generations, observed, metrics);
+      ingest.add(client.network().v1().networkPolicies().inAnyNamespace().runnableInformer(0), NetworkPolicy.class,
+          Kind.NETWORK_POLICY, publisher, detector, generations, observed, metrics);
+    } catch (RuntimeException e) {
+      ingest.stopInformers();
+      throw e;
+    }
+    LOG.info("cluster {}: watching Namespaces, Nodes, Pods and NetworkPolicies at {}", cluster,
+        client.getConfiguration().getMasterUrl());
+    return ingest;
+  }
+
+  private <T extends HasMetadata> void add(SharedIndexInformer<T> informer, Class<T> type, Kind kind,
+      EventSink sink, ChangeDetector detector, Generations generations, ObservedClock clock, IngestMetrics metrics) {
+    KindHandler<T> handler = new KindHandler<T>(cluster, kind, sink, detector, generations, clock, metrics)
+        .store(() -> informer.getStore().list());
+    informer.itemStore(new TrimmingItemStore<>(ObjectTrimmer.forType(type)));
+    informer.addEventHandler(handler);
+    informers.add(informer);
+    started.add(informer.start().toCompletableFuture());
+    informer.stopped().whenComplete((v, t) -> {
+      if (t != null) {
+        failure.completeExceptionally(new IllegalStateException(
+            "cluster " + cluster + ": the " + kind.apiName() + " informer stopped: " + t.getMessage(), t));
+      }
+    });
+  }
+
+  public String cluster() {
+    return cluster;
+  }
+
+  /** Completes when every kind has been listed once and its watch runs. */
+  public CompletableFuture<Void> synced() {
+    return CompletableFuture.allOf(started.toArray(CompletableFuture[]::new));
+  }
+
+  /** Completes exceptionally when this ingest cannot go on (fenced, or an informer gave up). */
+  public CompletableFuture<Void> failure() {
+    return failure;
+  }
+
+  public EventPublisher publisher() {
+    return publisher;
+  }
+
+  /** True while every informer watches. */
+  public boolean isWatching() {
+    return informers.stream().allMatch(SharedIndexInformer::isWatching);
+  }
+
+  private void stopInformers() {
+    for (SharedIndexInformer<?> i : informers) {
+      try {
+        i.stop();
+      } catch (RuntimeException e) {
+        LOG.debug("stopping an informer of {}: {}", cluster, e.toString());
+      }
+    }
+  }
+
+  /** Stops watching, then sends what is pending (up to {@code timeout}) and stops the publisher. */
+  public boolean close(Duration timeout) {
+    stopInformers();
+    return publisher.close(timeout);
+  }
+
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(30));
+  }
+}

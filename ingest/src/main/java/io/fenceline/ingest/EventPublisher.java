@@ -1,0 +1,345 @@
+package io.fenceline.ingest;
+
+import io.fenceline.core.events.ChangeEvent;
+import io.fenceline.core.events.EventCodec;
+import io.fenceline.core.events.EventType;
+import io.fenceline.kafka.topics.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes the change events of one cluster to {@code fenceline.events}, keyed by the cluster id
+ * (one partition, one order), through one transactional producer ({@code fenceline-ingest-<cluster>},
+ * idempotent, acks=all). A second ingest for the same cluster initialising that id fences this one:
+ * it then stops and {@link #failure()} completes with an {@link IngestFencedException}.
+ *
+ * <p>{@link #publish} never blocks: changes wait in {@link PendingChanges}, coalesced per object (so
+ * memory stays bounded by the number of objects when Kafka is slow), and one sender thread drains
+ * them in transactions, retrying a failed transaction with the same events. {@code observedAt} is made
+ * monotonic in log order here (max of the last one sent and the event's own).
+ */
+public final class EventPublisher implements EventSink, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);
+  static final int MAX_BATCH = 5_000;
+
+  private final String cluster;
+  private final String transactionalId;
+  private final Supplier<Producer<String, byte[]>> producers;
+  private final IngestMetrics metrics;
+  private final PendingChanges pending = new PendingChanges();
+  private final CompletableFuture<Void> failure = new CompletableFuture<>();
+  private final Thread sender;
+  private volatile boolean stopping;
+  private volatile Producer<String, byte[]> producer;
+  private Instant lastObservedAt = Instant.EPOCH;
+  private long transactions;
+
+  EventPublisher(String cluster, Supplier<Producer<String, byte[]>> producers, IngestMetrics metrics) {
+    this.cluster = cluster;
+    this.transactionalId = transactionalId(cluster);
+    this.producers = producers;
+    this.metrics = metrics;
+    this.sender = new Thread(this::run, "fenceline-ingest-sender-" + cluster);
+    this.sender.setDaemon(true);
+  }
+
+  public static String transactionalId(String cluster) {
+    return "fenceline-ingest-" + cluster;
+  }
+
+  /** Starts a publisher for {@code cluster}; {@code extraConfig} overrides producer settings. */
+  public static EventPublisher start(String cluster, String bootstrapServers, IngestMetrics metrics,
+      Map<String, Object> extraConfig) {
+    Map<String, Object> config = producerConfig(cluster, bootstrapServers);
+    config.putAll(extraConfig);
+    EventPublisher p = new EventPublisher(cluster,
+        () -> new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer()), metrics);
+    p.sender.start();
+    return p;
+  }
+
+  /** Starts with a given producer factory (tests: MockProducer). */
+  static EventPublisher start(String cluster, Supplier<Producer<String, byte[]>> producers, IngestMetrics metrics) {
+    EventPublisher p = new EventPublisher(cluster, producers, metrics);
+    p.sender.start();
+    return p;
+  }
+
+  static Map<String, Object> producerConfig(String cluster, String bootstrapServers) {
+    Map<String, Object> c = new HashMap<>();
+    c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    c.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(cluster));
+    c.put(ProducerConfig.CLIENT_ID_CONFIG, transactionalId(cluster));
+    c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    c.put(ProducerConfig.ACKS_CONFIG, "all");
+    c.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    c.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    c.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    return c;
+  }
+
+  public String cluster() {
+    return cluster;
+  }
+
+  @Override
+  public void publish(ChangeEvent event) {
+    if (!event.cluster().equals(cluster)) {
+      throw new IllegalArgumentException("event of cluster " + event.cluster() + " given to the publisher of " + cluster);
+    }
+    if (failure.isDone()) {
+      return; // stopped for good (fenced or closed); the owner watches failure()
+    }
+    if (pending.put(event)) {
+      metrics.coalesced(cluster);
+    }
+    metrics.backlog(cluster, pending.size());
+  }
+
+  /** Changes waiting to be sent (the backlog gauge). */
+  public int backlog() {
+    return pending.size();
+  }
+
+  /** Completes exceptionally when the publisher stopped on its own (fenced, or a fatal Kafka error). */
+  public CompletableFuture<Void> failure() {
+    return failure;
+  }
+
+  /**
+   * Waits until every change published before this call is committed (acknowledged by the broker).
+   *
+   * @return false on timeout
+   * @throws IngestFencedException or another fatal error the publisher stopped on
+   */
+  public boolean awaitCommitted(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      throwIfFailed();
+      if (pending.idle()) {
+        return true;
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      pending.awaitIdle(TimeUnit.NANOSECONDS.toMillis(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100))) + 1);
+    }
+  }
+
+  private void throwIfFailed() {
+    if (failure.isCompletedExceptionally()) {
+      Throwable t = failure.handle((v, e) -> e).join();
+      if (t instanceof java.util.concurrent.CompletionException ce && ce.getCause() != null) {
+        t = ce.getCause();
+      }
+      if (t instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException(t);
+    }
+  }
+
+  /** Transactions committed so far. */
+  public synchronized long transactions() {
+    return transactions;
+  }
+
+  private void run() {
+    try {
+      producer = connect();
+      while (true) {
+        List<ChangeEvent> batch = pending.take(MAX_BATCH, 200);
+        metrics.backlog(cluster, pending.size());
+        if (batch.isEmpty()) {
+          if (stopping) {
+            break;
+          }
+          continue;
+        }
+        List<ChangeEvent> stamped = stamp(batch);
+        commit(stamped);
+        record(stamped);
+        pending.batchDone();
+      }
+      failure.complete(null);
+    } catch (IngestFencedException e) {
+      LOG.error("cluster {}: {}", cluster, e.getMessage());
+      failure.completeExceptionally(e);
+    } catch (InterruptedException e) {
+      failure.completeExceptionally(new IllegalStateException("publisher of cluster " + cluster + " interrupted"));
+    } catch (RuntimeException | Error e) {
+      LOG.error("cluster {}: publisher stopped: {}", cluster, e.toString(), e);
+      failure.completeExceptionally(e);
+    } finally {
+      pending.close();
+      Producer<String, byte[]> p = producer;
+      if (p != null) {
+        try {
+          p.close(Duration.ofSeconds(5));
+        } catch (RuntimeException ignored) {
+          // closing after a failure
+        }
+      }
+    }
+  }
+
+  private Producer<String, byte[]> connect() throws InterruptedException {
+    long backoff = 200;
+    while (true) {
+      Producer<String, byte[]> p = producers.get();
+      try {
+        p.initTransactions();
+        LOG.info("cluster {}: publishing to {} as transactional id {}", cluster, Topics.EVENTS, transactionalId);
+        return p;
+      } catch (KafkaException e) {
+        p.close(Duration.ZERO);
+        if (isFenced(e) || isFatal(e) || stopping) {
+          throw fatal(e);
+        }
+        LOG.warn("cluster {}: cannot initialise the producer yet ({}); retrying", cluster, e.toString());
+        Thread.sleep(backoff);
+        backoff = Math.min(backoff * 2, 5_000);
+      }
+    }
+  }
+
+  /** Sends the batch in one transaction, retrying (same events, same order) until it is committed. */
+  private void commit(List<ChangeEvent> batch) throws InterruptedException {
+    long backoff = 100;
+    while (true) {
+      try {
+        producer.beginTransaction();
+        for (ChangeEvent e : batch) {
+          producer.send(new ProducerRecord<>(Topics.EVENTS, cluster, EventCodec.encode(e)));
+        }
+        producer.commitTransaction();
+        synchronized (this) {
+          transactions++;
+        }
+        return;
+      } catch (KafkaException e) {
+        if (isFenced(e) || isFatal(e)) {
+          throw fatal(e);
+        }
+        LOG.warn("cluster {}: transaction of {} events failed ({}); retrying", cluster, batch.size(), e.toString());
+        try {
+          producer.abortTransaction();
+        } catch (KafkaException abortFailed) {
+          if (isFenced(abortFailed) || isFatal(abortFailed)) {
+            throw fatal(abortFailed);
+          }
+          // The producer is unusable: a new one (new epoch of our own transactional id) takes over.
+          producer.close(Duration.ZERO);
+          producer = connect();
+        }
+        Thread.sleep(backoff);
+        backoff = Math.min(backoff * 2, 5_000);
+      }
+    }
+  }
+
+  private List<ChangeEvent> stamp(List<ChangeEvent> batch) {
+    return batch.stream().map(e -> {
+      if (e.observedAt().isAfter(lastObservedAt)) {
+        lastObservedAt = e.observedAt();
+        return e;
+      }
+      return new ChangeEvent(e.version(), e.cluster(), e.kind(), e.namespace(), e.name(), e.uid(),
+          e.resourceVersion(), e.type(), lastObservedAt, e.generation(), e.object());
+    }).toList();
+  }
+
+  private void record(List<ChangeEvent> batch) {
+    Map<String, Long> perKind = new HashMap<>();
+    for (ChangeEvent e : batch) {
+      perKind.merge(e.kind(), 1L, Long::sum);
+      if (e.type() == EventType.GENERATION_END) {
+        metrics.generationCompleted(cluster, e.kind(), e.generation(), Instant.now());
+      }
+    }
+    perKind.forEach((kind, n) -> metrics.published(cluster, kind, n));
+    metrics.backlog(cluster, pending.size());
+  }
+
+  private RuntimeException fatal(KafkaException e) {
+    if (isFenced(e)) {
+      return new IngestFencedException(cluster, transactionalId, e);
+    }
+    return e;
+  }
+
+  static boolean isFenced(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof ProducerFencedException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isFatal(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof AuthorizationException || c instanceof UnsupportedVersionException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Sends what is pending (waiting up to {@code timeout} for it to be committed), then stops.
+   *
+   * @return true when everything published was committed
+   */
+  public boolean close(Duration timeout) {
+    boolean drained;
+    try {
+      drained = failure.isDone() || awaitCommitted(timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      drained = false;
+    } catch (RuntimeException fencedOrFailed) {
+      drained = false;
+    }
+    stopping = true;
+    pending.close();
+    try {
+      sender.join(Math.max(1, timeout.toMillis()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (sender.isAlive()) {
+      Producer<String, byte[]> p = producer;
+      if (p != null) {
+        p.close(Duration.ZERO); // unblocks a commit that waits for an unreachable broker
+      }
+      sender.interrupt();
+    }
+    failure.complete(null);
+    return drained;
+  }
+
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(30));
+  }
+}

@@ -1,0 +1,57 @@
+package io.fenceline.ingest;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+/**
+ * An informer store that keeps trimmed copies ({@link ObjectTrimmer}): the informer's events still
+ * carry the full new object, the store (used for the old side of updates, for deletes seen only on a
+ * relist, and for republishing a generation) holds only what the slim form needs.
+ */
+final class TrimmingItemStore<T extends HasMetadata> implements ItemStore<T> {
+  private final ConcurrentHashMap<String, T> items = new ConcurrentHashMap<>();
+  private final UnaryOperator<T> trim;
+
+  TrimmingItemStore(UnaryOperator<T> trim) {
+    this.trim = trim;
+  }
+
+  @Override
+  public String getKey(T obj) {
+    return Cache.metaNamespaceKeyFunc(obj);
+  }
+
+  @Override
+  public T put(String key, T obj) {
+    return items.put(key, trim.apply(obj));
+  }
+
+  @Override
+  public T remove(String key) {
+    return items.remove(key);
+  }
+
+  @Override
+  public Stream<String> keySet() {
+    return items.keySet().stream();
+  }
+
+  @Override
+  public Stream<T> values() {
+    return items.values().stream();
+  }
+
+  @Override
+  public int size() {
+    return items.size();
+  }
+
+  @Override
+  public T get(String key) {
+    return items.get(key);
+  }
+}
