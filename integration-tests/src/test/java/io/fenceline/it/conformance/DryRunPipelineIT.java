@@ -8,6 +8,7 @@ import io.fenceline.applier.ApplierConfig;
 import io.fenceline.applier.kernel.DryRunNetfilter;
 import io.fenceline.applier.status.NodeStatus;
 import io.fenceline.applier.status.StatusQuery;
+import io.fenceline.applier.status.ConvergenceCheck;
 import io.fenceline.cli.Main;
 import io.fenceline.cli.io.PayloadWriter;
 import io.fenceline.core.render.PayloadText;
@@ -47,7 +48,7 @@ class DryRunPipelineIT {
         Engine engine = Engine.start(new EngineConfig(kafka.bootstrapServers(), "dry-engine", dir.resolve("engine"),
             new Topics.Layout(2, 3, d.eventRetentionMs(), d.deadLetterRetentionMs()), Map.of()));
         ClusterPublisher publisher = new ClusterPublisher("default", kafka.bootstrapServers());
-        Convergence convergence = new Convergence(kafka.bootstrapServers(), "dry-engine")) {
+        ConvergenceCheck convergence = new ConvergenceCheck(kafka.bootstrapServers(), "dry-engine")) {
       Path dry = dir.resolve("dry");
       List<Applier> appliers = new ArrayList<>();
       List<Thread> threads = new ArrayList<>();

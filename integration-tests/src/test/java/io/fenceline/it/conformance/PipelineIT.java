@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fenceline.applier.status.Receipt;
+import io.fenceline.applier.status.ConvergenceCheck;
 import io.fenceline.cli.Main;
 import io.fenceline.core.manifest.DecodedObjects;
 import io.fenceline.core.manifest.ManifestParser;
@@ -98,7 +99,7 @@ class PipelineIT {
     Path logs = Files.createDirectories(dir.resolve("logs"));
     try (NetnsLab lab = NetnsLab.start(model.labSpec("pl" + Long.toString(ProcessHandle.current().pid() % 1296, 36)));
         ClusterPublisher publisher = new ClusterPublisher(CLUSTER, kafka.bootstrapServers());
-        Convergence convergence = new Convergence(kafka.bootstrapServers(), ENGINE_APP)) {
+        ConvergenceCheck convergence = new ConvergenceCheck(kafka.bootstrapServers(), ENGINE_APP)) {
       String ns1 = lab.nodeNamespace("node-1");
       String ns2 = lab.nodeNamespace("node-2");
       // node-1 also runs a kube-proxy-like chain and Docker's FORWARD DROP policy (with a CNI's
@@ -173,7 +174,7 @@ class PipelineIT {
     }
   }
 
-  private static void awaitConverged(Convergence convergence, String where) {
+  private static void awaitConverged(ConvergenceCheck convergence, String where) {
     await(where).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
         .until(() -> convergence.converged(CLUSTER, CaseCluster.NODES));
   }

@@ -4,10 +4,10 @@ import io.fenceline.core.model.LabelSelector;
 import java.util.Map;
 
 /** Label selector evaluation, as the Kubernetes API defines it. */
-final class Selectors {
+public final class Selectors {
   private Selectors() {}
 
-  static boolean matches(LabelSelector selector, Map<String, String> labels) {
+  public static boolean matches(LabelSelector selector, Map<String, String> labels) {
     for (Map.Entry<String, String> e : selector.matchLabels().entrySet()) {
       if (!e.getValue().equals(labels.get(e.getKey()))) {
         return false;

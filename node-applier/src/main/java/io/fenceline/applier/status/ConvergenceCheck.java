@@ -1,6 +1,5 @@
-package io.fenceline.it.conformance;
+package io.fenceline.applier.status;
 
-import io.fenceline.applier.status.Receipt;
 import io.fenceline.kafka.topics.NodePartitions;
 import io.fenceline.kafka.topics.Topics;
 import java.io.IOException;
@@ -25,7 +24,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * and every node's latest receipt says it applied its partition up to the partition's
  * read_committed end. This is how `fenceline status` and `up --exit-when-converged` know it too.
  */
-final class Convergence implements AutoCloseable {
+public final class ConvergenceCheck implements AutoCloseable {
   private final Admin admin;
   private final KafkaConsumer<String, byte[]> receipts;
   private final KafkaConsumer<String, byte[]> facts;
@@ -33,7 +32,7 @@ final class Convergence implements AutoCloseable {
   private final List<Receipt> all = new ArrayList<>();
   private final String engineApplicationId;
 
-  Convergence(String bootstrap, String engineApplicationId) {
+  public ConvergenceCheck(String bootstrap, String engineApplicationId) {
     this.engineApplicationId = engineApplicationId;
     admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
     Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -45,7 +44,8 @@ final class Convergence implements AutoCloseable {
     facts = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
   }
 
-  List<Receipt> receipts() {
+  /** Every receipt read so far, in order. */
+  public List<Receipt> receipts() {
     poll();
     return all;
   }
@@ -62,7 +62,13 @@ final class Convergence implements AutoCloseable {
     }
   }
 
-  boolean converged(String cluster, List<String> nodes) throws ExecutionException, InterruptedException {
+  /** Whether the pipeline has converged; see {@link #whyNot}. */
+  public boolean converged(String cluster, List<String> nodes) throws ExecutionException, InterruptedException {
+    return whyNot(cluster, nodes) == null;
+  }
+
+  /** Null when converged, else what is still missing (for a timeout message). */
+  public String whyNot(String cluster, java.util.Collection<String> nodes) throws ExecutionException, InterruptedException {
     poll();
     // The engine has processed every event.
     List<TopicPartition> eventPartitions = new ArrayList<>();
@@ -73,7 +79,8 @@ final class Convergence implements AutoCloseable {
     for (Map.Entry<TopicPartition, Long> e : eventEnds.entrySet()) {
       OffsetAndMetadata c = committed.get(e.getKey());
       if (e.getValue() > 0 && (c == null || c.offset() < e.getValue())) {
-        return false;
+        return "the engine has not yet processed " + e.getKey() + " up to offset " + e.getValue()
+            + " (committed: " + (c == null ? "nothing" : c.offset()) + ")";
       }
     }
     // Every node applied its partition up to the read_committed end.
@@ -82,11 +89,17 @@ final class Convergence implements AutoCloseable {
       TopicPartition tp = new TopicPartition(Topics.NODE_FACTS, NodePartitions.partitionOf(cluster, node, partitions));
       long end = facts.endOffsets(List.of(tp)).get(tp);
       Receipt r = latest.get(cluster + "/" + node);
-      if (r == null || !r.result().equals("ok") || r.factsOffset() < end) {
-        return false;
+      if (r == null) {
+        return "no receipt yet from node " + node;
+      }
+      if (!r.result().equals("ok")) {
+        return "node " + node + " failed to apply: " + r.error();
+      }
+      if (r.factsOffset() < end) {
+        return "node " + node + " applied " + tp + " up to " + r.factsOffset() + " of " + end;
       }
     }
-    return true;
+    return null;
   }
 
   @Override

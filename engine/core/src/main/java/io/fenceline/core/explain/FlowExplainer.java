@@ -1,0 +1,165 @@
+package io.fenceline.core.explain;
+
+import io.fenceline.core.compile.Selectors;
+import io.fenceline.core.model.ClusterObject;
+import io.fenceline.core.model.ContainerPort;
+import io.fenceline.core.model.Direction;
+import io.fenceline.core.model.IpAddress;
+import io.fenceline.core.model.IpPrefix;
+import io.fenceline.core.model.Namespace;
+import io.fenceline.core.model.NetworkPolicy;
+import io.fenceline.core.model.ObjectKey;
+import io.fenceline.core.model.Pod;
+import io.fenceline.core.model.PolicyPeer;
+import io.fenceline.core.model.PolicyPort;
+import io.fenceline.core.model.PolicyRule;
+import io.fenceline.core.model.Protocol;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Explains one flow against a cluster state: the verdict, and for each side (egress at the source
+ * pod, ingress at the destination pod) whether the pod is isolated, by which policies, and the
+ * policy, rule and peer that allowed it. Pure; the state is whatever the caller rebuilt (now, or
+ * any past moment replayed from the event log).
+ */
+public final class FlowExplainer {
+  private final Map<String, Namespace> namespaces = new TreeMap<>();
+  private final Map<ObjectKey, Pod> pods = new TreeMap<>();
+  private final Map<ObjectKey, NetworkPolicy> policies = new TreeMap<>();
+
+  /** An end of the flow: a pod (with the address used) or an external address. */
+  public record Endpoint(IpAddress ip, ObjectKey pod) {}
+
+  /** The policy, 0-based rule index and peer index (-1: the rule has no peers, so any) that allowed. */
+  public record Match(ObjectKey policy, int ruleIndex, int peerIndex) {}
+
+  public record Side(boolean isolated, List<ObjectKey> isolatingPolicies, Match match) {
+    public boolean allows() {
+      return !isolated || match != null;
+    }
+  }
+
+  public record Explanation(boolean allowed, Endpoint src, Endpoint dst, Protocol protocol, int port, Side egress,
+      Side ingress) {}
+
+  public FlowExplainer(Collection<? extends ClusterObject> state) {
+    for (ClusterObject o : state) {
+      if (o instanceof Namespace n) {
+        namespaces.put(n.name(), n);
+      } else if (o instanceof Pod p) {
+        pods.put(p.key(), p);
+      } else if (o instanceof NetworkPolicy p) {
+        policies.put(p.key(), p);
+      }
+    }
+  }
+
+  /** Resolves {@code namespace/pod} or an IP (to the pod holding it, else external). */
+  public Endpoint endpoint(String text, int family) {
+    if (text.contains("/") && !text.contains(":") && !Character.isDigit(text.charAt(0))) {
+      ObjectKey key = ObjectKey.parse(text);
+      Pod p = pods.get(key);
+      if (p == null) {
+        throw new IllegalArgumentException("no pod " + text);
+      }
+      IpAddress ip = p.ips().stream().filter(a -> a.family() == family).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("pod " + text + " has no IPv" + family + " address"));
+      return new Endpoint(ip, key);
+    }
+    IpAddress ip = IpAddress.parse(text);
+    for (Pod p : pods.values()) {
+      if (p.isPeerCandidate() && p.ips().contains(ip)) {
+        return new Endpoint(ip, p.key());
+      }
+    }
+    return new Endpoint(ip, null);
+  }
+
+  public Explanation explain(Endpoint src, Endpoint dst, Protocol protocol, int port) {
+    Side egress = side(Direction.EGRESS, src, dst, protocol, port);
+    Side ingress = side(Direction.INGRESS, dst, src, protocol, port);
+    return new Explanation(egress.allows() && ingress.allows(), src, dst, protocol, port, egress, ingress);
+  }
+
+  private Side side(Direction d, Endpoint subject, Endpoint peer, Protocol protocol, int port) {
+    Pod pod = subject.pod() == null ? null : pods.get(subject.pod());
+    if (pod == null || pod.hostNetwork()) {
+      return new Side(false, List.of(), null);
+    }
+    List<ObjectKey> isolating = new ArrayList<>();
+    Match match = null;
+    Endpoint dst = d == Direction.EGRESS ? peer : subject;
+    for (NetworkPolicy p : policies.values()) {
+      if (!p.namespace().equals(pod.namespace()) || !p.isolates(d) || !Selectors.matches(p.podSelector(), pod.labels())) {
+        continue;
+      }
+      isolating.add(p.key());
+      if (match != null) {
+        continue;
+      }
+      List<PolicyRule> rules = p.rules(d);
+      for (int r = 0; r < rules.size() && match == null; r++) {
+        PolicyRule rule = rules.get(r);
+        if (!portMatches(rule, dst, protocol, port)) {
+          continue;
+        }
+        if (rule.peers().isEmpty()) {
+          match = new Match(p.key(), r, -1);
+        }
+        for (int i = 0; i < rule.peers().size() && match == null; i++) {
+          if (peerMatches(p, rule.peers().get(i), peer)) {
+            match = new Match(p.key(), r, i);
+          }
+        }
+      }
+    }
+    return new Side(!isolating.isEmpty(), isolating, match);
+  }
+
+  private boolean peerMatches(NetworkPolicy p, PolicyPeer peer, Endpoint e) {
+    if (peer instanceof PolicyPeer.IpBlock b) {
+      return contains(b.cidr(), e.ip()) && b.except().stream().noneMatch(x -> contains(x, e.ip()));
+    }
+    PolicyPeer.Selector s = (PolicyPeer.Selector) peer;
+    Pod pod = e.pod() == null ? null : pods.get(e.pod());
+    if (pod == null || !pod.isPeerCandidate()) {
+      return false;
+    }
+    boolean nsOk = s.namespaceSelector() == null ? pod.namespace().equals(p.namespace())
+        : Selectors.matches(s.namespaceSelector(),
+            namespaces.getOrDefault(pod.namespace(), Namespace.of(pod.namespace(), Map.of())).labels());
+    return nsOk && (s.podSelector() == null || Selectors.matches(s.podSelector(), pod.labels()));
+  }
+
+  private boolean portMatches(PolicyRule rule, Endpoint dst, Protocol protocol, int port) {
+    if (rule.ports().isEmpty()) {
+      return true;
+    }
+    Pod dstPod = dst.pod() == null ? null : pods.get(dst.pod());
+    for (PolicyPort pp : rule.ports()) {
+      if (pp.protocol() != protocol) {
+        continue;
+      }
+      if (pp.isNamed()) {
+        if (dstPod != null && !dstPod.hostNetwork()) {
+          for (ContainerPort cp : dstPod.ports()) {
+            if (pp.name().equals(cp.name()) && cp.protocol() == protocol && cp.port() == port) {
+              return true;
+            }
+          }
+        }
+      } else if (pp.port() == null || (port >= pp.port() && port <= (pp.endPort() == null ? pp.port() : pp.endPort()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean contains(IpPrefix prefix, IpAddress ip) {
+    return prefix.contains(ip);
+  }
+}
