@@ -7,11 +7,11 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Counts of what one node's payload holds, for the compile summary. */
-record NodeSummary(
+public record NodeSummary(
     String node, int isolatedPods, int policyChains, int sets, int setMembers, int iptablesRules,
     int ip6tablesRules, Path dir) {
 
-  static NodeSummary of(NodeModel m, NodePayload p, Path dir) {
+  public static NodeSummary of(NodeModel m, NodePayload p, Path dir) {
     int members = m.sets().values().stream().mapToInt(java.util.Set::size).sum();
     return new NodeSummary(m.node(), m.bindings().size(), m.chains().size(), m.sets().size(), members,
         rules(p.iptablesRestore()), rules(p.ip6tablesRestore()), dir);
@@ -21,7 +21,7 @@ record NodeSummary(
     return (int) restore.lines().filter(l -> l.startsWith("-A ") || l.startsWith("-I ")).count();
   }
 
-  static void printTable(PrintWriter out, List<NodeSummary> rows) {
+  public static void printTable(PrintWriter out, List<NodeSummary> rows) {
     String fmt = "%-20s %9s %7s %5s %8s %7s %8s  %s%n";
     out.printf(fmt, "NODE", "ISOLATED", "CHAINS", "SETS", "MEMBERS", "RULES4", "RULES6", "PAYLOAD");
     for (NodeSummary r : rows) {

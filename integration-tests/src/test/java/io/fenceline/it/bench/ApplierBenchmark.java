@@ -90,7 +90,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <p>Arguments: {@code [full] [delta] [cold]} (default: all), {@code --iterations N} (delta
  * transitions per scenario, default 100), {@code --cold-runs N} (default 3), {@code --jar PATH}
- * (default {@code cli/target/fenceline.jar}).
+ * (default {@code cli/target/fenceline.jar}), {@code --dump DIR} (also write the full payload and
+ * the two deltas as restore files), {@code --applier-jvm-args "..."} (extra JVM options for the
+ * applier subprocess: diagnostic runs only, e.g. Kafka client logs or a flight recording).
  */
 public final class ApplierBenchmark {
   static final String CLUSTER = "bench";
@@ -108,6 +110,9 @@ public final class ApplierBenchmark {
   private static final List<Process> PROCESSES = new CopyOnWriteArrayList<>();
   private static final java.util.concurrent.atomic.AtomicInteger NETNS_SEQ = new java.util.concurrent.atomic.AtomicInteger();
 
+  /** Extra JVM options for the applier subprocess (diagnostics only: the measured runs use none). */
+  private static List<String> applierJvmArgs = List.of();
+
   private ApplierBenchmark() {}
 
   public static void main(String[] args) throws Exception {
@@ -123,6 +128,7 @@ public final class ApplierBenchmark {
         case "--cold-runs" -> coldRuns = Integer.parseInt(args[++i]);
         case "--jar" -> jar = Path.of(args[++i]);
         case "--dump" -> dump = Path.of(args[++i]);
+        case "--applier-jvm-args" -> applierJvmArgs = List.of(args[++i].trim().split("\\s+"));
         case "full", "delta", "cold" -> phases.add(args[i]);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
@@ -471,8 +477,13 @@ public final class ApplierBenchmark {
       status.assign(List.of(tp));
       status.seekToEnd(List.of(tp));
       status.position(tp);
-      List<String> cmd = List.of(javaBin(), "-jar", jar.toString(), "applier", "--node", NODE, "--cluster", CLUSTER,
-          "--bootstrap-servers", bootstrap, "--netns", ns);
+      List<String> cmd = new ArrayList<>(List.of(javaBin()));
+      cmd.addAll(applierJvmArgs);
+      cmd.addAll(List.of("-jar", jar.toString(), "applier", "--node", NODE, "--cluster", CLUSTER,
+          "--bootstrap-servers", bootstrap, "--netns", ns));
+      if (run == 1) {
+        System.out.println("  applier command: " + String.join(" ", cmd));
+      }
       long t0 = System.nanoTime();
       p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       PROCESSES.add(p);
@@ -525,6 +536,9 @@ public final class ApplierBenchmark {
       System.out.printf(Locale.ROOT, "  run %d: first receipt %s ms, FNL-FORWARD with %d rules in iptables-save %s ms "
               + "(%d polls, slowest iptables-save %.0f ms)%n", run, receiptAt.get() < 0 ? "NONE" : receiptAt.get(),
           wantRules, rulesAt < 0 ? "NEVER" : rulesAt, polls, pollMax);
+      Path log = Path.of(System.getProperty("java.io.tmpdir"), "flbench-cold-run-" + run + ".log");
+      Files.write(log, output.stream().map(l -> "+" + l[0] + " ms  " + l[1]).toList());
+      System.out.println("      (applier output with arrival times: " + log + ")");
       for (String[] line : output) {
         String l = line[1];
         if (l.contains("iptables") && l.contains("backend") || l.contains("reading partition") || l.contains("applied ")

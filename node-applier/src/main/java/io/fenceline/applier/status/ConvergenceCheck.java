@@ -41,7 +41,11 @@ public final class ConvergenceCheck implements AutoCloseable {
     TopicPartition status = new TopicPartition(Topics.NODE_STATUS, 0);
     receipts.assign(List.of(status));
     receipts.seekToBeginning(List.of(status));
-    facts = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    // End offsets from a read_uncommitted consumer are high watermarks: a transaction whose commit
+    // markers are not written yet still counts, so a just-committed publish cannot look converged.
+    facts = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+        new StringDeserializer(), new ByteArrayDeserializer());
   }
 
   /** Every receipt read so far, in order. */
