@@ -426,6 +426,10 @@ public final class ApplierBenchmark {
       long[] produced = produce(s, bootstrap);
       System.out.printf(Locale.ROOT, "  facts: %d records, %.1f MB of values, one transaction into partition %d in %.0f ms%n",
           produced[0], produced[1] / 1e6, NodePartitions.partitionOf(CLUSTER, NODE, FACT_PARTITIONS), ms(t));
+      readReference(bootstrap);
+      t = System.nanoTime();
+      primeGroupCoordinator(bootstrap);
+      System.out.printf(Locale.ROOT, "  __consumer_offsets created and loaded (a long-running broker has it) in %.0f ms%n", ms(t));
       for (int run = 1; run <= runs; run++) {
         coldRun(run, jar, bootstrap, wantRules);
       }
@@ -462,6 +466,64 @@ public final class ApplierBenchmark {
       p.commitTransaction();
     }
     return new long[] {records, bytes};
+  }
+
+  /**
+   * What the applier's catch-up read costs, split: fetching the partition read_committed with the
+   * applier's consumer settings (no decoding), then FactCodec.decode + NodeFacts.apply of every
+   * record (twice: the first pass is JIT-cold for the decoder, as in a starting applier).
+   */
+  static void readReference(String bootstrap) {
+    Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+    long t = System.nanoTime();
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+      TopicPartition tp = new TopicPartition(Topics.NODE_FACTS, NodePartitions.partitionOf(CLUSTER, NODE, FACT_PARTITIONS));
+      c.assign(List.of(tp));
+      c.seekToBeginning(List.of(tp));
+      long end = c.endOffsets(List.of(tp)).get(tp);
+      while (c.position(tp) < end) {
+        c.poll(Duration.ofMillis(500)).forEach(records::add);
+      }
+    }
+    double fetch = ms(t);
+    double[] fold = new double[2];
+    for (int pass = 0; pass < 2; pass++) {
+      t = System.nanoTime();
+      NodeFacts f = new NodeFacts(CLUSTER, NODE);
+      for (ConsumerRecord<String, byte[]> r : records) {
+        try {
+          f.apply(FactCodec.decode(r.key(), r.value()));
+        } catch (io.fenceline.core.facts.FactFormatException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+      fold[pass] = ms(t);
+    }
+    System.out.printf(Locale.ROOT, "  reference (this JVM): consume %d records read_committed (new consumer, no decode) %.0f ms; "
+        + "FactCodec.decode + NodeFacts.apply of all: %.0f ms first pass, %.0f ms second%n", records.size(), fetch, fold[0], fold[1]);
+  }
+
+  /** Commits one offset so the group coordinator exists before the first applier commits. */
+  static void primeGroupCoordinator(String bootstrap) {
+    Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ConsumerConfig.GROUP_ID_CONFIG, "flbench-prime", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+      TopicPartition tp = new TopicPartition(Topics.NODE_STATUS, 0);
+      c.assign(List.of(tp));
+      for (int i = 0; ; i++) {
+        try {
+          c.commitSync(Map.of(tp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(0)), Duration.ofSeconds(30));
+          return;
+        } catch (org.apache.kafka.common.errors.RetriableException e) {
+          if (i > 20) {
+            throw e;
+          }
+        }
+      }
+    }
   }
 
   static void coldRun(int run, Path jar, String bootstrap, int wantRules) throws Exception {

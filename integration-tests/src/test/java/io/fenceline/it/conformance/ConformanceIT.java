@@ -2,7 +2,7 @@ package io.fenceline.it.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fenceline.it.netns.NetnsLab;
+import io.fenceline.sandbox.NetnsLab;
 import io.fenceline.it.netns.RootRequirement;
 import java.io.IOException;
 import java.nio.file.Files;

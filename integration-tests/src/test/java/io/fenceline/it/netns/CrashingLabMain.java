@@ -1,5 +1,6 @@
 package io.fenceline.it.netns;
 
+import io.fenceline.sandbox.*;
 import java.util.List;
 
 /**

@@ -1,5 +1,6 @@
 package io.fenceline.it.netns;
 
+import io.fenceline.sandbox.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;

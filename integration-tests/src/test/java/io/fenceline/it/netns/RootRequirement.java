@@ -1,5 +1,6 @@
 package io.fenceline.it.netns;
 
+import io.fenceline.sandbox.*;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

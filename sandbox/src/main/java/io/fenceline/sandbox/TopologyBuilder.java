@@ -1,4 +1,4 @@
-package io.fenceline.it.netns;
+package io.fenceline.sandbox;
 
 import java.util.ArrayList;
 import java.util.List;

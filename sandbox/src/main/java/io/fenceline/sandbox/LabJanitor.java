@@ -1,4 +1,4 @@
-package io.fenceline.it.netns;
+package io.fenceline.sandbox;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,15 +24,15 @@ import java.util.TreeSet;
  * {@code close()} deletes the namespaces first and the marker last, so a crash at any point leaves either
  * nothing or namespaces with a dead (or missing) owner. /run is a tmpfs: a reboot clears both.
  */
-final class LabJanitor {
+public final class LabJanitor {
 
-    static final Path MARKER_DIR = Path.of("/run/fenceline-netns-lab");
+    public static final Path MARKER_DIR = Path.of("/run/fenceline-netns-lab");
 
     private LabJanitor() {
     }
 
     /** Removes orphans of any prefix, then claims {@code prefix} for this JVM (fails if a live JVM owns it). */
-    static void sweepAndClaim(String prefix) {
+    public static void sweepAndClaim(String prefix) {
         TreeMap<String, List<String>> byPrefix = labNamespacesByPrefix();
         for (var e : byPrefix.entrySet()) {
             String p = e.getKey();
@@ -51,16 +51,16 @@ final class LabJanitor {
     }
 
     /** Deletes every namespace of {@code prefix}, then its marker. */
-    static void release(String prefix) {
+    public static void release(String prefix) {
         removeNamespaces(labNamespacesByPrefix().getOrDefault(prefix, List.of()));
         deleteMarker(prefix);
     }
 
-    static List<String> namespacesOf(String prefix) {
+    public static List<String> namespacesOf(String prefix) {
         return labNamespacesByPrefix().getOrDefault(prefix, List.of());
     }
 
-    static List<String> allNamespaces() {
+    public static List<String> allNamespaces() {
         List<String> names = new ArrayList<>();
         for (String line : Cmd.run(List.of("ip", "netns", "list")).split("\n")) {
             String name = line.strip().split("\\s+")[0];

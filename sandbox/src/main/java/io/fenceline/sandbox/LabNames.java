@@ -1,4 +1,4 @@
-package io.fenceline.it.netns;
+package io.fenceline.sandbox;
 
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -9,9 +9,9 @@ import java.util.regex.Pattern;
  * {@code fl-<prefix>-h<index>-<host id>} (a later run finds them by the pattern and the prefix), interfaces: {@code <prefix>-<short role>} (at most 15 characters: prefix at most 8).
  * Every interface is created directly inside its namespace; none ever appears in the root namespace.
  */
-final class LabNames {
+public final class LabNames {
 
-    static final String NETNS_PREFIX = "fl-";
+    public static final String NETNS_PREFIX = "fl-";
     private static final Pattern PREFIX = Pattern.compile("[a-z0-9]{1,8}");
     private static final Pattern LAB_NETNS = Pattern.compile("fl-([a-z0-9]{1,8})-.+");
 
@@ -21,7 +21,7 @@ final class LabNames {
         this.prefix = requireValidPrefix(prefix);
     }
 
-    static String requireValidPrefix(String prefix) {
+    public static String requireValidPrefix(String prefix) {
         if (prefix == null || !PREFIX.matcher(prefix).matches()) {
             throw new IllegalArgumentException("prefix must match [a-z0-9]{1,8} (interface names <= 15 chars): " + prefix);
         }
@@ -29,7 +29,7 @@ final class LabNames {
     }
 
     /** The prefix of a lab namespace name, if the name follows the scheme. */
-    static Optional<String> prefixOf(String netns) {
+    public static Optional<String> prefixOf(String netns) {
         Matcher m = LAB_NETNS.matcher(netns);
         return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
     }

@@ -1,4 +1,4 @@
-package io.fenceline.it.netns;
+package io.fenceline.sandbox;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** Runs short external commands (ip, iptables, ipset, conntrack), optionally inside a namespace. */
-final class Cmd {
+public final class Cmd {
 
     private static final long TIMEOUT_SECONDS = 60;
 
@@ -19,25 +19,25 @@ final class Cmd {
     }
 
     /** Output of a finished command. */
-    record Result(int exitCode, String stdout, String stderr) {
+    public record Result(int exitCode, String stdout, String stderr) {
     }
 
-    static List<String> inNetns(String netns, String... argv) {
+    public static List<String> inNetns(String netns, String... argv) {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", netns));
         cmd.addAll(List.of(argv));
         return cmd;
     }
 
     /** Runs and throws {@link CommandFailedException} on a non-zero exit. */
-    static String run(List<String> command) {
+    public static String run(List<String> command) {
         return check(command, exec(command, null, null));
     }
 
-    static String runWithInput(List<String> command, String stdin) {
+    public static String runWithInput(List<String> command, String stdin) {
         return check(command, exec(command, null, stdin));
     }
 
-    static String runWithInputFile(List<String> command, Path stdin) {
+    public static String runWithInputFile(List<String> command, Path stdin) {
         List<String> shown = new ArrayList<>(command);
         shown.add("<");
         shown.add(stdin.toString());
@@ -45,7 +45,7 @@ final class Cmd {
     }
 
     /** Runs and returns whatever happened; never throws for a non-zero exit. */
-    static Result exec(List<String> command, Path stdinFile, String stdinText) {
+    public static Result exec(List<String> command, Path stdinFile, String stdinText) {
         ProcessBuilder pb = new ProcessBuilder(command);
         if (stdinFile != null) {
             pb.redirectInput(stdinFile.toFile());

@@ -1,4 +1,4 @@
-package io.fenceline.it.netns;
+package io.fenceline.sandbox;
 
 /**
  * A probe endpoint. {@code node == null}: an external host outside the cluster, attached to the transit.
