@@ -42,7 +42,9 @@ final class AgentProcess implements AutoCloseable {
     static AgentProcess start(String netns, String hostId, String classpath) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = Cmd.inNetns(netns, java, "-Xmx24m", "-Xss256k", "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC", "-XX:-UsePerfData", "-cp", classpath, ProbeAgent.class.getName(), hostId);
+                "-XX:+UseSerialGC", "-XX:-UsePerfData",
+                "-D" + ProbeAgent.PORTS_PROPERTY + "=" + System.getProperty(ProbeAgent.PORTS_PROPERTY, "80,81"),
+                "-cp", classpath, ProbeAgent.class.getName(), hostId);
         try {
             return new AgentProcess(hostId, new ProcessBuilder(cmd).start());
         } catch (IOException e) {

@@ -29,7 +29,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ProbeAgent {
 
-    static final int[] PORTS = {80, 81};
+    /** System property naming the ports agents serve; the lab passes its own value on to each agent. */
+    public static final String PORTS_PROPERTY = "fenceline.agent.ports";
+
+    /** Ports served: 80 and 81 unless {@code fenceline.agent.ports} (comma-separated) says otherwise. */
+    static final int[] PORTS = java.util.Arrays.stream(System.getProperty(PORTS_PROPERTY, "80,81").split(","))
+            .map(String::trim).filter(s -> !s.isEmpty()).mapToInt(Integer::parseInt).toArray();
     static final int DEFAULT_TIMEOUT_MS = 1500;
 
     private final String id;

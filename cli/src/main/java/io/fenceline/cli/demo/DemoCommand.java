@@ -1,6 +1,5 @@
 package io.fenceline.cli.demo;
 
-import io.fenceline.cli.BadInputException;
 import io.fenceline.cli.compile.NodeSummary;
 import io.fenceline.cli.io.ManifestFiles;
 import io.fenceline.cli.up.UpCommand;
@@ -33,14 +32,11 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--examples", paramLabel = "PATH", description = "Default: examples/ in the repository root.")
   Path examples;
 
-  @Option(names = "--netns", description = "Also enforce in network namespaces and print a probe matrix (not built yet).")
+  @Option(names = "--netns", description = "Also enforce in network namespaces (root) and print a probe matrix.")
   boolean netns;
 
   @Override
   public Integer call() throws Exception {
-    if (netns) {
-      throw new BadInputException("fenceline demo --netns is not built yet; run `fenceline demo` for the dry run");
-    }
     Path root = Path.of(System.getProperty("fenceline.root", "."));
     Path manifests = examples == null ? root.resolve("examples") : examples;
     Path data = DataDirs.defaultDataDir().resolve("demo");
@@ -48,20 +44,29 @@ public final class DemoCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.println("fenceline demo: the seed article's NetworkPolicy (" + manifests + ") through the pipeline");
     out.flush();
-    int rc = new CommandLine(new UpCommand()).setOut(out).setErr(spec.commandLine().getErr())
-        .execute("--manifests", manifests.toString(), "--dry-run", payloads.toString(), "--data-dir", data.toString(),
-            "--exit-when-converged", "--timeout", "180");
+    UpCommand up = new UpCommand();
+    List<String> args = new ArrayList<>(List.of("--manifests", manifests.toString(), "--data-dir", data.toString(),
+        "--exit-when-converged", "--timeout", "180"));
+    if (netns) {
+      // The probe agents serve the example's ports too.
+      System.setProperty(io.fenceline.sandbox.ProbeAgent.PORTS_PROPERTY, "80,81,6379,5978");
+      args.add("--netns");
+      up.afterConverged = sandbox -> ProbeTable.print(out, sandbox.lab, 6379);
+    } else {
+      args.addAll(List.of("--dry-run", payloads.toString()));
+    }
+    int rc = new CommandLine(up).setOut(out).setErr(spec.commandLine().getErr()).execute(args.toArray(String[]::new));
     if (rc != 0) {
       return rc;
     }
     DecodedObjects decoded = Manifests.decode(ManifestFiles.read(manifests));
     CompiledCluster compiled = CompiledCluster.fromScratch(Manifests.asUpserts(decoded));
     out.println();
-    out.println("What each node enforces (payloads written by the appliers):");
+    out.println("What each node enforces" + (netns ? ":" : " (payloads written by the appliers):"));
     List<NodeSummary> rows = new ArrayList<>();
     for (String node : compiled.nodes()) {
       NodePayload p = compiled.payload(node);
-      rows.add(NodeSummary.of(compiled.nodeModel(node), p, payloads.resolve(node)));
+      rows.add(NodeSummary.of(compiled.nodeModel(node), p, netns ? Path.of("(network namespace)") : payloads.resolve(node)));
     }
     NodeSummary.printTable(out, rows);
 
@@ -70,9 +75,11 @@ public final class DemoCommand implements Callable<Integer> {
     out.println();
     explain(out, explainer, "default/frontend-0", "default/db-0", 6379);
     explain(out, explainer, "other/client-0", "default/db-0", 6379);
-    out.println();
-    out.println("Apply a node's payload as root: cd " + payloads.resolve("node-1")
-        + " && ipset restore < ipset.restore && iptables-restore --noflush < iptables.restore");
+    if (!netns) {
+      out.println();
+      out.println("Apply a node's payload as root: cd " + payloads.resolve("node-1")
+          + " && ipset restore < ipset.restore && iptables-restore --noflush < iptables.restore");
+    }
     out.flush();
     return 0;
   }

@@ -45,7 +45,36 @@ final class Pipeline implements AutoCloseable {
   private final Collection<String> nodes;
   private final ManifestIngest ingest;
 
-  Pipeline(String bootstrapServers, Path dataDir, Path manifests, String cluster, Collection<String> nodes, Path dryRun,
+  /** Where each node's applier applies: a kernel port per node and what to do after each apply. */
+  interface Targets {
+    io.fenceline.applier.kernel.Netfilter netfilter(String node);
+
+    void applied(String node, io.fenceline.core.render.RenderedNode rendered);
+
+    String describe();
+  }
+
+  /** Dry run: each node's payload files in {@code dir/<node>/}, deltas under {@code deltas/}. */
+  static Targets dryRun(Path dir) {
+    return new Targets() {
+      @Override
+      public io.fenceline.applier.kernel.Netfilter netfilter(String node) {
+        return new DryRunNetfilter(dir.resolve(node));
+      }
+
+      @Override
+      public void applied(String node, io.fenceline.core.render.RenderedNode rendered) {
+        PayloadWriter.writeNode(dir, PayloadText.full(rendered));
+      }
+
+      @Override
+      public String describe() {
+        return "dry run into " + dir;
+      }
+    };
+  }
+
+  Pipeline(String bootstrapServers, Path dataDir, Path manifests, String cluster, Collection<String> nodes, Targets targets,
       Consumer<String> progress) throws Exception {
     this.cluster = cluster;
     this.nodes = nodes;
@@ -57,11 +86,11 @@ final class Pipeline implements AutoCloseable {
     }
     progress.accept("starting the engine");
     engine = Engine.start(new EngineConfig(broker.bootstrapServers(), ENGINE_APP, dataDir.resolve("engine-state"), layout, Map.of()));
-    progress.accept("starting " + nodes.size() + " appliers (dry run into " + dryRun + ")");
+    progress.accept("starting " + nodes.size() + " appliers (" + targets.describe() + ")");
     for (String node : nodes) {
       Applier a = new Applier(new ApplierConfig(cluster, node, broker.bootstrapServers(), Duration.ofSeconds(30),
-          Duration.ofSeconds(10), -1), new DryRunNetfilter(dryRun.resolve(node)), Clock.systemUTC(),
-          rendered -> PayloadWriter.writeNode(dryRun, PayloadText.full(rendered)));
+          Duration.ofSeconds(10), -1), targets.netfilter(node), Clock.systemUTC(),
+          rendered -> targets.applied(node, rendered));
       Thread t = new Thread(a, "applier-" + node);
       t.setDaemon(true);
       t.start();

@@ -27,7 +27,7 @@ public final class UpCommand implements Callable<Integer> {
   @Option(names = "--dry-run", paramLabel = "DIR", description = "Write payloads here instead of programming a kernel.")
   Path dryRun;
 
-  @Option(names = "--netns", description = "Enforce in network namespaces built for the manifests' nodes and pods (not built yet).")
+  @Option(names = "--netns", description = "Enforce in network namespaces built for the manifests' nodes and pods (root).")
   boolean netns;
 
   @Option(names = "--exit-when-converged") boolean exitWhenConverged;
@@ -39,20 +39,23 @@ public final class UpCommand implements Callable<Integer> {
 
   @Option(names = "--data-dir", paramLabel = "DIR") Path dataDir;
 
+  /** For {@code demo}: runs after convergence, with the sandbox when --netns. */
+  public java.util.function.Consumer<NetnsCluster> afterConverged;
+
   @Override
   public Integer call() throws Exception {
-    if (netns) {
-      throw new BadInputException("fenceline up --netns is not built yet; use --dry-run DIR");
-    }
-    if (dryRun == null) {
-      throw new BadInputException("fenceline up needs --dry-run DIR (it refuses to touch this host's firewall)");
+    if (netns == (dryRun != null)) {
+      throw new BadInputException("fenceline up needs exactly one of --dry-run DIR or --netns (it refuses to touch this host's firewall)");
     }
     // Read the manifests first: bad input exits 2 before anything starts.
     var decoded = Manifests.decode(ManifestFiles.read(manifests));
     var nodes = CompiledCluster.fromScratch(Manifests.asUpserts(decoded)).nodes();
     Instant started = Instant.now();
-    try (Pipeline p = new Pipeline(bootstrapServers, dataDir == null ? DataDirs.defaultDataDir() : dataDir, manifests,
-        "default", nodes, dryRun, msg -> System.err.println("fenceline up: " + msg))) {
+    NetnsCluster sandbox = netns ? NetnsCluster.start(decoded, nodes) : null;
+    Pipeline.Targets targets = sandbox != null ? sandbox.targets() : Pipeline.dryRun(dryRun);
+    try (NetnsCluster ignored = sandbox;
+        Pipeline p = new Pipeline(bootstrapServers, dataDir == null ? DataDirs.defaultDataDir() : dataDir, manifests,
+        "default", nodes, targets, msg -> System.err.println("fenceline up: " + msg))) {
       String why = p.awaitConverged(started.plusSeconds(timeoutSeconds));
       if (why != null) {
         System.err.println("fenceline up: not converged after " + timeoutSeconds + " s: " + why);
@@ -60,9 +63,13 @@ public final class UpCommand implements Callable<Integer> {
           return ExitCodes.TIMEOUT;
         }
       } else {
-        System.err.printf("fenceline up: converged in %.1f s: %d nodes applied the manifests' state (payloads in %s)%n",
-            Duration.between(started, Instant.now()).toMillis() / 1000.0, nodes.size(), dryRun);
-        System.out.println(dryRun.toAbsolutePath());
+        System.err.printf("fenceline up: converged in %.1f s: %d nodes applied the manifests' state (%s)%n",
+            Duration.between(started, Instant.now()).toMillis() / 1000.0, nodes.size(), targets.describe());
+        if (afterConverged != null) {
+          afterConverged.accept(sandbox);
+        } else if (dryRun != null) {
+          System.out.println(dryRun.toAbsolutePath());
+        }
         System.out.flush();
         if (exitWhenConverged) {
           return ExitCodes.OK;
