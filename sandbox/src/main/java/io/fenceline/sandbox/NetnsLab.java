@@ -156,11 +156,20 @@ public final class NetnsLab implements AutoCloseable {
     }
 
     private void startAgents() {
-        String classpath = System.getProperty("fenceline.agent.classpath", System.getProperty("java.class.path"));
+        String classpath = agentClasspath();
         for (LabHost h : layout.spec().hosts()) {
             agents.put(h.id(), AgentProcess.start(layout.hostNs(h), h.id(), classpath));
         }
         List<AgentProcess> all = new ArrayList<>(agents.values());
         all.forEach(a -> a.awaitReady(AGENT_READY_MS));
+    }
+
+    /** Where ProbeAgent's class lives (a jar or a classes folder): agents need nothing else. */
+    static String agentClasspath() {
+        try {
+            return java.nio.file.Path.of(ProbeAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            return System.getProperty("java.class.path");
+        }
     }
 }
