@@ -205,11 +205,13 @@ public final class Applier implements Runnable, AutoCloseable {
     long started = System.nanoTime();
     NodeModel model = facts.model();
     RenderedNode next = NodeRenderer.structure(model);
-    boolean jump4 = !netfilter.hasForwardJump(4);
-    boolean jump6 = !netfilter.hasForwardJump(6);
-    PayloadDelta.Delta d = full || applied == null
+    // The FORWARD jump is checked on full applies only (a lost jump is drift, repaired by a full apply).
+    boolean fullApply = full || applied == null;
+    boolean jump4 = fullApply && !netfilter.hasForwardJump(4);
+    boolean jump6 = fullApply && !netfilter.hasForwardJump(6);
+    PayloadDelta.Delta d = fullApply
         ? PayloadDelta.full(next, netfilter.inventory(), jump4, jump6)
-        : PayloadDelta.between(applied, next, jump4, jump6);
+        : PayloadDelta.between(applied, next, false, false);
     if (!d.isEmpty()) {
       netfilter.ipsetRestore(d.ipsetPrepare());
       netfilter.filterRestore(4, d.filter4());

@@ -47,17 +47,33 @@ public final class NodeRenderer {
 
   /** The node's desired state, structured. */
   public static RenderedNode structure(NodeModel model) {
-    return new RenderedNode(model.node(), sets(model), chains(model, 4), chains(model, 6), FORWARD_JUMP);
+    Map<String, List<String>> chains4 = chains(model, 4);
+    Map<String, List<String>> chains6 = chains(model, 6);
+    return new RenderedNode(model.node(), sets(model, chains4, chains6), chains4, chains6, FORWARD_JUMP);
   }
 
   // ---- ipset ----------------------------------------------------------------------------------
 
-  static List<KernelSet> sets(NodeModel model) {
+  /** The sets a family's rules reference, in that family only (a v4-only node gets no v6 sets). */
+  static List<KernelSet> sets(NodeModel model, Map<String, List<String>> chains4, Map<String, List<String>> chains6) {
+    java.util.Set<String> used = new java.util.HashSet<>();
+    for (Map<String, List<String>> chains : List.of(chains4, chains6)) {
+      for (List<String> rules : chains.values()) {
+        for (String r : rules) {
+          int i = r.indexOf("--match-set ");
+          while (i >= 0) {
+            int start = i + "--match-set ".length();
+            used.add(r.substring(start, r.indexOf(' ', start)));
+            i = r.indexOf("--match-set ", start);
+          }
+        }
+      }
+    }
     List<KernelSet> out = new ArrayList<>();
     for (Map.Entry<SetRef, SortedSet<SetEntry>> e : model.sets().entrySet()) {
       SetRef ref = e.getKey();
       for (int family : new int[] {4, 6}) {
-        if (!ref.existsIn(family)) {
+        if (!ref.existsIn(family) || !used.contains(KernelNames.set(ref, family))) {
           continue;
         }
         String options = ref.kind().ipsetType() + " family " + (family == 4 ? "inet" : "inet6")
@@ -123,8 +139,20 @@ public final class NodeRenderer {
       }
     }
 
+    java.util.Set<String> jumpedTo = new java.util.HashSet<>();
+    for (List<String> rules : chains.values()) {
+      for (String r : rules) {
+        int j = r.lastIndexOf(" -j FNL-POL-");
+        if (j >= 0) {
+          jumpedTo.add(r.substring(j + 4));
+        }
+      }
+    }
     for (PolicyChainFact pc : model.chains().values()) {
       String chain = KernelNames.policyChain(pc.id());
+      if (!jumpedTo.contains(chain)) {
+        continue; // no local pod of this family uses it
+      }
       List<String> rules = new ArrayList<>();
       chains.put(chain, rules);
       String peerDir = pc.direction() == Direction.INGRESS ? "src" : "dst";
