@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -20,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import kafka.server.ControllerServer;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -27,6 +29,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.image.MetadataImage;
+import org.apache.kafka.metadata.BrokerRegistration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -131,7 +135,8 @@ public final class EmbeddedKafka implements AutoCloseable {
       }
       String bootstrap = HOST + ":" + brokerPort;
       server = new KafkaRaftServer(config, Time.SYSTEM);
-      server.startup();
+      startControllerUntilNoLiveBrokerRegistration(server, t0 + timeout.toNanos());
+      server.startup(); // the controller is up already: this starts the broker
       awaitReady(bootstrap, timeout.minusNanos(System.nanoTime() - t0));
       BrokerDirectory.publish(dir, bootstrap);
       Duration took = Duration.ofNanos(System.nanoTime() - t0);
@@ -243,12 +248,77 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("share.coordinator.state.topic.min.isr", "1");
     p.put("group.initial.rebalance.delay.ms", "0");
     // After a crash (kill -9) the controller keeps the dead incarnation's registration until its session times
-    // out; the restarted broker cannot register before that (default 9 s). One node in one JVM: a short session.
+    // out; the restarted broker starts after that (see startControllerUntilNoLiveBrokerRegistration) and cannot
+    // register before it either (default 9 s). One node in one JVM: a short session.
     p.put("broker.session.timeout.ms", "3000");
     p.put("broker.heartbeat.interval.ms", "500");
     p.put("auto.create.topics.enable", "false");
     p.put("log.cleaner.enable", "true");
     return p;
+  }
+
+  /**
+   * Starts the controller half of {@code server} and returns once the metadata holds no live registration of this
+   * node's broker; only then may the broker half start.
+   *
+   * <p>After the process was killed (SIGKILL, power loss) the metadata log still holds the dead broker's
+   * registration, unfenced and leader of every partition, and the restarted controller gives it a fresh session
+   * ({@code broker.session.timeout.ms}). {@link KafkaRaftServer#startup()} would start the broker right after the
+   * controller, and the broker at once acts on that stale leadership: its transaction coordinator reloads each
+   * prepared commit and sends its markers to node 1, whose listener opens only once the broker's new registration is
+   * unfenced ("Connection to node 1 could not be established"). When the session expires the controller fences the
+   * dead registration and every partition is without a leader for a moment; Kafka's marker sender takes a partition
+   * without leader for a deleted one, drops its markers and records the transaction as complete. The committed
+   * records then stay above the last stable offset for good: read_committed consumers never see them. Started after
+   * the fence, the broker leads nothing until its own registration is unfenced, and then completes the prepared
+   * transactions for real. (Fencing the dead registration sooner gains nothing: the controller accepts the new
+   * registration only once the old session has expired.)
+   */
+  private static void startControllerUntilNoLiveBrokerRegistration(KafkaRaftServer server, long deadlineNanos) {
+    ControllerServer controller = controllerOf(server);
+    controller.startup();
+    long t0 = System.nanoTime();
+    BrokerRegistration stale = null;
+    try {
+      while (true) {
+        MetadataImage image = controller.metadataCache().currentImage();
+        if (!image.isEmpty()) { // empty until the metadata log is loaded
+          BrokerRegistration registration = image.cluster().broker(NODE_ID);
+          if (registration == null || registration.fenced()) {
+            if (stale != null) {
+              LOG.info("the controller fenced the broker registration (epoch {}) of the previous process in {} ms",
+                  stale.epoch(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+            }
+            return;
+          }
+          if (stale == null) {
+            stale = registration;
+            LOG.info("the previous broker process of this data dir did not shut down; the broker starts once the "
+                + "controller has fenced its registration (epoch {}), when its session expires", stale.epoch());
+          }
+        }
+        if (System.nanoTime() - deadlineNanos >= 0) {
+          throw new BrokerException("the controller of the embedded broker did not "
+              + (stale == null ? "load its metadata" : "fence the registration of the previous broker process")
+              + " in time");
+        }
+        Thread.sleep(20);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BrokerException("interrupted while starting the embedded broker's controller", e);
+    }
+  }
+
+  private static ControllerServer controllerOf(KafkaRaftServer server) {
+    try {
+      Field field = KafkaRaftServer.class.getDeclaredField("controller");
+      field.setAccessible(true);
+      return (ControllerServer) ((scala.Option<?>) field.get(server)).get();
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw new BrokerException("cannot start the controller of Kafka's KafkaRaftServer on its own (Kafka version "
+          + "changed?): " + e, e);
+    }
   }
 
   private static void awaitReady(String bootstrap, Duration timeout) {
