@@ -79,6 +79,7 @@ class IncrementalWorkTest {
     PolicyCompiler c = cluster(namespaces);
     List<FactChange> out = new ArrayList<>();
     WorkCounters w = cost(c, ClusterChange.upsert(pod("ns3", "p1", Map.of("app", "a2"), 3, 1)), out);
+    System.out.printf("work of a pod relabel, %d namespaces x %d pods: %s, %d fact changes%n", namespaces, PODS_PER_NS, w, out.size());
     // Target side: the policies of ns3. Peer side: the pod sets in scope of ns3 (its own
     // namespace's sets, plus the namespace-selector sets matching ns3's team).
     assertThat(w.selectorEvaluations()).isLessThanOrEqualTo(POLICIES_PER_NS + 2L * (POLICIES_PER_NS + 5));
@@ -93,6 +94,7 @@ class IncrementalWorkTest {
     PolicyCompiler c = cluster(namespaces);
     List<FactChange> out = new ArrayList<>();
     WorkCounters w = cost(c, ClusterChange.upsert(Namespace.of("ns3", Map.of("team", "t4"))), out);
+    System.out.printf("work of a namespace relabel, %d namespaces x %d pods: %s, %d fact changes%n", namespaces, PODS_PER_NS, w, out.size());
     // Only the namespace-selector sets (one per distinct team selector: 5) are evaluated, and
     // only ns3's pods are walked for the sets whose match flipped (t3 out, t4 in).
     assertThat(w.selectorEvaluations()).isLessThanOrEqualTo(5 + 2L * PODS_PER_NS);
@@ -107,6 +109,7 @@ class IncrementalWorkTest {
     PolicyCompiler c = cluster(namespaces);
     List<FactChange> out = new ArrayList<>();
     WorkCounters w = cost(c, ClusterChange.upsert(policy("ns3", "pol0", "a1", "a3", "t1")), out);
+    System.out.printf("work of a policy edit, %d namespaces x %d pods: %s, %d fact changes%n", namespaces, PODS_PER_NS, w, out.size());
     // Its namespace's pods are evaluated for the new podSelector; new peer sets are populated
     // from the namespaces they look at: ns3 for the pod selector, the t1 namespaces for the other.
     assertThat(w.podsVisited()).isLessThanOrEqualTo(PODS_PER_NS + PODS_PER_NS * (namespaces / 5 + 1L));
