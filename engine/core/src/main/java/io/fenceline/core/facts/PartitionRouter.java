@@ -155,7 +155,9 @@ public final class PartitionRouter {
     return refs == null ? Collections.emptySortedSet() : Collections.unmodifiableSortedSet(new TreeSet<>(refs.keySet()));
   }
 
-  private static SortedSet<Integer> single(int p) {
-    return Collections.unmodifiableSortedSet(new TreeSet<>(List.of(p)));
+  private final Map<Integer, SortedSet<Integer>> singles = new HashMap<>();
+
+  private SortedSet<Integer> single(int p) {
+    return singles.computeIfAbsent(p, k -> Collections.unmodifiableSortedSet(new TreeSet<>(List.of(k))));
   }
 }
