@@ -43,6 +43,8 @@ final class CaseCluster {
     final List<CaseFile.PortDecl> ports;
     Map<String, String> labels;
     boolean deleted;
+    /** Set when another pod took this pod's place (same node, same IP): the name in the manifests. */
+    String replacementName;
 
     PodState(String id, String node, String ipv4, String ipv6, boolean hostNetwork, List<CaseFile.PortDecl> ports,
         Map<String, String> labels) {
@@ -60,7 +62,7 @@ final class CaseCluster {
     }
 
     String name() {
-      return id.substring(id.indexOf('/') + 1);
+      return replacementName != null ? replacementName : id.substring(id.indexOf('/') + 1);
     }
   }
 
@@ -208,6 +210,16 @@ final class CaseCluster {
         policies.put(ns + "/" + n.path("metadata").path("name").asText(), n);
       }
     }
+  }
+
+  /**
+   * Another pod replaces {@code id}: the old one is deleted and a new pod with a new name and labels
+   * gets the same node and IP (as when a finished pod's IP is reused at once).
+   */
+  void replacePod(String id, String newName, Map<String, String> labels) {
+    PodState p = pod(id);
+    p.replacementName = newName;
+    p.labels = new TreeMap<>(labels);
   }
 
   PodState pod(String id) {

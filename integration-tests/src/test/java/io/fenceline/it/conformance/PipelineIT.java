@@ -146,6 +146,26 @@ class PipelineIT {
           }
           caseNo++;
         }
+        // A pod is replaced by another with the same IP on the same node: the isolation that
+        // applied to the old pod must not stick to the address.
+        CaseCluster reuse = CaseCluster.of(cases.get(0));
+        reuse.apply(new CaseFile.Step("deny-a", null, null, """
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: deny-a, namespace: x}
+            spec:
+              podSelector: {matchLabels: {pod: a}}
+            """, null, null, null));
+        publisher.publish(reuse.manifests());
+        awaitConverged(convergence, "deny-a");
+        check(lab, reuse, "deny-a");
+        Probe toA = new Probe("y/b", "x/a", "TCP", 80, 4);
+        assertThat(lab.probe(toA).connected()).as("x/a is isolated").isFalse();
+        reuse.replacePod("x/a", "a-successor", Map.of("pod", "successor"));
+        publisher.publish(reuse.manifests());
+        awaitConverged(convergence, "pod replaced");
+        assertThat(lab.probe(toA).connected()).as("the successor at x/a's IP is not isolated").isTrue();
+
         assertThat(convergence.receipts()).as("the injected iptables-restore failure was reported, then recovered")
             .anySatisfy(r -> {
               assertThat(r.node()).isEqualTo("node-2");
