@@ -20,11 +20,11 @@ import java.util.stream.Stream;
  * with the core {@link ManifestParser}. Anything unreadable or unparseable is a
  * {@link ManifestReadException} naming {@code file:line}.
  */
-final class ManifestReader {
+public final class ManifestReader {
   private ManifestReader() {}
 
   /** The manifest files under {@code path} (or {@code path} itself), sorted. */
-  static List<Path> files(Path path) throws ManifestReadException {
+  public static List<Path> files(Path path) throws ManifestReadException {
     if (!Files.exists(path)) {
       throw new ManifestReadException(path + ": no such file or directory");
     }
@@ -41,7 +41,7 @@ final class ManifestReader {
     return files;
   }
 
-  static List<RawObject> read(Path path) throws ManifestReadException {
+  public static List<RawObject> read(Path path) throws ManifestReadException {
     List<RawObject> out = new ArrayList<>();
     for (Path f : files(path)) {
       String text;
