@@ -97,16 +97,18 @@ public final class Applier implements Runnable, AutoCloseable {
 
   @Override
   public void run() {
-    Map<String, Object> consumerProps = Map.of(
+    Map<String, Object> consumerProps = new java.util.HashMap<>(config.clientProperties());
+    consumerProps.putAll(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
         ConsumerConfig.GROUP_ID_CONFIG, config.consumerGroup(),
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-    Map<String, Object> producerProps = Map.of(
+        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000));
+    Map<String, Object> producerProps = new java.util.HashMap<>(config.clientProperties());
+    producerProps.putAll(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
         ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true));
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer());
         KafkaProducer<String, byte[]> receipts = new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer())) {
       int partitions = consumer.partitionsFor(Topics.NODE_FACTS, Duration.ofMinutes(5)).size();

@@ -9,9 +9,16 @@ public record ApplierConfig(
     String bootstrapServers,
     Duration driftCheckInterval,
     Duration maxBackoff,
-    int metricsPort) {
+    int metricsPort,
+    java.util.Map<String, Object> clientProperties) {
+
+  public ApplierConfig(String cluster, String node, String bootstrapServers, Duration driftCheckInterval,
+      Duration maxBackoff, int metricsPort) {
+    this(cluster, node, bootstrapServers, driftCheckInterval, maxBackoff, metricsPort, java.util.Map.of());
+  }
 
   public ApplierConfig {
+    clientProperties = java.util.Map.copyOf(clientProperties);
     if (cluster == null || cluster.isEmpty() || node == null || node.isEmpty()) {
       throw new IllegalArgumentException("cluster and node are required");
     }

@@ -65,6 +65,10 @@ public final class ApplierCommand implements Callable<Integer> {
       description = "Serve /healthz and /metrics (Prometheus) on this port (default: off).")
   int metricsPort;
 
+  @Option(names = "--kafka-config", paramLabel = "FILE",
+      description = "Kafka client properties (security.protocol, ssl.*, sasl.*, ...) for every client.")
+  Path kafkaConfig;
+
   @Override
   public Integer call() throws Exception {
     if (node == null || node.isEmpty()) {
@@ -85,7 +89,7 @@ public final class ApplierCommand implements Callable<Integer> {
     try (BrokerResolver.Resolved broker = BrokerResolver.resolve(bootstrapServers,
         dataDir == null ? DataDirs.defaultDataDir() : dataDir, false)) {
       config = new ApplierConfig(cluster, node, broker.bootstrapServers(), Duration.ofSeconds(driftSeconds),
-          Duration.ofSeconds(30), metricsPort);
+          Duration.ofSeconds(30), metricsPort, io.fenceline.cli.io.KafkaClientConfig.load(kafkaConfig));
     }
     Applier applier = new Applier(config, netfilter, Clock.systemUTC(),
         rendered -> { if (dry != null) { PayloadWriter.writeNode(dry, PayloadText.full(rendered)); } });

@@ -1,5 +1,6 @@
 package io.fenceline.cli.engine;
 
+import io.fenceline.cli.io.KafkaClientConfig;
 import io.fenceline.engine.Engine;
 import io.fenceline.engine.EngineConfig;
 import io.fenceline.kafka.broker.BrokerResolver;
@@ -42,6 +43,16 @@ public final class EngineCommand implements Callable<Integer> {
       description = "Partitions of fenceline.node-facts (must match an existing topic; default: ${DEFAULT-VALUE}).")
   int nodeFactPartitions;
 
+  @Option(names = "--kafka-config", paramLabel = "FILE",
+      description = "Kafka client properties (security.protocol, ssl.*, sasl.*, ...) for every client.")
+  Path kafkaConfig;
+
+  private static Map<String, String> stringMap(Map<String, Object> m) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    m.forEach((k, v) -> out.put(k, String.valueOf(v)));
+    return out;
+  }
+
   @Override
   public Integer call() throws Exception {
     Path data = dataDir == null ? DataDirs.defaultDataDir() : dataDir;
@@ -62,7 +73,7 @@ public final class EngineCommand implements Callable<Integer> {
     }, "fenceline-engine-stop"));
     try (BrokerResolver.Resolved broker = BrokerResolver.resolve(bootstrapServers, data, true);
         Engine engine = Engine.start(new EngineConfig(broker.bootstrapServers(), applicationId,
-            stateDir == null ? data.resolve("engine-state") : stateDir, layout, Map.of()))) {
+            stateDir == null ? data.resolve("engine-state") : stateDir, layout, stringMap(KafkaClientConfig.load(kafkaConfig))))) {
       System.err.println("fenceline engine running against " + broker.bootstrapServers() + " (Ctrl-C to stop)");
       stop.await();
     } finally {

@@ -74,6 +74,10 @@ public final class IngestCommand implements Callable<Integer> {
   @Option(names = "--watch", description = "With --manifests: keep running and republish when the files change.")
   boolean watch;
 
+  @Option(names = "--kafka-config", paramLabel = "FILE",
+      description = "Kafka client properties (security.protocol, ssl.*, sasl.*, ...) for every client.")
+  Path kafkaConfig;
+
   @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
   String bootstrapServers;
 
@@ -133,8 +137,9 @@ public final class IngestCommand implements Callable<Integer> {
     return new Topics.Layout(eventPartitions, nodeFactPartitions, d.eventRetentionMs(), d.deadLetterRetentionMs());
   }
 
-  private static void ensureTopics(String bootstrap, Topics.Layout layout) {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+  private void ensureTopics(String bootstrap, Topics.Layout layout) {
+    try (Admin admin = Admin.create(io.fenceline.cli.io.KafkaClientConfig.withBootstrap(
+        io.fenceline.cli.io.KafkaClientConfig.load(kafkaConfig), bootstrap))) {
       TopicAdmin.ensure(admin, layout.specs());
     }
   }
@@ -157,7 +162,8 @@ public final class IngestCommand implements Callable<Integer> {
     StopLatch stop = new StopLatch();
     try (BrokerResolver.Resolved broker = BrokerResolver.resolve(bootstrapServers, data(), true)) {
       ensureTopics(broker.bootstrapServers(), layout());
-      EventPublisher publisher = EventPublisher.start(id, broker.bootstrapServers(), IngestMetrics.counting(), Map.of());
+      EventPublisher publisher = EventPublisher.start(id, broker.bootstrapServers(), IngestMetrics.counting(),
+          io.fenceline.cli.io.KafkaClientConfig.load(kafkaConfig));
       try {
         ManifestIngest ingest = new ManifestIngest(manifests, id, publisher, Clock.systemUTC(), this::say);
         if (!watch) {
@@ -214,7 +220,8 @@ public final class IngestCommand implements Callable<Integer> {
       ensureTopics(broker.bootstrapServers(), layout());
       FleetIngest fleet;
       try {
-        fleet = FleetIngest.start(sources, broker.bootstrapServers(), metrics, Clock.systemUTC(), Map.of());
+        fleet = FleetIngest.start(sources, broker.bootstrapServers(), metrics, Clock.systemUTC(),
+            io.fenceline.cli.io.KafkaClientConfig.load(kafkaConfig));
       } catch (IllegalArgumentException e) {
         throw new BadInputException("fenceline ingest: " + e.getMessage());
       }

@@ -36,12 +36,16 @@ public final class StatusCommand implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
   String output;
 
+  @Option(names = "--kafka-config", paramLabel = "FILE",
+      description = "Kafka client properties (security.protocol, ssl.*, sasl.*, ...) for every client.")
+  Path kafkaConfig;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     try (BrokerResolver.Resolved broker = BrokerResolver.resolve(bootstrapServers,
             dataDir == null ? DataDirs.defaultDataDir() : dataDir, false);
-        StatusQuery q = new StatusQuery(broker.bootstrapServers())) {
+        StatusQuery q = new StatusQuery(broker.bootstrapServers(), io.fenceline.cli.io.KafkaClientConfig.load(kafkaConfig))) {
       List<NodeStatus> nodes = q.nodes();
       if (policy != null) {
         Set<String> concerned = q.nodesOf(cluster, ObjectKey.parse(policy));

@@ -20,7 +20,9 @@ public final class Engine implements AutoCloseable {
   }
 
   public static Engine start(EngineConfig config) {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+    Map<String, Object> adminProps = new java.util.HashMap<>(config.extraStreamsConfig());
+    adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    try (Admin admin = Admin.create(adminProps)) {
       TopicAdmin.ensure(admin, config.layout().specs());
     }
     KafkaStreams streams = new KafkaStreams(

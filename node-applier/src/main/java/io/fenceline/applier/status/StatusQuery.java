@@ -33,9 +33,15 @@ public final class StatusQuery implements AutoCloseable {
   private final KafkaConsumer<String, byte[]> consumer;
 
   public StatusQuery(String bootstrapServers) {
-    consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-        new StringDeserializer(), new ByteArrayDeserializer());
+    this(bootstrapServers, Map.of());
+  }
+
+  /** With standard Kafka client properties (TLS, SASL, ...). */
+  public StatusQuery(String bootstrapServers, Map<String, Object> clientProperties) {
+    Map<String, Object> props = new java.util.HashMap<>(clientProperties);
+    props.putAll(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
+    consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
   }
 
   /** Latest status per {@code cluster/node}, sorted. */
