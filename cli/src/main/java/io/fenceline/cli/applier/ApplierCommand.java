@@ -39,12 +39,6 @@ public final class ApplierCommand implements Callable<Integer> {
   @Option(names = "--cluster", defaultValue = "default", description = "Cluster id (default: ${DEFAULT-VALUE}).")
   String cluster;
 
-  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
-  String bootstrapServers;
-
-  @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory of the embedded broker.")
-  Path dataDir;
-
   @ArgGroup(exclusive = true)
   Target target;
 
@@ -65,9 +59,7 @@ public final class ApplierCommand implements Callable<Integer> {
       description = "Serve /healthz and /metrics (Prometheus) on this port (default: off).")
   int metricsPort;
 
-  @Option(names = "--kafka-config", paramLabel = "FILE",
-      description = "Kafka client properties (security.protocol, ssl.*, sasl.*, ...) for every client.")
-  Path kafkaConfig;
+  @picocli.CommandLine.Mixin io.fenceline.cli.io.KafkaConnection kafka;
 
   @Override
   public Integer call() throws Exception {
@@ -86,10 +78,9 @@ public final class ApplierCommand implements Callable<Integer> {
       netfilter = new ProcessNetfilter(runner, backend);
     }
     ApplierConfig config;
-    try (BrokerResolver.Resolved broker = BrokerResolver.resolve(bootstrapServers,
-        dataDir == null ? DataDirs.defaultDataDir() : dataDir, false)) {
+    try (BrokerResolver.Resolved broker = kafka.resolve(false)) {
       config = new ApplierConfig(cluster, node, broker.bootstrapServers(), Duration.ofSeconds(driftSeconds),
-          Duration.ofSeconds(30), metricsPort, io.fenceline.cli.io.KafkaClientConfig.load(kafkaConfig));
+          Duration.ofSeconds(30), metricsPort, kafka.clientProperties());
     }
     Applier applier = new Applier(config, netfilter, Clock.systemUTC(),
         rendered -> { if (dry != null) { PayloadWriter.writeNode(dry, PayloadText.full(rendered)); } });

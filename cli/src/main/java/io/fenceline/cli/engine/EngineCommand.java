@@ -23,12 +23,6 @@ import picocli.CommandLine.Option;
       "--data-dir, starting it in this process if none is running."
     })
 public final class EngineCommand implements Callable<Integer> {
-  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
-  String bootstrapServers;
-
-  @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory (default: .fenceline/ in the repository root).")
-  Path dataDir;
-
   @Option(names = "--state-dir", paramLabel = "DIR", description = "Kafka Streams state (default: DATA_DIR/engine-state).")
   Path stateDir;
 
@@ -43,19 +37,17 @@ public final class EngineCommand implements Callable<Integer> {
       description = "Partitions of fenceline.node-facts (must match an existing topic; default: ${DEFAULT-VALUE}).")
   int nodeFactPartitions;
 
-  @Option(names = "--kafka-config", paramLabel = "FILE",
-      description = "Kafka client properties (security.protocol, ssl.*, sasl.*, ...) for every client.")
-  Path kafkaConfig;
-
   private static Map<String, String> stringMap(Map<String, Object> m) {
     Map<String, String> out = new java.util.TreeMap<>();
     m.forEach((k, v) -> out.put(k, String.valueOf(v)));
     return out;
   }
 
+  @picocli.CommandLine.Mixin io.fenceline.cli.io.KafkaConnection kafka;
+
   @Override
   public Integer call() throws Exception {
-    Path data = dataDir == null ? DataDirs.defaultDataDir() : dataDir;
+    Path data = kafka.dataDir();
     Topics.Layout defaults = Topics.Layout.defaults();
     Topics.Layout layout = new Topics.Layout(eventPartitions, nodeFactPartitions, defaults.eventRetentionMs(),
         defaults.deadLetterRetentionMs());
@@ -71,9 +63,9 @@ public final class EngineCommand implements Callable<Integer> {
         Thread.currentThread().interrupt();
       }
     }, "fenceline-engine-stop"));
-    try (BrokerResolver.Resolved broker = BrokerResolver.resolve(bootstrapServers, data, true);
+    try (BrokerResolver.Resolved broker = kafka.resolve(true);
         Engine engine = Engine.start(new EngineConfig(broker.bootstrapServers(), applicationId,
-            stateDir == null ? data.resolve("engine-state") : stateDir, layout, stringMap(KafkaClientConfig.load(kafkaConfig))))) {
+            stateDir == null ? data.resolve("engine-state") : stateDir, layout, stringMap(kafka.clientProperties())))) {
       System.err.println("fenceline engine running against " + broker.bootstrapServers() + " (Ctrl-C to stop)");
       stop.await();
     } finally {

@@ -74,16 +74,6 @@ public final class IngestCommand implements Callable<Integer> {
   @Option(names = "--watch", description = "With --manifests: keep running and republish when the files change.")
   boolean watch;
 
-  @Option(names = "--kafka-config", paramLabel = "FILE",
-      description = "Kafka client properties (security.protocol, ssl.*, sasl.*, ...) for every client.")
-  Path kafkaConfig;
-
-  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
-  String bootstrapServers;
-
-  @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory (default: .fenceline/ in the repository root).")
-  Path dataDir;
-
   @Option(names = "--timeout", defaultValue = "60", paramLabel = "SECONDS",
       description = "With --manifests: how long to wait for the broker's acknowledgement (default: ${DEFAULT-VALUE}); exit 3 after.")
   int timeoutSeconds;
@@ -94,6 +84,8 @@ public final class IngestCommand implements Callable<Integer> {
   @Option(names = "--node-facts-partitions", defaultValue = "12",
       description = "Partitions of fenceline.node-facts when creating it (must match an existing topic; default: ${DEFAULT-VALUE}).")
   int nodeFactPartitions;
+
+  @picocli.CommandLine.Mixin io.fenceline.cli.io.KafkaConnection kafka;
 
   @Override
   public Integer call() throws Exception {
@@ -139,13 +131,9 @@ public final class IngestCommand implements Callable<Integer> {
 
   private void ensureTopics(String bootstrap, Topics.Layout layout) {
     try (Admin admin = Admin.create(io.fenceline.cli.io.KafkaClientConfig.withBootstrap(
-        io.fenceline.cli.io.KafkaClientConfig.load(kafkaConfig), bootstrap))) {
+        kafka.clientProperties(), bootstrap))) {
       TopicAdmin.ensure(admin, layout.specs());
     }
-  }
-
-  private Path data() {
-    return dataDir == null ? DataDirs.defaultDataDir() : dataDir;
   }
 
   // ---- files ---------------------------------------------------------------------------------
@@ -160,10 +148,10 @@ public final class IngestCommand implements Callable<Integer> {
     }
     Duration timeout = Duration.ofSeconds(timeoutSeconds);
     StopLatch stop = new StopLatch();
-    try (BrokerResolver.Resolved broker = BrokerResolver.resolve(bootstrapServers, data(), true)) {
+    try (BrokerResolver.Resolved broker = kafka.resolve(true)) {
       ensureTopics(broker.bootstrapServers(), layout());
       EventPublisher publisher = EventPublisher.start(id, broker.bootstrapServers(), IngestMetrics.counting(),
-          io.fenceline.cli.io.KafkaClientConfig.load(kafkaConfig));
+          kafka.clientProperties());
       try {
         ManifestIngest ingest = new ManifestIngest(manifests, id, publisher, Clock.systemUTC(), this::say);
         if (!watch) {
@@ -216,12 +204,12 @@ public final class IngestCommand implements Callable<Integer> {
     }
     StopLatch stop = new StopLatch();
     IngestMetrics metrics = IngestMetrics.counting();
-    try (BrokerResolver.Resolved broker = BrokerResolver.resolve(bootstrapServers, data(), true)) {
+    try (BrokerResolver.Resolved broker = kafka.resolve(true)) {
       ensureTopics(broker.bootstrapServers(), layout());
       FleetIngest fleet;
       try {
         fleet = FleetIngest.start(sources, broker.bootstrapServers(), metrics, Clock.systemUTC(),
-            io.fenceline.cli.io.KafkaClientConfig.load(kafkaConfig));
+            kafka.clientProperties());
       } catch (IllegalArgumentException e) {
         throw new BadInputException("fenceline ingest: " + e.getMessage());
       }

@@ -23,10 +23,6 @@ import picocli.CommandLine.Spec;
 public final class StatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT") String bootstrapServers;
-
-  @Option(names = "--data-dir", paramLabel = "DIR") Path dataDir;
-
   @Option(names = "--cluster", defaultValue = "default", description = "Cluster id for --policy (default: ${DEFAULT-VALUE}).")
   String cluster;
 
@@ -36,16 +32,13 @@ public final class StatusCommand implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
   String output;
 
-  @Option(names = "--kafka-config", paramLabel = "FILE",
-      description = "Kafka client properties (security.protocol, ssl.*, sasl.*, ...) for every client.")
-  Path kafkaConfig;
+  @picocli.CommandLine.Mixin io.fenceline.cli.io.KafkaConnection kafka;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    try (BrokerResolver.Resolved broker = BrokerResolver.resolve(bootstrapServers,
-            dataDir == null ? DataDirs.defaultDataDir() : dataDir, false);
-        StatusQuery q = new StatusQuery(broker.bootstrapServers(), io.fenceline.cli.io.KafkaClientConfig.load(kafkaConfig))) {
+    try (BrokerResolver.Resolved broker = kafka.resolve(false);
+        StatusQuery q = new StatusQuery(broker.bootstrapServers(), kafka.clientProperties())) {
       List<NodeStatus> nodes = q.nodes();
       if (policy != null) {
         Set<String> concerned = q.nodesOf(cluster, ObjectKey.parse(policy));
