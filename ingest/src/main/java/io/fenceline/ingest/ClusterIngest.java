@@ -23,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * informers and then the publisher (sending what is pending).
  */
 public final class ClusterIngest implements AutoCloseable {
+  /** Idle time after which a watching ingest publishes a heartbeat (see {@code docs/events.md}). */
+  public static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(30);
+
   private static final Logger LOG = LoggerFactory.getLogger(ClusterIngest.class);
 
   private final String cluster;
@@ -64,6 +67,7 @@ public final class ClusterIngest implements AutoCloseable {
       ingest.stopInformers();
       throw e;
     }
+    publisher.enableHeartbeats(HEARTBEAT_INTERVAL, () -> ingest.synced().isDone() && ingest.isWatching(), clock);
     LOG.info("cluster {}: watching Namespaces, Nodes, Pods and NetworkPolicies at {}", cluster,
         client.getConfiguration().getMasterUrl());
     return ingest;

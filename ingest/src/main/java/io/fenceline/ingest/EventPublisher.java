@@ -4,6 +4,7 @@ import io.fenceline.core.events.ChangeEvent;
 import io.fenceline.core.events.EventCodec;
 import io.fenceline.core.events.EventType;
 import io.fenceline.kafka.topics.Topics;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -51,6 +53,11 @@ public final class EventPublisher implements EventSink, AutoCloseable {
   private volatile Producer<String, byte[]> producer;
   private Instant lastObservedAt = Instant.EPOCH;
   private long transactions;
+  private volatile Heartbeats heartbeats;
+  private long lastCommitNanos = System.nanoTime();
+
+  /** When and whether to publish {@link EventType#HEARTBEAT}s: only while {@code watching} holds. */
+  private record Heartbeats(Duration interval, BooleanSupplier watching, Clock clock) {}
 
   EventPublisher(String cluster, Supplier<Producer<String, byte[]>> producers, IngestMetrics metrics) {
     this.cluster = cluster;
@@ -158,6 +165,18 @@ public final class EventPublisher implements EventSink, AutoCloseable {
     }
   }
 
+  /**
+   * Publishes a heartbeat whenever nothing was committed for {@code interval} and {@code watching}
+   * is true, so that the event log tells a quiet cluster from one nobody watched (forensics reports
+   * the silent stretches as unknown). Heartbeats carry {@code interval} as their promise.
+   */
+  public void enableHeartbeats(Duration interval, BooleanSupplier watching, Clock clock) {
+    if (interval.toSeconds() < 1) {
+      throw new IllegalArgumentException("heartbeat interval must be at least one second: " + interval);
+    }
+    this.heartbeats = new Heartbeats(interval, watching, clock);
+  }
+
   /** Transactions committed so far. */
   public synchronized long transactions() {
     return transactions;
@@ -173,6 +192,7 @@ public final class EventPublisher implements EventSink, AutoCloseable {
           if (stopping) {
             break;
           }
+          heartbeatIfDue();
           continue;
         }
         List<ChangeEvent> stamped = stamp(batch);
@@ -232,6 +252,7 @@ public final class EventPublisher implements EventSink, AutoCloseable {
           producer.send(new ProducerRecord<>(Topics.EVENTS, cluster, EventCodec.encode(e)));
         }
         producer.commitTransaction();
+        lastCommitNanos = System.nanoTime();
         synchronized (this) {
           transactions++;
         }
@@ -255,6 +276,15 @@ public final class EventPublisher implements EventSink, AutoCloseable {
         backoff = Math.min(backoff * 2, 5_000);
       }
     }
+  }
+
+  private void heartbeatIfDue() throws InterruptedException {
+    Heartbeats h = heartbeats;
+    if (h == null || System.nanoTime() - lastCommitNanos < h.interval().toNanos() || !h.watching().getAsBoolean()) {
+      return;
+    }
+    // Sent a little before the interval is up, so the promise holds despite the send taking time.
+    commit(stamp(List.of(ChangeEvent.heartbeat(cluster, h.clock().instant(), h.interval().multipliedBy(2)))));
   }
 
   private List<ChangeEvent> stamp(List<ChangeEvent> batch) {

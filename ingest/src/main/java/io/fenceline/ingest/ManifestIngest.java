@@ -30,6 +30,7 @@ public final class ManifestIngest {
   private final EventPublisher publisher;
   private final Generations generations;
   private final ObservedClock clock;
+  private final Clock wallClock;
   private final Consumer<String> err;
 
   /** {@code err} receives notes and problems, one line each (stderr in the CLI). */
@@ -42,6 +43,7 @@ public final class ManifestIngest {
     }
     this.generations = new Generations(clock);
     this.clock = new ObservedClock(clock);
+    this.wallClock = clock;
     this.err = err;
   }
 
@@ -90,6 +92,7 @@ public final class ManifestIngest {
       throws ManifestReadException, TimeoutException, InterruptedException {
     Map<Path, String> published = ManifestReader.stamps(path);
     Published first = publishOnce(timeout);
+    publisher.enableHeartbeats(ClusterIngest.HEARTBEAT_INTERVAL, () -> !stop.getAsBoolean(), wallClock);
     err.accept("published " + first.objectsByKind() + " as generation " + first.generation() + "; watching " + path);
     Map<Path, String> seen = published;
     while (!stop.getAsBoolean()) {

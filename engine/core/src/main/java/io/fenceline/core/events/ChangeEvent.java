@@ -55,6 +55,24 @@ public record ChangeEvent(
         observedAt, generation, null);
   }
 
+  /** The kind a {@link EventType#HEARTBEAT} names: the ingest itself, not a Kubernetes object. */
+  public static final String HEARTBEAT_KIND = "Ingest";
+
+  public static ChangeEvent heartbeat(String cluster, Instant observedAt, java.time.Duration interval) {
+    if (interval.toSeconds() < 1) {
+      throw new IllegalArgumentException("heartbeat interval must be at least one second: " + interval);
+    }
+    var object = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+        .put("intervalSeconds", Math.toIntExact(interval.toSeconds()));
+    return new ChangeEvent(CURRENT_VERSION, cluster, HEARTBEAT_KIND, "", "", null, null, EventType.HEARTBEAT,
+        observedAt, 0, object);
+  }
+
+  /** The promised interval of a {@link EventType#HEARTBEAT}, else null. */
+  public java.time.Duration heartbeatInterval() {
+    return type == EventType.HEARTBEAT ? java.time.Duration.ofSeconds(object.get("intervalSeconds").asLong()) : null;
+  }
+
   /** {@code namespace/name}, or {@code name} for cluster-scoped kinds. */
   public String displayName() {
     return namespace.isEmpty() ? name : namespace + "/" + name;

@@ -80,7 +80,7 @@ public final class EventCodec {
     try {
       type = EventType.valueOf(text(n, "type", true));
     } catch (IllegalArgumentException ex) {
-      throw new EventFormatException("type must be UPSERT, DELETE or GENERATION_END");
+      throw new EventFormatException("type must be UPSERT, DELETE, GENERATION_END or HEARTBEAT");
     }
     Instant observedAt;
     try {
@@ -92,6 +92,9 @@ public final class EventCodec {
     if (type == EventType.UPSERT && (object == null || !object.isObject())) {
       throw new EventFormatException("an UPSERT needs an object");
     }
+    if (type == EventType.HEARTBEAT) {
+      return heartbeat(n, version, observedAt, object);
+    }
     if (type != EventType.UPSERT && object != null && !object.isNull()) {
       throw new EventFormatException("a " + type + " carries no object");
     }
@@ -99,6 +102,23 @@ public final class EventCodec {
     return new ChangeEvent(version, text(n, "cluster", true), text(n, "kind", true), text(n, "namespace", false),
         name, text(n, "uid", false), text(n, "resourceVersion", false), type, observedAt,
         n.has("generation") ? longValue(n, "generation") : 0L, type == EventType.UPSERT ? object : null);
+  }
+
+  private static ChangeEvent heartbeat(JsonNode n, int version, Instant observedAt, JsonNode object)
+      throws EventFormatException {
+    if (!ChangeEvent.HEARTBEAT_KIND.equals(text(n, "kind", true))) {
+      throw new EventFormatException("a HEARTBEAT has kind " + ChangeEvent.HEARTBEAT_KIND);
+    }
+    if (n.has("namespace") || n.has("name") || n.has("object") && (object == null || !object.isObject()
+        || object.size() != 1 || !object.path("intervalSeconds").isIntegralNumber()
+        || object.get("intervalSeconds").asLong() < 1)) {
+      throw new EventFormatException("a HEARTBEAT names no object and carries only {\"intervalSeconds\": n > 0}");
+    }
+    if (object == null) {
+      throw new EventFormatException("a HEARTBEAT needs {\"intervalSeconds\": n > 0}");
+    }
+    return new ChangeEvent(version, text(n, "cluster", true), ChangeEvent.HEARTBEAT_KIND, "", "", null, null,
+        EventType.HEARTBEAT, observedAt, 0, object);
   }
 
   private static String text(JsonNode n, String field, boolean required) throws EventFormatException {

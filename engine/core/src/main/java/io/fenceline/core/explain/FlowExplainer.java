@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
@@ -27,9 +28,23 @@ import java.util.TreeMap;
  * any past moment replayed from the event log).
  */
 public final class FlowExplainer {
-  private final Map<String, Namespace> namespaces = new TreeMap<>();
-  private final Map<ObjectKey, Pod> pods = new TreeMap<>();
-  private final Map<ObjectKey, NetworkPolicy> policies = new TreeMap<>();
+  /** The cluster state a flow is explained against; read live, never copied. */
+  public interface State {
+    Map<String, Namespace> namespaces();
+
+    Map<ObjectKey, Pod> pods();
+
+    /** Sorted by key, so that one namespace's policies are one range. */
+    NavigableMap<ObjectKey, NetworkPolicy> policies();
+
+    /** The running pod holding {@code ip}, else null. */
+    ObjectKey holderOf(IpAddress ip);
+  }
+
+  private final Map<String, Namespace> namespaces;
+  private final Map<ObjectKey, Pod> pods;
+  private final NavigableMap<ObjectKey, NetworkPolicy> policies;
+  private final State state;
 
   /** An end of the flow: a pod (with the address used) or an external address. */
   public record Endpoint(IpAddress ip, ObjectKey pod) {}
@@ -46,8 +61,23 @@ public final class FlowExplainer {
   public record Explanation(boolean allowed, Endpoint src, Endpoint dst, Protocol protocol, int port, Side egress,
       Side ingress) {}
 
-  public FlowExplainer(Collection<? extends ClusterObject> state) {
-    for (ClusterObject o : state) {
+  public FlowExplainer(State state) {
+    this.state = state;
+    this.namespaces = state.namespaces();
+    this.pods = state.pods();
+    this.policies = state.policies();
+  }
+
+  /** Explains against a list of objects (a manifest's, say). */
+  public FlowExplainer(Collection<? extends ClusterObject> objects) {
+    this(listState(objects));
+  }
+
+  private static State listState(Collection<? extends ClusterObject> objects) {
+    Map<String, Namespace> namespaces = new TreeMap<>();
+    Map<ObjectKey, Pod> pods = new TreeMap<>();
+    NavigableMap<ObjectKey, NetworkPolicy> policies = new TreeMap<>();
+    for (ClusterObject o : objects) {
       if (o instanceof Namespace n) {
         namespaces.put(n.name(), n);
       } else if (o instanceof Pod p) {
@@ -56,6 +86,32 @@ public final class FlowExplainer {
         policies.put(p.key(), p);
       }
     }
+    return new State() {
+      @Override
+      public Map<String, Namespace> namespaces() {
+        return namespaces;
+      }
+
+      @Override
+      public Map<ObjectKey, Pod> pods() {
+        return pods;
+      }
+
+      @Override
+      public NavigableMap<ObjectKey, NetworkPolicy> policies() {
+        return policies;
+      }
+
+      @Override
+      public ObjectKey holderOf(IpAddress ip) {
+        for (Pod p : pods.values()) {
+          if (p.isPeerCandidate() && p.ips().contains(ip)) {
+            return p.key();
+          }
+        }
+        return null;
+      }
+    };
   }
 
   /** Resolves {@code namespace/pod} or an IP (to the pod holding it, else external). */
@@ -71,12 +127,22 @@ public final class FlowExplainer {
       return new Endpoint(ip, key);
     }
     IpAddress ip = IpAddress.parse(text);
-    for (Pod p : pods.values()) {
-      if (p.isPeerCandidate() && p.ips().contains(ip)) {
-        return new Endpoint(ip, p.key());
+    return new Endpoint(ip, state.holderOf(ip));
+  }
+
+  /** The policies of the pod's namespace that select it and isolate it in direction {@code d}. */
+  public List<ObjectKey> isolating(Pod pod, Direction d) {
+    List<ObjectKey> out = new ArrayList<>();
+    for (NetworkPolicy p : namespacePolicies(pod.namespace())) {
+      if (p.isolates(d) && Selectors.matches(p.podSelector(), pod.labels())) {
+        out.add(p.key());
       }
     }
-    return new Endpoint(ip, null);
+    return out;
+  }
+
+  private Collection<NetworkPolicy> namespacePolicies(String namespace) {
+    return policies.subMap(new ObjectKey(namespace, ""), true, new ObjectKey(namespace + "\0", ""), false).values();
   }
 
   public Explanation explain(Endpoint src, Endpoint dst, Protocol protocol, int port) {
@@ -93,8 +159,8 @@ public final class FlowExplainer {
     List<ObjectKey> isolating = new ArrayList<>();
     Match match = null;
     Endpoint dst = d == Direction.EGRESS ? peer : subject;
-    for (NetworkPolicy p : policies.values()) {
-      if (!p.namespace().equals(pod.namespace()) || !p.isolates(d) || !Selectors.matches(p.podSelector(), pod.labels())) {
+    for (NetworkPolicy p : namespacePolicies(pod.namespace())) {
+      if (!p.isolates(d) || !Selectors.matches(p.podSelector(), pod.labels())) {
         continue;
       }
       isolating.add(p.key());

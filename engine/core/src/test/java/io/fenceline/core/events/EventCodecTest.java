@@ -19,7 +19,8 @@ class EventCodecTest {
     for (ChangeEvent e : new ChangeEvent[] {
         ChangeEvent.upsert("c1", "Pod", "x", "a", "uid-1", "42", T, 7, object),
         ChangeEvent.delete("c1", "Pod", "x", "a", null, null, T, 7),
-        ChangeEvent.generationEnd("c1", "Namespace", T, 8)}) {
+        ChangeEvent.generationEnd("c1", "Namespace", T, 8),
+        ChangeEvent.heartbeat("c1", T, java.time.Duration.ofSeconds(60))}) {
       assertThat(EventCodec.decode(EventCodec.encode(e))).isEqualTo(e);
     }
   }
@@ -33,7 +34,11 @@ class EventCodecTest {
       "unknown field|{\"v\":1,\"cluster\":\"c\",\"kind\":\"Pod\",\"type\":\"DELETE\",\"name\":\"a\",\"observedAt\":\"2026-11-26T10:00:00Z\",\"x\":1}|unknown field 'x'",
       "bad time|{\"v\":1,\"cluster\":\"c\",\"kind\":\"Pod\",\"type\":\"DELETE\",\"name\":\"a\",\"observedAt\":\"yesterday\"}|observedAt is not an RFC 3339",
       "upsert without object|{\"v\":1,\"cluster\":\"c\",\"kind\":\"Pod\",\"type\":\"UPSERT\",\"name\":\"a\",\"observedAt\":\"2026-11-26T10:00:00Z\"}|an UPSERT needs an object",
-      "bad type|{\"v\":1,\"cluster\":\"c\",\"kind\":\"Pod\",\"type\":\"PATCH\",\"name\":\"a\",\"observedAt\":\"2026-11-26T10:00:00Z\"}|type must be UPSERT, DELETE or GENERATION_END",
+      "bad type|{\"v\":1,\"cluster\":\"c\",\"kind\":\"Pod\",\"type\":\"PATCH\",\"name\":\"a\",\"observedAt\":\"2026-11-26T10:00:00Z\"}|type must be UPSERT, DELETE, GENERATION_END or HEARTBEAT",
+      "heartbeat of a pod|{\"v\":1,\"cluster\":\"c\",\"kind\":\"Pod\",\"type\":\"HEARTBEAT\",\"observedAt\":\"2026-11-26T10:00:00Z\",\"object\":{\"intervalSeconds\":30}}|a HEARTBEAT has kind Ingest",
+      "heartbeat without interval|{\"v\":1,\"cluster\":\"c\",\"kind\":\"Ingest\",\"type\":\"HEARTBEAT\",\"observedAt\":\"2026-11-26T10:00:00Z\"}|a HEARTBEAT needs",
+      "heartbeat of zero|{\"v\":1,\"cluster\":\"c\",\"kind\":\"Ingest\",\"type\":\"HEARTBEAT\",\"observedAt\":\"2026-11-26T10:00:00Z\",\"object\":{\"intervalSeconds\":0}}|only {\"intervalSeconds\": n > 0}",
+      "heartbeat naming an object|{\"v\":1,\"cluster\":\"c\",\"kind\":\"Ingest\",\"type\":\"HEARTBEAT\",\"name\":\"a\",\"observedAt\":\"2026-11-26T10:00:00Z\",\"object\":{\"intervalSeconds\":3}}|names no object",
   })
   void rejectsBadRecordsNamingWhatIsWrong(String title, String json, String reason) {
     assertThatThrownBy(() -> EventCodec.decode(json.getBytes(StandardCharsets.UTF_8)))

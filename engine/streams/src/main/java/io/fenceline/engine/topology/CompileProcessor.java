@@ -3,6 +3,7 @@ package io.fenceline.engine.topology;
 import io.fenceline.core.events.ChangeEvent;
 import io.fenceline.core.events.EventCodec;
 import io.fenceline.core.events.EventFormatException;
+import io.fenceline.core.events.EventObjects;
 import io.fenceline.core.events.EventType;
 import io.fenceline.core.facts.Fact;
 import io.fenceline.core.facts.PartitionRouter;
@@ -67,7 +68,7 @@ final class CompileProcessor implements Processor<String, byte[], Object, Object
         KeyValue<String, byte[]> kv = it.next();
         try {
           ChangeEvent e = EventCodec.decode(kv.value);
-          EventInterpreter.Result r = EventInterpreter.decode(e, "store");
+          EventObjects.Result r = EventObjects.decode(e, "store");
           if (r.object() != null) {
             cluster(e.cluster()).apply(ClusterChange.upsert(r.object()));
             n++;
@@ -100,16 +101,19 @@ final class CompileProcessor implements Processor<String, byte[], Object, Object
       deadLetter(record, meta, "record key '" + record.key() + "' is not the event's cluster '" + e.cluster() + "'");
       return;
     }
+    if (e.type() == EventType.HEARTBEAT) {
+      return; // ingest is alive; nothing to compile
+    }
     Kind kind = Kind.fromApiName(e.kind());
     if (kind == null) {
-      deadLetter(record, meta, "unknown kind '" + e.kind() + "' (fenceline reads " + EventInterpreter.knownKinds() + ")");
+      deadLetter(record, meta, "unknown kind '" + e.kind() + "' (fenceline reads " + EventObjects.knownKinds() + ")");
       return;
     }
     List<PartitionRouter.Routed> out = new ArrayList<>();
     ClusterCompilation cc = cluster(e.cluster());
     switch (e.type()) {
       case UPSERT -> {
-        EventInterpreter.Result r = EventInterpreter.decode(e, origin);
+        EventObjects.Result r = EventObjects.decode(e, origin);
         if (!r.problems().isEmpty()) {
           deadLetter(record, meta, r.problems());
         }
@@ -124,6 +128,7 @@ final class CompileProcessor implements Processor<String, byte[], Object, Object
         out.addAll(cc.apply(ClusterChange.delete(kind, key(kind, e.namespace(), e.name()))));
       }
       case GENERATION_END -> out.addAll(sweep(cc, e, kind));
+      case HEARTBEAT -> throw new IllegalStateException("heartbeats are handled above");
     }
     forward(e, meta, record.timestamp(), out);
   }

@@ -22,7 +22,7 @@ import java.util.List;
 /**
  * What {@code CompileProcessor} does per event, without Kafka Streams and without its store: the
  * same compiler and router as {@code ClusterCompilation} (package-private there, so rebuilt here
- * from the same public parts), the same event decoding as {@code EventInterpreter}, and the same
+ * from the same public parts), the same event decoding as {@code EventObjects}, and the same
  * key/value encoding as the node-facts sink's serializers.
  */
 final class EnginePipeline {

@@ -56,7 +56,7 @@ class DifferentialTest {
     if (e.object() == null) {
       return ClusterChange.delete(kind, new ObjectKey(e.namespace(), e.name()));
     }
-    return ClusterChange.upsert(EventInterpreter.decode(e, "history").object());
+    return ClusterChange.upsert(io.fenceline.core.events.EventObjects.decode(e, "history").object());
   }
 
   @ParameterizedTest(name = "history seed {0}, through the router into " + PARTITIONS + " partitions")

@@ -1,7 +1,6 @@
-package io.fenceline.engine.topology;
+package io.fenceline.core.events;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fenceline.core.events.ChangeEvent;
 import io.fenceline.core.manifest.ObjectDecoder;
 import io.fenceline.core.manifest.Problem;
 import io.fenceline.core.manifest.RawObject;
@@ -9,20 +8,22 @@ import io.fenceline.core.manifest.SourceLocation;
 import io.fenceline.core.model.ClusterObject;
 import io.fenceline.core.model.Kind;
 import io.fenceline.core.model.ObjectKey;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /**
  * Turns an UPSERT event's slim object into a model object with the same strict decoder {@code
- * fenceline compile} uses, and checks that the object is the one the event names.
+ * fenceline compile} uses, and checks that the object is the one the event names. The engine and
+ * the forensic replay both read events through here, so they agree on every object.
  */
-final class EventInterpreter {
-  private EventInterpreter() {}
+public final class EventObjects {
+  private EventObjects() {}
 
   /** {@code object} null: unusable; {@code problems} non-empty: report (the object may still apply). */
-  record Result(ClusterObject object, String problems) {}
+  public record Result(ClusterObject object, String problems) {}
 
-  static Result decode(ChangeEvent e, String origin) {
+  public static Result decode(ChangeEvent e, String origin) {
     ObjectNode node = ((ObjectNode) e.object()).deepCopy();
     if (!node.has("kind")) {
       node.put("kind", e.kind());
@@ -31,8 +32,7 @@ final class EventInterpreter {
     String problems = r.problems().stream().map(Problem::toString).collect(Collectors.joining("; "));
     ClusterObject o = r.object();
     if (o != null) {
-      ObjectKey expected = Kind.fromApiName(e.kind()) == Kind.NAMESPACE || Kind.fromApiName(e.kind()) == Kind.NODE
-          ? new ObjectKey("", e.name()) : new ObjectKey(e.namespace(), e.name());
+      ObjectKey expected = key(Kind.fromApiName(e.kind()), e.namespace(), e.name());
       if (!o.key().equals(expected) || !o.kind().apiName().equals(e.kind())) {
         return new Result(null, origin + ": the object (" + o.kind().apiName() + " " + o.key()
             + ") is not the one the event names (" + e.kind() + " " + e.displayName() + ")");
@@ -41,7 +41,12 @@ final class EventInterpreter {
     return new Result(o, problems.isEmpty() ? (o == null ? origin + ": object could not be decoded" : "") : problems);
   }
 
-  static List<String> knownKinds() {
-    return java.util.Arrays.stream(Kind.values()).map(Kind::apiName).toList();
+  /** The model key of an object of {@code kind}: cluster-scoped kinds have no namespace. */
+  public static ObjectKey key(Kind kind, String namespace, String name) {
+    return kind == Kind.NAMESPACE || kind == Kind.NODE ? new ObjectKey("", name) : new ObjectKey(namespace, name);
+  }
+
+  public static List<String> knownKinds() {
+    return Arrays.stream(Kind.values()).map(Kind::apiName).toList();
   }
 }

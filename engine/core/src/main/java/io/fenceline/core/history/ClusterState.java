@@ -1,0 +1,267 @@
+package io.fenceline.core.history;
+
+import io.fenceline.core.events.ChangeEvent;
+import io.fenceline.core.events.EventObjects;
+import io.fenceline.core.explain.FlowExplainer;
+import io.fenceline.core.model.ClusterChange;
+import io.fenceline.core.model.ClusterObject;
+import io.fenceline.core.model.IpAddress;
+import io.fenceline.core.model.Kind;
+import io.fenceline.core.model.Namespace;
+import io.fenceline.core.model.NetworkPolicy;
+import io.fenceline.core.model.ObjectKey;
+import io.fenceline.core.model.Pod;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The input state of one cluster at one position of its event log, folded exactly as the engine
+ * folds events (upsert, delete, and the generation sweep; an UPSERT whose object is unusable leaves
+ * the previous version in force; a record the engine dead-letters changes nothing). Keeps, for each
+ * object, the event that put it there (for resourceVersions and snapshots), typed indexes for flow
+ * questions, and the {@link Coverage} of the log. Pure and single-threaded.
+ */
+public final class ClusterState implements FlowExplainer.State {
+  /** An object in force: the model object, the event that carried it and that event's offset. */
+  public record Entry(ClusterObject object, ChangeEvent event, long offset) {}
+
+  private final String cluster;
+  private final TreeMap<ObjectRef, Entry> entries;
+  private final TreeMap<String, Namespace> namespaces;
+  private final TreeMap<ObjectKey, Pod> pods;
+  private final TreeMap<ObjectKey, NetworkPolicy> policies;
+  private final HashMap<IpAddress, TreeSet<ObjectKey>> ipHolders;
+  private final Coverage coverage;
+  private long nextOffset;
+  private Instant observedAt;
+  private long events;
+  private long rejected;
+
+  public ClusterState(String cluster, long startOffset) {
+    this(cluster, new TreeMap<>(), new Coverage(), startOffset, null, 0, 0);
+  }
+
+  private ClusterState(String cluster, TreeMap<ObjectRef, Entry> entries, Coverage coverage, long nextOffset,
+      Instant observedAt, long events, long rejected) {
+    this.cluster = cluster;
+    this.entries = entries;
+    this.coverage = coverage;
+    this.nextOffset = nextOffset;
+    this.observedAt = observedAt;
+    this.events = events;
+    this.rejected = rejected;
+    this.namespaces = new TreeMap<>();
+    this.pods = new TreeMap<>();
+    this.policies = new TreeMap<>();
+    this.ipHolders = new HashMap<>();
+    for (Entry e : entries.values()) {
+      index(e.object());
+    }
+  }
+
+  /** A state restored from a snapshot: its entries, its coverage, and the offset it stands for. */
+  public static ClusterState restore(String cluster, List<Entry> entries, Coverage coverage, long nextOffset,
+      Instant observedAt) {
+    TreeMap<ObjectRef, Entry> map = new TreeMap<>();
+    for (Entry e : entries) {
+      map.put(new ObjectRef(e.object().kind(), e.object().key()), e);
+    }
+    return new ClusterState(cluster, map, coverage.copy(), nextOffset, observedAt, 0, 0);
+  }
+
+  /** An independent copy (the state at T1 kept while the replay goes on to T2). */
+  public ClusterState copy() {
+    return new ClusterState(cluster, new TreeMap<>(entries), coverage.copy(), nextOffset, observedAt, events, rejected);
+  }
+
+  /**
+   * Folds one record in; returns the objects whose state changed (empty for a heartbeat, a rejected
+   * record or an unusable object). Records must come in log order.
+   */
+  public List<ObjectRef> apply(LogEvent r) {
+    if (r.offset() < nextOffset) {
+      throw new IllegalArgumentException("offset " + r.offset() + " is behind this state (next " + nextOffset + ")");
+    }
+    nextOffset = r.offset() + 1;
+    events++;
+    if (r.rejected() != null) {
+      rejected++;
+      return List.of();
+    }
+    ChangeEvent e = r.event();
+    if (!e.cluster().equals(cluster)) {
+      rejected++;
+      return List.of();
+    }
+    observedAt = observedAt == null || e.observedAt().isAfter(observedAt) ? e.observedAt() : observedAt;
+    coverage.observe(e);
+    Kind kind = r.kind();
+    return switch (e.type()) {
+      case HEARTBEAT -> List.of();
+      case UPSERT -> {
+        if (r.object() == null) {
+          yield List.of();
+        }
+        ObjectRef ref = new ObjectRef(kind, r.object().key());
+        Entry prev = entries.get(ref);
+        put(ref, new Entry(r.object(), e, r.offset()));
+        // A republish of the same content (a relist) changes nothing but the entry's generation.
+        yield prev != null && prev.object().equals(r.object()) ? List.of() : List.of(ref);
+      }
+      case DELETE -> {
+        ObjectRef ref = new ObjectRef(kind, EventObjects.key(kind, e.namespace(), e.name()));
+        yield remove(ref) ? List.of(ref) : List.of();
+      }
+      case GENERATION_END -> sweep(kind, e.generation());
+    };
+  }
+
+  /** Moves past a record that is not this cluster's (clusters may share a partition of the log). */
+  public void skip(long offset) {
+    if (offset < nextOffset) {
+      throw new IllegalArgumentException("offset " + offset + " is behind this state (next " + nextOffset + ")");
+    }
+    nextOffset = offset + 1;
+  }
+
+  private List<ObjectRef> sweep(Kind kind, long generation) {
+    List<ObjectRef> stale = new ArrayList<>();
+    NavigableMap<ObjectRef, Entry> ofKind = entries.subMap(new ObjectRef(kind, new ObjectKey("", "")), true,
+        new ObjectRef(kind, new ObjectKey("\uffff", "")), false);
+    for (Map.Entry<ObjectRef, Entry> x : ofKind.entrySet()) {
+      if (x.getValue().event().generation() < generation) {
+        stale.add(x.getKey());
+      }
+    }
+    stale.forEach(this::remove);
+    return stale;
+  }
+
+  private void put(ObjectRef ref, Entry entry) {
+    Entry prev = entries.put(ref, entry);
+    if (prev != null) {
+      unindex(prev.object());
+    }
+    index(entry.object());
+  }
+
+  private boolean remove(ObjectRef ref) {
+    Entry prev = entries.remove(ref);
+    if (prev == null) {
+      return false;
+    }
+    unindex(prev.object());
+    return true;
+  }
+
+  private void index(ClusterObject o) {
+    if (o instanceof Namespace n) {
+      namespaces.put(n.name(), n);
+    } else if (o instanceof Pod p) {
+      pods.put(p.key(), p);
+      if (p.isPeerCandidate()) {
+        for (IpAddress ip : p.ips()) {
+          ipHolders.computeIfAbsent(ip, x -> new TreeSet<>()).add(p.key());
+        }
+      }
+    } else if (o instanceof NetworkPolicy p) {
+      policies.put(p.key(), p);
+    }
+  }
+
+  private void unindex(ClusterObject o) {
+    if (o instanceof Namespace n) {
+      namespaces.remove(n.name());
+    } else if (o instanceof Pod p) {
+      pods.remove(p.key());
+      for (IpAddress ip : p.ips()) {
+        TreeSet<ObjectKey> holders = ipHolders.get(ip);
+        if (holders != null && holders.remove(p.key()) && holders.isEmpty()) {
+          ipHolders.remove(ip);
+        }
+      }
+    } else if (o instanceof NetworkPolicy p) {
+      policies.remove(p.key());
+    }
+  }
+
+  public String cluster() {
+    return cluster;
+  }
+
+  /** The first offset of the event log this state has not folded in. */
+  public long nextOffset() {
+    return nextOffset;
+  }
+
+  /** The newest observedAt folded in; null before the first event. */
+  public Instant observedAt() {
+    return observedAt;
+  }
+
+  /** Records folded in by this state (not counting what a restored snapshot stood for). */
+  public long events() {
+    return events;
+  }
+
+  /** Records the engine would dead-letter, skipped here the same way. */
+  public long rejected() {
+    return rejected;
+  }
+
+  public Coverage coverage() {
+    return coverage;
+  }
+
+  public Entry entry(ObjectRef ref) {
+    return entries.get(ref);
+  }
+
+  public Map<ObjectRef, Entry> entries() {
+    return Collections.unmodifiableMap(entries);
+  }
+
+  @Override
+  public NavigableMap<String, Namespace> namespaces() {
+    return Collections.unmodifiableNavigableMap(namespaces);
+  }
+
+  @Override
+  public NavigableMap<ObjectKey, Pod> pods() {
+    return Collections.unmodifiableNavigableMap(pods);
+  }
+
+  @Override
+  public NavigableMap<ObjectKey, NetworkPolicy> policies() {
+    return Collections.unmodifiableNavigableMap(policies);
+  }
+
+  /** The running pod holding {@code ip} (the first by key if, briefly, two claim it), else null. */
+  @Override
+  public ObjectKey holderOf(IpAddress ip) {
+    TreeSet<ObjectKey> holders = ipHolders.get(ip);
+    return holders == null || holders.isEmpty() ? null : holders.first();
+  }
+
+  /** The objects in force as compiler input (what {@code fenceline compile} would read). */
+  public List<ClusterChange> upserts() {
+    List<ClusterChange> out = new ArrayList<>(entries.size());
+    for (Entry e : entries.values()) {
+      out.add(ClusterChange.upsert(e.object()));
+    }
+    return out;
+  }
+
+  /** The resourceVersion an object was last published with, or null. */
+  public String resourceVersion(Kind kind, ObjectKey key) {
+    Entry e = entries.get(new ObjectRef(kind, key));
+    return e == null ? null : e.event().resourceVersion();
+  }
+}
