@@ -6,6 +6,8 @@ public final class ExitCodes {
   public static final int FAILURE = 1;
   public static final int BAD_INPUT = 2;
   public static final int TIMEOUT = 3;
+  /** A forensic answer for a moment the event log does not describe (ingest was away). */
+  public static final int UNKNOWN = 4;
 
   private ExitCodes() {}
 

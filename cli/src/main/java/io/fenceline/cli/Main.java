@@ -4,6 +4,11 @@ import io.fenceline.cli.applier.ApplierCommand;
 import io.fenceline.cli.compile.CompileCommand;
 import io.fenceline.cli.demo.DemoCommand;
 import io.fenceline.cli.engine.EngineCommand;
+import io.fenceline.cli.forensics.DiffCommand;
+import io.fenceline.cli.forensics.ExplainCommand;
+import io.fenceline.cli.forensics.HistoryCommand;
+import io.fenceline.cli.forensics.RulesCommand;
+import io.fenceline.cli.forensics.SnapshotCommand;
 import io.fenceline.cli.ingest.IngestCommand;
 import io.fenceline.cli.kafka.KafkaCommand;
 import io.fenceline.cli.status.StatusCommand;
@@ -17,7 +22,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "fenceline 0.1.0-SNAPSHOT",
     description = "Kubernetes NetworkPolicy enforcement for whole fleets, event-sourced over Kafka.",
-    subcommands = {DemoCommand.class, CompileCommand.class, KafkaCommand.class, IngestCommand.class, EngineCommand.class, ApplierCommand.class, StatusCommand.class, UpCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, CompileCommand.class, KafkaCommand.class, IngestCommand.class, EngineCommand.class, ApplierCommand.class, StatusCommand.class, UpCommand.class,
+        RulesCommand.class, ExplainCommand.class, DiffCommand.class, HistoryCommand.class, SnapshotCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

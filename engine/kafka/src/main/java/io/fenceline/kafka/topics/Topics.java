@@ -17,6 +17,9 @@ public final class Topics {
   private Topics() {}
 
   /** The topic layout for a deployment. */
+  /** Receipts stay uncompacted this long, so {@code fenceline rules --at T} can say what a node had then. */
+  public static final long RECEIPT_HISTORY_MS = 7L * 24 * 3600 * 1000;
+
   public record Layout(int eventPartitions, int nodeFactPartitions, long eventRetentionMs, long deadLetterRetentionMs) {
     public static Layout defaults() {
       return new Layout(6, 12, 30L * 24 * 3600 * 1000, 7L * 24 * 3600 * 1000);
@@ -29,7 +32,7 @@ public final class Topics {
           new TopicSpec(NODE_FACTS, nodeFactPartitions,
               Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0")),
           new TopicSpec(NODE_STATUS, 1,
-              Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0")),
+              Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", Long.toString(RECEIPT_HISTORY_MS))),
           new TopicSpec(DEAD_LETTER, 1,
               Map.of("cleanup.policy", "delete", "retention.ms", Long.toString(deadLetterRetentionMs))));
     }
