@@ -55,7 +55,7 @@ public final class RulesCommand implements Callable<Integer> {
             + "; the payload is the empty one");
       }
       err.printf("cluster %s at %s: %d objects from %s, up to offset %d of partition %d of fenceline.events%n",
-          source.cluster(), t, state.state().entries().size(), state.source(), state.state().nextOffset() - 1,
+          source.cluster(), t, state.state().size(), state.source(), state.state().nextOffset() - 1,
           h.partition());
       try (ReceiptLookup receipts = new ReceiptLookup(broker.bootstrapServers(), source.clientProperties())) {
         ReceiptLookup.AtMoment r = receipts.at(source.cluster(), node, t);

@@ -58,7 +58,7 @@ public final class ReplayBenchmark {
           reader.replay(s, null, reader.bounds().end(), null, Progress.NONE);
           double secs = (System.nanoTime() - started) / 1e9;
           System.out.printf("RESULT replay-full run=%d events=%,d objects=%,d seconds=%.2f events_per_s=%,.0f%n", run,
-              s.events(), s.entries().size(), secs, s.events() / secs);
+              s.events(), s.size(), secs, s.events() / secs);
         }
       }
 

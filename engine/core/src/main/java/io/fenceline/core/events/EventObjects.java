@@ -24,8 +24,9 @@ public final class EventObjects {
   public record Result(ClusterObject object, String problems) {}
 
   public static Result decode(ChangeEvent e, String origin) {
-    ObjectNode node = ((ObjectNode) e.object()).deepCopy();
+    ObjectNode node = (ObjectNode) e.object();
     if (!node.has("kind")) {
+      node = node.deepCopy(); // the event's own object stays as published
       node.put("kind", e.kind());
     }
     ObjectDecoder.Result r = ObjectDecoder.decode(new RawObject(node, new SourceLocation(origin, 1)));

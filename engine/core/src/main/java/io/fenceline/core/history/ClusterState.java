@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -33,9 +34,9 @@ public final class ClusterState implements FlowExplainer.State {
   public record Entry(ClusterObject object, ChangeEvent event, long offset) {}
 
   private final String cluster;
-  private final TreeMap<ObjectRef, Entry> entries;
-  private final TreeMap<String, Namespace> namespaces;
-  private final TreeMap<ObjectKey, Pod> pods;
+  private final HashMap<ObjectRef, Entry> entries;
+  private final HashMap<String, Namespace> namespaces;
+  private final HashMap<ObjectKey, Pod> pods;
   private final TreeMap<ObjectKey, NetworkPolicy> policies;
   private final HashMap<IpAddress, TreeSet<ObjectKey>> ipHolders;
   private final Coverage coverage;
@@ -45,10 +46,10 @@ public final class ClusterState implements FlowExplainer.State {
   private long rejected;
 
   public ClusterState(String cluster, long startOffset) {
-    this(cluster, new TreeMap<>(), new Coverage(), startOffset, null, 0, 0);
+    this(cluster, new HashMap<>(), new Coverage(), startOffset, null, 0, 0);
   }
 
-  private ClusterState(String cluster, TreeMap<ObjectRef, Entry> entries, Coverage coverage, long nextOffset,
+  private ClusterState(String cluster, HashMap<ObjectRef, Entry> entries, Coverage coverage, long nextOffset,
       Instant observedAt, long events, long rejected) {
     this.cluster = cluster;
     this.entries = entries;
@@ -57,8 +58,8 @@ public final class ClusterState implements FlowExplainer.State {
     this.observedAt = observedAt;
     this.events = events;
     this.rejected = rejected;
-    this.namespaces = new TreeMap<>();
-    this.pods = new TreeMap<>();
+    this.namespaces = new HashMap<>();
+    this.pods = new HashMap<>();
     this.policies = new TreeMap<>();
     this.ipHolders = new HashMap<>();
     for (Entry e : entries.values()) {
@@ -69,7 +70,7 @@ public final class ClusterState implements FlowExplainer.State {
   /** A state restored from a snapshot: its entries, its coverage, and the offset it stands for. */
   public static ClusterState restore(String cluster, List<Entry> entries, Coverage coverage, long nextOffset,
       Instant observedAt) {
-    TreeMap<ObjectRef, Entry> map = new TreeMap<>();
+    HashMap<ObjectRef, Entry> map = new HashMap<>();
     for (Entry e : entries) {
       map.put(new ObjectRef(e.object().kind(), e.object().key()), e);
     }
@@ -78,7 +79,7 @@ public final class ClusterState implements FlowExplainer.State {
 
   /** An independent copy (the state at T1 kept while the replay goes on to T2). */
   public ClusterState copy() {
-    return new ClusterState(cluster, new TreeMap<>(entries), coverage.copy(), nextOffset, observedAt, events, rejected);
+    return new ClusterState(cluster, new HashMap<>(entries), coverage.copy(), nextOffset, observedAt, events, rejected);
   }
 
   /**
@@ -133,13 +134,12 @@ public final class ClusterState implements FlowExplainer.State {
 
   private List<ObjectRef> sweep(Kind kind, long generation) {
     List<ObjectRef> stale = new ArrayList<>();
-    NavigableMap<ObjectRef, Entry> ofKind = entries.subMap(new ObjectRef(kind, new ObjectKey("", "")), true,
-        new ObjectRef(kind, new ObjectKey("\uffff", "")), false);
-    for (Map.Entry<ObjectRef, Entry> x : ofKind.entrySet()) {
-      if (x.getValue().event().generation() < generation) {
+    for (Map.Entry<ObjectRef, Entry> x : entries.entrySet()) {
+      if (x.getKey().kind() == kind && x.getValue().event().generation() < generation) {
         stale.add(x.getKey());
       }
     }
+    Collections.sort(stale);
     stale.forEach(this::remove);
     return stale;
   }
@@ -224,18 +224,25 @@ public final class ClusterState implements FlowExplainer.State {
     return entries.get(ref);
   }
 
-  public Map<ObjectRef, Entry> entries() {
-    return Collections.unmodifiableMap(entries);
+  /** Every object in force, sorted by kind and key (a sorted copy). */
+  public SortedMap<ObjectRef, Entry> entries() {
+    return Collections.unmodifiableSortedMap(new TreeMap<>(entries));
+  }
+
+  /** How many objects are in force. */
+  public int size() {
+    return entries.size();
   }
 
   @Override
-  public NavigableMap<String, Namespace> namespaces() {
-    return Collections.unmodifiableNavigableMap(namespaces);
+  public Map<String, Namespace> namespaces() {
+    return Collections.unmodifiableMap(namespaces);
   }
 
+  /** Unordered: sort the keys where order shows. */
   @Override
-  public NavigableMap<ObjectKey, Pod> pods() {
-    return Collections.unmodifiableNavigableMap(pods);
+  public Map<ObjectKey, Pod> pods() {
+    return Collections.unmodifiableMap(pods);
   }
 
   @Override
@@ -253,7 +260,7 @@ public final class ClusterState implements FlowExplainer.State {
   /** The objects in force as compiler input (what {@code fenceline compile} would read). */
   public List<ClusterChange> upserts() {
     List<ClusterChange> out = new ArrayList<>(entries.size());
-    for (Entry e : entries.values()) {
+    for (Entry e : entries().values()) {
       out.add(ClusterChange.upsert(e.object()));
     }
     return out;

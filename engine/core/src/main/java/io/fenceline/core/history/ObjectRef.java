@@ -2,15 +2,13 @@ package io.fenceline.core.history;
 
 import io.fenceline.core.model.Kind;
 import io.fenceline.core.model.ObjectKey;
-import java.util.Comparator;
 
 /** An object of a cluster's event log: its kind and key ({@code namespace/name}, namespace empty if cluster-scoped). */
 public record ObjectRef(Kind kind, ObjectKey key) implements Comparable<ObjectRef> {
-  private static final Comparator<ObjectRef> ORDER = Comparator.comparing(ObjectRef::kind).thenComparing(ObjectRef::key);
-
   @Override
   public int compareTo(ObjectRef o) {
-    return ORDER.compare(this, o);
+    int c = kind.compareTo(o.kind);
+    return c != 0 ? c : key.compareTo(o.key);
   }
 
   @Override

@@ -36,14 +36,15 @@ public record Snapshot(String cluster, int partition, long nextOffset, Instant o
 
   public byte[] encode() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
+    java.util.SortedMap<ObjectRef, ClusterState.Entry> entries = state.entries();
     try {
       ObjectNode h = JSON.createObjectNode().put("v", VERSION).put("cluster", cluster).put("partition", partition)
           .put("nextOffset", nextOffset).put("observedAt", observedAt == null ? null : observedAt.toString())
-          .put("objects", state.entries().size());
+          .put("objects", entries.size());
       h.set("coverage", coverage(state.coverage().save()));
       out.write(JSON.writeValueAsBytes(h));
       out.write('\n');
-      for (ClusterState.Entry e : state.entries().values()) {
+      for (ClusterState.Entry e : entries.values()) {
         out.write(("{\"offset\":" + e.offset() + ",\"event\":").getBytes(StandardCharsets.UTF_8));
         out.write(EventCodec.encode(e.event()));
         out.write("}\n".getBytes(StandardCharsets.UTF_8));

@@ -103,7 +103,7 @@ public record StateDiff(
     FlowExplainer xa = new FlowExplainer(a);
     FlowExplainer xb = new FlowExplainer(b);
     List<IsolationChange> out = new ArrayList<>();
-    for (Map.Entry<ObjectKey, Pod> e : a.pods().entrySet()) {
+    for (Map.Entry<ObjectKey, Pod> e : new TreeMap<>(a.pods()).entrySet()) {
       Pod pa = e.getValue();
       Pod pb = b.pods().get(e.getKey());
       if (pb == null || pa.hostNetwork() || pb.hostNetwork() || !onNode(pa, pb, node)) {
