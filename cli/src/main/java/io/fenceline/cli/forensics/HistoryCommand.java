@@ -2,6 +2,7 @@ package io.fenceline.cli.forensics;
 
 import io.fenceline.cli.BadInputException;
 import io.fenceline.cli.ExitCodes;
+import io.fenceline.core.explain.FlowExplainer;
 import io.fenceline.core.history.Coverage;
 import io.fenceline.core.history.FlowHistory;
 import io.fenceline.core.history.FlowQuery;
@@ -46,6 +47,20 @@ public final class HistoryCommand implements Callable<Integer> {
 
   private record Row(Instant at, String text) {}
 
+  private static Row row(FlowHistory.Moment m, Instant at, String why) {
+    String who = m.report() == null ? "" : " " + end(m.report().explanation().src()) + " -> "
+        + end(m.report().explanation().dst());
+    return new Row(at, String.format("%-30s %-8s%s  %s%n    %s", at, m.verdict(), who, why, m.detail()));
+  }
+
+  private static String end(FlowExplainer.Endpoint e) {
+    return e.pod() == null ? e.ip() + " (external)" : e.pod().toString();
+  }
+
+  private static Instant end(List<Coverage.Window> windows, Instant t) {
+    return windows.stream().filter(w -> w.to() != null && w.contains(t)).findFirst().orElseThrow().to();
+  }
+
   @Override
   public Integer call() {
     FlowQuery q;
@@ -67,22 +82,35 @@ public final class HistoryCommand implements Callable<Integer> {
       history.start(start.state(), t1);
       ClusterHistory.At end = h.continueTo(start, t2, a -> history.observe(start.state(), a));
       HistorySource.notes(h, err);
+      List<Coverage.Window> windows = end.state().coverage().windows();
       List<Row> rows = new ArrayList<>();
+      FlowHistory.Moment hidden = null;
       for (FlowHistory.Moment m : history.moments()) {
-        String who = m.report() == null ? "" : " " + m.report().explanation().src().pod() + " -> "
-            + m.report().explanation().dst().pod();
-        rows.add(new Row(m.at(), String.format("%-24s %-8s%s  %s%n    %s", m.at(), m.verdict(), who,
-            m.cause() == null ? "(state at the start)" : "by " + m.cause(), m.detail())));
+        Coverage.Window in = windows.stream().filter(w -> w.to() != null && w.contains(m.at())).findFirst().orElse(null);
+        if (in != null && m.cause() != null) {
+          hidden = m; // inside an unknown stretch: only the verdict at its end is shown
+          continue;
+        }
+        if (hidden != null) {
+          rows.add(row(hidden, end(windows, hidden.at()), "(state when the relist completed)"));
+          hidden = null;
+        }
+        if (m.verdictChanged() || m.cause() == null) {
+          rows.add(row(m, m.at(), m.cause() == null ? "(state at the start)" : "by " + m.cause()));
+        }
       }
-      for (Coverage.Window w : end.state().coverage().windows()) {
+      if (hidden != null) {
+        rows.add(row(hidden, end(windows, hidden.at()), "(state when the relist completed)"));
+      }
+      for (Coverage.Window w : windows) {
         boolean overlaps = (w.to() == null || w.to().isAfter(t1)) && !w.from().isAfter(t2);
         if (overlaps) {
-          rows.add(new Row(w.from(), String.format("%-24s %-8s until %s: %s", w.from(), "unknown",
+          rows.add(new Row(w.from(), String.format("%-30s %-8s until %s: %s", w.from(), "unknown",
               w.to() == null ? "(still)" : w.to(), w.reason())));
         }
       }
       if (end.unknown() != null && end.state().coverage().windows().stream().noneMatch(w -> w.contains(t2))) {
-        rows.add(new Row(t2, String.format("%-24s %-8s %s", t2, "unknown", end.unknown())));
+        rows.add(new Row(t2, String.format("%-30s %-8s %s", t2, "unknown", end.unknown())));
       }
       rows.sort(Comparator.comparing(Row::at));
       out.printf("%s in cluster %s from %s to %s%n", q, source.cluster(), t1, t2);

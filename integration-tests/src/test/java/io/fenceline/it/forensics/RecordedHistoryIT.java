@@ -207,8 +207,10 @@ class RecordedHistoryIT {
       FlowHistory fh = new FlowHistory(q);
       fh.start(start.state(), T0);
       h.continueTo(start, T0.plus(STEP.multipliedBy(5)), a -> fh.observe(start.state(), a));
+      assertThat(fh.moments()).filteredOn(m -> !m.verdictChanged()).singleElement()
+          .satisfies(m -> assertThat(m.detail()).contains("allowed by prod/db-ingress rule 0 peer 0"));
       List<String> seen = new ArrayList<>();
-      for (FlowHistory.Moment m : fh.moments()) {
+      for (FlowHistory.Moment m : fh.changes()) {
         seen.add(m.at() + " " + m.verdict() + " " + (m.cause() == null ? "-" : m.cause().kind() + " " + m.cause().name()));
       }
       assertThat(seen).containsExactly(

@@ -6,17 +6,20 @@ import java.util.List;
 
 /**
  * Follows one flow through the log: after every record that changed an object, the flow is
- * explained again, and each change of verdict is kept with the record that caused it. A pod named
+ * explained again, and each change of the answer (verdict, the pod an IP resolves to, or the
+ * reason) is kept with the record that caused it. A pod named
  * by the query that does not exist at some moment gives the verdict {@code absent}. Pure.
  */
 public final class FlowHistory {
   /** A moment the verdict changed: when, why (null for the starting point) and the new answer. */
-  public record Moment(Instant at, EventRef cause, String verdict, FlowReport report, String detail) {}
+  public record Moment(Instant at, EventRef cause, String verdict, FlowReport report, String detail,
+      boolean verdictChanged) {}
 
   private final FlowQuery query;
   private final List<Moment> moments = new ArrayList<>();
   private String verdict;
   private String identity;
+  private String lastDetail;
 
   public FlowHistory(FlowQuery query) {
     this.query = query;
@@ -26,6 +29,7 @@ public final class FlowHistory {
   public void start(ClusterState state, Instant at) {
     verdict = null;
     identity = null;
+    lastDetail = null;
     record(state, at, null);
   }
 
@@ -50,10 +54,12 @@ public final class FlowHistory {
     }
     // A reused IP resolving to another pod is a change too, even when the verdict stays.
     String who = report == null ? "" : report.explanation().src().pod() + " " + report.explanation().dst().pod();
-    if (!v.equals(verdict) || !who.equals(identity)) {
-      moments.add(new Moment(at, cause, v, report, detail));
+    boolean changed = !v.equals(verdict) || !who.equals(identity);
+    if (changed || !detail.equals(lastDetail)) {
+      moments.add(new Moment(at, cause, v, report, detail, changed));
       verdict = v;
       identity = who;
+      lastDetail = detail;
     }
   }
 
@@ -72,7 +78,13 @@ public final class FlowHistory {
     return "allowed by " + s.match().policy() + " rule " + s.match().ruleIndex() + " peer " + s.match().peerIndex();
   }
 
+  /** Every moment the answer changed: its verdict, the pod an IP resolved to, or only the reason. */
   public List<Moment> moments() {
     return List.copyOf(moments);
+  }
+
+  /** The moments the verdict (or the pod an IP resolved to) changed. */
+  public List<Moment> changes() {
+    return moments.stream().filter(Moment::verdictChanged).toList();
   }
 }
