@@ -47,16 +47,18 @@ class AclPipelineIT {
   void eachServiceWorksWithTheDocumentedAclsAndIsRefusedBeyondThem() throws Exception {
     TlsMaterial tls = TlsMaterial.create(dir.resolve("tls"));
     BrokerSecurity security = BrokerSecurity.tls(tls.brokerKeystore, "PKCS12", tls.password).sasl(MECHANISM)
-        .user("admin", "admin-secret").user("ingest", "ingest-secret").user("engine", "engine-secret")
-        .user("applier", "applier-secret").authorizer("admin").build();
+        .user("admin", "admin-secret").user("fenceline-ingest", "ingest-secret")
+        .user("fenceline-engine", "engine-secret").user("fenceline-applier", "applier-secret").authorizer("admin")
+        .build();
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), Duration.ofSeconds(120), security)) {
       String bootstrap = kafka.securedBootstrapServers();
       Path admin = clientConfig(tls, "admin", "admin-secret");
-      Path ingest = clientConfig(tls, "ingest", "ingest-secret");
-      Path engine = clientConfig(tls, "engine", "engine-secret");
-      Path applier = clientConfig(tls, "applier", "applier-secret");
+      // The principals of docs/security.md and docker/k8s/kafka-secret.yaml.
+      Path ingest = clientConfig(tls, "fenceline-ingest", "ingest-secret");
+      Path engine = clientConfig(tls, "fenceline-engine", "engine-secret");
+      Path applier = clientConfig(tls, "fenceline-applier", "applier-secret");
 
-      List<AclBinding> acls = AclTable.bindings(CLUSTER);
+      List<AclBinding> acls = SecurityDoc.aclBindings(CLUSTER);
       try (Admin a = Admin.create(KafkaClientConfig.withBootstrap(KafkaClientConfig.load(admin), bootstrap))) {
         // The administrator creates the topics (the services are not allowed to) and grants the documented ACLs.
         TopicAdmin.ensure(a, layout().specs());
@@ -65,7 +67,7 @@ class AclPipelineIT {
             () -> a.describeAcls(org.apache.kafka.common.acl.AclBindingFilter.ANY).values().get().size()
                 == acls.size());
       }
-      System.err.printf("acl pipeline: %d ACL bindings from %s%n", acls.size(), AclTable.doc());
+      System.err.printf("acl pipeline: %d ACL bindings from %s%n", acls.size(), SecurityDoc.doc());
       // A record the engine cannot use, so that it has to write the dead-letter topic too.
       assertThat(produce(bootstrap, ingest, Topics.EVENTS)).as("ingest writes fenceline.events").isNull();
 
