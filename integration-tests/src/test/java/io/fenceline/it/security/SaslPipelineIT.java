@@ -6,6 +6,7 @@ import io.fenceline.kafka.broker.BrokerSecurity;
 import io.fenceline.kafka.broker.EmbeddedKafka;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,11 +36,24 @@ class SaslPipelineIT {
       Path wrong = clientConfig(tls, mechanism, "ingest", "not-the-password");
       CliProcess refused = CliProcess.start("ingest-wrong-password", dir.resolve("logs"),
           SecuredPipeline.ingestArgs(kafka.securedBootstrapServers(), wrong));
-      assertThat(refused.await(120)).as(refused.tail()).isNotZero();
+      assertThat(refused.await(120)).as(refused.tail()).isEqualTo(1);
       assertThat(refused.output()).as(refused.tail())
           .contains("SaslAuthenticationException: Authentication failed")
           // SCRAM: "... due to invalid credentials with SASL mechanism SCRAM-SHA-512"; PLAIN: "Invalid username or password"
           .containsAnyOf("invalid credentials with SASL mechanism " + mechanism, "Invalid username or password");
+
+      // An applier with a wrong password says so and exits 1 (the kernel keeps the rules it had).
+      Path wrongApplier = clientConfig(tls, mechanism, "applier", "not-the-password");
+      try (CliProcess refusedApplier = CliProcess.start("applier-wrong-password", dir.resolve("logs"), List.of("applier",
+          "--node", "node-1", "--bootstrap-servers", kafka.securedBootstrapServers(), "--kafka-config",
+          wrongApplier.toString(), "--dry-run", dir.resolve("dry-wrong").toString()))) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+            assertThat(refusedApplier.output()).contains("SaslAuthenticationException: Authentication failed"));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !refusedApplier.alive());
+        assertThat(refusedApplier.await(1)).as(refusedApplier.tail()).isEqualTo(1);
+        assertThat(refusedApplier.output()).contains("fenceline applier: node node-1 stopped: "
+            + "org.apache.kafka.common.errors.SaslAuthenticationException: Authentication failed");
+      }
     }
   }
 
