@@ -86,6 +86,9 @@ public final class ApplierCommand implements Callable<Integer> {
         rendered -> { if (dry != null) { PayloadWriter.writeNode(dry, PayloadText.full(rendered)); } });
     HealthServer health = metricsPort >= 0 ? new HealthServer(applier, metricsPort) : null;
     Thread loop = new Thread(applier, "fenceline-applier");
+    // The loop ends by close() (exit 0) or by an error it cannot retry, e.g. refused credentials (exit 1).
+    java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+    loop.setUncaughtExceptionHandler((t, e) -> failed.set(e));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       applier.close();
       try {
@@ -98,6 +101,10 @@ public final class ApplierCommand implements Callable<Integer> {
     loop.join();
     if (health != null) {
       health.close();
+    }
+    if (failed.get() != null) {
+      System.err.println("fenceline applier: node " + node + " stopped: " + failed.get());
+      return io.fenceline.cli.ExitCodes.FAILURE;
     }
     return 0;
   }

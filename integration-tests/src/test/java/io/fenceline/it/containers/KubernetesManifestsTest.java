@@ -141,7 +141,30 @@ class KubernetesManifestsTest {
   }
 
   @Test
-  void applierIsAHostNetworkDaemonSetWithNetworkCapabilitiesOnly() {
+  void everyRoleInTheManifestsOnlyReads() {
+    List<PolicyRule> rules = new ArrayList<>();
+    for (HasMetadata o : objects) {
+      if (o instanceof ClusterRole cr) {
+        rules.addAll(cr.getRules());
+      } else if (o instanceof io.fabric8.kubernetes.api.model.rbac.Role r) {
+        rules.addAll(r.getRules());
+      } else {
+        assertThat(o.getKind()).as(key(o)).isNotIn("Role", "ClusterRole");
+      }
+    }
+    assertThat(rules).isNotEmpty();
+    assertThat(rules).flatExtracting(PolicyRule::getVerbs).allMatch(v -> Set.of("get", "list", "watch").contains(v),
+        "get, list or watch");
+    for (HasMetadata workload : workloads()) {
+      PodSpec pod = podSpec(workload);
+      if (!pod.getServiceAccountName().equals("fenceline-ingest")) {
+        assertThat(pod.getAutomountServiceAccountToken()).as(key(workload) + " mounts no API token").isFalse();
+      }
+    }
+  }
+
+  @Test
+  void applierIsAHostNetworkDaemonSetWithNetworkCapabilitiesOnly() throws IOException {
     DaemonSet ds = one(DaemonSet.class, "fenceline-applier");
     PodSpec pod = ds.getSpec().getTemplate().getSpec();
     assertThat(pod.getHostNetwork()).isTrue();
@@ -149,8 +172,11 @@ class KubernetesManifestsTest {
     Container c = pod.getContainers().get(0);
     assertThat(pod.getContainers()).hasSize(1);
     assertThat(c.getSecurityContext().getPrivileged()).isNotEqualTo(Boolean.TRUE);
-    // NET_RAW: iptables' set match opens a raw socket (PipelineContainersIT runs the applier with exactly these)
-    assertThat(c.getSecurityContext().getCapabilities().getAdd()).containsExactlyInAnyOrder("NET_ADMIN", "NET_RAW");
+    // Exactly what docs/security.md lists (ApplierCapabilitiesIT proves each is needed; NET_RAW: iptables' set
+    // match opens a raw socket). PipelineContainersIT runs the applier with exactly these.
+    assertThat(c.getSecurityContext().getCapabilities().getAdd())
+        .containsExactlyInAnyOrderElementsOf(io.fenceline.it.security.SecurityDoc.applierCapabilities());
+    assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
     assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
     EnvVar nodeName = env(c, "NODE_NAME");
     assertThat(nodeName.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("spec.nodeName");
@@ -163,8 +189,27 @@ class KubernetesManifestsTest {
   @Test
   void kafkaSettingsComeFromTheSecretAndEveryReferenceResolves() {
     Secret kafka = one(Secret.class, "fenceline-kafka");
-    assertThat(kafka.getStringData()).containsKeys("bootstrap.servers", "client.properties");
+    assertThat(kafka.getStringData()).containsOnlyKeys("bootstrap.servers", "ca.crt");
+    Set<String> clientSecrets = new TreeSet<>();
     for (HasMetadata workload : workloads()) {
+      // Each service its own Kafka principal: the shared CA plus its own client.properties, nobody else's.
+      Volume client = podSpec(workload).getVolumes().stream().filter(v -> v.getName().equals("kafka-client"))
+          .findFirst().orElseThrow(() -> new AssertionError(key(workload) + ": no kafka-client volume"));
+      List<String> sources = new ArrayList<>();
+      client.getProjected().getSources().forEach(src -> {
+        Secret secret = one(Secret.class, src.getSecret().getName());
+        src.getSecret().getItems().forEach(item -> {
+          assertThat(secret.getStringData()).as(key(workload) + " projects " + secret.getMetadata().getName())
+              .containsKey(item.getKey());
+          sources.add(secret.getMetadata().getName() + ":" + item.getKey() + "->" + item.getPath());
+        });
+      });
+      String own = "fenceline-kafka-" + workload.getMetadata().getLabels().get("app.kubernetes.io/component");
+      assertThat(sources).as(key(workload)).containsExactlyInAnyOrder("fenceline-kafka:ca.crt->ca.crt",
+          own + ":client.properties->client.properties");
+      assertThat(one(Secret.class, own).getStringData().get("client.properties")).as(own)
+          .contains("ssl.truststore.location=/etc/fenceline/kafka/ca.crt");
+      assertThat(clientSecrets.add(own)).as(key(workload) + " shares " + own).isTrue();
       PodSpec pod = podSpec(workload);
       Container c = pod.getContainers().get(0);
       EnvVar bootstrap = env(c, "KAFKA_BOOTSTRAP_SERVERS");
@@ -187,6 +232,9 @@ class KubernetesManifestsTest {
       for (Volume v : pod.getVolumes()) {
         if (v.getSecret() != null) {
           one(Secret.class, v.getSecret().getSecretName());
+        }
+        if (v.getProjected() != null) {
+          v.getProjected().getSources().forEach(src -> one(Secret.class, src.getSecret().getName()));
         }
       }
       Set<String> volumes = new TreeSet<>(pod.getVolumes().stream().map(Volume::getName).toList());

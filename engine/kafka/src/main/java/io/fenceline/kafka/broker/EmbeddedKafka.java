@@ -55,10 +55,13 @@ public final class EmbeddedKafka implements AutoCloseable {
   private static final String KEY_CLUSTER_ID = "cluster.id";
   private static final String KEY_BROKER_PORT = "broker.port";
   private static final String KEY_CONTROLLER_PORT = "controller.port";
+  private static final String KEY_SECURED_PORT = "secured.port";
 
   private final Path dataDir;
   private final String clusterId;
   private final String bootstrapServers;
+  private final BrokerSecurity security;
+  private final String securedBootstrapServers;
   private final Duration startupTime;
   private final boolean firstStart;
   private final KafkaRaftServer server;
@@ -66,11 +69,14 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final Thread shutdownHook;
   private boolean closed;
 
-  private EmbeddedKafka(Path dataDir, String clusterId, String bootstrapServers, Duration startupTime,
-      boolean firstStart, KafkaRaftServer server, BrokerDirectory.Lock lock) {
+  private EmbeddedKafka(Path dataDir, String clusterId, String bootstrapServers, BrokerSecurity security,
+      String securedBootstrapServers, Duration startupTime, boolean firstStart, KafkaRaftServer server,
+      BrokerDirectory.Lock lock) {
     this.dataDir = dataDir;
     this.clusterId = clusterId;
     this.bootstrapServers = bootstrapServers;
+    this.security = security;
+    this.securedBootstrapServers = securedBootstrapServers;
     this.startupTime = startupTime;
     this.firstStart = firstStart;
     this.server = server;
@@ -90,6 +96,18 @@ public final class EmbeddedKafka implements AutoCloseable {
    * @throws BrokerException when the remembered port is taken by another process, or Kafka fails to start
    */
   public static EmbeddedKafka start(Path dataDir, Duration timeout) {
+    return start(dataDir, timeout, null);
+  }
+
+  /**
+   * Starts the broker of {@code dataDir} with, besides its loopback {@code PLAINTEXT} listener, a secured client
+   * listener ({@code security}: TLS, SASL over TLS, ACLs; null for none) and waits up to {@code timeout} until it
+   * serves requests (and, for SCRAM, until its users' credentials are in place).
+   *
+   * @throws BrokerAlreadyRunningException when a broker (in this or another process) already holds the dir
+   * @throws BrokerException when a remembered port is taken by another process, or Kafka fails to start
+   */
+  public static EmbeddedKafka start(Path dataDir, Duration timeout, BrokerSecurity security) {
     long t0 = System.nanoTime();
     Path dir = dataDir.toAbsolutePath().normalize();
     BrokerDirectory.Lock lock = BrokerDirectory.tryLock(dir, Duration.ofSeconds(1))
@@ -124,12 +142,21 @@ public final class EmbeddedKafka implements AutoCloseable {
         // Only this process talks to the controller listener (static quorum of one): it may move.
         controllerPort = choosePort(brokerPort);
       }
+      int securedPort = -1;
+      if (security != null) {
+        securedPort = intSetting(settings, KEY_SECURED_PORT);
+        if (securedPort <= 0 || securedPort == brokerPort || securedPort == controllerPort || !bindable(securedPort)) {
+          securedPort = choosePort(brokerPort, controllerPort);
+        }
+        settings.setProperty(KEY_SECURED_PORT, Integer.toString(securedPort));
+      }
       settings.setProperty(KEY_CLUSTER_ID, clusterId);
       settings.setProperty(KEY_BROKER_PORT, Integer.toString(brokerPort));
       settings.setProperty(KEY_CONTROLLER_PORT, Integer.toString(controllerPort));
       saveSettings(settingsFile, settings);
 
-      KafkaConfig config = KafkaConfig.fromProps(brokerProperties(logDir, brokerPort, controllerPort), false);
+      KafkaConfig config = KafkaConfig.fromProps(
+          brokerProperties(logDir, brokerPort, controllerPort, security, securedPort), false);
       if (!formatted) {
         StorageFormat.format(logDir, clusterId, NODE_ID, CONTROLLER_LISTENER);
       }
@@ -138,11 +165,18 @@ public final class EmbeddedKafka implements AutoCloseable {
       startControllerUntilNoLiveBrokerRegistration(server, t0 + timeout.toNanos());
       server.startup(); // the controller is up already: this starts the broker
       awaitReady(bootstrap, timeout.minusNanos(System.nanoTime() - t0));
+      String secured = security == null ? null : HOST + ":" + securedPort;
+      if (security != null && security.scram()) {
+        ScramUsers.upsert(bootstrap, security.saslMechanism(), security.users(),
+            timeout.minusNanos(System.nanoTime() - t0));
+      }
       BrokerDirectory.publish(dir, bootstrap);
       Duration took = Duration.ofNanos(System.nanoTime() - t0);
-      EmbeddedKafka kafka = new EmbeddedKafka(dir, clusterId, bootstrap, took, !formatted, server, lock);
+      EmbeddedKafka kafka = new EmbeddedKafka(dir, clusterId, bootstrap, security, secured, took, !formatted, server,
+          lock);
       Runtime.getRuntime().addShutdownHook(kafka.shutdownHook);
-      LOG.info("embedded Kafka broker ready at {} in {} ms ({}, data dir {})", bootstrap, took.toMillis(),
+      LOG.info("embedded Kafka broker ready at {}{} in {} ms ({}, data dir {})", bootstrap,
+          security == null ? "" : " and " + secured + " (" + security + ")", took.toMillis(),
           formatted ? "restart" : "first start", dir);
       return kafka;
     } catch (RuntimeException | IOException | Error e) {
@@ -163,6 +197,24 @@ public final class EmbeddedKafka implements AutoCloseable {
   /** {@code 127.0.0.1:PORT}, the same across restarts on the same data dir. */
   public String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /**
+   * {@code 127.0.0.1:PORT} of the secured listener (TLS, SASL over TLS) given at start.
+   *
+   * @throws IllegalStateException when the broker was started without one
+   */
+  public String securedBootstrapServers() {
+    if (securedBootstrapServers == null) {
+      throw new IllegalStateException("the embedded broker at " + bootstrapServers + " has no secured listener:"
+          + " start it with a BrokerSecurity");
+    }
+    return securedBootstrapServers;
+  }
+
+  /** The secured listener's settings, if it has one. */
+  public Optional<BrokerSecurity> security() {
+    return Optional.ofNullable(security);
   }
 
   public Path dataDir() {
@@ -224,6 +276,11 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   static Properties brokerProperties(Path logDir, int brokerPort, int controllerPort) {
+    return brokerProperties(logDir, brokerPort, controllerPort, null, -1);
+  }
+
+  static Properties brokerProperties(Path logDir, int brokerPort, int controllerPort, BrokerSecurity security,
+      int securedPort) {
     Properties p = new Properties();
     p.put("process.roles", "broker,controller");
     p.put("node.id", Integer.toString(NODE_ID));
@@ -254,6 +311,14 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("broker.heartbeat.interval.ms", "500");
     p.put("auto.create.topics.enable", "false");
     p.put("log.cleaner.enable", "true");
+    if (security != null) {
+      String name = security.listenerName();
+      p.put("listeners", p.get("listeners") + "," + name + "://" + HOST + ":" + securedPort);
+      p.put("advertised.listeners", p.get("advertised.listeners") + "," + name + "://" + HOST + ":" + securedPort);
+      p.put("listener.security.protocol.map", p.get("listener.security.protocol.map") + "," + name + ":"
+          + security.protocol().name());
+      p.putAll(security.brokerProperties());
+    }
     return p;
   }
 
@@ -396,6 +461,16 @@ public final class EmbeddedKafka implements AutoCloseable {
    * A free loopback port below the kernel's ephemeral range (so an outgoing connection's local port cannot
    * take it while the broker is down), or any free port when that range is unusable.
    */
+  static int choosePort(int avoid, int alsoAvoid) {
+    for (int i = 0; i < 10; i++) {
+      int port = choosePort(avoid);
+      if (port != alsoAvoid) {
+        return port;
+      }
+    }
+    throw new BrokerException("no free port on " + HOST);
+  }
+
   static int choosePort(int avoid) {
     int low = ephemeralLow();
     int from = 20000;
