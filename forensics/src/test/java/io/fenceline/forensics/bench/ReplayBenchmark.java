@@ -55,10 +55,13 @@ public final class ReplayBenchmark {
         try (EventLogReader reader = new EventLogReader(bootstrap, Map.of(), HistoryGenerator.CLUSTER)) {
           ClusterState s = new ClusterState(HistoryGenerator.CLUSTER, 0);
           long started = System.nanoTime();
+          long cpu0 = processCpuNanos();
           reader.replay(s, null, reader.bounds().end(), null, Progress.NONE);
           double secs = (System.nanoTime() - started) / 1e9;
-          System.out.printf("RESULT replay-full run=%d events=%,d objects=%,d seconds=%.2f events_per_s=%,.0f%n", run,
-              s.events(), s.size(), secs, s.events() / secs);
+          double cpu = (processCpuNanos() - cpu0) / 1e9;
+          System.out.printf("RESULT replay-full run=%d events=%,d objects=%,d seconds=%.2f events_per_s=%,.0f "
+              + "process_cpu_s=%.2f events_per_cpu_s=%,.0f load=%s%n", run, s.events(), s.size(), secs, s.events() / secs,
+              cpu, s.events() / cpu, load());
         }
       }
 
@@ -87,6 +90,16 @@ public final class ReplayBenchmark {
       report("query-with-snapshots", with);
       report("query-without-snapshots", without);
     }
+  }
+
+  /** CPU time of this whole process (every thread, the embedded broker's too). */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  private static String load() {
+    return String.format("%.1f", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
   }
 
   private static double query(String bootstrap, SnapshotStore store, Instant at, String[] flow) throws Exception {

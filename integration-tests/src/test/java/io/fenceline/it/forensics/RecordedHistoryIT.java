@@ -3,6 +3,7 @@ package io.fenceline.it.forensics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fenceline.applier.status.Receipt;
 import io.fenceline.cli.Main;
 import io.fenceline.core.compile.CompiledCluster;
 import io.fenceline.core.events.ChangeEvent;
@@ -313,6 +314,25 @@ class RecordedHistoryIT {
         ManifestParser.parse("step-2", STEPS.get(2))))).payload("node-b").iptablesRestore();
     assertThat(Files.readString(dir.resolve("rules/node-b/iptables.restore"))).isEqualTo(expected);
     assertThat(rules.err).contains("no receipt");
+
+    // Receipts of node-b: ok an hour after step 1, failed an hour after step 3.
+    try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(Map.of(
+        "bootstrap.servers", kafka.bootstrapServers()), new org.apache.kafka.common.serialization.StringSerializer(),
+        new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+      for (Receipt r : List.of(
+          new Receipt(1, CLUSTER, "node-b", 0, 5, 3, T0, "ok", null, 12, T0.plus(STEP).plusSeconds(60), 10, 4),
+          new Receipt(1, CLUSTER, "node-b", 0, 9, 7, T0, "failed", "iptables-restore: exit 1", 12,
+              T0.plus(STEP.multipliedBy(3)).plusSeconds(60), 10, 4))) {
+        producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.NODE_STATUS, r.key(), r.encode())).get();
+      }
+    }
+    Run withReceipt = run("rules", "--cluster", CLUSTER, "--node", "node-b", "--at", at);
+    assertThat(withReceipt.code).as(withReceipt.err).isZero();
+    assertThat(withReceipt.err).contains("acknowledged facts up to offset 5 of partition 0").contains("result ok");
+    assertThat(withReceipt.out).contains("# iptables.restore").contains(expected);
+    Run failed = run("rules", "--cluster", CLUSTER, "--node", "node-b", "--at",
+        T0.plus(STEP.multipliedBy(4)).toString());
+    assertThat(failed.err).contains("offset 9").contains("result failed").contains("NOT current");
 
     Run history = run("history", "--cluster", CLUSTER, "--from", "10.40.0.11", "--to", "prod/db-0", "--port", "5432");
     assertThat(history.code).as(history.err).isZero();
