@@ -4,10 +4,12 @@ import io.fenceline.core.history.ClusterState;
 import io.fenceline.core.history.LogEvent;
 import io.fenceline.core.history.ObjectRef;
 import io.fenceline.core.history.StateDiff;
+import io.fenceline.core.events.EventType;
 import io.fenceline.kafka.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -113,11 +115,7 @@ public final class EventLogReader implements AutoCloseable {
         }
         continue;
       }
-      LogEvent[] decoded = new LogEvent[records.size()];
-      IntStream.range(0, records.size()).parallel().forEach(i -> {
-        ConsumerRecord<String, byte[]> r = records.get(i);
-        decoded[i] = LogEvent.decode(r.key(), r.value(), r.offset());
-      });
+      LogEvent[] decoded = applied == null ? decodeForEnd(records, until, end) : decodeAll(records);
       for (int i = 0; i < decoded.length; i++) {
         LogEvent e = decoded[i];
         if (e.offset() >= end) {
@@ -144,6 +142,65 @@ public final class EventLogReader implements AutoCloseable {
     }
     progress.done(state.nextOffset() - first);
     return new Stop(true, null);
+  }
+
+  /** Every record fully decoded, in parallel (callers that look at every intermediate state). */
+  private static LogEvent[] decodeAll(List<ConsumerRecord<String, byte[]>> records) {
+    LogEvent[] decoded = new LogEvent[records.size()];
+    IntStream.range(0, records.size()).parallel().forEach(i -> {
+      ConsumerRecord<String, byte[]> r = records.get(i);
+      decoded[i] = LogEvent.decode(r.key(), r.value(), r.offset());
+    });
+    return decoded;
+  }
+
+  /**
+   * Decoded for a replay that only needs the state after the fetch (or at {@code until}): an
+   * UPSERT's object is decoded only when no later record of the fetch (before {@code end} and up to
+   * {@code until}) settles
+   * the same object — a DELETE, or an UPSERT whose object is usable. A superseded UPSERT folds as a
+   * no-op, which leaves the same state at the end. Headers and the kept objects decode in parallel.
+   */
+  private LogEvent[] decodeForEnd(List<ConsumerRecord<String, byte[]>> records, Instant until, long end) {
+    int n = records.size();
+    LogEvent[] d = new LogEvent[n];
+    IntStream.range(0, n).parallel().forEach(i -> {
+      ConsumerRecord<String, byte[]> r = records.get(i);
+      d[i] = LogEvent.header(r.key(), r.value(), r.offset());
+    });
+    int cut = n;
+    for (int i = 0; i < n; i++) { // where the fold will stop: the end offset, or the first record after until
+      if (d[i].offset() >= end || cluster.equals(records.get(i).key()) && d[i].event() != null && until != null
+          && d[i].event().observedAt().isAfter(until)) {
+        cut = i;
+        break;
+      }
+    }
+    // Backwards: the last record of each object within [0, cut) settles it, if it is a DELETE or a usable UPSERT.
+    Map<ObjectRef, Integer> last = new HashMap<>();
+    for (int i = cut - 1; i >= 0; i--) {
+      ObjectRef ref = d[i].rejected() == null && cluster.equals(records.get(i).key()) ? d[i].ref() : null;
+      if (ref != null) {
+        last.putIfAbsent(ref, i);
+      }
+    }
+    List<Integer> lastUpserts = new ArrayList<>();
+    for (int i : last.values()) {
+      if (d[i].needsObject()) {
+        lastUpserts.add(i);
+      }
+    }
+    lastUpserts.parallelStream().forEach(i -> d[i] = d[i].withObject());
+    for (int i = 0; i < cut; i++) { // records after the cut are never folded
+      if (!d[i].needsObject()) {
+        continue;
+      }
+      Integer settle = cluster.equals(records.get(i).key()) ? last.get(d[i].ref()) : null;
+      boolean superseded = settle != null && settle > i
+          && (d[settle].event().type() == EventType.DELETE || d[settle].object() != null);
+      d[i] = superseded ? d[i].superseded() : d[i].withObject();
+    }
+    return d;
   }
 
   @Override

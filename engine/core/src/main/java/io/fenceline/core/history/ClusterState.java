@@ -90,6 +90,9 @@ public final class ClusterState implements FlowExplainer.State {
     if (r.offset() < nextOffset) {
       throw new IllegalArgumentException("offset " + r.offset() + " is behind this state (next " + nextOffset + ")");
     }
+    if (!r.decoded()) {
+      throw new IllegalArgumentException("record " + r.offset() + " is folded before its object was decoded");
+    }
     nextOffset = r.offset() + 1;
     events++;
     if (r.rejected() != null) {

@@ -15,34 +15,66 @@ import io.fenceline.core.model.Kind;
  * was unusable and its previous version stays in force. Decoding is pure and independent per
  * record, so a reader may decode in parallel and fold in order.
  */
-public record LogEvent(long offset, ChangeEvent event, ClusterObject object, String rejected) {
+public record LogEvent(long offset, ChangeEvent event, ClusterObject object, String rejected, boolean decoded) {
 
   public static LogEvent decode(String key, byte[] value, long offset) {
+    LogEvent h = header(key, value, offset);
+    return h.needsObject() ? h.withObject() : h;
+  }
+
+  /**
+   * The record with everything but an UPSERT's object decoded (its {@code object} stays null until
+   * {@link #withObject}). A replay that only needs the state at the end of a stretch decodes only
+   * the objects that are not superseded within it.
+   */
+  public static LogEvent header(String key, byte[] value, long offset) {
     ChangeEvent e;
     try {
       e = EventCodec.decode(value);
     } catch (EventFormatException ex) {
-      return new LogEvent(offset, null, null, ex.getMessage());
+      return new LogEvent(offset, null, null, ex.getMessage(), true);
     }
     if (key == null || !key.equals(e.cluster())) {
-      return new LogEvent(offset, e, null, "record key '" + key + "' is not the event's cluster '" + e.cluster() + "'");
+      return new LogEvent(offset, e, null, "record key '" + key + "' is not the event's cluster '" + e.cluster() + "'", true);
     }
     if (e.type() == EventType.HEARTBEAT) {
-      return new LogEvent(offset, e, null, null);
+      return new LogEvent(offset, e, null, null, true);
     }
     if (Kind.fromApiName(e.kind()) == null) {
-      return new LogEvent(offset, e, null, "unknown kind '" + e.kind() + "'");
+      return new LogEvent(offset, e, null, "unknown kind '" + e.kind() + "'", true);
     }
-    if (e.type() != EventType.UPSERT) {
-      return new LogEvent(offset, e, null, null);
-    }
-    return new LogEvent(offset, e, EventObjects.decode(e, "events@" + offset).object(), null);
+    return new LogEvent(offset, e, null, null, e.type() != EventType.UPSERT);
+  }
+
+  /** True for an UPSERT read by {@link #header} whose object is not decoded yet. */
+  public boolean needsObject() {
+    return !decoded;
+  }
+
+  /** This UPSERT with its object decoded (null object: unusable, the previous version stays). */
+  public LogEvent withObject() {
+    return new LogEvent(offset, event, EventObjects.decode(event, "events@" + offset).object(), null, true);
+  }
+
+  /**
+   * This UPSERT, known to be superseded later in the same stretch (by a DELETE, or by a usable
+   * UPSERT of the same object): folded as a no-op, its object never decoded. Only for replays that
+   * look at the state at the stretch's end.
+   */
+  public LogEvent superseded() {
+    return new LogEvent(offset, event, null, null, true);
+  }
+
+  /** The object this record is about, for records that name one. */
+  public ObjectRef ref() {
+    Kind k = kind();
+    return k == null || event.name().isEmpty() ? null : new ObjectRef(k, EventObjects.key(k, event.namespace(), event.name()));
   }
 
   /** The decoded form of an event already known to be well formed (a snapshot's stored events). */
   public static LogEvent of(ChangeEvent e, long offset) {
     return new LogEvent(offset, e, e.type() == EventType.UPSERT ? EventObjects.decode(e, "snapshot@" + offset).object()
-        : null, null);
+        : null, null, true);
   }
 
   public Kind kind() {
