@@ -6,6 +6,7 @@ import io.fenceline.cli.demo.DemoCommand;
 import io.fenceline.cli.engine.EngineCommand;
 import io.fenceline.cli.ingest.IngestCommand;
 import io.fenceline.cli.kafka.KafkaCommand;
+import io.fenceline.cli.simulate.SimulateCommand;
 import io.fenceline.cli.status.StatusCommand;
 import io.fenceline.cli.up.UpCommand;
 import picocli.CommandLine;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "fenceline 0.1.0-SNAPSHOT",
     description = "Kubernetes NetworkPolicy enforcement for whole fleets, event-sourced over Kafka.",
-    subcommands = {DemoCommand.class, CompileCommand.class, KafkaCommand.class, IngestCommand.class, EngineCommand.class, ApplierCommand.class, StatusCommand.class, UpCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, CompileCommand.class, KafkaCommand.class, IngestCommand.class, EngineCommand.class, ApplierCommand.class, StatusCommand.class, UpCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
