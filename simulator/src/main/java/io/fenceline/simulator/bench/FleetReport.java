@@ -66,16 +66,17 @@ final class FleetReport {
     s.append("\nState, nodes and the kernel:\n\n");
     s.append("| size | RocksDB on disk | JVM heap used after GC (broker + engine + all appliers) | engine restart: RUNNING / first change "
         + "applied, s | read amplification median / max | rules per node p50 / max | set members per node p50 / max | "
-        + "largest node: rules, members | its payload on a real kernel: ipset / iptables / ip6tables ms, rules in kernel |\n");
-    s.append("|---|---|---|---|---|---|---|---|---|\n");
+        + "largest node: rules, members | its payload on a real kernel: ipset / iptables / ip6tables ms, rules in kernel | "
+        + "nodes equal to a from-scratch compile of the final state |\n");
+    s.append("|---|---|---|---|---|---|---|---|---|---|\n");
     for (FleetResult r : rs) {
-      s.append(String.format(Locale.ROOT, "| %s | %s | %s | %.1f / %.1f | %.1f / %.1f | %,.0f / %,.0f | %,.0f / %,.0f | %s: %,d, %,d | %s |%n",
+      s.append(String.format(Locale.ROOT, "| %s | %s | %s | %.1f / %.1f | %.1f / %.1f | %,.0f / %,.0f | %,.0f / %,.0f | %s: %,d, %,d | %s | %,d of %,d |%n",
           r.size(), mib(r.rocksDbBytes()), mib(r.heapUsedBytes()), r.engineRunningSeconds(), r.engineServingSeconds(),
           r.readAmplificationMedian(), r.readAmplificationMax(), r.rulesPerNode().p50(), r.rulesPerNode().max(),
           r.membersPerNode().p50(), r.membersPerNode().max(), r.largestNode(), r.largestNodeRules(), r.largestNodeMembers(),
           Double.isNaN(r.kernelIpsetMillis()) ? "not run"
               : String.format(Locale.ROOT, "%.0f / %.0f / %.0f, %,d", r.kernelIpsetMillis(), r.kernelIptablesMillis(),
-                  r.kernelIp6tablesMillis(), r.kernelRules())));
+                  r.kernelIp6tablesMillis(), r.kernelRules()), r.nodesMatchingCompile(), r.nodesChecked()));
     }
     s.append("\n").append(END);
     return s.toString();

@@ -51,6 +51,8 @@ public record FleetResult(
     double kernelIptablesMillis,
     double kernelIp6tablesMillis,
     int kernelRules,
+    int nodesMatchingCompile,
+    int nodesChecked,
     String machine) {
 
   /** What one kind of change cost, over n samples: records and bytes written to node-facts, partitions. */

@@ -77,7 +77,10 @@ final class FleetRun {
     try (EmbeddedKafka broker = EmbeddedKafka.start(dir.resolve("broker"))) {
       String bootstrap = broker.bootstrapServers();
       Path stateDir = dir.resolve("engine-state");
-      EngineConfig engineConfig = new EngineConfig(bootstrap, EngineConfig.DEFAULT_APPLICATION_ID, stateDir, layout, Map.of());
+      // Static membership: a restarted engine takes its partitions back at once instead of waiting
+      // for the old member's session to time out (Kafka Streams does not leave the group on close).
+      EngineConfig engineConfig = new EngineConfig(bootstrap, EngineConfig.DEFAULT_APPLICATION_ID, stateDir, layout,
+          Map.of("group.instance.id", "fenceline-sim-engine"));
       Engine engine = Engine.start(engineConfig);
       List<PartitionApplier> appliers = new ArrayList<>();
       List<Thread> threads = new ArrayList<>();
@@ -106,7 +109,9 @@ final class FleetRun {
         // 2. Steady churn at the offered rate.
         Instant steadyFrom = clock.instant();
         long s0 = System.nanoTime();
+        Thread progress = progress(quiet, publisher, appliers);
         PacedChurn.Result paced = PacedChurn.run(churn, publisher, o.rate(), o.steady(), () -> false);
+        progress.interrupt();
         Instant steadyTo = clock.instant();
         quiet.await(publisher, appliers, QUIET_TIMEOUT);
         double steadyDrain = (System.nanoTime() - s0) / 1e9;
@@ -142,12 +147,12 @@ final class FleetRun {
         Percentiles members = Percentiles.of(nodes.stream().map(NodeReport::setMembers).toList());
 
         // 6. State: RocksDB on disk, heap after a full GC (the whole JVM: broker, engine, appliers).
-        long rocks = size(stateDir);
         System.gc();
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
 
         // 7. Engine restart into an empty state dir: restore from the changelogs, then serve a change.
         engine.close();
+        long rocks = size(stateDir); // after close: the stores are flushed to their files
         deleteTree(stateDir);
         long r0 = System.nanoTime();
         Instant restartAt = clock.instant();
@@ -163,7 +168,14 @@ final class FleetRun {
             .map(ConvergenceLog.Entry::lastApplied).max(Comparator.naturalOrder()).orElse(null);
         double serving = served == null ? Double.NaN : Duration.between(restartAt, served).toMillis() / 1000.0;
 
-        // 8. The largest node's payload on a real kernel.
+        // 8. Every node where a from-scratch compile of the final state puts it?
+        List<NodeReport> finalNodes = new ArrayList<>();
+        appliers.forEach(a -> finalNodes.addAll(a.report()));
+        CompileCheck.Outcome check = CompileCheck.check(fleet, finalNodes);
+        LOG.info("{}: {} of {} nodes equal a from-scratch compile of the final state{}", o.spec(), check.matching(),
+            check.nodes(), check.firstMismatch() == null ? "" : " (first mismatch: " + check.firstMismatch() + ")");
+
+        // 9. The largest node's payload on a real kernel.
         KernelApply.Result kernel = null;
         if (o.kernel()) {
           kernel = KernelApply.apply(largest.applied(), dir.resolve("largest-node"));
@@ -184,7 +196,7 @@ final class FleetRun {
             largest.cluster() + "/" + largest.node(), largest.rules(), largest.setMembers(),
             kernel == null ? Double.NaN : kernel.ipsetMillis(), kernel == null ? Double.NaN : kernel.iptablesMillis(),
             kernel == null ? Double.NaN : kernel.ip6tablesMillis(), kernel == null ? -1 : kernel.rulesInKernel(),
-            Machine.describe());
+            check.matching(), check.nodes(), Machine.describe());
       } finally {
         engine.close();
         appliers.forEach(PartitionApplier::close);
@@ -192,6 +204,28 @@ final class FleetRun {
     } finally {
       deleteTree(dir);
     }
+  }
+
+  /** Logs every 2 s how far behind each stage is (engine: events; appliers: node-facts records). */
+  private Thread progress(Quiescence quiet, FleetPublisher publisher, List<PartitionApplier> appliers) {
+    Thread t = new Thread(() -> {
+      try {
+        while (!Thread.currentThread().isInterrupted()) {
+          Thread.sleep(2000);
+          long[] lag = quiet.lag(appliers);
+          LOG.info("{}: published {}, ingest backlog {}, engine behind by {} events, appliers behind by {} records, "
+              + "node applies {}, load {}", o.spec(), publisher.published(), publisher.backlog(), lag[0], lag[1],
+              sum(appliers, PartitionApplier::nodeApplies), loadAverage());
+        }
+      } catch (InterruptedException e) {
+        // done
+      } catch (Exception e) {
+        LOG.warn("progress: {}", e.toString());
+      }
+    }, "fenceline-sim-progress");
+    t.setDaemon(true);
+    t.start();
+    return t;
   }
 
   private static FleetResult.Cost cost(Supplier<Change> change, FleetPublisher publisher, List<PartitionApplier> appliers,

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * and {@code ip6tables-restore --noflush}, each timed, then counts the rules the kernel holds.
  */
 final class KernelApply {
-  /** Times in ms; rules counted back from {@code iptables-save}. */
+  /** Times in ms; rules (both families) counted back from {@code iptables-save} and {@code ip6tables-save}. */
   record Result(double ipsetMillis, double iptablesMillis, double ip6tablesMillis, int rulesInKernel, int payloadBytes) {
     double totalMillis() {
       return ipsetMillis + iptablesMillis + ip6tablesMillis;
@@ -38,10 +38,13 @@ final class KernelApply {
       double a = run(List.of("ip", "netns", "exec", ns, "ipset", "restore"), ipset, false);
       double b = run(List.of("ip", "netns", "exec", ns, "iptables-restore", "--noflush"), ip4, false);
       double c = run(List.of("ip", "netns", "exec", ns, "ip6tables-restore", "--noflush"), ip6, false);
-      Process save = new ProcessBuilder("ip", "netns", "exec", ns, "iptables-save", "-t", "filter").start();
-      String saved = new String(save.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      save.waitFor();
-      int rules = (int) saved.lines().filter(l -> l.startsWith("-A FNL") || l.startsWith("-A FORWARD")).count();
+      int rules = 0;
+      for (String tool : List.of("iptables-save", "ip6tables-save")) {
+        Process save = new ProcessBuilder("ip", "netns", "exec", ns, tool, "-t", "filter").start();
+        String saved = new String(save.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        save.waitFor();
+        rules += (int) saved.lines().filter(l -> l.startsWith("-A FNL") || l.startsWith("-A FORWARD")).count();
+      }
       int bytes = p.ipsetRestore().length() + p.iptablesRestore().length() + p.ip6tablesRestore().length();
       return new Result(a, b, c, rules, bytes);
     } finally {

@@ -42,6 +42,33 @@ final class Quiescence implements AutoCloseable {
     }
   }
 
+  /** Events the engine has not committed yet, and node-facts records the appliers have not read yet. */
+  long[] lag(List<PartitionApplier> appliers) throws ExecutionException, InterruptedException {
+    Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
+    int eventPartitions = admin.describeTopics(List.of(Topics.EVENTS)).allTopicNames().get().get(Topics.EVENTS)
+        .partitions().size();
+    for (int p = 0; p < eventPartitions; p++) {
+      wanted.put(new TopicPartition(Topics.EVENTS, p), OffsetSpec.latest());
+    }
+    for (PartitionApplier a : appliers) {
+      wanted.put(new TopicPartition(Topics.NODE_FACTS, a.partition()), OffsetSpec.latest());
+    }
+    var ends = admin.listOffsets(wanted).all().get();
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        admin.listConsumerGroupOffsets(engineApplicationId).partitionsToOffsetAndMetadata().get();
+    long engine = 0;
+    for (int p = 0; p < eventPartitions; p++) {
+      TopicPartition tp = new TopicPartition(Topics.EVENTS, p);
+      OffsetAndMetadata c = committed.get(tp);
+      engine += Math.max(0, ends.get(tp).offset() - (c == null ? 0 : c.offset()));
+    }
+    long facts = 0;
+    for (PartitionApplier a : appliers) {
+      facts += Math.max(0, ends.get(new TopicPartition(Topics.NODE_FACTS, a.partition())).offset() - a.position());
+    }
+    return new long[] {engine, facts};
+  }
+
   private String whyNot(List<PartitionApplier> appliers) throws ExecutionException, InterruptedException {
     Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
     int eventPartitions = admin.describeTopics(List.of(Topics.EVENTS)).allTopicNames().get().get(Topics.EVENTS)
