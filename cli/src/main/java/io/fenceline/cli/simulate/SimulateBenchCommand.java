@@ -45,6 +45,9 @@ public final class SimulateBenchCommand implements Callable<Integer> {
   @Option(names = "--no-kernel", description = "Skip applying the largest node's payload on a real kernel (needs root).")
   boolean noKernel;
 
+  @Option(names = "--report-only", description = "Run nothing: render the results file into --markdown and --svg.")
+  boolean reportOnly;
+
   @Option(names = "--work-dir", paramLabel = "DIR", description = "Scratch space (default: DATA_DIR/simulate-bench).")
   Path workDir;
 
@@ -68,13 +71,17 @@ public final class SimulateBenchCommand implements Callable<Integer> {
     String command = "./fenceline simulate bench --sizes " + String.join(",", sizes) + " --seed " + seed + " --rate "
         + (long) rate + " --steady-seconds " + steadySeconds + " --cost-samples " + costSamples
         + " --node-facts-partitions " + partitions + (noKernel ? " --no-kernel" : "");
-    int failed = FleetBenchmark.run(new FleetBenchmark.Options(specs, seed, partitions, rate,
+    FleetBenchmark.Options options = new FleetBenchmark.Options(specs, seed, partitions, rate,
         Duration.ofSeconds(steadySeconds), costSamples, !noKernel,
         workDir == null ? DataDirs.defaultDataDir().resolve("simulate-bench") : workDir,
         results == null ? docs.resolve("fleet-scale.json") : results,
         markdown == null ? docs.resolve("benchmarks.md") : markdown,
-        svg == null ? docs.resolve("fleet-latency.svg") : svg, command));
-    return failed == 0 ? 0 : 1;
+        svg == null ? docs.resolve("fleet-latency.svg") : svg, command);
+    if (reportOnly) {
+      FleetBenchmark.report(options);
+      return 0;
+    }
+    return FleetBenchmark.run(options) == 0 ? 0 : 1;
   }
 
   private static Path repositoryRoot() {

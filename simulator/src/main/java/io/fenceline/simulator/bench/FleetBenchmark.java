@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class FleetBenchmark {
   private static final Logger LOG = LoggerFactory.getLogger(FleetBenchmark.class);
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+      .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   /** Everything the benchmark is told. */
   public record Options(List<FleetSpec> sizes, long seed, int nodeFactPartitions, double rate, Duration steady,
@@ -36,7 +37,7 @@ public final class FleetBenchmark {
       try {
         FleetResult r = new FleetRun(new FleetRun.Options(spec, o.seed(), o.nodeFactPartitions(), o.rate(), o.steady(),
             o.costSamples(), o.kernel(), o.workDir(), o.command())).run();
-        all.removeIf(x -> x.size().equals(r.size()));
+        all.removeIf(x -> x.size().equals(r.size()) && x.offeredRate() == r.offeredRate());
         all.add(r);
         Files.createDirectories(o.results().toAbsolutePath().getParent());
         JSON.writeValue(o.results().toFile(), all);
@@ -48,6 +49,15 @@ public final class FleetBenchmark {
       }
     }
     return failed;
+  }
+
+  /** Renders the results file into the report and the plot without running anything. */
+  public static void report(Options o) throws Exception {
+    List<FleetResult> all = read(o.results());
+    if (all.isEmpty()) {
+      throw new IllegalArgumentException("no results in " + o.results() + " to report");
+    }
+    FleetReport.write(all, o.markdown(), o.svg(), o.command());
   }
 
   static List<FleetResult> read(Path results) throws java.io.IOException {

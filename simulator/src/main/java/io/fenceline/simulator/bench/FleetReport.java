@@ -36,10 +36,12 @@ final class FleetReport {
     List<FleetResult> rs = unsorted.stream().sorted(Comparator.comparingInt(FleetResult::nodes)).toList();
     FleetResult big = rs.get(rs.size() - 1);
     StringBuilder s = new StringBuilder(BEGIN).append('\n');
-    s.append("### Measured (").append(rs.size()).append(rs.size() == 1 ? " size" : " sizes").append(", largest first in the closing note)\n\n");
+    s.append("### Measured (").append(rs.size()).append(rs.size() == 1 ? " size)" : " sizes)").append("\n\n");
     s.append("Command: `").append(command).append("`  \n");
     s.append("Machine: ").append(big.machine()).append(".\n\n");
     s.append("![convergence latency vs fleet size](").append(svgName).append(")\n\n");
+    s.append(String.format(Locale.ROOT, "The plot shows the sizes run with churn offered at %.0f events/s; the tables show every run.%n%n",
+        LatencyPlot.seriesRate(rs)));
     s.append("| clusters / nodes / pods / policies | started (UTC) | load avg before → after | initial load: events, s, events/s | "
         + "node-facts records (bytes) of the initial load | steady: offered/s, events, achieved events/s | "
         + "steady p50 / p99 / max ms (n) | rollout: events | rollout p50 / p99 / max ms (n), drained in s |\n");
@@ -56,6 +58,9 @@ final class FleetReport {
         + "produce → last affected node):\n\n");
     s.append("| size | change | n | records | bytes | partitions | latency ms |\n|---|---|---|---|---|---|---|\n");
     for (FleetResult r : rs) {
+      if (r != latestOf(rs, r.size())) {
+        continue;
+      }
       for (Map.Entry<String, FleetResult.Cost> c : r.costs().entrySet()) {
         FleetResult.Cost k = c.getValue();
         s.append(String.format(Locale.ROOT, "| %s | %s | %d | %,.0f / %,.0f | %s / %s | %.0f of %d | %.0f |%n", r.size(), c.getKey(),
@@ -70,6 +75,9 @@ final class FleetReport {
         + "nodes equal to a from-scratch compile of the final state |\n");
     s.append("|---|---|---|---|---|---|---|---|---|---|\n");
     for (FleetResult r : rs) {
+      if (r != latestOf(rs, r.size())) {
+        continue;
+      }
       s.append(String.format(Locale.ROOT, "| %s | %s | %s | %.1f / %.1f | %.1f / %.1f | %,.0f / %,.0f | %,.0f / %,.0f | %s: %,d, %,d | %s | %,d of %,d |%n",
           r.size(), mib(r.rocksDbBytes()), mib(r.heapUsedBytes()), r.engineRunningSeconds(), r.engineServingSeconds(),
           r.readAmplificationMedian(), r.readAmplificationMax(), r.rulesPerNode().p50(), r.rulesPerNode().max(),
@@ -78,8 +86,55 @@ final class FleetReport {
               : String.format(Locale.ROOT, "%.0f / %.0f / %.0f, %,d", r.kernelIpsetMillis(), r.kernelIptablesMillis(),
                   r.kernelIp6tablesMillis(), r.kernelRules()), r.nodesMatchingCompile(), r.nodesChecked()));
     }
+    s.append("\n").append(targets(big, rs));
     s.append("\n").append(END);
     return s.toString();
+  }
+
+  /** The closing note: each target of the fleet-scale issue against the largest size run. */
+  static String targets(FleetResult big, List<FleetResult> rs) {
+    StringBuilder s = new StringBuilder();
+    s.append(String.format(Locale.ROOT, "### Targets against the largest size run (%d clusters / %,d nodes / %,d pods / %,d policies)%n%n",
+        big.clusters(), big.nodes(), big.pods(), big.policies()));
+    s.append("| target | measured | verdict |\n|---|---|---|\n");
+    boolean sizeMet = big.nodes() >= 5000 && big.pods() >= 150_000 && big.policies() >= 20_000 && big.clusters() >= 10;
+    s.append(String.format(Locale.ROOT, "| 5,000 nodes, 150,000 pods, 20,000 policies, 10 clusters in one engine, heap ≤ 2 GiB "
+        + "| largest run %d / %,d / %,d / %,d; heap of the whole JVM (broker, engine and every applier) %s | %s |%n",
+        big.clusters(), big.nodes(), big.pods(), big.policies(), mib(big.heapUsedBytes()),
+        sizeMet ? (big.heapUsedBytes() <= 2L << 30 ? "met" : "**missed**") : "**not reached** (size not run)"));
+    for (FleetResult r : rs) {
+      Percentiles st = r.steadyLatency();
+      boolean rateMet = r.offeredRate() >= 1000 && r.steadyEventsPerSecond() >= 0.95 * r.offeredRate();
+      s.append(String.format(Locale.ROOT, "| convergence p99 ≤ 250 ms at 1,000 events/s steady churn | %s: offered %,.0f/s, the "
+          + "pipeline sustained %,.0f/s; p99 %,.0f ms (p50 %,.0f, max %,.0f) | %s |%n", r.size(), r.offeredRate(),
+          r.steadyEventsPerSecond(), st.p99(), st.p50(), st.max(),
+          rateMet && st.p99() <= 250 ? "met" : r.offeredRate() < 1000 ? "not tested at this rate" : "**missed**"));
+    }
+    s.append(String.format(Locale.ROOT, "| engine restart to serving ≤ 60 s at the target size | %.1f s to RUNNING, %.1f s to the "
+        + "first new change applied, at %,d nodes (RocksDB %s) | %s |%n", big.engineRunningSeconds(), big.engineServingSeconds(),
+        big.nodes(), mib(big.rocksDbBytes()), !sizeMet ? "met at this size; **target size not reached**"
+            : big.engineServingSeconds() <= 60 ? "met" : "**missed**"));
+    StringBuilder rules = new StringBuilder();
+    for (FleetResult r : rs) {
+      rules.append(String.format(Locale.ROOT, "%s%,d pods: %,.0f", rules.length() == 0 ? "" : "; ", r.pods(), r.rulesPerNode().p50()));
+    }
+    s.append("| rules per node independent of peer pod count | median rules per node by fleet size: ").append(rules)
+        .append(" | see the rows: a node's rules follow its own pods and their policies; peers are set members |\n");
+    StringBuilder bytes = new StringBuilder();
+    for (FleetResult r : rs) {
+      FleetResult.Cost c = r.costs().get("pod relabel");
+      if (c != null) {
+        bytes.append(String.format(Locale.ROOT, "%s%s: %s over %.0f partitions (%s per partition)", bytes.length() == 0 ? "" : "; ",
+            r.size(), kib(c.bytesMedian()), c.partitionsMedian(), kib(c.bytesMedian() / Math.max(1, c.partitionsMedian()))));
+      }
+    }
+    s.append("| bytes per pod relabel proportional to affected partitions | median ").append(bytes).append(" | see the rows |\n");
+    return s.toString();
+  }
+
+  /** Of the runs of one size (at several rates), the one started last. */
+  private static FleetResult latestOf(List<FleetResult> rs, String size) {
+    return rs.stream().filter(r -> r.size().equals(size)).max(Comparator.comparing(FleetResult::startedAt)).orElseThrow();
   }
 
   private static String pct(Percentiles p) {

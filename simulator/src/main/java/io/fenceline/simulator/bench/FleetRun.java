@@ -186,7 +186,7 @@ final class FleetRun {
           t.join(30_000);
         }
         FleetSpec s = o.spec();
-        return new FleetResult(s.toString(), s.clusters(), s.nodes(), fleet.podCount(), fleet.policyCount(),
+        return new FleetResult(s.toString(), s.clusters(), s.nodes(), s.pods(), s.policies(),
             o.nodeFactPartitions(), o.seed(), startedAt, loadBefore + " → " + loadAverage(),
             initialEvents, initialSeconds, initialEvents / initialSeconds, initialRecords, initialBytes,
             o.rate(), paced.events(), paced.elapsed().toMillis() / 1000.0, paced.events() / steadyDrain, steady,

@@ -17,8 +17,18 @@ final class LatencyPlot {
 
   private LatencyPlot() {}
 
+  /** The rate run at the most sizes (the scaling series); ties go to the higher rate. */
+  static double seriesRate(List<FleetResult> results) {
+    java.util.Map<Double, Long> counts = new java.util.TreeMap<>();
+    results.forEach(r -> counts.merge(r.offeredRate(), 1L, Long::sum));
+    return counts.entrySet().stream().max(java.util.Map.Entry.<Double, Long>comparingByValue()
+        .thenComparing(java.util.Map.Entry.comparingByKey())).orElseThrow().getKey();
+  }
+
   static String svg(List<FleetResult> results) {
-    List<FleetResult> rs = results.stream().sorted(java.util.Comparator.comparingInt(FleetResult::nodes)).toList();
+    double rate = seriesRate(results);
+    List<FleetResult> rs = results.stream().filter(r -> r.offeredRate() == rate)
+        .sorted(java.util.Comparator.comparingInt(FleetResult::nodes)).toList();
     double minX = rs.get(0).nodes();
     double maxX = rs.get(rs.size() - 1).nodes();
     boolean log = maxX / Math.max(1, minX) > 10;
@@ -33,7 +43,7 @@ final class LatencyPlot {
         + "font-family=\"sans-serif\" font-size=\"12\">%n", W, H));
     s.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", W, H));
     s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"22\" font-size=\"15\">fenceline convergence latency "
-        + "(produce → last node receipt) vs fleet size</text>%n", LEFT));
+        + "(produce → last node receipt) vs fleet size, churn offered at %.0f events/s</text>%n", LEFT, rate));
     int plotW = W - LEFT - RIGHT;
     int plotH = H - TOP - BOTTOM;
     s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#444\"/>%n",
