@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * An SVG line chart of convergence latency (p50, p99, max; steady churn and rollout burst) against
- * fleet size (nodes, log scale when the sizes span more than a factor of 10), with a 250 ms target line.
+ * An SVG line chart of convergence latency (p50, p99, max; steady churn and rollout burst; log scale)
+ * against fleet size (nodes, log scale when the sizes span more than a factor of 10), with the 250 ms
+ * target as a line.
  */
 final class LatencyPlot {
   private static final int W = 720;
@@ -33,29 +34,36 @@ final class LatencyPlot {
     double maxX = rs.get(rs.size() - 1).nodes();
     boolean log = maxX / Math.max(1, minX) > 10;
     double maxY = 250;
+    double minY = 250;
     for (FleetResult r : rs) {
-      maxY = Math.max(maxY, finite(r.steadyLatency().max()));
-      maxY = Math.max(maxY, finite(r.burstLatency().max()));
+      for (Percentiles p : List.of(r.steadyLatency(), r.burstLatency())) {
+        if (p.count() > 0) {
+          maxY = Math.max(maxY, p.max());
+          minY = Math.min(minY, Math.max(1, p.p50()));
+        }
+      }
     }
-    maxY = niceCeiling(maxY * 1.05);
+    // Log scale: latencies span milliseconds (an idle pipeline) to minutes (a saturated one).
+    double lo = Math.pow(10, Math.floor(Math.log10(minY)));
+    double hi = Math.pow(10, Math.ceil(Math.log10(maxY * 1.01)));
     StringBuilder s = new StringBuilder();
     s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
         + "font-family=\"sans-serif\" font-size=\"12\">%n", W, H));
     s.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", W, H));
-    s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"22\" font-size=\"15\">fenceline convergence latency "
-        + "(produce → last node receipt) vs fleet size, churn offered at %.0f events/s</text>%n", LEFT, rate));
+    s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"22\" font-size=\"14\">fenceline convergence latency "
+        + "(produce → last node receipt) vs fleet size, churn offered at %.0f events/s</text>%n", 20, rate));
     int plotW = W - LEFT - RIGHT;
     int plotH = H - TOP - BOTTOM;
     s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#444\"/>%n",
         LEFT, TOP, plotW, plotH));
-    for (int i = 0; i <= 5; i++) {
-      double v = maxY * i / 5;
-      double y = TOP + plotH - plotH * v / maxY;
+    for (double v = lo; v <= hi * 1.001; v *= 10) {
+      double y = y(v, lo, hi, plotH);
       s.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
-          + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.0f</text>%n", LEFT, LEFT + plotW, y, y, LEFT - 6, y + 4, v));
+          + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n", LEFT, LEFT + plotW, y, y, LEFT - 6, y + 4,
+          v >= 1000 ? String.format(Locale.ROOT, "%.0f s", v / 1000) : String.format(Locale.ROOT, "%.0f ms", v)));
     }
     s.append(String.format(Locale.ROOT, "<text x=\"16\" y=\"%d\" transform=\"rotate(-90 16 %d)\" text-anchor=\"middle\">"
-        + "latency (ms)</text>%n", TOP + plotH / 2, TOP + plotH / 2));
+        + "latency (log scale)</text>%n", TOP + plotH / 2, TOP + plotH / 2));
     for (FleetResult r : rs) {
       double x = x(r.nodes(), minX, maxX, log, plotW);
       s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d</text>%n", x, TOP + plotH + 18,
@@ -63,7 +71,7 @@ final class LatencyPlot {
     }
     s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">nodes%s (pods, policies: see "
         + "docs/benchmarks.md)</text>%n", LEFT + plotW / 2, H - 16, log ? ", log scale" : ""));
-    double ty = TOP + plotH - plotH * 250 / maxY;
+    double ty = y(250, lo, hi, plotH);
     s.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#c00\" "
         + "stroke-dasharray=\"6 4\"/>%n", LEFT, LEFT + plotW, ty, ty));
     String[][] series = {
@@ -78,7 +86,7 @@ final class LatencyPlot {
           continue;
         }
         double x = x(r.nodes(), minX, maxX, log, plotW);
-        double y = TOP + plotH - plotH * v / maxY;
+        double y = y(v, lo, hi, plotH);
         pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
         s.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>%n", x, y, series[k][1]));
       }
@@ -105,17 +113,8 @@ final class LatencyPlot {
     return LEFT + 30 + (plotW - 60) * f;
   }
 
-  private static double finite(double v) {
-    return Double.isNaN(v) ? 0 : v;
-  }
-
-  private static double niceCeiling(double v) {
-    double pow = Math.pow(10, Math.floor(Math.log10(v)));
-    for (double m : new double[] {1, 2, 2.5, 5, 10}) {
-      if (m * pow >= v) {
-        return m * pow;
-      }
-    }
-    return 10 * pow;
+  private static double y(double v, double lo, double hi, int plotH) {
+    double f = (Math.log10(Math.max(v, lo)) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo));
+    return TOP + plotH - plotH * f;
   }
 }
