@@ -1,7 +1,10 @@
 package io.fenceline.cli.simulate;
 
+import io.fenceline.cli.io.KafkaClientConfig;
 import io.fenceline.cli.io.KafkaConnection;
 import io.fenceline.kafka.broker.BrokerResolver;
+import io.fenceline.kafka.topics.TopicAdmin;
+import io.fenceline.kafka.topics.Topics;
 import io.fenceline.simulator.fleet.ChurnGenerator;
 import io.fenceline.simulator.fleet.Fleet;
 import io.fenceline.simulator.fleet.FleetGenerator;
@@ -10,6 +13,7 @@ import io.fenceline.simulator.publish.PacedChurn;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,6 +47,14 @@ public final class SimulatePublishCommand implements Callable<Integer> {
   @Option(names = "--rollouts", defaultValue = "0", description = "Rollout bursts during the churn (default: ${DEFAULT-VALUE}).")
   int rollouts;
 
+  @Option(names = "--event-partitions", defaultValue = "6",
+      description = "Partitions of fenceline.events when creating it (default: ${DEFAULT-VALUE}).")
+  int eventPartitions;
+
+  @Option(names = "--node-facts-partitions", defaultValue = "12",
+      description = "Partitions of fenceline.node-facts when creating it (must match an existing topic; default: ${DEFAULT-VALUE}).")
+  int nodeFactPartitions;
+
   @Mixin KafkaConnection kafka;
 
   @Override
@@ -52,8 +64,18 @@ public final class SimulatePublishCommand implements Callable<Integer> {
     }
     Fleet fleet = FleetGenerator.generate(FleetSizes.parse("--size", size), seed);
     ChurnGenerator churn = new ChurnGenerator(fleet, seed);
-    try (BrokerResolver.Resolved broker = kafka.resolve(true);
-        FleetPublisher publisher = new FleetPublisher(fleet, broker.bootstrapServers(), kafka.clientProperties(),
+    try (BrokerResolver.Resolved broker = kafka.resolve(true)) {
+      Topics.Layout d = Topics.Layout.defaults();
+      try (Admin admin = Admin.create(KafkaClientConfig.withBootstrap(kafka.clientProperties(), broker.bootstrapServers()))) {
+        TopicAdmin.ensure(admin, new Topics.Layout(eventPartitions, nodeFactPartitions, d.eventRetentionMs(),
+            d.deadLetterRetentionMs()).specs());
+      }
+      return publish(fleet, churn, broker);
+    }
+  }
+
+  private int publish(Fleet fleet, ChurnGenerator churn, BrokerResolver.Resolved broker) throws Exception {
+    try (FleetPublisher publisher = new FleetPublisher(fleet, broker.bootstrapServers(), kafka.clientProperties(),
             Clock.systemUTC())) {
       publisher.publishInitial(fleet.snapshot());
       publisher.awaitCommitted(Duration.ofMinutes(10));
@@ -72,8 +94,8 @@ public final class SimulatePublishCommand implements Callable<Integer> {
       }
       publisher.awaitCommitted(Duration.ofMinutes(10));
       spec.commandLine().getOut().printf("published %d events of the initial state (%d clusters, %d nodes, %d pods, "
-          + "%d policies), %d churn events and %d rollout events to %s%n", initial, fleet.clusters().size(),
-          fleet.nodes().size(), fleet.podCount(), fleet.policyCount(), churned, bursts, broker.bootstrapServers());
+          + "%d policies), %d churn events and %d rollout events to %s%n", initial, fleet.spec().clusters(),
+          fleet.spec().nodes(), fleet.spec().pods(), fleet.spec().policies(), churned, bursts, broker.bootstrapServers());
       spec.commandLine().getOut().flush();
     }
     return 0;
