@@ -37,11 +37,11 @@ final class FleetReport {
     FleetResult big = rs.get(rs.size() - 1);
     StringBuilder s = new StringBuilder(BEGIN).append('\n');
     s.append("### Measured (").append(rs.size()).append(rs.size() == 1 ? " size)" : " sizes)").append("\n\n");
-    s.append("Command: `").append(command).append("`  \n");
+    s.append("Command of the last run (the commands of all runs are listed below the generated part): `").append(command).append("`  \n");
     s.append("Machine: ").append(big.machine()).append(".\n\n");
     s.append("![convergence latency vs fleet size](").append(svgName).append(")\n\n");
-    s.append(String.format(Locale.ROOT, "The plot shows the sizes run with churn offered at %.0f events/s; the tables show every run.%n%n",
-        LatencyPlot.seriesRate(rs)));
+    s.append("Each row is one size at one offered churn rate; for a size run at several rates, the cost and state tables "
+        + "show its latest run.\n\n");
     s.append("| clusters / nodes / pods / policies | started (UTC) | load avg before → after | initial load: events, s, events/s | "
         + "node-facts records (bytes) of the initial load | steady: offered/s, events, achieved events/s | "
         + "steady p50 / p99 / max ms (n) | rollout: events | rollout p50 / p99 / max ms (n), drained in s |\n");

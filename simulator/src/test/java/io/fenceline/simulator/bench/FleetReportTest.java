@@ -46,8 +46,8 @@ class FleetReportTest {
     Document d = DocumentBuilderFactory.newInstance().newDocumentBuilder()
         .parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
     assertThat(d.getDocumentElement().getNodeName()).isEqualTo("svg");
-    // 6 series x 2 sizes at the rate run most often (1,000/s); the 50/s run is not in this plot.
+    // 5 series x 2 sizes at the rate run most often (1,000/s), 2 series x 1 size at 50/s.
     assertThat(d.getElementsByTagName("circle").getLength()).isEqualTo(12);
-    assertThat(svg).contains("1000 events/s").contains("p99 target 250 ms");
+    assertThat(svg).contains("steady p99 @1000/s").contains("steady p50 @50/s").contains("p99 target 250 ms");
   }
 }
