@@ -157,7 +157,7 @@ final class FleetRun {
         long r0 = System.nanoTime();
         Instant restartAt = clock.instant();
         engine = Engine.start(engineConfig);
-        Change probe = churn.podRelabel();
+        Change probe = churn.podCreate(); // a relabel may change no node; a new pod always changes its own
         publisher.publish(probe);
         while (engine.state() != KafkaStreams.State.RUNNING && System.nanoTime() - r0 < QUIET_TIMEOUT.toNanos()) {
           Thread.sleep(20);

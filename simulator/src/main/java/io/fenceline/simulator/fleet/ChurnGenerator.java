@@ -72,6 +72,13 @@ public final class ChurnGenerator {
     return c.relabelPod(randomAppPod(c), random);
   }
 
+  /** A new pod of a random app in a random application namespace (it always changes its node). */
+  public Change podCreate() {
+    SimCluster c = fleet.clusters().get(random.nextInt(fleet.clusters().size()));
+    SimNamespace ns = appNamespace(c);
+    return c.addPod(ns, ns.apps.get(random.nextInt(ns.apps.size())), null, null, -1, false, random, ChangeKind.POD_CREATE);
+  }
+
   public Change namespaceRelabel() {
     SimCluster c = fleet.clusters().get(random.nextInt(fleet.clusters().size()));
     return c.relabelNamespace(appNamespace(c), random);
