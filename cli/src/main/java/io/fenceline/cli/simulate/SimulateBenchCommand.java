@@ -68,15 +68,12 @@ public final class SimulateBenchCommand implements Callable<Integer> {
       throw new io.fenceline.cli.BadInputException("--rate, --steady-seconds, --cost-samples and --node-facts-partitions must be positive");
     }
     Path docs = repositoryRoot().resolve("docs");
-    String command = "./fenceline simulate bench --sizes " + String.join(",", sizes) + " --seed " + seed + " --rate "
-        + (long) rate + " --steady-seconds " + steadySeconds + " --cost-samples " + costSamples
-        + " --node-facts-partitions " + partitions + (noKernel ? " --no-kernel" : "");
     FleetBenchmark.Options options = new FleetBenchmark.Options(specs, seed, partitions, rate,
         Duration.ofSeconds(steadySeconds), costSamples, !noKernel,
         workDir == null ? DataDirs.defaultDataDir().resolve("simulate-bench") : workDir,
         results == null ? docs.resolve("fleet-scale.json") : results,
         markdown == null ? docs.resolve("benchmarks.md") : markdown,
-        svg == null ? docs.resolve("fleet-latency.svg") : svg, command);
+        svg == null ? docs.resolve("fleet-latency.svg") : svg);
     if (reportOnly) {
       FleetBenchmark.report(options);
       return 0;

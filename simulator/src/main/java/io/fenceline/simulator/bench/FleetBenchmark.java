@@ -25,7 +25,7 @@ public final class FleetBenchmark {
 
   /** Everything the benchmark is told. */
   public record Options(List<FleetSpec> sizes, long seed, int nodeFactPartitions, double rate, Duration steady,
-      int costSamples, boolean kernel, Path workDir, Path results, Path markdown, Path svg, String command) {}
+      int costSamples, boolean kernel, Path workDir, Path results, Path markdown, Path svg) {}
 
   private FleetBenchmark() {}
 
@@ -36,12 +36,12 @@ public final class FleetBenchmark {
     for (FleetSpec spec : o.sizes()) {
       try {
         FleetResult r = new FleetRun(new FleetRun.Options(spec, o.seed(), o.nodeFactPartitions(), o.rate(), o.steady(),
-            o.costSamples(), o.kernel(), o.workDir(), o.command())).run();
+            o.costSamples(), o.kernel(), o.workDir())).run();
         all.removeIf(x -> x.size().equals(r.size()) && x.offeredRate() == r.offeredRate());
         all.add(r);
         Files.createDirectories(o.results().toAbsolutePath().getParent());
         JSON.writeValue(o.results().toFile(), all);
-        FleetReport.write(all, o.markdown(), o.svg(), o.command());
+        FleetReport.write(all, o.markdown(), o.svg());
         LOG.info("{}: done; results in {}, report in {}", spec, o.results(), o.markdown());
       } catch (Exception | OutOfMemoryError e) {
         failed++;
@@ -57,7 +57,7 @@ public final class FleetBenchmark {
     if (all.isEmpty()) {
       throw new IllegalArgumentException("no results in " + o.results() + " to report");
     }
-    FleetReport.write(all, o.markdown(), o.svg(), o.command());
+    FleetReport.write(all, o.markdown(), o.svg());
   }
 
   static List<FleetResult> read(Path results) throws java.io.IOException {

@@ -18,8 +18,8 @@ final class FleetReport {
 
   private FleetReport() {}
 
-  static void write(List<FleetResult> results, Path markdown, Path svg, String command) throws IOException {
-    String section = section(results, command, markdown.getParent().relativize(svg).toString());
+  static void write(List<FleetResult> results, Path markdown, Path svg) throws IOException {
+    String section = section(results, markdown.getParent().relativize(svg).toString());
     String doc = Files.exists(markdown) ? Files.readString(markdown) : "";
     int b = doc.indexOf(BEGIN);
     int e = doc.indexOf(END);
@@ -32,12 +32,13 @@ final class FleetReport {
     Files.writeString(svg, LatencyPlot.svg(results));
   }
 
-  static String section(List<FleetResult> unsorted, String command, String svgName) {
+  static String section(List<FleetResult> unsorted, String svgName) {
     List<FleetResult> rs = unsorted.stream().sorted(Comparator.comparingInt(FleetResult::nodes)).toList();
     FleetResult big = rs.get(rs.size() - 1);
     StringBuilder s = new StringBuilder(BEGIN).append('\n');
-    s.append("### Measured (").append(rs.size()).append(rs.size() == 1 ? " size)" : " sizes)").append("\n\n");
-    s.append("Command of the last run (the commands of all runs are listed below the generated part): `").append(command).append("`  \n");
+    long sizes = rs.stream().map(FleetResult::size).distinct().count();
+    s.append(String.format(Locale.ROOT, "### Measured (%d %s of %d %s)%n%n", rs.size(), rs.size() == 1 ? "run" : "runs", sizes,
+        sizes == 1 ? "size" : "sizes"));
     s.append("Machine: ").append(big.machine()).append(".\n\n");
     s.append("![convergence latency vs fleet size](").append(svgName).append(")\n\n");
     s.append("Each row is one size at one offered churn rate; for a size run at several rates, the cost and state tables "

@@ -47,7 +47,7 @@ final class FleetRun {
 
   /** How to run. */
   record Options(FleetSpec spec, long seed, int nodeFactPartitions, double rate, Duration steady, int costSamples,
-      boolean kernel, Path workDir, String command) {}
+      boolean kernel, Path workDir) {}
 
   private final Options o;
   private final Clock clock = Clock.systemUTC();
