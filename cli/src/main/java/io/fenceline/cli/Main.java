@@ -11,6 +11,7 @@ import io.fenceline.cli.forensics.RulesCommand;
 import io.fenceline.cli.forensics.SnapshotCommand;
 import io.fenceline.cli.ingest.IngestCommand;
 import io.fenceline.cli.kafka.KafkaCommand;
+import io.fenceline.cli.simulate.SimulateCommand;
 import io.fenceline.cli.status.StatusCommand;
 import io.fenceline.cli.up.UpCommand;
 import picocli.CommandLine;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Command;
     description = "Kubernetes NetworkPolicy enforcement for whole fleets, event-sourced over Kafka.",
     subcommands = {DemoCommand.class, CompileCommand.class, KafkaCommand.class, IngestCommand.class, EngineCommand.class, ApplierCommand.class, StatusCommand.class, UpCommand.class,
         RulesCommand.class, ExplainCommand.class, DiffCommand.class, HistoryCommand.class, SnapshotCommand.class,
-        CommandLine.HelpCommand.class})
+        SimulateCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -1,0 +1,4 @@
+package io.fenceline.simulator.fleet;
+
+/** One node of the fleet. */
+public record NodeRef(String cluster, String node) {}
