@@ -120,6 +120,8 @@ class ChaosIT {
       }
     }
     assertThat(report.divergences).as("divergences").isEmpty();
+    assertThat(report.rulesCompared).as("rules compared (the comparison is not vacuous)").isPositive();
+    assertThat(report.membersCompared).as("set members compared").isPositive();
     if (runs >= Fault.values().length) {
       assertThat(report.faultCounts()).as("faults injected").containsOnlyKeys(Fault.values());
     }
@@ -146,18 +148,24 @@ class ChaosIT {
         pipeline.killEngine();
         killed = System.nanoTime();
         List<?> still = transactions.heldBack();
-        if (!open.isEmpty() && !still.isEmpty()) {
-          detail = "killed with a transaction open on " + still;
-          // The engine stays down: the open transaction ends only by the broker's timeout.
-          await("the killed engine's transaction to be aborted").atMost(Duration.ofSeconds(120))
-              .pollInterval(Duration.ofMillis(50)).until(() -> transactions.heldBack().isEmpty());
-          heldBack = Duration.ofNanos(System.nanoTime() - killed);
+        // Either the engine stays down (its open transaction ends only at the broker's timeout) or it
+        // comes back at once (its successor, with the same state dir and so the same transactional id,
+        // aborts it when it initialises).
+        boolean stayDown = random.nextBoolean();
+        if (!still.isEmpty()) {
+          detail = "killed with a transaction open on " + still + (stayDown ? ", kept down" : ", restarted at once");
         } else {
           detail = "no transaction open at the kill";
           churn(random.nextInt(changesPerRun));
         }
+        if (!still.isEmpty() && stayDown) {
+          heldBack = awaitNoneHeldBack(transactions, killed);
+        }
         pipeline.startEngine();
         restarted = System.nanoTime();
+        if (!still.isEmpty() && !stayDown) {
+          heldBack = awaitNoneHeldBack(transactions, killed);
+        }
       }
       case APPLIER -> {
         String node = NODES.get(random.nextInt(NODES.size()));
@@ -201,6 +209,13 @@ class ChaosIT {
         ChaosReport.seconds(sinceRestart));
   }
 
+  /** Waits until no node-facts partition has an open transaction; returns the time since {@code since}. */
+  private static Duration awaitNoneHeldBack(ChaosOpenTransactions transactions, long since) {
+    await("the killed engine's transaction to be aborted").atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(50)).until(() -> transactions.heldBack().isEmpty());
+    return Duration.ofNanos(System.nanoTime() - since);
+  }
+
   private void churn(int changes) throws Exception {
     for (int i = 0; i < changes; i++) {
       change();
@@ -239,6 +254,10 @@ class ChaosIT {
       expected.put(node, ChaosKernelState.ofPayload(scratch, out.resolve(node)));
     }
     report.checks++;
+    long rules = expected.values().stream().flatMap(String::lines).filter(l -> l.contains(" -A FNL-")).count();
+    long members = expected.values().stream().flatMap(String::lines).filter(l -> l.startsWith("ipset add ")).count();
+    report.rulesCompared += rules;
+    report.membersCompared += members;
     long deadline = System.nanoTime() + convergeTimeout.toNanos();
     String whyNot = "not checked yet";
     while (System.nanoTime() < deadline) {

@@ -36,6 +36,8 @@ final class ChaosReport {
   int changes;
   int probes;
   int checks;
+  long rulesCompared;
+  long membersCompared;
   Duration coldStart;
 
   ChaosReport(long seed) {
@@ -51,8 +53,9 @@ final class ChaosReport {
   String summary() {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format("chaos: seed %d, %d runs, %d changes, %d faults %s, %d state checks, %d probes, "
-        + "%d divergences; cold start converged in %s%n", seed, runs, changes, recoveries.size(), faultCounts(),
-        checks, probes, divergences.size(), seconds(coldStart)));
+        + "%d divergences (%d rules and %d set members compared); cold start converged in %s%n", seed, runs, changes,
+        recoveries.size(), faultCounts(), checks, probes, divergences.size(), rulesCompared, membersCompared,
+        seconds(coldStart)));
     for (Fault f : Fault.values()) {
       List<Recovery> of = recoveries.stream().filter(r -> r.fault() == f).toList();
       if (of.isEmpty()) {
@@ -61,8 +64,8 @@ final class ChaosReport {
       sb.append(String.format("chaos: %-44s n=%-3d converged after restart: %s; after kill: %s%s%n", f.description,
           of.size(), stats(of.stream().map(Recovery::sinceRestart).toList()),
           stats(of.stream().map(Recovery::sinceKill).toList()),
-          f == Fault.ENGINE ? "; appliers held back by the killed engine's open transaction: "
-              + stats(of.stream().map(Recovery::heldBack).filter(d -> d != null).toList()) : ""));
+          f == Fault.ENGINE ? "; appliers held back by the killed engine's open transaction, engine kept down: "
+              + stats(heldBack(of, "kept down")) + ", engine restarted at once: " + stats(heldBack(of, "at once")) : ""));
     }
     for (Recovery r : recoveries) {
       sb.append(String.format("chaos: run %d %s (%s): held back %s, converged %s after restart, %s after kill%n",
@@ -71,6 +74,10 @@ final class ChaosReport {
     }
     divergences.forEach(d -> sb.append("chaos: DIVERGENCE ").append(d).append('\n'));
     return sb.toString();
+  }
+
+  private static List<Duration> heldBack(List<Recovery> of, String how) {
+    return of.stream().filter(r -> r.heldBack() != null && r.detail().contains(how)).map(Recovery::heldBack).toList();
   }
 
   private static String stats(List<Duration> ds) {
