@@ -8,6 +8,10 @@ import io.fenceline.cli.Main;
 import io.fenceline.core.manifest.DecodedObjects;
 import io.fenceline.core.manifest.ManifestParser;
 import io.fenceline.core.manifest.Manifests;
+import io.fenceline.core.model.IpAddress;
+import io.fenceline.core.model.ObjectKey;
+import io.fenceline.core.model.Protocol;
+import io.fenceline.core.reference.Flow;
 import io.fenceline.core.reference.ReferenceModel;
 import io.fenceline.it.conformance.ChaosReport.Fault;
 import io.fenceline.it.netns.RootRequirement;
@@ -306,12 +310,19 @@ class ChaosIT {
     Map<Probe, ProbeResult> results = lab.probeAll(batch);
     report.probes += batch.size();
     for (Probe p : batch) {
-      boolean expected = CaseRunner.expected(cluster.state, reference, p);
+      boolean expected = reference.allows(new Flow(endpoint(p.fromHost()), endpoint(p.toHost()),
+          Protocol.valueOf(p.protocol()), p.port()));
       if (results.get(p).connected() != expected) {
         report.divergences.add(where + ": probe " + p + " expected " + (expected ? "allowed" : "denied") + ", got "
             + results.get(p));
       }
     }
+  }
+
+  /** A pod by its name now (a successor at the same address has a new name). */
+  private Flow.Endpoint endpoint(String host) {
+    CaseCluster.PodState pod = cluster.state.pod(host);
+    return Flow.Endpoint.pod(ObjectKey.parse(pod.namespace() + "/" + pod.name()), IpAddress.parse(pod.ipv4));
   }
 
   private static void awaitTopics(String bootstrap) {
