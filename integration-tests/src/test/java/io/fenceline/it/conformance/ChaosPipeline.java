@@ -80,11 +80,22 @@ final class ChaosPipeline implements AutoCloseable {
     broker.kill();
   }
 
+  /**
+   * Starts the engine. With {@code engineGroupInstanceId} (the system property
+   * {@code chaos.engineGroupInstanceId}) it runs as a static member of its consumer group
+   * ({@code group.instance.id} through {@code --kafka-config}), so that its successor takes over at once.
+   */
   void startEngine() throws IOException {
-    engine = FencelineProcess.start("engine", logs, "512m", Map.of(), List.of("engine",
+    List<String> args = new ArrayList<>(List.of("engine",
         "--bootstrap-servers", bootstrap, "--state-dir", dir.resolve("engine-state").toString(),
         "--application-id", ENGINE_APP, "--event-partitions", Integer.toString(EVENT_PARTITIONS),
         "--node-facts-partitions", Integer.toString(NODE_FACT_PARTITIONS)));
+    String instanceId = System.getProperty("chaos.engineGroupInstanceId");
+    if (instanceId != null && !instanceId.isBlank()) {
+      Path config = Files.writeString(dir.resolve("engine-kafka.properties"), "group.instance.id=" + instanceId + "\n");
+      args.addAll(List.of("--kafka-config", config.toString()));
+    }
+    engine = FencelineProcess.start("engine", logs, "512m", Map.of(), args);
   }
 
   void killEngine() throws InterruptedException {
