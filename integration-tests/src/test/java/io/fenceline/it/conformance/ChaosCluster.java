@@ -32,6 +32,11 @@ final class ChaosCluster {
 
   /** One random change of the cluster. */
   String change() {
+    List<CaseCluster.PodState> deleted = state.pods.values().stream().filter(p -> p.deleted).toList();
+    if (deleted.size() > state.pods.size() / 2 && random.nextBoolean()) {
+      // Deletions (namespaces, ingest faults) outnumber re-creations: keep enough pods to probe.
+      return recreatePod(pick(deleted));
+    }
     int r = random.nextInt(100);
     if (r < 22) {
       return relabelPod();
@@ -87,6 +92,10 @@ final class ChaosCluster {
       p.deleted = true;
       return "delete pod " + p.namespace() + "/" + p.name();
     }
+    return recreatePod(p);
+  }
+
+  private String recreatePod(CaseCluster.PodState p) {
     if (!state.namespaces.containsKey(p.namespace())) {
       return recreateNamespace(p.namespace());
     }
