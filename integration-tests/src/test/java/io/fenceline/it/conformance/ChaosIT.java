@@ -53,7 +53,8 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Size: {@code -Dchaos.runs=} (faults, default 4: one of each kind), {@code -Dchaos.changes=}
  * (changes around each fault, default 3), {@code -Dchaos.seed=}, {@code -Dchaos.convergeSeconds=}
- * (how long a recovery may take before it counts as a divergence, default 180).
+ * (how long a recovery may take before it counts as a divergence, default 180), {@code -Dchaos.logDir=}
+ * (where each process's log goes, default {@code target/chaos-logs}).
  */
 class ChaosIT {
   private static final List<String> NODES = CaseCluster.NODES;
@@ -88,7 +89,10 @@ class ChaosIT {
       this.lab = lab;
       Map<String, String> nodeNamespaces = new LinkedHashMap<>();
       NODES.forEach(n -> nodeNamespaces.put(n, lab.nodeNamespace(n)));
-      try (ChaosPipeline pipeline = new ChaosPipeline(dir, manifests, nodeNamespaces)) {
+      // The processes' logs outlive the test's temporary folder (target/chaos-logs/ when run by Maven).
+      Path logs = Path.of(System.getProperty("chaos.logDir", "target/chaos-logs"))
+          .resolve("seed-" + seed + "-" + System.currentTimeMillis()).toAbsolutePath();
+      try (ChaosPipeline pipeline = new ChaosPipeline(dir, logs, manifests, nodeNamespaces)) {
         this.pipeline = pipeline;
         long t0 = System.nanoTime();
         pipeline.startBroker();

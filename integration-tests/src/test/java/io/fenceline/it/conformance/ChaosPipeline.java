@@ -36,10 +36,13 @@ final class ChaosPipeline implements AutoCloseable {
   private final Map<String, ApplierProcess> appliers = new LinkedHashMap<>();
   private String bootstrap;
 
-  /** {@code manifests}: the folder ingest watches; {@code nodeNamespaces}: node name → its network namespace. */
-  ChaosPipeline(Path dir, Path manifests, Map<String, String> nodeNamespaces) throws IOException {
+  /**
+   * {@code dir}: data of the broker and the engine; {@code logs}: where each process's stdout and log go;
+   * {@code manifests}: the folder ingest watches; {@code nodeNamespaces}: node name → its network namespace.
+   */
+  ChaosPipeline(Path dir, Path logs, Path manifests, Map<String, String> nodeNamespaces) throws IOException {
     this.dir = dir;
-    this.logs = Files.createDirectories(dir.resolve("logs"));
+    this.logs = Files.createDirectories(logs);
     this.manifests = manifests;
     this.nodeNamespaces = Map.copyOf(nodeNamespaces);
   }
