@@ -2,7 +2,6 @@ package io.fenceline.it.conformance;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -11,42 +10,36 @@ import java.util.Map;
  * be killed with SIGKILL like a real one, and run with a PATH that wraps kernel tools.
  */
 final class ApplierProcess implements AutoCloseable {
-  private final Process process;
+  private final FencelineProcess process;
   final Path log;
 
-  private ApplierProcess(Process process, Path log) {
+  private ApplierProcess(FencelineProcess process) {
     this.process = process;
-    this.log = log;
+    this.log = process.log;
   }
 
   static ApplierProcess start(String node, String cluster, String bootstrap, String netns, Path logDir,
       Map<String, String> env) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        "-cp", System.getProperty("java.class.path"), "io.fenceline.cli.Main", "applier",
-        "--node", node, "--cluster", cluster, "--bootstrap-servers", bootstrap, "--netns", netns,
-        "--drift-interval", "1"));
-    Path log = logDir.resolve("applier-" + node + "-" + System.nanoTime() + ".log");
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().putAll(env);
-    return new ApplierProcess(pb.start(), log);
+    return new ApplierProcess(FencelineProcess.start("applier-" + node, logDir, "256m", env, List.of(
+        "applier", "--node", node, "--cluster", cluster, "--bootstrap-servers", bootstrap, "--netns", netns,
+        "--drift-interval", "1")));
   }
 
   /** SIGKILL: no shutdown hook runs, nothing is cleaned up, as when a node's agent crashes. */
   void kill() throws InterruptedException {
-    process.destroyForcibly();
-    process.waitFor();
+    process.kill();
   }
 
   boolean alive() {
-    return process.isAlive();
+    return process.alive();
+  }
+
+  String logTail(int lines) {
+    return process.logTail(lines);
   }
 
   @Override
   public void close() throws InterruptedException {
-    if (process.isAlive()) {
-      process.destroy();
-      process.waitFor();
-    }
+    process.stop(30);
   }
 }

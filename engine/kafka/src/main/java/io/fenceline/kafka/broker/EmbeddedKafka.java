@@ -304,6 +304,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("share.coordinator.state.topic.replication.factor", "1");
     p.put("share.coordinator.state.topic.min.isr", "1");
     p.put("group.initial.rebalance.delay.ms", "0");
+    // A producer that dies inside a transaction (the engine killed with SIGKILL) holds read_committed readers of
+    // what it wrote back until the coordinator aborts the transaction at its timeout. The coordinator looks for
+    // timed-out transactions only every 10 s by default, which adds up to 10 s to the engine's 10 s timeout.
+    p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
     // After a crash (kill -9) the controller keeps the dead incarnation's registration until its session times
     // out; the restarted broker starts after that (see startControllerUntilNoLiveBrokerRegistration) and cannot
     // register before it either (default 9 s). One node in one JVM: a short session.
