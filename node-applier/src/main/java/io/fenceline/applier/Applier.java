@@ -103,7 +103,9 @@ public final class Applier implements Runnable, AutoCloseable {
         ConsumerConfig.GROUP_ID_CONFIG, config.consumerGroup(),
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000));
+        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000,
+        // The engine creates the topics with their layout; a consumer must never create one with the broker's defaults.
+        ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false));
     Map<String, Object> producerProps = new java.util.HashMap<>(config.clientProperties());
     producerProps.putAll(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
@@ -111,7 +113,10 @@ public final class Applier implements Runnable, AutoCloseable {
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true));
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer());
         KafkaProducer<String, byte[]> receipts = new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer())) {
-      int partitions = consumer.partitionsFor(Topics.NODE_FACTS, Duration.ofMinutes(5)).size();
+      int partitions = awaitNodeFactsTopic(consumer);
+      if (partitions == 0) {
+        return; // closed while waiting
+      }
       TopicPartition tp = new TopicPartition(Topics.NODE_FACTS, NodePartitions.partitionOf(config.cluster(), config.node(), partitions));
       consumer.assign(List.of(tp));
       consumer.seekToBeginning(List.of(tp));
@@ -176,6 +181,26 @@ public final class Applier implements Runnable, AutoCloseable {
   }
 
   /** Folds records into the node's facts; returns whether any concerned this node. */
+  /** The partition count of node-facts, waiting (and saying so) until the engine has created the topic. */
+  private int awaitNodeFactsTopic(KafkaConsumer<String, byte[]> consumer) {
+    long waitMillis = 500;
+    while (running.get()) {
+      List<org.apache.kafka.common.PartitionInfo> infos = consumer.partitionsFor(Topics.NODE_FACTS, Duration.ofMinutes(5));
+      if (infos != null && !infos.isEmpty()) {
+        return infos.size();
+      }
+      LOG.warn("{}topic {} does not exist yet (the engine creates it); waiting", prefix, Topics.NODE_FACTS);
+      try {
+        Thread.sleep(waitMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return 0;
+      }
+      waitMillis = Math.min(waitMillis * 2, 10_000);
+    }
+    return 0;
+  }
+
   private boolean read(ConsumerRecords<String, byte[]> records) {
     boolean relevant = false;
     for (ConsumerRecord<String, byte[]> r : records) {
