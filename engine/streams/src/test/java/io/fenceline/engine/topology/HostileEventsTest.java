@@ -140,7 +140,7 @@ class HostileEventsTest {
     }
   }
 
-  private static Input hostile(Random r, HostileObjects objects) {
+  static Input hostile(Random r, HostileObjects objects) {
     ChangeEvent valid = EventFixtures.upsert(CLUSTER, objects.backbone().get(r.nextInt(7)), r.nextInt(1000), EventFixtures.T0);
     byte[] good = EventCodec.encode(valid);
     return switch (r.nextInt(12)) {
