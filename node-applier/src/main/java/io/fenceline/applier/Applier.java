@@ -111,7 +111,10 @@ public final class Applier implements Runnable, AutoCloseable {
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true));
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer());
         KafkaProducer<String, byte[]> receipts = new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer())) {
-      int partitions = consumer.partitionsFor(Topics.NODE_FACTS, Duration.ofMinutes(5)).size();
+      int partitions = awaitNodeFactsTopic(consumer);
+      if (partitions < 0) {
+        return; // closed while Kafka was away: nothing was touched
+      }
       TopicPartition tp = new TopicPartition(Topics.NODE_FACTS, NodePartitions.partitionOf(config.cluster(), config.node(), partitions));
       consumer.assign(List.of(tp));
       consumer.seekToBeginning(List.of(tp));
@@ -173,6 +176,34 @@ public final class Applier implements Runnable, AutoCloseable {
     } catch (org.apache.kafka.common.errors.WakeupException | org.apache.kafka.common.errors.InterruptException e) {
       LOG.info("{}stopping", prefix);
     }
+  }
+
+  /**
+   * The partition count of {@code fenceline.node-facts}, asking until Kafka answers. Meanwhile the
+   * kernel keeps whatever rules it holds (this applier touches nothing before it has read its
+   * partition to the end), {@code /healthz} reports not ready with the reason, and a fresh node
+   * without rules stays without them: fenceline isolates nothing it has not applied.
+   *
+   * @return the partition count, or -1 when the applier was closed before Kafka answered
+   */
+  private int awaitNodeFactsTopic(KafkaConsumer<String, byte[]> consumer) {
+    while (running.get()) {
+      String problem;
+      try {
+        List<org.apache.kafka.common.PartitionInfo> ps = consumer.partitionsFor(Topics.NODE_FACTS, config.bootRetry());
+        if (ps != null && !ps.isEmpty()) {
+          return ps.size();
+        }
+        problem = "topic " + Topics.NODE_FACTS + " does not exist at " + config.bootstrapServers() + " yet";
+      } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        problem = "cannot reach Kafka at " + config.bootstrapServers() + " (" + e.getMessage() + ")";
+      }
+      healthy = false;
+      lastError = problem + "; the kernel keeps the rules it had, retrying";
+      metrics.bootRetries.increment();
+      LOG.warn("{}{}", prefix, lastError);
+    }
+    return -1;
   }
 
   /** Folds records into the node's facts; returns whether any concerned this node. */
