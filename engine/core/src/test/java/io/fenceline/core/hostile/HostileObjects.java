@@ -125,7 +125,7 @@ public final class HostileObjects {
     ObjectNode labels = ((ObjectNode) pod.get("metadata")).putObject("labels");
     boolean valid = r.nextBoolean();
     for (int i = 0; i < 10_000; i++) {
-      labels.put("k" + i, valid ? "v" + i : HostileStrings.any(r));
+      labels.put(valid || i % 2 == 0 ? "k" + i : HostileStrings.notHuge(r) + i, valid ? "v" + i : HostileStrings.notHuge(r));
     }
     return pod;
   }

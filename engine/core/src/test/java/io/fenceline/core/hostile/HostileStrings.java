@@ -52,6 +52,11 @@ public final class HostileStrings {
     };
   }
 
+  /** Like {@link #any} but never huge: for the 10,000 labels of one object (10,000 huge values would be gigabytes). */
+  public static String notHuge(Random r) {
+    return r.nextBoolean() ? VALID.get(r.nextInt(VALID.size())) : INJECTIONS.get(r.nextInt(INJECTIONS.size()));
+  }
+
   /** A value from 64 characters (one over the label limit) up to a megabyte. */
   public static String huge(Random r) {
     int n = switch (r.nextInt(3)) {

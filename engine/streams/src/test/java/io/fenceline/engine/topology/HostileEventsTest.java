@@ -59,7 +59,7 @@ class HostileEventsTest {
   /** One input record and whether it must be dead-lettered. */
   record Input(String key, byte[] value, boolean certainlyBad) {}
 
-  @Property(tries = 25, shrinking = ShrinkingMode.OFF)
+  @Property(tries = 200, shrinking = ShrinkingMode.OFF)
   void aStormOfHostileRecordsNeverStopsTheEngineAndEndsInTheCompileOutput(@ForAll long seed) throws Exception {
     Random r = new Random(seed);
     HostileObjects objects = new HostileObjects(seed);
