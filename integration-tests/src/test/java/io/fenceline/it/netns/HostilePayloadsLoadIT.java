@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * that node on stale rules; one that passed the grammar but loaded differently would be a hole.
  */
 class HostilePayloadsLoadIT {
-  private static final int SEEDS = 60;
+  private static final int SEEDS = 150;
   private final String netns = "fnlfuzz-" + ProcessHandle.current().pid();
 
   @BeforeEach
