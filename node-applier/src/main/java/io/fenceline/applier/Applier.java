@@ -114,8 +114,8 @@ public final class Applier implements Runnable, AutoCloseable {
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer());
         KafkaProducer<String, byte[]> receipts = new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer())) {
       int partitions = awaitNodeFactsTopic(consumer);
-      if (partitions == 0) {
-        return; // closed while waiting
+      if (partitions < 0) {
+        return; // closed while Kafka was away: nothing was touched
       }
       TopicPartition tp = new TopicPartition(Topics.NODE_FACTS, NodePartitions.partitionOf(config.cluster(), config.node(), partitions));
       consumer.assign(List.of(tp));
@@ -180,27 +180,46 @@ public final class Applier implements Runnable, AutoCloseable {
     }
   }
 
-  /** Folds records into the node's facts; returns whether any concerned this node. */
-  /** The partition count of node-facts, waiting (and saying so) until the engine has created the topic. */
+  /**
+   * The partition count of {@code fenceline.node-facts}, asking until Kafka answers. Meanwhile the
+   * kernel keeps whatever rules it holds (this applier touches nothing before it has read its
+   * partition to the end), {@code /healthz} reports not ready with the reason, and a fresh node
+   * without rules stays without them: fenceline isolates nothing it has not applied.
+   *
+   * @return the partition count, or -1 when the applier was closed before Kafka answered
+   */
   private int awaitNodeFactsTopic(KafkaConsumer<String, byte[]> consumer) {
-    long waitMillis = 500;
     while (running.get()) {
-      List<org.apache.kafka.common.PartitionInfo> infos = consumer.partitionsFor(Topics.NODE_FACTS, Duration.ofMinutes(5));
-      if (infos != null && !infos.isEmpty()) {
-        return infos.size();
-      }
-      LOG.warn("{}topic {} does not exist yet (the engine creates it); waiting", prefix, Topics.NODE_FACTS);
+      String problem;
       try {
-        Thread.sleep(waitMillis);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return 0;
+        List<org.apache.kafka.common.PartitionInfo> ps = consumer.partitionsFor(Topics.NODE_FACTS, config.bootRetry());
+        if (ps != null && !ps.isEmpty()) {
+          return ps.size();
+        }
+        problem = "topic " + Topics.NODE_FACTS + " does not exist at " + config.bootstrapServers()
+            + " yet (the engine creates it)";
+        pauseBeforeRetry(); // an absent topic is answered at once: do not spin
+      } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        problem = "cannot reach Kafka at " + config.bootstrapServers() + " (" + e.getMessage() + ")";
       }
-      waitMillis = Math.min(waitMillis * 2, 10_000);
+      healthy = false;
+      lastError = problem + "; the kernel keeps the rules it had, retrying";
+      metrics.bootRetries.increment();
+      LOG.warn("{}{}", prefix, lastError);
     }
-    return 0;
+    return -1;
   }
 
+  private void pauseBeforeRetry() {
+    try {
+      Thread.sleep(Math.min(config.bootRetry().toMillis(), 2_000));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running.set(false);
+    }
+  }
+
+  /** Folds records into the node's facts; returns whether any concerned this node. */
   private boolean read(ConsumerRecords<String, byte[]> records) {
     boolean relevant = false;
     for (ConsumerRecord<String, byte[]> r : records) {

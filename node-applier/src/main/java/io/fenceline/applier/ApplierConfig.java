@@ -24,6 +24,11 @@ public record ApplierConfig(
     }
   }
 
+  /** How long one attempt to reach Kafka at start waits before the next (unhealthy meanwhile). */
+  public Duration bootRetry() {
+    return Duration.ofSeconds(10);
+  }
+
   public String consumerGroup() {
     return "fenceline-applier-" + cluster + "-" + node;
   }

@@ -18,6 +18,7 @@ final class ApplierMetrics {
   final Timer applyDuration;
   final Counter applyFailures;
   final Counter driftRepairs;
+  final Counter bootRetries;
   final Counter applies;
 
   ApplierMetrics(String cluster, String node) {
@@ -31,6 +32,7 @@ final class ApplierMetrics {
         .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
     applyFailures = Counter.builder("fenceline.applier.apply.failures").tags(tags).register(registry);
     driftRepairs = Counter.builder("fenceline.applier.drift.repairs").tags(tags).register(registry);
+    bootRetries = Counter.builder("fenceline.applier.boot.retries").tags(tags).register(registry);
     applies = Counter.builder("fenceline.applier.applies").tags(tags).register(registry);
   }
 }

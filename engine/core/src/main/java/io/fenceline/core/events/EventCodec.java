@@ -14,7 +14,15 @@ import java.util.Set;
  * bytes out. Decoding is strict about types and required fields and names what is wrong.
  */
 public final class EventCodec {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Field names up to a megabyte (Jackson's default stops at 50,000 characters): ingest publishes
+   * objects as written, a label key of 60,000 characters included, and the engine must decode the
+   * event to report that key as the problem rather than drop the whole event as "not JSON". A record
+   * is bounded by Kafka's size limit anyway.
+   */
+  private static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+      .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder().maxNameLength(1 << 20).build())
+      .build());
   private static final Set<String> FIELDS = Set.of("v", "cluster", "kind", "namespace", "name", "uid",
       "resourceVersion", "type", "observedAt", "generation", "object");
 

@@ -129,19 +129,24 @@ public final class ObjectDecoder {
     JsonNode spec = n.path("spec");
     JsonNode status = n.path("status");
     String nodeName = spec.hasNonNull("nodeName") ? text(spec, "nodeName", "spec.nodeName") : null;
+    if (nodeName != null && NameRules.dnsSubdomain(nodeName) != null) {
+      // A node name becomes a payload folder and a partition key: never a path or free text.
+      problem("spec.nodeName", NameRules.dnsSubdomain(nodeName) + "; the pod is treated as not scheduled");
+      nodeName = null;
+    }
     boolean hostNetwork = bool(spec, "hostNetwork", "spec.hostNetwork");
     List<IpAddress> ips = new ArrayList<>();
     JsonNode podIps = status.path("podIPs");
     if (podIps.isArray()) {
       for (int i = 0; i < podIps.size(); i++) {
-        IpAddress ip = ip(podIps.get(i).path("ip").asText(""), "status.podIPs[" + i + "].ip");
+        IpAddress ip = podIp(podIps.get(i).path("ip").asText(""), "status.podIPs[" + i + "].ip");
         if (ip != null && !ips.contains(ip)) {
           ips.add(ip);
         }
       }
     }
     if (status.hasNonNull("podIP")) {
-      IpAddress ip = ip(status.get("podIP").asText(""), "status.podIP");
+      IpAddress ip = podIp(status.get("podIP").asText(""), "status.podIP");
       if (ip != null && !ips.contains(ip)) {
         ips.add(0, ip);
       }
@@ -619,6 +624,16 @@ public final class ObjectDecoder {
       problem(field, e.getMessage());
       return null;
     }
+  }
+
+  /** A pod IP the kernel can hold in a set: the unspecified address cannot be (ipset refuses it). */
+  private IpAddress podIp(String text, String field) {
+    IpAddress ip = ip(text, field);
+    if (ip != null && ip.equals(ip.masked(0))) {
+      problem(field, "the unspecified address " + ip + " is not a pod IP");
+      return null;
+    }
+    return ip;
   }
 
   private void allowOnly(JsonNode obj, String prefix, Set<String> allowed) {

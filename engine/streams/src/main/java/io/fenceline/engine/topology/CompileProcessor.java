@@ -181,9 +181,9 @@ final class CompileProcessor implements Processor<String, byte[], Object, Object
 
   private void deadLetter(Record<String, byte[]> record, RecordMetadata meta, String reason) {
     deadLetters.record();
-    LOG.warn("dead letter {}-{}@{}: {}", meta.topic(), meta.partition(), meta.offset(), reason);
     byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
     DeadLetter d = new DeadLetter(key, record.value(), reason, meta.topic(), meta.partition(), meta.offset());
+    LOG.warn("dead letter {}-{}@{}: {}", meta.topic(), meta.partition(), meta.offset(), d.reason());
     context.forward(new Record<Object, Object>(d.key(), d.value(), record.timestamp(), d.headers()),
         EngineTopology.DEAD_LETTER_SINK);
   }

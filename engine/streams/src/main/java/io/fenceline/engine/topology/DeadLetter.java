@@ -7,12 +7,29 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 /**
  * A record fenceline could not use, as written to {@code fenceline.dead-letter}: the original key
  * and value bytes, and headers naming the reason and where it came from.
+ *
+ * <p>The reason is one line (control characters escaped) and cut at {@link #MAX_REASON_CHARS}: an object with 10,000 bad labels has 10,000
+ * problems, and a reason header of megabytes would make the dead letter larger than the broker
+ * accepts, failing the engine's transaction and stopping the stream on that record.
  */
 public record DeadLetter(byte[] key, byte[] value, String reason, String topic, int partition, long offset) {
+  public static final int MAX_REASON_CHARS = 4000;
   public static final String REASON = "fenceline.reason";
   public static final String SOURCE_TOPIC = "fenceline.source.topic";
   public static final String SOURCE_PARTITION = "fenceline.source.partition";
   public static final String SOURCE_OFFSET = "fenceline.source.offset";
+
+  public DeadLetter {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < reason.length() && i < MAX_REASON_CHARS; i++) {
+      char c = reason.charAt(i);
+      sb.append(c < 0x20 || c == 0x7f ? String.format("\\u%04x", (int) c) : String.valueOf(c)); // one line, always
+    }
+    if (reason.length() > MAX_REASON_CHARS) {
+      sb.append("... (").append(reason.length() - MAX_REASON_CHARS).append(" more characters)");
+    }
+    reason = sb.toString();
+  }
 
   public Headers headers() {
     RecordHeaders h = new RecordHeaders();
