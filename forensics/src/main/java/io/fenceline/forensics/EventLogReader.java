@@ -17,7 +17,6 @@ import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -32,6 +31,8 @@ import org.apache.kafka.common.utils.Utils;
  */
 public final class EventLogReader implements AutoCloseable {
   private static final int FETCH_BYTES = 32 * 1024 * 1024;
+  /** Records gathered before a fold when only the state at the end matters. */
+  private static final int STRETCH_RECORDS = 100_000;
 
   private final KafkaConsumer<String, byte[]> consumer;
   private final String cluster;
@@ -107,8 +108,16 @@ public final class EventLogReader implements AutoCloseable {
     long first = state.nextOffset();
     progress.total(end - first);
     while (state.nextOffset() < end) {
-      ConsumerRecords<String, byte[]> polled = consumer.poll(Duration.ofMillis(500));
-      List<ConsumerRecord<String, byte[]>> records = polled.records(partition);
+      List<ConsumerRecord<String, byte[]>> records = new ArrayList<>(consumer.poll(Duration.ofMillis(500)).records(partition));
+      // To a moment, a larger stretch supersedes more objects: gather a few fetches before folding.
+      while (applied == null && !records.isEmpty() && records.size() < STRETCH_RECORDS
+          && consumer.position(partition) < end) {
+        List<ConsumerRecord<String, byte[]>> more = consumer.poll(Duration.ofMillis(500)).records(partition);
+        if (more.isEmpty()) {
+          break;
+        }
+        records.addAll(more);
+      }
       if (records.isEmpty()) {
         if (consumer.position(partition) >= end) {
           break; // the rest were aborted transactions' records or markers
