@@ -128,6 +128,9 @@ public final class EventLogReader implements AutoCloseable {
       for (int i = 0; i < decoded.length; i++) {
         LogEvent e = decoded[i];
         if (e.offset() >= end) {
+          if (state.nextOffset() < end) {
+            state.skip(end - 1); // what lay between were transaction markers or aborted records
+          }
           progress.done(state.nextOffset() - first);
           return new Stop(true, null);
         }
