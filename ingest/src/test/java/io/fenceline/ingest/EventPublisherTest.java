@@ -94,6 +94,27 @@ class EventPublisherTest {
   }
 
   @Test
+  void anIdleWatchingPublisherSendsHeartbeatsAndOnlyWhileWatching() throws Exception {
+    TestProducer producer = new TestProducer();
+    java.util.concurrent.atomic.AtomicBoolean watching = new java.util.concurrent.atomic.AtomicBoolean(true);
+    try (EventPublisher pub = EventPublisher.start("c1", () -> producer, metrics)) {
+      pub.enableHeartbeats(Duration.ofSeconds(1), watching::get, java.time.Clock.systemUTC());
+      pub.publish(pod("c1", "a", "10.0.0.1", Instant.now()));
+      await().atMost(Duration.ofSeconds(30)).until(() -> decoded(producer).stream()
+          .anyMatch(e -> e.type() == io.fenceline.core.events.EventType.HEARTBEAT));
+      ChangeEvent beat = decoded(producer).stream()
+          .filter(e -> e.type() == io.fenceline.core.events.EventType.HEARTBEAT).findFirst().orElseThrow();
+      assertThat(beat.kind()).isEqualTo(ChangeEvent.HEARTBEAT_KIND);
+      assertThat(beat.heartbeatInterval()).isEqualTo(Duration.ofSeconds(2)); // the promise leaves room for the send
+      watching.set(false);
+      Thread.sleep(300); // a heartbeat decided before the flag flipped may still be on its way
+      int sent = producer.history().size();
+      Thread.sleep(2_500);
+      assertThat(producer.history()).hasSize(sent); // not watching: silence, which forensics reports as unknown
+    }
+  }
+
+  @Test
   void aSlowBrokerCoalescesPendingChangesPerObject() throws Exception {
     TestProducer producer = new TestProducer();
     producer.commits.drainPermits(); // the broker holds every commit
