@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import io.fenceline.cli.BadInputException;
-import io.fenceline.cli.ExitCodes;
 import io.fenceline.core.history.EventRef;
 import io.fenceline.core.history.StateDiff;
 import io.fenceline.forensics.ClusterHistory;
@@ -74,15 +73,7 @@ public final class DiffCommand implements Callable<Integer> {
         table(out, d, t1, t2);
       }
       out.flush();
-      int code = ExitCodes.OK;
-      for (ClusterHistory.At x : List.of(before, b)) {
-        if (x.unknown() != null) {
-          err.println("warning: the state at " + x.at() + " is unknown: " + x.unknown());
-          code = ExitCodes.UNKNOWN;
-        }
-      }
-      err.flush();
-      return code;
+      return HistorySource.exitCode(err, before, b);
     } catch (HistoryException e) {
       throw new BadInputException("fenceline diff: " + e.getMessage());
     }

@@ -1,7 +1,6 @@
 package io.fenceline.cli.forensics;
 
 import io.fenceline.cli.BadInputException;
-import io.fenceline.cli.ExitCodes;
 import io.fenceline.core.explain.FlowExplainer;
 import io.fenceline.core.history.FlowQuery;
 import io.fenceline.core.history.FlowReport;
@@ -30,14 +29,7 @@ public final class ExplainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin HistorySource source;
 
-  @Option(names = "--from", required = true, paramLabel = "SRC", description = "namespace/pod or an IP.")
-  String from;
-
-  @Option(names = "--to", required = true, paramLabel = "DST", description = "namespace/pod or an IP.")
-  String to;
-
-  @Option(names = "--port", required = true, paramLabel = "PORT/PROTO", description = "Destination port, e.g. 6379/TCP.")
-  String port;
+  @Mixin FlowOptions flow;
 
   @Option(names = "--at", defaultValue = "now", paramLabel = "T",
       description = "RFC 3339 time, now, or relative (-2h, -90m). Default: ${DEFAULT-VALUE}.")
@@ -51,12 +43,7 @@ public final class ExplainCommand implements Callable<Integer> {
     if (!output.equals("table") && !output.equals("json")) {
       throw new BadInputException("-o must be table or json");
     }
-    FlowQuery q;
-    try {
-      q = FlowQuery.of(from, to, port);
-    } catch (IllegalArgumentException e) {
-      throw new BadInputException(e.getMessage());
-    }
+    FlowQuery q = flow.query();
     Instant t = source.moment(at, "--at");
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -75,12 +62,7 @@ public final class ExplainCommand implements Callable<Integer> {
         table(out, r, source.cluster());
       }
       out.flush();
-      if (r.unknown() != null) {
-        err.println("warning: the state at " + t + " is unknown: " + r.unknown());
-        err.flush();
-        return ExitCodes.UNKNOWN;
-      }
-      return ExitCodes.OK;
+      return HistorySource.exitCode(err, state);
     } catch (HistoryException e) {
       throw new BadInputException("fenceline explain: " + e.getMessage());
     }

@@ -30,14 +30,7 @@ public final class HistoryCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin HistorySource source;
 
-  @Option(names = "--from", required = true, paramLabel = "SRC", description = "namespace/pod or an IP.")
-  String from;
-
-  @Option(names = "--to", required = true, paramLabel = "DST", description = "namespace/pod or an IP.")
-  String to;
-
-  @Option(names = "--port", required = true, paramLabel = "PORT/PROTO", description = "Destination port, e.g. 6379/TCP.")
-  String port;
+  @Mixin FlowOptions flow;
 
   @Option(names = "--since", paramLabel = "T1", description = "Start (default: the oldest moment the log can rebuild).")
   String since;
@@ -63,12 +56,7 @@ public final class HistoryCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    FlowQuery q;
-    try {
-      q = FlowQuery.of(from, to, port);
-    } catch (IllegalArgumentException e) {
-      throw new BadInputException(e.getMessage());
-    }
+    FlowQuery q = flow.query();
     Instant t2 = source.moment(until, "--until");
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();

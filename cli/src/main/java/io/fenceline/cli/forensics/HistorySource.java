@@ -64,6 +64,19 @@ public final class HistorySource {
     return kafka.clientProperties();
   }
 
+  /** Warns of every moment the log does not describe; exit 4 if there is one, else 0. */
+  static int exitCode(PrintWriter err, ClusterHistory.At... moments) {
+    int code = io.fenceline.cli.ExitCodes.OK;
+    for (ClusterHistory.At x : moments) {
+      if (x.unknown() != null) {
+        err.println("warning: the state at " + x.at() + " is unknown: " + x.unknown());
+        code = io.fenceline.cli.ExitCodes.UNKNOWN;
+      }
+    }
+    err.flush();
+    return code;
+  }
+
   static void notes(ClusterHistory h, PrintWriter err) {
     for (String n : h.notes()) {
       err.println("note: " + n);

@@ -1,7 +1,6 @@
 package io.fenceline.cli.forensics;
 
 import io.fenceline.cli.BadInputException;
-import io.fenceline.cli.ExitCodes;
 import io.fenceline.cli.io.PayloadWriter;
 import io.fenceline.core.compile.CompiledCluster;
 import io.fenceline.core.render.NodePayload;
@@ -80,13 +79,7 @@ public final class RulesCommand implements Callable<Integer> {
         out.print(p.ip6tablesRestore());
       }
       out.flush();
-      if (state.unknown() != null) {
-        err.println("warning: the state at " + t + " is unknown: " + state.unknown());
-        err.flush();
-        return ExitCodes.UNKNOWN;
-      }
-      err.flush();
-      return ExitCodes.OK;
+      return HistorySource.exitCode(err, state);
     } catch (HistoryException e) {
       throw new BadInputException("fenceline rules: " + e.getMessage());
     }

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -44,18 +45,10 @@ final class Quiescence implements AutoCloseable {
 
   /** Events the engine has not committed yet, and node-facts records the appliers have not read yet. */
   long[] lag(List<PartitionApplier> appliers) throws ExecutionException, InterruptedException {
-    Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
-    int eventPartitions = admin.describeTopics(List.of(Topics.EVENTS)).allTopicNames().get().get(Topics.EVENTS)
-        .partitions().size();
-    for (int p = 0; p < eventPartitions; p++) {
-      wanted.put(new TopicPartition(Topics.EVENTS, p), OffsetSpec.latest());
-    }
-    for (PartitionApplier a : appliers) {
-      wanted.put(new TopicPartition(Topics.NODE_FACTS, a.partition()), OffsetSpec.latest());
-    }
-    var ends = admin.listOffsets(wanted).all().get();
-    Map<TopicPartition, OffsetAndMetadata> committed =
-        admin.listConsumerGroupOffsets(engineApplicationId).partitionsToOffsetAndMetadata().get();
+    Offsets o = offsets(appliers);
+    int eventPartitions = o.eventPartitions();
+    var ends = o.ends();
+    var committed = o.committed();
     long engine = 0;
     for (int p = 0; p < eventPartitions; p++) {
       TopicPartition tp = new TopicPartition(Topics.EVENTS, p);
@@ -70,18 +63,10 @@ final class Quiescence implements AutoCloseable {
   }
 
   private String whyNot(List<PartitionApplier> appliers) throws ExecutionException, InterruptedException {
-    Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
-    int eventPartitions = admin.describeTopics(List.of(Topics.EVENTS)).allTopicNames().get().get(Topics.EVENTS)
-        .partitions().size();
-    for (int p = 0; p < eventPartitions; p++) {
-      wanted.put(new TopicPartition(Topics.EVENTS, p), OffsetSpec.latest());
-    }
-    for (PartitionApplier a : appliers) {
-      wanted.put(new TopicPartition(Topics.NODE_FACTS, a.partition()), OffsetSpec.latest());
-    }
-    var ends = admin.listOffsets(wanted).all().get();
-    Map<TopicPartition, OffsetAndMetadata> committed =
-        admin.listConsumerGroupOffsets(engineApplicationId).partitionsToOffsetAndMetadata().get();
+    Offsets o = offsets(appliers);
+    int eventPartitions = o.eventPartitions();
+    var ends = o.ends();
+    var committed = o.committed();
     for (int p = 0; p < eventPartitions; p++) {
       TopicPartition tp = new TopicPartition(Topics.EVENTS, p);
       long end = ends.get(tp).offset();
@@ -97,6 +82,26 @@ final class Quiescence implements AutoCloseable {
       }
     }
     return null;
+  }
+
+  /** The ends of every events partition and of the appliers' node-facts partitions, and the engine's commits. */
+  private record Offsets(int eventPartitions, Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends,
+      Map<TopicPartition, OffsetAndMetadata> committed) {}
+
+  private Offsets offsets(List<PartitionApplier> appliers) throws ExecutionException, InterruptedException {
+    Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
+    int eventPartitions = admin.describeTopics(List.of(Topics.EVENTS)).allTopicNames().get().get(Topics.EVENTS)
+        .partitions().size();
+    for (int p = 0; p < eventPartitions; p++) {
+      wanted.put(new TopicPartition(Topics.EVENTS, p), OffsetSpec.latest());
+    }
+    for (PartitionApplier a : appliers) {
+      wanted.put(new TopicPartition(Topics.NODE_FACTS, a.partition()), OffsetSpec.latest());
+    }
+    var ends = admin.listOffsets(wanted).all().get();
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        admin.listConsumerGroupOffsets(engineApplicationId).partitionsToOffsetAndMetadata().get();
+    return new Offsets(eventPartitions, ends, committed);
   }
 
   @Override
