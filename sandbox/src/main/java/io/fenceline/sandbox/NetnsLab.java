@@ -68,6 +68,14 @@ public final class NetnsLab implements AutoCloseable {
         firewall(node).apply(dir);
     }
 
+    /**
+     * Flushes the node's conntrack table, as an applier's conntrack cleanup would for the pods a
+     * change concerns: a UDP flow allowed in an earlier step must not answer a later step's probe.
+     */
+    public void forgetConnections(String node) {
+        firewall(node).forgetConnections();
+    }
+
     /** Removes every FNL-* jump, chain and set in the node and flushes its conntrack table. */
     public void resetNode(String node) {
         firewall(node).reset();

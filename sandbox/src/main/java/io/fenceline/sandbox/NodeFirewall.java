@@ -44,6 +44,11 @@ final class NodeFirewall {
         if (!destroy.isEmpty()) {
             Cmd.runWithInput(Cmd.inNetns(ns, "ipset", "restore"), String.join("\n", destroy) + "\n");
         }
+        forgetConnections();
+    }
+
+    /** Flushes the node's conntrack table (both families), so the next probes are new connections. */
+    void forgetConnections() {
         Cmd.run(Cmd.inNetns(ns, "conntrack", "-F", "-f", "ipv4"));
         Cmd.run(Cmd.inNetns(ns, "conntrack", "-F", "-f", "ipv6"));
     }
