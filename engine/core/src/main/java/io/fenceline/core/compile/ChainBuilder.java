@@ -18,7 +18,9 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Turns one policy direction into a chain of allow clauses: one clause per (rule, peer, port).
+ * Turns one policy direction into a chain of allow clauses: one clause per (rule, peer, port),
+ * where a rule's ipBlocks count as one peer per address family (one {@code hash:net} set of their
+ * union, so a rule with thousands of blocks costs one rule per port, not thousands).
  *
  * <p>Ingress named ports are resolved on the target pod (so pods whose container ports differ get
  * different chains); egress named ports are resolved on each destination pod through a {@code
@@ -27,6 +29,24 @@ import java.util.TreeSet;
  */
 final class ChainBuilder {
   private ChainBuilder() {}
+
+  /**
+   * Whether the chain of {@code policy} in {@code dir} differs between target pods: only ingress
+   * named ports resolve on the target.
+   */
+  static boolean dependsOnTarget(NetworkPolicy policy, Direction dir) {
+    if (dir == Direction.EGRESS) {
+      return false;
+    }
+    for (PolicyRule rule : policy.rules(dir)) {
+      for (PolicyPort port : rule.ports()) {
+        if (port.isNamed()) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
 
   /** A chain and the definitions of the sets it references, by set id. */
   record Built(PolicyChainFact chain, Map<String, PeerSetDef> sets) {}
@@ -37,27 +57,23 @@ final class ChainBuilder {
     List<PolicyRule> rules = policy.rules(dir);
     for (int r = 0; r < rules.size(); r++) {
       PolicyRule rule = rules.get(r);
-      List<PolicyPeer> peers = rule.peers().isEmpty() ? java.util.Collections.singletonList(null) : rule.peers();
       List<PolicyPort> ports = rule.ports().isEmpty() ? java.util.Collections.singletonList(null) : rule.ports();
-      for (int p = 0; p < peers.size(); p++) {
-        PolicyPeer peer = peers.get(p);
+      for (PeerGroup group : groups(policy, rule)) {
+        String comment = policy.key() + " " + dir.lowerName() + " rule " + r + group.label();
         for (PolicyPort port : ports) {
-          String comment =
-              policy.key() + " " + dir.lowerName() + " rule " + r + (peer == null ? " any peer" : " peer " + p);
           if (port != null && port.isNamed()) {
             if (dir == Direction.INGRESS) {
               for (int number : resolve(target, port)) {
-                clauses.add(clause(sets, peerSet(policy, peer), null, port, number, number, comment));
+                clauses.add(clause(sets, group.set(), null, port, number, number, comment));
               }
             } else {
-              PeerSetDef named = namedPortSet(policy, peer, port);
-              PeerSetDef block = peer instanceof PolicyPeer.IpBlock b ? PeerSetDef.block(b.cidr(), b.except()) : null;
-              clauses.add(clause(sets, block, named, port, null, null, comment));
+              PeerSetDef named = namedPortSet(policy, group.selector(), port);
+              clauses.add(clause(sets, group.selector() == null ? group.set() : null, named, port, null, null, comment));
             }
           } else {
             Integer from = port == null ? null : port.port();
             Integer to = port == null || port.port() == null ? null : port.endPort() != null ? port.endPort() : port.port();
-            clauses.add(clause(sets, peerSet(policy, peer), null, port, from, to, comment));
+            clauses.add(clause(sets, group.set(), null, port, from, to, comment));
           }
         }
       }
@@ -68,6 +84,69 @@ final class ChainBuilder {
     }
     String id = StableHash.of(canonical.toString());
     return new Built(new PolicyChainFact(id, policy.key(), dir, clauses), sets);
+  }
+
+  /**
+   * The peers of one rule as clause groups, in written order: no peers is one group matching any
+   * peer; each selector peer is a group; the rule's ipBlocks are one group per address family, at
+   * the place of the first of them, whose set is the union of what they allow.
+   */
+  record PeerGroup(PeerSetDef set, PolicyPeer.Selector selector, String label) {}
+
+  static List<PeerGroup> groups(NetworkPolicy policy, PolicyRule rule) {
+    if (rule.peers().isEmpty()) {
+      return List.of(new PeerGroup(null, null, " any peer"));
+    }
+    List<PeerGroup> out = new ArrayList<>();
+    List<PolicyPeer.IpBlock> blocks = new ArrayList<>();
+    List<Integer> blockIndexes = new ArrayList<>();
+    int blocksAt = -1;
+    for (int p = 0; p < rule.peers().size(); p++) {
+      PolicyPeer peer = rule.peers().get(p);
+      if (peer instanceof PolicyPeer.IpBlock b) {
+        if (blocksAt < 0) {
+          blocksAt = out.size();
+        }
+        blocks.add(b);
+        blockIndexes.add(p);
+      } else {
+        PolicyPeer.Selector s = (PolicyPeer.Selector) peer;
+        out.add(new PeerGroup(PeerSetDef.pods(policy.namespace(), s.namespaceSelector(), s.podSelector()), s, " peer " + p));
+      }
+    }
+    if (blocksAt >= 0) {
+      List<PeerGroup> blockGroups = new ArrayList<>();
+      for (int family : new int[] {4, 6}) {
+        PeerSetDef def = PeerSetDef.blocks(blocks, family);
+        if (def != null) {
+          List<Integer> indexes = new ArrayList<>();
+          for (int i = 0; i < blocks.size(); i++) {
+            if (blocks.get(i).cidr().family() == family) {
+              indexes.add(blockIndexes.get(i));
+            }
+          }
+          blockGroups.add(new PeerGroup(def, null, peersLabel(indexes)));
+        }
+      }
+      out.addAll(blocksAt, blockGroups);
+    }
+    return out;
+  }
+
+  /** {@code " peer 3"}, {@code " peers 1,3,4"}, or for many {@code " peers 0,1,2,3,4,5,6,7 and 9992 more"}. */
+  private static String peersLabel(List<Integer> indexes) {
+    if (indexes.size() == 1) {
+      return " peer " + indexes.get(0);
+    }
+    StringBuilder sb = new StringBuilder(" peers ");
+    int shown = Math.min(indexes.size(), 8);
+    for (int i = 0; i < shown; i++) {
+      sb.append(i == 0 ? "" : ",").append(indexes.get(i));
+    }
+    if (indexes.size() > shown) {
+      sb.append(" and ").append(indexes.size() - shown).append(" more");
+    }
+    return sb.toString();
   }
 
   private static Clause clause(
@@ -92,20 +171,9 @@ final class ChainBuilder {
     return ref;
   }
 
-  private static PeerSetDef peerSet(NetworkPolicy policy, PolicyPeer peer) {
-    if (peer == null) {
-      return null;
-    }
-    if (peer instanceof PolicyPeer.IpBlock b) {
-      return PeerSetDef.block(b.cidr(), b.except());
-    }
-    PolicyPeer.Selector s = (PolicyPeer.Selector) peer;
-    return PeerSetDef.pods(policy.namespace(), s.namespaceSelector(), s.podSelector());
-  }
-
   /** Egress named port: pods the peer selects (any pod for ipBlock or no peer) with that port. */
-  private static PeerSetDef namedPortSet(NetworkPolicy policy, PolicyPeer peer, PolicyPort port) {
-    if (peer instanceof PolicyPeer.Selector s) {
+  private static PeerSetDef namedPortSet(NetworkPolicy policy, PolicyPeer.Selector s, PolicyPort port) {
+    if (s != null) {
       return PeerSetDef.namedPort(policy.namespace(), s.namespaceSelector(), s.podSelector(), port.name(), port.protocol());
     }
     return PeerSetDef.namedPort(null, LabelSelector.EVERYTHING, LabelSelector.EVERYTHING, port.name(), port.protocol());

@@ -48,6 +48,8 @@ public final class PolicyCompiler {
   private final Map<ObjectKey, PodBindingFact> bindings = new HashMap<>();
   private final Map<String, LiveChain> chains = new HashMap<>();
   private final Map<String, LiveSet> sets = new HashMap<>();
+  /** Chains that are the same for every target of a policy, built once per policy version. */
+  private final Map<ObjectKey, Map<Direction, ChainBuilder.Built>> sharedChains = new HashMap<>();
   /** Pod sets without a namespace selector, by the one namespace they look at. */
   private final Map<String, Set<String>> scopedSets = new HashMap<>();
   /** Pod sets with a namespace selector. */
@@ -256,6 +258,7 @@ public final class PolicyCompiler {
     if (Objects.equals(prev, next)) {
       return;
     }
+    sharedChains.remove(key);
     String ns = key.namespace();
     if (next != null) {
       policiesByNamespace.computeIfAbsent(ns, k -> new HashSet<>()).add(key);
@@ -328,7 +331,7 @@ public final class PolicyCompiler {
           if (!policy.isolates(d)) {
             continue;
           }
-          ChainBuilder.Built b = ChainBuilder.build(policy, d, pod);
+          ChainBuilder.Built b = chainOf(policy, d, pod);
           built.add(b);
           List<String> ids = d == Direction.INGRESS ? ingressChains : egressChains;
           if (!ids.contains(b.chain().id())) {
@@ -365,6 +368,14 @@ public final class PolicyCompiler {
         releaseChain(id);
       }
     }
+  }
+
+  private ChainBuilder.Built chainOf(NetworkPolicy policy, Direction d, Pod target) {
+    if (ChainBuilder.dependsOnTarget(policy, d)) {
+      return ChainBuilder.build(policy, d, target);
+    }
+    return sharedChains.computeIfAbsent(policy.key(), k -> new java.util.EnumMap<>(Direction.class))
+        .computeIfAbsent(d, dir -> ChainBuilder.build(policy, dir, target));
   }
 
   private static List<String> chainRefs(PodBindingFact b) {
