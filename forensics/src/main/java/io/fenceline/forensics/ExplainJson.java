@@ -50,7 +50,7 @@ public final class ExplainJson {
   }
 
   private static ObjectNode side(FlowExplainer.Side s) {
-    ObjectNode n = JSON.createObjectNode().put("isolated", s.isolated());
+    ObjectNode n = JSON.createObjectNode().put("isolated", s.isolated()).put("quarantined", s.quarantined());
     ArrayNode isolating = n.putArray("isolatingPolicies");
     for (ObjectKey p : s.isolatingPolicies()) {
       isolating.add(p.toString());

@@ -1,6 +1,7 @@
 package io.fenceline.ingest;
 
 import io.fenceline.core.events.ChangeEvent;
+import io.fenceline.core.events.EventObjects;
 import io.fenceline.core.events.EventCodec;
 import io.fenceline.core.events.EventType;
 import io.fenceline.kafka.topics.Topics;
@@ -114,6 +115,14 @@ public final class EventPublisher implements EventSink, AutoCloseable {
     }
     if (failure.isDone()) {
       return; // stopped for good (fenced or closed); the owner watches failure()
+    }
+    ChangeEvent fitted = EventObjects.fit(event);
+    if (fitted != event) {
+      LOG.error("cluster {}: {} {} is {} bytes, more than an event carries ({}): published as a stub that the engine"
+          + " enforces failing closed (see docs/events.md)", cluster, event.kind(), event.displayName(),
+          fitted.truncated().bytes(), fitted.truncated().limit());
+      metrics.truncated(cluster, event.kind());
+      event = fitted;
     }
     if (pending.put(event)) {
       metrics.coalesced(cluster);
@@ -293,8 +302,7 @@ public final class EventPublisher implements EventSink, AutoCloseable {
         lastObservedAt = e.observedAt();
         return e;
       }
-      return new ChangeEvent(e.version(), e.cluster(), e.kind(), e.namespace(), e.name(), e.uid(),
-          e.resourceVersion(), e.type(), lastObservedAt, e.generation(), e.object());
+      return e.observedAt(lastObservedAt);
     }).toList();
   }
 

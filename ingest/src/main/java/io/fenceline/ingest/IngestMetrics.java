@@ -24,6 +24,9 @@ public interface IngestMetrics {
   /** The end marker of a generation of {@code kind} was committed at {@code at}. */
   void generationCompleted(String cluster, String kind, long generation, Instant at);
 
+  /** An object too large for one event was published as its fail-closed stub. */
+  default void truncated(String cluster, String kind) {}
+
   Snapshot snapshot();
 
   /** Keys are {@code cluster/kind} for per-kind values and {@code cluster} for per-cluster ones. */

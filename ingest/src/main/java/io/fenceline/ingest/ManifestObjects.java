@@ -13,8 +13,22 @@ import java.util.List;
  * API's objects. Values are copied as written, valid or not (the engine judges); only what an event
  * cannot do without — a kind and a name — is required.
  */
-final class ManifestObjects {
+public final class ManifestObjects {
   private ManifestObjects() {}
+
+  /**
+   * The size in bytes of the slim object ingest publishes for {@code raw} (0 for objects it does not
+   * publish): what {@code compile} compares with the event bound, so that it enforces what the
+   * pipeline enforces.
+   */
+  public static long publishedSize(RawObject raw) {
+    try {
+      SlimObject slim = of(raw);
+      return slim == null ? 0 : io.fenceline.core.manifest.OversizeObjects.size(slim.object());
+    } catch (ManifestReadException e) {
+      return 0; // not publishable at all; compile reports it through its own decoder
+    }
+  }
 
   /** The slim object, or null for a kind fenceline does not read. */
   static SlimObject of(RawObject raw) throws ManifestReadException {

@@ -55,7 +55,8 @@ public final class CompileCommand implements Callable<Integer> {
     if (!output.equals("table") && !output.equals("json")) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--output must be table or json");
     }
-    DecodedObjects decoded = Manifests.decode(ManifestFiles.read(manifests));
+    // Decoded as the pipeline enforces it: objects too large for one event fail closed here too.
+    DecodedObjects decoded = Manifests.decode(ManifestFiles.read(manifests), io.fenceline.ingest.ManifestObjects::publishedSize);
     for (Problem p : decoded.problems()) {
       err.println(p);
     }

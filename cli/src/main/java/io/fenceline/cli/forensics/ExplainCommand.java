@@ -95,6 +95,9 @@ public final class ExplainCommand implements Callable<Integer> {
       out.printf("  %s: not a pod here (no policy applies)%n", name);
     } else if (!s.isolated()) {
       out.printf("  %s: allowed, %s is not isolated for %s%n", name, subject.pod(), name.trim());
+    } else if (s.quarantined()) {
+      out.printf("  %s: DENIED, %s is quarantined: its object was too large to publish, so it is isolated in both"
+          + " directions until a smaller version arrives (fail closed)%n", name, subject.pod());
     } else if (s.match() == null) {
       out.printf("  %s: DENIED, isolated by %s and no rule matched%n", name, s.isolatingPolicies());
     } else {

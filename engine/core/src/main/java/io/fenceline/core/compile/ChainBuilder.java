@@ -179,8 +179,13 @@ final class ChainBuilder {
     return PeerSetDef.namedPort(null, LabelSelector.EVERYTHING, LabelSelector.EVERYTHING, port.name(), port.protocol());
   }
 
+  /** The numbers {@code port} names on {@code target}; with no target (sizing a chain), one placeholder. */
   private static TreeSet<Integer> resolve(Pod target, PolicyPort port) {
     TreeSet<Integer> out = new TreeSet<>();
+    if (target == null) {
+      out.add(65535);
+      return out;
+    }
     for (ContainerPort cp : target.ports()) {
       if (port.name().equals(cp.name()) && cp.protocol() == port.protocol()) {
         out.add(cp.port());

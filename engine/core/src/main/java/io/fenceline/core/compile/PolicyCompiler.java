@@ -319,8 +319,11 @@ public final class PolicyCompiler {
     SortedSet<ObjectKey> selecting = policiesByTarget.get(podKey);
     PodBindingFact next = null;
     List<ChainBuilder.Built> built = new ArrayList<>();
-    if (pod != null && selecting != null && !pod.hostNetwork() && !pod.phase().finished()
-        && pod.nodeName() != null && !pod.nodeName().isEmpty() && !pod.ips().isEmpty()) {
+    boolean enforceable = pod != null && !pod.hostNetwork() && !pod.phase().finished()
+        && pod.nodeName() != null && !pod.nodeName().isEmpty() && !pod.ips().isEmpty();
+    if (enforceable && pod.quarantined()) {
+      next = new PodBindingFact(pod.nodeName(), podKey, pod.ips(), true, true, List.of(), List.of());
+    } else if (enforceable && selecting != null) {
       boolean ingress = false;
       boolean egress = false;
       List<String> ingressChains = new ArrayList<>();
@@ -343,6 +346,12 @@ public final class PolicyCompiler {
             egress = true;
           }
         }
+      }
+      if (ingressChains.size() + egressChains.size() > ChainBudget.MAX_CHAINS_PER_BINDING) {
+        // A binding is one record: past the bound, the pod is isolated in its directions with nothing allowed.
+        ingressChains = List.of();
+        egressChains = List.of();
+        built.clear();
       }
       if (ingress || egress) {
         next = new PodBindingFact(pod.nodeName(), podKey, pod.ips(), ingress, egress, ingressChains, egressChains);
@@ -372,10 +381,19 @@ public final class PolicyCompiler {
 
   private ChainBuilder.Built chainOf(NetworkPolicy policy, Direction d, Pod target) {
     if (ChainBuilder.dependsOnTarget(policy, d)) {
-      return ChainBuilder.build(policy, d, target);
+      return bounded(ChainBuilder.build(policy, d, target), policy, d);
     }
     return sharedChains.computeIfAbsent(policy.key(), k -> new java.util.EnumMap<>(Direction.class))
-        .computeIfAbsent(d, dir -> ChainBuilder.build(policy, dir, target));
+        .computeIfAbsent(d, dir -> bounded(ChainBuilder.build(policy, dir, target), policy, dir));
+  }
+
+  /**
+   * The chain, or when it would not fit one record its failed-closed form. The decoder already
+   * turns policies whose chains are too large into failed-closed ones; this catches the rest (a
+   * target declaring one port name many times), so no chain can stop the engine.
+   */
+  private static ChainBuilder.Built bounded(ChainBuilder.Built b, NetworkPolicy policy, Direction d) {
+    return ChainBudget.fits(b.chain()) ? b : new ChainBuilder.Built(ChainBudget.failedClosed(policy, d), Map.of());
   }
 
   private static List<String> chainRefs(PodBindingFact b) {
@@ -473,7 +491,7 @@ public final class PolicyCompiler {
   }
 
   private Set<SetEntry> entriesIfMember(LiveSet set, Pod pod) {
-    if (pod == null || !pod.isPeerCandidate()) {
+    if (pod == null || !pod.isPeerCandidate() || pod.quarantined()) {
       return Set.of();
     }
     if (!evaluate(set.def.podSelector(), pod.labels())) {

@@ -12,6 +12,10 @@ import java.util.Objects;
  * shape), null for DELETE and GENERATION_END. {@code kind} is the API kind as published (an unknown
  * kind is the engine's to reject). {@code generation} is the ingest's list generation for this
  * (cluster, kind): every object of a relist carries it, and a GENERATION_END marker closes it.
+ *
+ * <p>{@code truncated} is set when the object was larger than an event may carry ({@link
+ * OversizeObjects}): {@code object} is then its stub (identity and what fail-closed enforcement
+ * needs), and the engine enforces the object failing closed. Such events are schema version 2.
  */
 public record ChangeEvent(
     int version,
@@ -24,10 +28,37 @@ public record ChangeEvent(
     EventType type,
     Instant observedAt,
     long generation,
-    JsonNode object) {
+    JsonNode object,
+    Truncation truncated) {
 
-  /** The schema version this code writes. Readers accept versions up to this one. */
-  public static final int CURRENT_VERSION = 1;
+  /** The schema version of an event without {@code truncated}. Readers accept versions up to {@link #CURRENT_VERSION}. */
+  public static final int BASE_VERSION = 1;
+
+  /** The newest schema version this code reads and writes (2: {@code truncated} events). */
+  public static final int CURRENT_VERSION = 2;
+
+  /** The object was {@code bytes} long, more than the {@code limit} an event may carry. */
+  public record Truncation(long bytes, long limit) {}
+
+  public ChangeEvent(int version, String cluster, String kind, String namespace, String name, String uid,
+      String resourceVersion, EventType type, Instant observedAt, long generation, JsonNode object) {
+    this(version, cluster, kind, namespace, name, uid, resourceVersion, type, observedAt, generation, object, null);
+  }
+
+  /** This event, observed at {@code at} instead. */
+  public ChangeEvent observedAt(Instant at) {
+    return new ChangeEvent(version, cluster, kind, namespace, name, uid, resourceVersion, type, at, generation, object,
+        truncated);
+  }
+
+  /** This UPSERT with its object replaced by {@code stub}, marked as truncated from {@code bytes}. */
+  public ChangeEvent truncatedTo(JsonNode stub, long bytes, long limit) {
+    if (type != EventType.UPSERT) {
+      throw new IllegalStateException("only an UPSERT carries an object");
+    }
+    return new ChangeEvent(2, cluster, kind, namespace, name, uid, resourceVersion, type, observedAt, generation,
+        Objects.requireNonNull(stub, "stub"), new Truncation(bytes, limit));
+  }
 
   public ChangeEvent {
     Objects.requireNonNull(cluster, "cluster");
@@ -40,18 +71,18 @@ public record ChangeEvent(
 
   public static ChangeEvent upsert(String cluster, String kind, String namespace, String name, String uid,
       String resourceVersion, Instant observedAt, long generation, JsonNode object) {
-    return new ChangeEvent(CURRENT_VERSION, cluster, kind, namespace, name, uid, resourceVersion,
+    return new ChangeEvent(BASE_VERSION, cluster, kind, namespace, name, uid, resourceVersion,
         EventType.UPSERT, observedAt, generation, Objects.requireNonNull(object, "object"));
   }
 
   public static ChangeEvent delete(String cluster, String kind, String namespace, String name, String uid,
       String resourceVersion, Instant observedAt, long generation) {
-    return new ChangeEvent(CURRENT_VERSION, cluster, kind, namespace, name, uid, resourceVersion,
+    return new ChangeEvent(BASE_VERSION, cluster, kind, namespace, name, uid, resourceVersion,
         EventType.DELETE, observedAt, generation, null);
   }
 
   public static ChangeEvent generationEnd(String cluster, String kind, Instant observedAt, long generation) {
-    return new ChangeEvent(CURRENT_VERSION, cluster, kind, "", "", null, null, EventType.GENERATION_END,
+    return new ChangeEvent(BASE_VERSION, cluster, kind, "", "", null, null, EventType.GENERATION_END,
         observedAt, generation, null);
   }
 
@@ -64,7 +95,7 @@ public record ChangeEvent(
     }
     var object = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
         .put("intervalSeconds", Math.toIntExact(interval.toSeconds()));
-    return new ChangeEvent(CURRENT_VERSION, cluster, HEARTBEAT_KIND, "", "", null, null, EventType.HEARTBEAT,
+    return new ChangeEvent(BASE_VERSION, cluster, HEARTBEAT_KIND, "", "", null, null, EventType.HEARTBEAT,
         observedAt, 0, object);
   }
 

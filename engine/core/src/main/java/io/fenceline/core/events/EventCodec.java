@@ -24,7 +24,7 @@ public final class EventCodec {
       .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder().maxNameLength(1 << 20).build())
       .build());
   private static final Set<String> FIELDS = Set.of("v", "cluster", "kind", "namespace", "name", "uid",
-      "resourceVersion", "type", "observedAt", "generation", "object");
+      "resourceVersion", "type", "observedAt", "generation", "object", "truncated");
 
   private EventCodec() {}
 
@@ -50,6 +50,9 @@ public final class EventCodec {
     n.put("generation", e.generation());
     if (e.object() != null) {
       n.set("object", e.object());
+    }
+    if (e.truncated() != null) {
+      n.putObject("truncated").put("bytes", e.truncated().bytes()).put("limit", e.truncated().limit());
     }
     try {
       return JSON.writeValueAsBytes(n);
@@ -96,6 +99,21 @@ public final class EventCodec {
     } catch (DateTimeParseException ex) {
       throw new EventFormatException("observedAt is not an RFC 3339 UTC time: " + n.get("observedAt"));
     }
+    ChangeEvent.Truncation truncated = null;
+    if (n.has("truncated")) {
+      JsonNode t = n.get("truncated");
+      if (version < 2) {
+        throw new EventFormatException("'truncated' needs event version 2, got " + version);
+      }
+      if (!t.isObject() || t.size() != 2 || !t.path("bytes").canConvertToLong() || !t.path("limit").canConvertToLong()
+          || !t.path("bytes").isIntegralNumber() || !t.path("limit").isIntegralNumber()) {
+        throw new EventFormatException("truncated must be {\"bytes\": n, \"limit\": n}");
+      }
+      truncated = new ChangeEvent.Truncation(t.get("bytes").asLong(), t.get("limit").asLong());
+      if (type != EventType.UPSERT) {
+        throw new EventFormatException("only an UPSERT can be truncated");
+      }
+    }
     JsonNode object = n.get("object");
     if (type == EventType.UPSERT && (object == null || !object.isObject())) {
       throw new EventFormatException("an UPSERT needs an object");
@@ -109,7 +127,7 @@ public final class EventCodec {
     String name = text(n, "name", type != EventType.GENERATION_END);
     return new ChangeEvent(version, text(n, "cluster", true), text(n, "kind", true), text(n, "namespace", false),
         name, text(n, "uid", false), text(n, "resourceVersion", false), type, observedAt,
-        n.has("generation") ? longValue(n, "generation") : 0L, type == EventType.UPSERT ? object : null);
+        n.has("generation") ? longValue(n, "generation") : 0L, type == EventType.UPSERT ? object : null, truncated);
   }
 
   private static ChangeEvent heartbeat(JsonNode n, int version, Instant observedAt, JsonNode object)

@@ -2,6 +2,7 @@ package io.fenceline.core.events;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fenceline.core.manifest.ObjectDecoder;
+import io.fenceline.core.manifest.OversizeObjects;
 import io.fenceline.core.manifest.Problem;
 import io.fenceline.core.manifest.RawObject;
 import io.fenceline.core.manifest.SourceLocation;
@@ -29,7 +30,10 @@ public final class EventObjects {
       node = node.deepCopy(); // the event's own object stays as published
       node.put("kind", e.kind());
     }
-    ObjectDecoder.Result r = ObjectDecoder.decode(new RawObject(node, new SourceLocation(origin, 1)));
+    RawObject raw = new RawObject(node, new SourceLocation(origin, 1));
+    ObjectDecoder.Result r = e.truncated() != null
+        ? OversizeObjects.decodeStub(raw, e.truncated().bytes())
+        : ObjectDecoder.decode(raw);
     String problems = r.problems().stream().map(Problem::toString).collect(Collectors.joining("; "));
     ClusterObject o = r.object();
     if (o != null) {
@@ -43,6 +47,26 @@ public final class EventObjects {
   }
 
   /** The model key of an object of {@code kind}: cluster-scoped kinds have no namespace. */
+  /**
+   * The event as ingest would have published it: an UPSERT whose object is larger than {@link
+   * OversizeObjects#MAX_OBJECT_BYTES} (written by another producer, or by an older ingest) becomes
+   * its truncated stub, so the engine never stores or forwards what Kafka may refuse.
+   */
+  public static ChangeEvent fit(ChangeEvent e) {
+    if (e.type() != EventType.UPSERT || e.truncated() != null) {
+      return e;
+    }
+    long bytes = OversizeObjects.size(e.object());
+    if (!OversizeObjects.tooLarge(bytes)) {
+      return e;
+    }
+    Kind kind = Kind.fromApiName(e.kind());
+    if (kind == null) {
+      return e; // rejected as an unknown kind anyway
+    }
+    return e.truncatedTo(OversizeObjects.stub(kind, e.object()), bytes, OversizeObjects.MAX_OBJECT_BYTES);
+  }
+
   public static ObjectKey key(Kind kind, String namespace, String name) {
     return kind == Kind.NAMESPACE || kind == Kind.NODE ? new ObjectKey("", name) : new ObjectKey(namespace, name);
   }

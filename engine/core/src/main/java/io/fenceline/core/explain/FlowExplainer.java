@@ -52,9 +52,17 @@ public final class FlowExplainer {
   /** The policy, 0-based rule index and peer index (-1: the rule has no peers, so any) that allowed. */
   public record Match(ObjectKey policy, int ruleIndex, int peerIndex) {}
 
-  public record Side(boolean isolated, List<ObjectKey> isolatingPolicies, Match match) {
+  /**
+   * One side of a flow. {@code quarantined}: the pod's object was too large to publish, so it is
+   * isolated in this direction by fenceline itself and nothing allows it (fail closed).
+   */
+  public record Side(boolean isolated, List<ObjectKey> isolatingPolicies, Match match, boolean quarantined) {
+    public Side(boolean isolated, List<ObjectKey> isolatingPolicies, Match match) {
+      this(isolated, isolatingPolicies, match, false);
+    }
+
     public boolean allows() {
-      return !isolated || match != null;
+      return !quarantined && (!isolated || match != null);
     }
   }
 
@@ -156,6 +164,9 @@ public final class FlowExplainer {
     if (pod == null || pod.hostNetwork()) {
       return new Side(false, List.of(), null);
     }
+    if (pod.quarantined()) {
+      return new Side(true, List.of(), null, true);
+    }
     List<ObjectKey> isolating = new ArrayList<>();
     Match match = null;
     Endpoint dst = d == Direction.EGRESS ? peer : subject;
@@ -192,7 +203,7 @@ public final class FlowExplainer {
     }
     PolicyPeer.Selector s = (PolicyPeer.Selector) peer;
     Pod pod = e.pod() == null ? null : pods.get(e.pod());
-    if (pod == null || !pod.isPeerCandidate()) {
+    if (pod == null || !pod.isPeerCandidate() || pod.quarantined()) {
       return false;
     }
     boolean nsOk = s.namespaceSelector() == null ? pod.namespace().equals(p.namespace())

@@ -72,6 +72,9 @@ public final class FlowHistory {
     if (!s.isolated()) {
       return "not isolated";
     }
+    if (s.quarantined()) {
+      return "quarantined (the pod's object was too large to publish)";
+    }
     if (s.match() == null) {
       return "isolated by " + s.isolatingPolicies() + ", no rule matched";
     }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.ToLongFunction;
 
 /** Decodes parsed manifests into one cluster state. */
 public final class Manifests {
@@ -20,11 +21,24 @@ public final class Manifests {
    * reported, since a cluster cannot hold both.
    */
   public static DecodedObjects decode(List<RawObject> raws) {
+    return decode(raws, raw -> 0);
+  }
+
+  /**
+   * Decodes every object as the pipeline enforces it: {@code publishedSize} gives the size of the
+   * slim object ingest would publish for it, and an object larger than an event carries is decoded
+   * from its stub, failing closed ({@link OversizeObjects}), as the engine does.
+   */
+  public static DecodedObjects decode(List<RawObject> raws, ToLongFunction<RawObject> publishedSize) {
     Map<String, DecodedObjects.Located> byKey = new LinkedHashMap<>();
     List<Problem> problems = new ArrayList<>();
     TreeMap<String, Integer> ignored = new TreeMap<>();
     for (RawObject raw : raws) {
-      ObjectDecoder.Result r = ObjectDecoder.decode(raw);
+      long size = publishedSize.applyAsLong(raw);
+      Kind kind = raw.node().path("kind").isTextual() ? Kind.fromApiName(raw.node().get("kind").asText()) : null;
+      ObjectDecoder.Result r = kind != null && OversizeObjects.tooLarge(size)
+          ? OversizeObjects.decodeStub(new RawObject(OversizeObjects.stub(kind, raw.node()), raw.location()), size)
+          : ObjectDecoder.decode(raw);
       problems.addAll(r.problems());
       if (r.ignoredKind() != null) {
         ignored.merge(r.ignoredKind(), 1, Integer::sum);

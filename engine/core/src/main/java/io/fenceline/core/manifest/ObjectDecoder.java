@@ -1,6 +1,7 @@
 package io.fenceline.core.manifest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fenceline.core.compile.ChainBudget;
 import io.fenceline.core.model.ClusterObject;
 import io.fenceline.core.model.ContainerPort;
 import io.fenceline.core.model.Direction;
@@ -217,7 +218,21 @@ public final class ObjectDecoder {
           + (typesOk ? directions(types) : "ingress and egress") + ") and allows nothing until fixed");
       return new NetworkPolicy(key, podSelector, types, List.of(), List.of(), true);
     }
-    return new NetworkPolicy(key, podSelector, types, ingress, egress, false);
+    NetworkPolicy policy = new NetworkPolicy(key, podSelector, types, ingress, egress, false);
+    List<String> tooLarge = new ArrayList<>();
+    for (Direction d : types) {
+      long bytes = ChainBudget.bytes(policy, d);
+      if (bytes > ChainBudget.MAX_CHAIN_BYTES) {
+        tooLarge.add(d.lowerName() + " " + bytes + " bytes");
+      }
+    }
+    if (!tooLarge.isEmpty()) {
+      problem("spec", "compiles to rule chains larger than one node fact may be (" + String.join(", ", tooLarge)
+          + "; at most " + ChainBudget.MAX_CHAIN_BYTES + "): it isolates its targets (" + directions(types)
+          + ") and allows nothing until it is split into smaller policies");
+      return new NetworkPolicy(key, podSelector, types, List.of(), List.of(), true);
+    }
+    return policy;
   }
 
   private boolean podSelectorProblem(int from) {

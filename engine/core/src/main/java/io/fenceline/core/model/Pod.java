@@ -4,7 +4,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 
-/** The fields of a pod that policy needs. */
+/**
+ * The fields of a pod that policy needs. A {@code quarantined} pod is one whose labels and ports
+ * are unknown (its object was too large to publish): it is isolated in both directions, allows
+ * nothing and is in no peer set until a usable version arrives (fail closed).
+ */
 public record Pod(
     ObjectKey key,
     SortedMap<String, String> labels,
@@ -12,7 +16,8 @@ public record Pod(
     String nodeName,
     PodPhase phase,
     boolean hostNetwork,
-    List<ContainerPort> ports)
+    List<ContainerPort> ports,
+    boolean quarantined)
     implements ClusterObject {
 
   public Pod {
@@ -20,6 +25,20 @@ public record Pod(
     ips = List.copyOf(ips);
     ports = List.copyOf(ports);
     phase = phase == null ? PodPhase.UNKNOWN : phase;
+    if (quarantined) {
+      labels = Labels.copyOf(Map.of());
+      ports = List.of();
+    }
+  }
+
+  public Pod(ObjectKey key, SortedMap<String, String> labels, List<IpAddress> ips, String nodeName, PodPhase phase,
+      boolean hostNetwork, List<ContainerPort> ports) {
+    this(key, labels, ips, nodeName, phase, hostNetwork, ports, false);
+  }
+
+  /** This pod with its labels and ports unknown: isolated both ways, in no peer set. */
+  public Pod quarantine() {
+    return new Pod(key, labels, ips, nodeName, phase, hostNetwork, ports, true);
   }
 
   public static Pod of(

@@ -20,7 +20,8 @@ class EventCodecTest {
         ChangeEvent.upsert("c1", "Pod", "x", "a", "uid-1", "42", T, 7, object),
         ChangeEvent.delete("c1", "Pod", "x", "a", null, null, T, 7),
         ChangeEvent.generationEnd("c1", "Namespace", T, 8),
-        ChangeEvent.heartbeat("c1", T, java.time.Duration.ofSeconds(60))}) {
+        ChangeEvent.heartbeat("c1", T, java.time.Duration.ofSeconds(60)),
+        ChangeEvent.upsert("c1", "Pod", "x", "a", "uid-1", "42", T, 7, object).truncatedTo(object, 2_000_000, 1_000_000)}) {
       assertThat(EventCodec.decode(EventCodec.encode(e))).isEqualTo(e);
     }
   }
@@ -29,7 +30,10 @@ class EventCodecTest {
   @CsvSource(delimiter = '|', value = {
       "truncated|{\"v\":1,\"cluster\":\"c\"|not JSON",
       "array|[1,2]|not a JSON object",
-      "future version|{\"v\":2,\"cluster\":\"c\",\"kind\":\"Pod\",\"type\":\"DELETE\",\"name\":\"a\",\"observedAt\":\"2026-11-26T10:00:00Z\"}|unsupported event version 2",
+      "future version|{\"v\":3,\"cluster\":\"c\",\"kind\":\"Pod\",\"type\":\"DELETE\",\"name\":\"a\",\"observedAt\":\"2026-11-26T10:00:00Z\"}|unsupported event version 3",
+      "truncated in version 1|{\"v\":1,\"cluster\":\"c\",\"kind\":\"Pod\",\"type\":\"UPSERT\",\"name\":\"a\",\"observedAt\":\"2026-11-26T10:00:00Z\",\"object\":{},\"truncated\":{\"bytes\":2000000,\"limit\":1000000}}|'truncated' needs event version 2",
+      "truncated delete|{\"v\":2,\"cluster\":\"c\",\"kind\":\"Pod\",\"type\":\"DELETE\",\"name\":\"a\",\"observedAt\":\"2026-11-26T10:00:00Z\",\"truncated\":{\"bytes\":2000000,\"limit\":1000000}}|only an UPSERT can be truncated",
+      "truncated without sizes|{\"v\":2,\"cluster\":\"c\",\"kind\":\"Pod\",\"type\":\"UPSERT\",\"name\":\"a\",\"observedAt\":\"2026-11-26T10:00:00Z\",\"object\":{},\"truncated\":{\"bytes\":\"big\"}}|truncated must be",
       "wrong type of cluster|{\"v\":1,\"cluster\":7,\"kind\":\"Pod\",\"type\":\"DELETE\",\"name\":\"a\",\"observedAt\":\"2026-11-26T10:00:00Z\"}|cluster must be a string",
       "unknown field|{\"v\":1,\"cluster\":\"c\",\"kind\":\"Pod\",\"type\":\"DELETE\",\"name\":\"a\",\"observedAt\":\"2026-11-26T10:00:00Z\",\"x\":1}|unknown field 'x'",
       "bad time|{\"v\":1,\"cluster\":\"c\",\"kind\":\"Pod\",\"type\":\"DELETE\",\"name\":\"a\",\"observedAt\":\"yesterday\"}|observedAt is not an RFC 3339",
