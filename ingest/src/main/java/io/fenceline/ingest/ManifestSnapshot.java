@@ -1,6 +1,7 @@
 package io.fenceline.ingest;
 
 import io.fenceline.core.manifest.ObjectDecoder;
+import io.fenceline.core.manifest.OversizeObjects;
 import io.fenceline.core.manifest.Problem;
 import io.fenceline.core.manifest.RawObject;
 import io.fenceline.core.manifest.SourceLocation;
@@ -37,7 +38,13 @@ public record ManifestSnapshot(List<SlimObject> objects, SortedMap<String, Integ
         ignored.merge(raw.node().get("kind").asText(), 1, Integer::sum);
         continue;
       }
-      for (Problem p : ObjectDecoder.decode(raw).problems()) {
+      // Reported at once, as the engine will judge it: an object too large for one event is published as its
+      // stub and enforced failing closed (the note names it and its size).
+      long size = OversizeObjects.size(s.object());
+      ObjectDecoder.Result judged = OversizeObjects.tooLarge(size)
+          ? OversizeObjects.decodeStub(new RawObject(OversizeObjects.stub(s.kind(), s.object()), raw.location()), size)
+          : ObjectDecoder.decode(raw);
+      for (Problem p : judged.problems()) {
         notes.add(p.toString());
       }
       SourceLocation prev = where.put(s.key(), raw.location());

@@ -113,14 +113,18 @@ final class CompileProcessor implements Processor<String, byte[], Object, Object
     ClusterCompilation cc = cluster(e.cluster());
     switch (e.type()) {
       case UPSERT -> {
-        EventObjects.Result r = EventObjects.decode(e, origin);
+        // An object larger than an event may carry (from another producer) is stored and enforced as
+        // ingest would have published it: its stub, failing closed. Nothing larger reaches a changelog.
+        ChangeEvent fitted = EventObjects.fit(e);
+        EventObjects.Result r = EventObjects.decode(fitted, origin);
         if (!r.problems().isEmpty()) {
           deadLetter(record, meta, r.problems());
         }
         if (r.object() == null) {
           return; // unusable: the previous version (if any) stays in force
         }
-        objects.put(ObjectStoreKeys.key(e.cluster(), e.kind(), e.namespace(), e.name()), record.value());
+        objects.put(ObjectStoreKeys.key(e.cluster(), e.kind(), e.namespace(), e.name()),
+            fitted == e ? record.value() : EventCodec.encode(fitted));
         out.addAll(cc.apply(ClusterChange.upsert(r.object())));
       }
       case DELETE -> {
@@ -182,7 +186,14 @@ final class CompileProcessor implements Processor<String, byte[], Object, Object
   private void deadLetter(Record<String, byte[]> record, RecordMetadata meta, String reason) {
     deadLetters.record();
     byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
-    DeadLetter d = new DeadLetter(key, record.value(), reason, meta.topic(), meta.partition(), meta.offset());
+    byte[] value = record.value();
+    if (value != null && value.length > DeadLetter.MAX_VALUE_BYTES) {
+      // A dead letter must fit a record too: the original stays in the event log at the offset named.
+      reason = "(the original value, " + value.length + " bytes, is not copied: read it at " + meta.topic() + "-"
+          + meta.partition() + "@" + meta.offset() + ") " + reason;
+      value = null;
+    }
+    DeadLetter d = new DeadLetter(key, value, reason, meta.topic(), meta.partition(), meta.offset());
     LOG.warn("dead letter {}-{}@{}: {}", meta.topic(), meta.partition(), meta.offset(), d.reason());
     context.forward(new Record<Object, Object>(d.key(), d.value(), record.timestamp(), d.headers()),
         EngineTopology.DEAD_LETTER_SINK);

@@ -14,6 +14,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  */
 public record DeadLetter(byte[] key, byte[] value, String reason, String topic, int partition, long offset) {
   public static final int MAX_REASON_CHARS = 4000;
+  /** The largest original value a dead letter copies; larger ones are named by their offset instead. */
+  public static final int MAX_VALUE_BYTES = 512 * 1024;
   public static final String REASON = "fenceline.reason";
   public static final String SOURCE_TOPIC = "fenceline.source.topic";
   public static final String SOURCE_PARTITION = "fenceline.source.partition";
