@@ -22,6 +22,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -120,6 +121,44 @@ class EngineTopologyTest {
     drainFacts();
     assertThat(fold.table(0, "default").nodeModel("node-1").bindings())
         .anySatisfy(b -> assertThat(b.pod().toString()).isEqualTo("default/db-0"));
+  }
+
+  @Test
+  void anOversizeObjectFromAnyProducerIsEnforcedAsItsStubFailingClosed() throws Exception {
+    EventFixtures.upserts("default", examples(), 1).forEach(this::send);
+    drainFacts();
+    // Another producer writes db-0 with 1.1 MB of labels: more than an event carries, not truncated by ingest.
+    com.fasterxml.jackson.databind.node.ObjectNode pod = (com.fasterxml.jackson.databind.node.ObjectNode)
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree("""
+            {"apiVersion":"v1","kind":"Pod","metadata":{"name":"frontend-0","namespace":"default","labels":{"role":"frontend"}},
+             "spec":{"nodeName":"node-1"},"status":{"phase":"Running","podIP":"10.244.1.12"}}""");
+    var labels = (com.fasterxml.jackson.databind.node.ObjectNode) pod.path("metadata").path("labels");
+    for (int i = 0; labels.toString().length() < 1_100_000; i++) {
+      labels.put("example.com/l" + i, "v".repeat(60));
+    }
+    byte[] value = EventCodec.encode(EventFixtures.upsert("default", pod, 1, EventFixtures.T0.plusSeconds(5)));
+    assertThat(value.length).isGreaterThan(DeadLetter.MAX_VALUE_BYTES);
+    events.pipeInput("default", value);
+
+    List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
+    assertThat(dead).singleElement().satisfies(r -> {
+      assertThat(header(r, DeadLetter.REASON)).contains("is not copied", "Pod default/frontend-0",
+          "bytes, more than an event carries", "fail closed");
+      assertThat(r.value()).isNull();
+    });
+    drainFacts();
+    assertThat(fold.table(0, "default").nodeModel("node-1").bindings())
+        .filteredOn(b -> b.pod().toString().equals("default/frontend-0")).singleElement().satisfies(b -> {
+          assertThat(b.ingressIsolated()).isTrue();
+          assertThat(b.egressIsolated()).isTrue();
+          assertThat(b.ingressChains()).isEmpty();
+          assertThat(b.egressChains()).isEmpty();
+        });
+    // What the store keeps is the stub, so a rebuilt task enforces the same.
+    KeyValueStore<String, byte[]> store = driver.getKeyValueStore(EngineTopology.OBJECT_STORE);
+    byte[] stored = store.get(ObjectStoreKeys.key("default", "Pod", "default", "frontend-0"));
+    assertThat(stored.length).isLessThan(2_000);
+    assertThat(EventCodec.decode(stored).truncated()).isNotNull();
   }
 
   @Test
