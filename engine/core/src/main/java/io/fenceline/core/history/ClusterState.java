@@ -1,7 +1,9 @@
 package io.fenceline.core.history;
 
 import io.fenceline.core.events.ChangeEvent;
+import io.fenceline.core.events.EventFold;
 import io.fenceline.core.events.EventObjects;
+import io.fenceline.core.events.EventType;
 import io.fenceline.core.explain.FlowExplainer;
 import io.fenceline.core.model.ClusterChange;
 import io.fenceline.core.model.ClusterObject;
@@ -106,25 +108,44 @@ public final class ClusterState implements FlowExplainer.State {
     }
     observedAt = observedAt == null || e.observedAt().isAfter(observedAt) ? e.observedAt() : observedAt;
     coverage.observe(e);
-    Kind kind = r.kind();
-    return switch (e.type()) {
-      case HEARTBEAT -> List.of();
-      case UPSERT -> {
-        if (r.object() == null) {
-          yield List.of();
-        }
-        ObjectRef ref = new ObjectRef(kind, r.object().key());
+    if (e.type() == EventType.UPSERT && r.object() == null) {
+      return List.of(); // unusable: the previous version stays in force
+    }
+    // The changes as the engine's fold makes them; "changed" here means for a reader of history.
+    List<ObjectRef> changed = new ArrayList<>();
+    EventFold.apply(r.read(), new EventObjects.Result(r.object(), ""), new EventFold.Store() {
+      @Override
+      public void put(Kind kind, ObjectKey key, ChangeEvent event, ClusterObject object) {
+        ObjectRef ref = new ObjectRef(kind, key);
         Entry prev = entries.get(ref);
-        put(ref, new Entry(r.object(), e, r.offset()));
+        ClusterState.this.put(ref, new Entry(object, event, r.offset()));
         // A republish of the same content (a relist) changes nothing but the entry's generation.
-        yield prev != null && prev.object().equals(r.object()) ? List.of() : List.of(ref);
+        if (prev == null || !prev.object().equals(object)) {
+          changed.add(ref);
+        }
       }
-      case DELETE -> {
-        ObjectRef ref = new ObjectRef(kind, EventObjects.key(kind, e.namespace(), e.name()));
-        yield remove(ref) ? List.of(ref) : List.of();
+
+      @Override
+      public void remove(Kind kind, ObjectKey key) {
+        ObjectRef ref = new ObjectRef(kind, key);
+        if (ClusterState.this.remove(ref)) {
+          changed.add(ref);
+        }
       }
-      case GENERATION_END -> sweep(kind, e.generation());
-    };
+
+      @Override
+      public List<ObjectKey> olderThan(Kind kind, long generation) {
+        List<ObjectKey> stale = new ArrayList<>();
+        for (Map.Entry<ObjectRef, Entry> x : entries.entrySet()) {
+          if (x.getKey().kind() == kind && x.getValue().event().generation() < generation) {
+            stale.add(x.getKey().key());
+          }
+        }
+        Collections.sort(stale);
+        return stale;
+      }
+    });
+    return changed;
   }
 
   /** Moves past a record that is not this cluster's (clusters may share a partition of the log). */
@@ -133,18 +154,6 @@ public final class ClusterState implements FlowExplainer.State {
       throw new IllegalArgumentException("offset " + offset + " is behind this state (next " + nextOffset + ")");
     }
     nextOffset = offset + 1;
-  }
-
-  private List<ObjectRef> sweep(Kind kind, long generation) {
-    List<ObjectRef> stale = new ArrayList<>();
-    for (Map.Entry<ObjectRef, Entry> x : entries.entrySet()) {
-      if (x.getKey().kind() == kind && x.getValue().event().generation() < generation) {
-        stale.add(x.getKey());
-      }
-    }
-    Collections.sort(stale);
-    stale.forEach(this::remove);
-    return stale;
   }
 
   private void put(ObjectRef ref, Entry entry) {

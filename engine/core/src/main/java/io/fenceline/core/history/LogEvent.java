@@ -3,6 +3,7 @@ package io.fenceline.core.history;
 import io.fenceline.core.events.ChangeEvent;
 import io.fenceline.core.events.EventCodec;
 import io.fenceline.core.events.EventFormatException;
+import io.fenceline.core.events.EventFold;
 import io.fenceline.core.events.EventObjects;
 import io.fenceline.core.events.EventType;
 import io.fenceline.core.model.ClusterObject;
@@ -28,22 +29,11 @@ public record LogEvent(long offset, ChangeEvent event, ClusterObject object, Str
    * the objects that are not superseded within it.
    */
   public static LogEvent header(String key, byte[] value, long offset) {
-    ChangeEvent e;
-    try {
-      e = EventCodec.decode(value);
-    } catch (EventFormatException ex) {
-      return new LogEvent(offset, null, null, ex.getMessage(), true);
+    EventFold.Read read = EventFold.read(key, value);
+    if (!read.accepted()) {
+      return new LogEvent(offset, read.event(), null, read.rejected(), true);
     }
-    if (key == null || !key.equals(e.cluster())) {
-      return new LogEvent(offset, e, null, "record key '" + key + "' is not the event's cluster '" + e.cluster() + "'", true);
-    }
-    if (e.type() == EventType.HEARTBEAT) {
-      return new LogEvent(offset, e, null, null, true);
-    }
-    if (Kind.fromApiName(e.kind()) == null) {
-      return new LogEvent(offset, e, null, "unknown kind '" + e.kind() + "'", true);
-    }
-    return new LogEvent(offset, e, null, null, e.type() != EventType.UPSERT);
+    return new LogEvent(offset, read.event(), null, null, read.event().type() != EventType.UPSERT);
   }
 
   /** True for an UPSERT read by {@link #header} whose object is not decoded yet. */
@@ -53,7 +43,7 @@ public record LogEvent(long offset, ChangeEvent event, ClusterObject object, Str
 
   /** This UPSERT with its object decoded (null object: unusable, the previous version stays). */
   public LogEvent withObject() {
-    return new LogEvent(offset, event, EventObjects.decode(event, "events@" + offset).object(), null, true);
+    return new LogEvent(offset, event, EventFold.object(read(), "events@" + offset).object(), null, true);
   }
 
   /**
@@ -75,6 +65,11 @@ public record LogEvent(long offset, ChangeEvent event, ClusterObject object, Str
   public static LogEvent of(ChangeEvent e, long offset) {
     return new LogEvent(offset, e, e.type() == EventType.UPSERT ? EventObjects.decode(e, "snapshot@" + offset).object()
         : null, null, true);
+  }
+
+  /** This record as the fold reads it (only for records that were not rejected). */
+  public EventFold.Read read() {
+    return new EventFold.Read(event, kind(), rejected);
   }
 
   public Kind kind() {

@@ -2,12 +2,14 @@ package io.fenceline.engine.topology;
 
 import io.fenceline.core.events.ChangeEvent;
 import io.fenceline.core.events.EventCodec;
+import io.fenceline.core.events.EventFold;
 import io.fenceline.core.events.EventFormatException;
 import io.fenceline.core.events.EventObjects;
 import io.fenceline.core.events.EventType;
 import io.fenceline.core.facts.Fact;
 import io.fenceline.core.facts.PartitionRouter;
 import io.fenceline.core.model.ClusterChange;
+import io.fenceline.core.model.ClusterObject;
 import io.fenceline.core.model.Kind;
 import io.fenceline.core.model.ObjectKey;
 import java.nio.charset.StandardCharsets;
@@ -90,84 +92,76 @@ final class CompileProcessor implements Processor<String, byte[], Object, Object
   public void process(Record<String, byte[]> record) {
     RecordMetadata meta = context.recordMetadata().orElseThrow();
     String origin = meta.topic() + "-" + meta.partition() + "@" + meta.offset();
-    ChangeEvent e;
-    try {
-      e = EventCodec.decode(record.value());
-    } catch (EventFormatException ex) {
-      deadLetter(record, meta, ex.getMessage());
+    EventFold.Read read = EventFold.read(record.key(), record.value());
+    if (!read.accepted()) {
+      deadLetter(record, meta, read.rejected());
       return;
     }
-    if (record.key() == null || !record.key().equals(e.cluster())) {
-      deadLetter(record, meta, "record key '" + record.key() + "' is not the event's cluster '" + e.cluster() + "'");
-      return;
-    }
-    if (e.type() == EventType.HEARTBEAT) {
-      return; // ingest is alive; nothing to compile
-    }
-    Kind kind = Kind.fromApiName(e.kind());
-    if (kind == null) {
-      deadLetter(record, meta, "unknown kind '" + e.kind() + "' (fenceline reads " + EventObjects.knownKinds() + ")");
-      return;
+    ChangeEvent e = read.event();
+    ClusterCompilation cc = cluster(e.cluster());
+    EventFold.Step step = EventFold.apply(read, origin, new RocksStore(e.cluster(), record.value(), e));
+    if (!step.problems().isEmpty()) {
+      deadLetter(record, meta, step.problems());
     }
     List<PartitionRouter.Routed> out = new ArrayList<>();
-    ClusterCompilation cc = cluster(e.cluster());
-    switch (e.type()) {
-      case UPSERT -> {
-        // An object larger than an event may carry (from another producer) is stored and enforced as
-        // ingest would have published it: its stub, failing closed. Nothing larger reaches a changelog.
-        ChangeEvent fitted = EventObjects.fit(e);
-        EventObjects.Result r = EventObjects.decode(fitted, origin);
-        if (!r.problems().isEmpty()) {
-          deadLetter(record, meta, r.problems());
-        }
-        if (r.object() == null) {
-          return; // unusable: the previous version (if any) stays in force
-        }
-        objects.put(ObjectStoreKeys.key(e.cluster(), e.kind(), e.namespace(), e.name()),
-            fitted == e ? record.value() : EventCodec.encode(fitted));
-        out.addAll(cc.apply(ClusterChange.upsert(r.object())));
-      }
-      case DELETE -> {
-        objects.delete(ObjectStoreKeys.key(e.cluster(), e.kind(), e.namespace(), e.name()));
-        out.addAll(cc.apply(ClusterChange.delete(kind, key(kind, e.namespace(), e.name()))));
-      }
-      case GENERATION_END -> out.addAll(sweep(cc, e, kind));
-      case HEARTBEAT -> throw new IllegalStateException("heartbeats are handled above");
+    for (ClusterChange c : step.changes()) {
+      out.addAll(cc.apply(c));
+    }
+    if (e.type() == EventType.GENERATION_END && !step.changes().isEmpty()) {
+      LOG.info("cluster {}: generation {} of {} swept {} objects deleted while ingest was away",
+          e.cluster(), e.generation(), e.kind(), step.changes().size());
     }
     forward(e, meta, record.timestamp(), out);
   }
 
-  /** Deletes every object of (cluster, kind) last published in a generation older than the marker's. */
-  private List<PartitionRouter.Routed> sweep(ClusterCompilation cc, ChangeEvent marker, Kind kind) {
-    String prefix = ObjectStoreKeys.prefix(marker.cluster(), marker.kind());
-    List<String> stale = new ArrayList<>();
-    try (KeyValueIterator<String, byte[]> it = objects.prefixScan(prefix, new org.apache.kafka.common.serialization.StringSerializer())) {
-      while (it.hasNext()) {
-        KeyValue<String, byte[]> kv = it.next();
-        try {
-          if (EventCodec.decode(kv.value).generation() < marker.generation()) {
-            stale.add(kv.key);
+  /**
+   * The fold's store over the RocksDB object store: the event in force per object, as the bytes
+   * that were read ({@code value}) unless the fold replaced the event (an oversize object's stub).
+   */
+  private final class RocksStore implements EventFold.Store {
+    private final String cluster;
+    private final byte[] value;
+    private final ChangeEvent read;
+
+    RocksStore(String cluster, byte[] value, ChangeEvent read) {
+      this.cluster = cluster;
+      this.value = value;
+      this.read = read;
+    }
+
+    @Override
+    public void put(Kind kind, ObjectKey key, ChangeEvent event, ClusterObject object) {
+      objects.put(ObjectStoreKeys.key(cluster, kind.apiName(), key.namespace(), key.name()),
+          event == read && event.truncated() == null ? value : EventCodec.encode(event));
+    }
+
+    @Override
+    public void remove(Kind kind, ObjectKey key) {
+      objects.delete(ObjectStoreKeys.key(cluster, kind.apiName(), key.namespace(), key.name()));
+    }
+
+    @Override
+    public List<ObjectKey> olderThan(Kind kind, long generation) {
+      List<ObjectKey> stale = new ArrayList<>();
+      try (KeyValueIterator<String, byte[]> it = objects.prefixScan(ObjectStoreKeys.prefix(cluster, kind.apiName()),
+          new org.apache.kafka.common.serialization.StringSerializer())) {
+        while (it.hasNext()) {
+          KeyValue<String, byte[]> kv = it.next();
+          boolean old;
+          try {
+            old = EventCodec.decode(kv.value).generation() < generation;
+          } catch (EventFormatException ex) {
+            old = true;
           }
-        } catch (EventFormatException ex) {
-          stale.add(kv.key);
+          if (old) {
+            String[] parts = kv.key.split(String.valueOf(ObjectStoreKeys.SEP), -1);
+            stale.add(new ObjectKey(parts[2], parts[3]));
+          }
         }
       }
+      stale.sort(null);
+      return stale;
     }
-    List<PartitionRouter.Routed> out = new ArrayList<>();
-    for (String k : stale) {
-      String[] parts = k.split(String.valueOf(ObjectStoreKeys.SEP), -1);
-      objects.delete(k);
-      out.addAll(cc.apply(ClusterChange.delete(kind, key(kind, parts[2], parts[3]))));
-    }
-    if (!stale.isEmpty()) {
-      LOG.info("cluster {}: generation {} of {} swept {} objects deleted while ingest was away",
-          marker.cluster(), marker.generation(), marker.kind(), stale.size());
-    }
-    return out;
-  }
-
-  private static ObjectKey key(Kind kind, String namespace, String name) {
-    return kind == Kind.NAMESPACE || kind == Kind.NODE ? new ObjectKey("", name) : new ObjectKey(namespace, name);
   }
 
   private void forward(ChangeEvent e, RecordMetadata meta, long timestamp, List<PartitionRouter.Routed> out) {
@@ -187,11 +181,13 @@ final class CompileProcessor implements Processor<String, byte[], Object, Object
     deadLetters.record();
     byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
     byte[] value = record.value();
-    if (value != null && value.length > DeadLetter.MAX_VALUE_BYTES) {
+    long copied = (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
+    if (copied > DeadLetter.MAX_COPIED_BYTES) {
       // A dead letter must fit a record too: the original stays in the event log at the offset named.
-      reason = "(the original value, " + value.length + " bytes, is not copied: read it at " + meta.topic() + "-"
+      reason = "(the original record, " + copied + " bytes, is not copied: read it at " + meta.topic() + "-"
           + meta.partition() + "@" + meta.offset() + ") " + reason;
       value = null;
+      key = key != null && key.length > 64 * 1024 ? null : key;
     }
     DeadLetter d = new DeadLetter(key, value, reason, meta.topic(), meta.partition(), meta.offset());
     LOG.warn("dead letter {}-{}@{}: {}", meta.topic(), meta.partition(), meta.offset(), d.reason());

@@ -14,8 +14,12 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  */
 public record DeadLetter(byte[] key, byte[] value, String reason, String topic, int partition, long offset) {
   public static final int MAX_REASON_CHARS = 4000;
-  /** The largest original value a dead letter copies; larger ones are named by their offset instead. */
-  public static final int MAX_VALUE_BYTES = 512 * 1024;
+  /**
+   * The most bytes of original key and value a dead letter copies: a record of the default 1 MiB
+   * limit less room for the reason and source headers (the reason is at most 4,000 characters,
+   * escaped). A record larger than this is named by its offset instead, so a dead letter always fits.
+   */
+  public static final int MAX_COPIED_BYTES = (1 << 20) - 32 * 1024;
   public static final String REASON = "fenceline.reason";
   public static final String SOURCE_TOPIC = "fenceline.source.topic";
   public static final String SOURCE_PARTITION = "fenceline.source.partition";

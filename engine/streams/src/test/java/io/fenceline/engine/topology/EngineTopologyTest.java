@@ -137,7 +137,7 @@ class EngineTopologyTest {
       labels.put("example.com/l" + i, "v".repeat(60));
     }
     byte[] value = EventCodec.encode(EventFixtures.upsert("default", pod, 1, EventFixtures.T0.plusSeconds(5)));
-    assertThat(value.length).isGreaterThan(DeadLetter.MAX_VALUE_BYTES);
+    assertThat(value.length).isGreaterThan(DeadLetter.MAX_COPIED_BYTES);
     events.pipeInput("default", value);
 
     List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
