@@ -1,5 +1,6 @@
 package io.fenceline.engine.topology;
 
+import io.fenceline.kafka.topics.DeadLetterHeaders;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -14,10 +15,10 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  */
 public record DeadLetter(byte[] key, byte[] value, String reason, String topic, int partition, long offset) {
   public static final int MAX_REASON_CHARS = 4000;
-  public static final String REASON = "fenceline.reason";
-  public static final String SOURCE_TOPIC = "fenceline.source.topic";
-  public static final String SOURCE_PARTITION = "fenceline.source.partition";
-  public static final String SOURCE_OFFSET = "fenceline.source.offset";
+  public static final String REASON = DeadLetterHeaders.REASON;
+  public static final String SOURCE_TOPIC = DeadLetterHeaders.SOURCE_TOPIC;
+  public static final String SOURCE_PARTITION = DeadLetterHeaders.SOURCE_PARTITION;
+  public static final String SOURCE_OFFSET = DeadLetterHeaders.SOURCE_OFFSET;
 
   public DeadLetter {
     StringBuilder sb = new StringBuilder();
