@@ -6,7 +6,6 @@ import io.fenceline.core.history.ObjectRef;
 import io.fenceline.core.history.StateDiff;
 import io.fenceline.core.events.EventType;
 import io.fenceline.kafka.topics.Topics;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +21,6 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.utils.Utils;
 
 /**
  * Reads one cluster's partition of {@code fenceline.events} (committed records only, in large
@@ -70,7 +68,7 @@ public final class EventLogReader implements AutoCloseable {
 
   /** The partition the producer's default partitioner picks for a cluster id key. */
   static int partitionOf(String cluster, int partitions) {
-    return Utils.toPositive(Utils.murmur2(cluster.getBytes(StandardCharsets.UTF_8))) % partitions;
+    return io.fenceline.kafka.topics.EventPartitions.partitionOf(cluster, partitions);
   }
 
   public int partition() {

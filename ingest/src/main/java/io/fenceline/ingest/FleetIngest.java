@@ -28,6 +28,12 @@ public final class FleetIngest implements AutoCloseable {
 
   public static FleetIngest start(List<ClusterSource> sources, String bootstrapServers, IngestMetrics metrics,
       Clock clock, Map<String, Object> producerConfig) {
+    return start(sources, bootstrapServers, metrics, clock, producerConfig, null);
+  }
+
+  /** With {@code monitor} non-null its producers' metrics are exported and {@code metrics} should be its {@link IngestMonitor#metrics()}. */
+  public static FleetIngest start(List<ClusterSource> sources, String bootstrapServers, IngestMetrics metrics,
+      Clock clock, Map<String, Object> producerConfig, IngestMonitor monitor) {
     Set<String> ids = new HashSet<>();
     for (ClusterSource s : sources) {
       if (!ids.add(s.clusterId())) {
@@ -40,7 +46,9 @@ public final class FleetIngest implements AutoCloseable {
       for (ClusterSource s : sources) {
         KubernetesClient client = new KubernetesClientBuilder().withConfig(s.config()).build();
         fleet.clients.add(client);
-        EventPublisher publisher = EventPublisher.start(s.clusterId(), bootstrapServers, metrics, producerConfig);
+        EventPublisher publisher = monitor == null
+            ? EventPublisher.start(s.clusterId(), bootstrapServers, metrics, producerConfig)
+            : monitor.startPublisher(s.clusterId(), bootstrapServers, producerConfig);
         ClusterIngest ingest = ClusterIngest.start(s.clusterId(), client, publisher, metrics, clock);
         fleet.ingests.add(ingest);
         ingest.failure().whenComplete((v, t) -> {
@@ -54,6 +62,21 @@ public final class FleetIngest implements AutoCloseable {
       throw e;
     }
     return fleet;
+  }
+
+  /** Ready: every cluster listed and none failed; else the reasons. */
+  public List<String> notReady() {
+    List<String> out = new ArrayList<>();
+    if (failure.isDone()) {
+      out.add("ingest stopped: " + failure.handle((v, t) -> t == null ? "closed" : String.valueOf(t.getCause() != null
+          && t instanceof java.util.concurrent.CompletionException ? t.getCause().getMessage() : t.getMessage())).join());
+    }
+    for (ClusterIngest i : ingests) {
+      if (!i.synced().isDone()) {
+        out.add("cluster " + i.cluster() + ": not listed yet");
+      }
+    }
+    return out;
   }
 
   public List<ClusterIngest> clusters() {

@@ -11,6 +11,7 @@ import io.fenceline.core.model.IpAddress;
 import io.fenceline.core.render.NodeRenderer;
 import io.fenceline.core.render.PayloadDelta;
 import io.fenceline.core.render.RenderedNode;
+import io.fenceline.kafka.health.Health;
 import io.fenceline.kafka.topics.NodePartitions;
 import io.fenceline.kafka.topics.Topics;
 import java.nio.charset.StandardCharsets;
@@ -67,6 +68,8 @@ public final class Applier implements Runnable, AutoCloseable {
   private Instant sourceObservedAt;
   private volatile boolean healthy;
   private volatile String lastError;
+  private volatile Thread loop;
+  private Instant lastPublished = Instant.MIN;
 
   public Applier(ApplierConfig config, Netfilter netfilter, Clock clock, Consumer<RenderedNode> onApplied) {
     this.config = config;
@@ -90,6 +93,23 @@ public final class Applier implements Runnable, AutoCloseable {
     return metrics.registry.scrape();
   }
 
+  /** Readiness for {@code /healthz}: the node's rules are applied and the last apply succeeded. */
+  public Health readiness() {
+    if (healthy) {
+      return Health.up();
+    }
+    return Health.down(lastError == null ? "the node's rules are not applied yet" : lastError);
+  }
+
+  /** Liveness for {@code /livez}: the apply loop runs (it retries Kafka and the kernel by itself). */
+  public Health liveness() {
+    Thread t = loop;
+    if (t != null && !t.isAlive() && running.get()) {
+      return Health.down("the apply loop has stopped");
+    }
+    return Health.up();
+  }
+
   /** Waits until the first full apply after start has succeeded. */
   public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
     return caughtUp.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -97,6 +117,7 @@ public final class Applier implements Runnable, AutoCloseable {
 
   @Override
   public void run() {
+    loop = Thread.currentThread();
     Map<String, Object> consumerProps = new java.util.HashMap<>(config.clientProperties());
     consumerProps.putAll(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
@@ -172,6 +193,7 @@ public final class Applier implements Runnable, AutoCloseable {
           publish(receipts, tp.partition(), position, "ok", null);
           metrics.appliedOffset.set(position);
         }
+        heartbeatIfDue(receipts, consumer, tp, dirty);
         Long endNow = consumer.endOffsets(List.of(tp)).get(tp);
         metrics.lag.set(endNow == null ? -1 : Math.max(0, endNow - consumer.position(tp)));
       }
@@ -312,7 +334,26 @@ public final class Applier implements Runnable, AutoCloseable {
     }
   }
 
+  /**
+   * When nothing was published for {@link ApplierConfig#heartbeatInterval()}, publishes the current
+   * state again: {@code ok} at the position when everything read is applied, or the failure being
+   * retried. Receipts then say the applier runs even when nothing changes (see {@code status --stale-after}).
+   */
+  private void heartbeatIfDue(KafkaProducer<String, byte[]> receipts, KafkaConsumer<String, byte[]> consumer,
+      TopicPartition tp, boolean dirty) {
+    if (clock.instant().isBefore(lastPublished.plus(config.heartbeatInterval()))) {
+      return;
+    }
+    if (!dirty) {
+      publish(receipts, tp.partition(), consumer.position(tp), "ok", null);
+    } else if (!healthy && lastError != null) {
+      publish(receipts, tp.partition(), consumer.position(tp), "failed", lastError);
+    }
+    // dirty without a failure: the apply runs in this loop's next turn and publishes its receipt
+  }
+
   private void publish(KafkaProducer<String, byte[]> producer, int partition, long position, String result, String error) {
+    lastPublished = clock.instant();
     Receipt r = new Receipt(Receipt.CURRENT_VERSION, config.cluster(), config.node(), partition, position, sourceOffset,
         sourceObservedAt, result, error, 0, clock.instant(), applied == null ? 0 : applied.ruleCount(4) + applied.ruleCount(6),
         applied == null ? 0 : applied.sets().stream().mapToInt(s -> s.members().size()).sum());

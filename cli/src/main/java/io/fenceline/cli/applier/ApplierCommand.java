@@ -2,7 +2,6 @@ package io.fenceline.cli.applier;
 
 import io.fenceline.applier.Applier;
 import io.fenceline.applier.ApplierConfig;
-import io.fenceline.applier.HealthServer;
 import io.fenceline.applier.kernel.CommandRunner;
 import io.fenceline.applier.kernel.DryRunNetfilter;
 import io.fenceline.applier.kernel.IptablesBackend;
@@ -12,6 +11,7 @@ import io.fenceline.cli.io.PayloadWriter;
 import io.fenceline.core.render.PayloadText;
 import io.fenceline.kafka.broker.BrokerResolver;
 import io.fenceline.kafka.broker.DataDirs;
+import io.fenceline.kafka.health.HealthServer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,8 +56,13 @@ public final class ApplierCommand implements Callable<Integer> {
   long driftSeconds;
 
   @Option(names = "--metrics-port", defaultValue = "-1", paramLabel = "PORT",
-      description = "Serve /healthz and /metrics (Prometheus) on this port (default: off).")
+      description = "Serve /healthz (ready), /livez and /metrics (Prometheus) on this port; 0: any free port (default: off).")
   int metricsPort;
+
+  @Option(names = "--heartbeat-interval", defaultValue = "30", paramLabel = "SECONDS",
+      description = "Publish the current receipt again after this many seconds without one, so `status` can tell"
+          + " a quiet node from a stopped applier (default: ${DEFAULT-VALUE}).")
+  long heartbeatSeconds;
 
   @picocli.CommandLine.Mixin io.fenceline.cli.io.KafkaConnection kafka;
 
@@ -65,6 +70,9 @@ public final class ApplierCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (node == null || node.isEmpty()) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--node=<node>'");
+    }
+    if (heartbeatSeconds <= 0) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--heartbeat-interval must be positive");
     }
     Netfilter netfilter;
     Path dry = target == null ? null : target.dryRun;
@@ -80,11 +88,15 @@ public final class ApplierCommand implements Callable<Integer> {
     ApplierConfig config;
     try (BrokerResolver.Resolved broker = kafka.resolve(false)) {
       config = new ApplierConfig(cluster, node, broker.bootstrapServers(), Duration.ofSeconds(driftSeconds),
-          Duration.ofSeconds(30), metricsPort, kafka.clientProperties());
+          Duration.ofSeconds(30), metricsPort, kafka.clientProperties(), Duration.ofSeconds(heartbeatSeconds));
     }
     Applier applier = new Applier(config, netfilter, Clock.systemUTC(),
         rendered -> { if (dry != null) { PayloadWriter.writeNode(dry, PayloadText.full(rendered)); } });
-    HealthServer health = metricsPort >= 0 ? new HealthServer(applier, metricsPort) : null;
+    HealthServer health = metricsPort >= 0
+        ? new HealthServer(metricsPort, applier::readiness, applier::liveness, applier::scrape) : null;
+    if (health != null) {
+      System.err.println("fenceline applier: /healthz, /livez and /metrics on port " + health.port());
+    }
     Thread loop = new Thread(applier, "fenceline-applier");
     // The loop ends by close() (exit 0) or by an error it cannot retry, e.g. refused credentials (exit 1).
     java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();

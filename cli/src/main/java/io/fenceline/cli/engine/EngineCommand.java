@@ -5,8 +5,10 @@ import io.fenceline.engine.Engine;
 import io.fenceline.engine.EngineConfig;
 import io.fenceline.kafka.broker.BrokerResolver;
 import io.fenceline.kafka.broker.DataDirs;
+import io.fenceline.kafka.health.HealthServer;
 import io.fenceline.kafka.topics.Topics;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -23,6 +25,8 @@ import picocli.CommandLine.Option;
       "--data-dir, starting it in this process if none is running."
     })
 public final class EngineCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Option(names = "--state-dir", paramLabel = "DIR", description = "Kafka Streams state (default: DATA_DIR/engine-state).")
   Path stateDir;
 
@@ -37,6 +41,15 @@ public final class EngineCommand implements Callable<Integer> {
       description = "Partitions of fenceline.node-facts (must match an existing topic; default: ${DEFAULT-VALUE}).")
   int nodeFactPartitions;
 
+  @Option(names = "--metrics-port", defaultValue = "-1", paramLabel = "PORT",
+      description = "Serve /healthz (ready), /livez and /metrics (Prometheus) on this port; 0: any free port (default: off).")
+  int metricsPort;
+
+  @Option(names = "--stuck-after", defaultValue = "60", paramLabel = "SECONDS",
+      description = "/healthz is not ready when events wait in an input partition whose committed offset has not moved"
+          + " for this long (default: ${DEFAULT-VALUE}).")
+  long stuckAfterSeconds;
+
   private static Map<String, String> stringMap(Map<String, Object> m) {
     Map<String, String> out = new java.util.TreeMap<>();
     m.forEach((k, v) -> out.put(k, String.valueOf(v)));
@@ -47,6 +60,9 @@ public final class EngineCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (stuckAfterSeconds <= 0) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--stuck-after must be positive");
+    }
     Path data = kafka.dataDir();
     Topics.Layout defaults = Topics.Layout.defaults();
     Topics.Layout layout = new Topics.Layout(eventPartitions, nodeFactPartitions, defaults.eventRetentionMs(),
@@ -65,8 +81,12 @@ public final class EngineCommand implements Callable<Integer> {
     }, "fenceline-engine-stop"));
     try (BrokerResolver.Resolved broker = kafka.resolve(true);
         Engine engine = Engine.start(new EngineConfig(broker.bootstrapServers(), applicationId,
-            stateDir == null ? data.resolve("engine-state") : stateDir, layout, stringMap(kafka.clientProperties())))) {
-      System.err.println("fenceline engine running against " + broker.bootstrapServers() + " (Ctrl-C to stop)");
+            stateDir == null ? data.resolve("engine-state") : stateDir, layout, stringMap(kafka.clientProperties())),
+            Duration.ofSeconds(stuckAfterSeconds));
+        HealthServer health = metricsPort < 0 ? null : new HealthServer(metricsPort, engine.monitor()::readiness,
+            engine.monitor()::liveness, engine.monitor()::scrape)) {
+      System.err.println("fenceline engine running against " + broker.bootstrapServers()
+          + (health == null ? "" : "; /healthz, /livez and /metrics on port " + health.port()) + " (Ctrl-C to stop)");
       stop.await();
     } finally {
       closed.countDown();

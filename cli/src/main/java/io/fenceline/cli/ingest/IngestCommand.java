@@ -8,11 +8,14 @@ import io.fenceline.ingest.EventPublisher;
 import io.fenceline.ingest.FleetIngest;
 import io.fenceline.ingest.IngestFencedException;
 import io.fenceline.ingest.IngestMetrics;
+import io.fenceline.ingest.IngestMonitor;
 import io.fenceline.ingest.ManifestIngest;
 import io.fenceline.ingest.ManifestReadException;
 import io.fenceline.ingest.ManifestSnapshot;
 import io.fenceline.kafka.broker.BrokerResolver;
 import io.fenceline.kafka.broker.DataDirs;
+import io.fenceline.kafka.health.Health;
+import io.fenceline.kafka.health.HealthServer;
 import io.fenceline.kafka.topics.TopicAdmin;
 import io.fenceline.kafka.topics.Topics;
 import java.io.PrintWriter;
@@ -85,6 +88,11 @@ public final class IngestCommand implements Callable<Integer> {
       description = "Partitions of fenceline.node-facts when creating it (must match an existing topic; default: ${DEFAULT-VALUE}).")
   int nodeFactPartitions;
 
+  @Option(names = "--metrics-port", defaultValue = "-1", paramLabel = "PORT",
+      description = "Clusters or --watch: serve /healthz (ready), /livez and /metrics (Prometheus) on this port;"
+          + " 0: any free port (default: off).")
+  int metricsPort;
+
   @picocli.CommandLine.Mixin io.fenceline.cli.io.KafkaConnection kafka;
 
   @Override
@@ -109,6 +117,9 @@ public final class IngestCommand implements Callable<Integer> {
     }
     if (cluster != null && (cluster.isBlank() || cluster.contains("/"))) {
       throw new CommandLine.ParameterException(cl, "--cluster must be non-empty and contain no '/'");
+    }
+    if (metricsPort >= 0 && manifests != null && !watch) {
+      throw new CommandLine.ParameterException(cl, "--metrics-port needs a running ingest: clusters, or --manifests with --watch");
     }
     if (timeoutSeconds <= 0) {
       throw new CommandLine.ParameterException(cl, "--timeout must be positive");
@@ -148,11 +159,19 @@ public final class IngestCommand implements Callable<Integer> {
     }
     Duration timeout = Duration.ofSeconds(timeoutSeconds);
     StopLatch stop = new StopLatch();
-    try (BrokerResolver.Resolved broker = kafka.resolve(true)) {
+    try (BrokerResolver.Resolved broker = kafka.resolve(true);
+        IngestMonitor monitor = new IngestMonitor()) {
       ensureTopics(broker.bootstrapServers(), layout());
-      EventPublisher publisher = EventPublisher.start(id, broker.bootstrapServers(), IngestMetrics.counting(),
-          kafka.clientProperties());
+      EventPublisher publisher = watch
+          ? monitor.startPublisher(id, broker.bootstrapServers(), kafka.clientProperties())
+          : EventPublisher.start(id, broker.bootstrapServers(), IngestMetrics.counting(), kafka.clientProperties());
+      HealthServer health = null;
       try {
+        if (metricsPort >= 0) {
+          health = new HealthServer(metricsPort, () -> publisherHealth(publisher), () -> publisherHealth(publisher),
+              monitor::scrape);
+          say("fenceline ingest: /healthz, /livez and /metrics on port " + health.port());
+        }
         ManifestIngest ingest = new ManifestIngest(manifests, id, publisher, Clock.systemUTC(), this::say);
         if (!watch) {
           ManifestIngest.Published p = ingest.publish(snapshot, timeout);
@@ -173,11 +192,23 @@ public final class IngestCommand implements Callable<Integer> {
         say("fenceline ingest: cluster " + id + ": " + e.getMessage());
         return ExitCodes.FAILURE;
       } finally {
+        if (health != null) {
+          health.close();
+        }
         publisher.close(Duration.ofSeconds(10));
       }
     } finally {
       stop.done();
     }
+  }
+
+  /** A file ingest is ready and live while its publisher has not stopped (fenced or failed). */
+  private static Health publisherHealth(EventPublisher publisher) {
+    if (!publisher.failure().isDone()) {
+      return Health.up();
+    }
+    Throwable t = publisher.failure().handle((v, e) -> e).join();
+    return Health.down("the publisher stopped" + (t == null ? "" : ": " + t.getMessage()));
   }
 
   private static String describe(ManifestIngest.Published p) {
@@ -203,17 +234,24 @@ public final class IngestCommand implements Callable<Integer> {
       throw new BadInputException("fenceline ingest: " + e.getMessage());
     }
     StopLatch stop = new StopLatch();
-    IngestMetrics metrics = IngestMetrics.counting();
-    try (BrokerResolver.Resolved broker = kafka.resolve(true)) {
+    try (BrokerResolver.Resolved broker = kafka.resolve(true);
+        IngestMonitor monitor = new IngestMonitor()) {
+      IngestMetrics metrics = monitor.metrics();
       ensureTopics(broker.bootstrapServers(), layout());
       FleetIngest fleet;
       try {
         fleet = FleetIngest.start(sources, broker.bootstrapServers(), metrics, Clock.systemUTC(),
-            kafka.clientProperties());
+            kafka.clientProperties(), monitor);
       } catch (IllegalArgumentException e) {
         throw new BadInputException("fenceline ingest: " + e.getMessage());
       }
+      HealthServer health = null;
       try {
+        if (metricsPort >= 0) {
+          health = new HealthServer(metricsPort, () -> Health.of(fleet.notReady()),
+              () -> fleet.failure().isDone() ? Health.of(fleet.notReady()) : Health.up(), monitor::scrape);
+          say("fenceline ingest: /healthz, /livez and /metrics on port " + health.port());
+        }
         stop.install();
         for (ClusterSource s : sources) {
           say("fenceline ingest: cluster " + s.clusterId() + " from " + s.description() + " at " + s.config().getMasterUrl());
@@ -235,6 +273,9 @@ public final class IngestCommand implements Callable<Integer> {
         say("fenceline ingest: " + e.getCause().getMessage());
         return ExitCodes.FAILURE;
       } finally {
+        if (health != null) {
+          health.close();
+        }
         fleet.close(Duration.ofSeconds(10));
         IngestMetrics.Snapshot s = metrics.snapshot();
         for (ClusterIngest c : fleet.clusters()) {

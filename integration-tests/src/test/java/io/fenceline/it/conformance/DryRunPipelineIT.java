@@ -87,7 +87,9 @@ class DryRunPipelineIT {
           stepNo++;
         }
         // Health and Prometheus metrics of an applier.
-        try (io.fenceline.applier.HealthServer health = new io.fenceline.applier.HealthServer(appliers.get(0), 0)) {
+        Applier first = appliers.get(0);
+        try (io.fenceline.kafka.health.HealthServer health = new io.fenceline.kafka.health.HealthServer(0,
+            first::readiness, first::liveness, first::scrape)) {
           java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
           var healthz = http.send(java.net.http.HttpRequest.newBuilder(
               java.net.URI.create("http://127.0.0.1:" + health.port() + "/healthz")).build(),

@@ -273,6 +273,30 @@ class KubernetesManifestsTest {
     }
   }
 
+  @Test
+  void everyWorkloadIsProbedOnItsDeclaredMetricsPort() {
+    assertThat(workloads()).extracting(w -> w.getMetadata().getName())
+        .containsExactlyInAnyOrder("fenceline-engine", "fenceline-ingest", "fenceline-applier");
+    for (HasMetadata workload : workloads()) {
+      Container c = podSpec(workload).getContainers().get(0);
+      String port = c.getArgs().stream().filter(a -> a.startsWith("--metrics-port=")).map(a -> a.substring(15))
+          .findFirst().orElseThrow(() -> new AssertionError(key(workload) + ": no --metrics-port"));
+      assertThat(c.getPorts()).as(key(workload) + " ports").anySatisfy(p -> {
+        assertThat(p.getName()).isEqualTo("metrics");
+        assertThat(p.getContainerPort()).isEqualTo(Integer.parseInt(port));
+        assertThat(p.getProtocol()).isEqualTo("TCP");
+      });
+      assertThat(c.getReadinessProbe()).as(key(workload) + " readinessProbe").isNotNull();
+      assertThat(c.getReadinessProbe().getHttpGet().getPath()).as(key(workload)).isEqualTo("/healthz");
+      assertThat(c.getReadinessProbe().getHttpGet().getPort().getStrVal()).as(key(workload)).isEqualTo("metrics");
+      assertThat(c.getLivenessProbe()).as(key(workload) + " livenessProbe").isNotNull();
+      assertThat(c.getLivenessProbe().getHttpGet().getPath()).as(key(workload)).isEqualTo("/livez");
+      assertThat(c.getLivenessProbe().getHttpGet().getPort().getStrVal()).as(key(workload)).isEqualTo("metrics");
+      // A restart must not come before the first chance to start: liveness waits, readiness repeats.
+      assertThat(c.getLivenessProbe().getInitialDelaySeconds()).as(key(workload)).isGreaterThanOrEqualTo(30);
+    }
+  }
+
   // ---- helpers -------------------------------------------------------------------------------
 
   static List<HasMetadata> workloads() {

@@ -1,5 +1,6 @@
 package io.fenceline.applier.status;
 
+import io.fenceline.kafka.topics.EngineProgress;
 import io.fenceline.kafka.topics.NodePartitions;
 import io.fenceline.kafka.topics.Topics;
 import java.io.IOException;
@@ -14,7 +15,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -75,17 +75,15 @@ public final class ConvergenceCheck implements AutoCloseable {
   public String whyNot(String cluster, java.util.Collection<String> nodes) throws ExecutionException, InterruptedException {
     poll();
     // The engine has processed every event.
-    List<TopicPartition> eventPartitions = new ArrayList<>();
-    facts.partitionsFor(Topics.EVENTS).forEach(p -> eventPartitions.add(new TopicPartition(Topics.EVENTS, p.partition())));
-    Map<TopicPartition, Long> eventEnds = facts.endOffsets(eventPartitions);
-    Map<TopicPartition, OffsetAndMetadata> committed =
-        admin.listConsumerGroupOffsets(engineApplicationId).partitionsToOffsetAndMetadata().get();
-    for (Map.Entry<TopicPartition, Long> e : eventEnds.entrySet()) {
-      OffsetAndMetadata c = committed.get(e.getKey());
-      if (e.getValue() > 0 && (c == null || c.offset() < e.getValue())) {
-        return "the engine has not yet processed " + e.getKey() + " up to offset " + e.getValue()
-            + " (committed: " + (c == null ? "nothing" : c.offset()) + ")";
+    try {
+      for (EngineProgress.Partition p : EngineProgress.read(admin, engineApplicationId, Duration.ofSeconds(30))) {
+        if (!p.current()) {
+          return "the engine has not yet processed " + p.topicPartition() + " up to offset " + p.end()
+              + " (committed: " + (p.committed() == null ? "nothing" : p.committed()) + ")";
+        }
       }
+    } catch (java.util.concurrent.TimeoutException e) {
+      return "the engine's progress could not be read in time: " + e;
     }
     // Every node applied its partition up to the read_committed end.
     int partitions = facts.partitionsFor(Topics.NODE_FACTS).size();

@@ -7,7 +7,17 @@ import io.fenceline.core.facts.FactTable;
 import io.fenceline.core.facts.PodBindingFact;
 import io.fenceline.core.facts.PolicyChainFact;
 import io.fenceline.core.model.ObjectKey;
+import io.fenceline.kafka.topics.DeadLetterHeaders;
+import io.fenceline.kafka.topics.EngineProgress;
 import io.fenceline.kafka.topics.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.header.Header;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +41,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 public final class StatusQuery implements AutoCloseable {
   private final KafkaConsumer<String, byte[]> consumer;
+  private final Map<String, Object> adminProps;
+  private Admin admin;
 
   public StatusQuery(String bootstrapServers) {
     this(bootstrapServers, Map.of());
@@ -40,8 +52,57 @@ public final class StatusQuery implements AutoCloseable {
   public StatusQuery(String bootstrapServers, Map<String, Object> clientProperties) {
     Map<String, Object> props = new java.util.HashMap<>(clientProperties);
     props.putAll(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+        // a query must never create a topic with the broker's defaults
+        ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false));
     consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    adminProps = new java.util.HashMap<>(clientProperties);
+    adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+  }
+
+  /**
+   * The engine's progress on every partition of {@code fenceline.events} ({@link EngineProgress}), or
+   * null when the topic does not exist.
+   */
+  public List<EngineProgress.Partition> engineProgress(String engineApplicationId)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    if (admin == null) {
+      admin = Admin.create(adminProps);
+    }
+    try {
+      return EngineProgress.read(admin, engineApplicationId, Duration.ofSeconds(30));
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  /** Every record of {@code fenceline.dead-letter} (none when the topic does not exist), in offset order. */
+  public List<DeadLetterRecord> deadLetters() {
+    List<DeadLetterRecord> out = new ArrayList<>();
+    for (ConsumerRecord<String, byte[]> r : readAll(Topics.DEAD_LETTER)) {
+      String partition = header(r, DeadLetterHeaders.SOURCE_PARTITION);
+      String offset = header(r, DeadLetterHeaders.SOURCE_OFFSET);
+      out.add(new DeadLetterRecord(r.key(), String.valueOf(header(r, DeadLetterHeaders.REASON)),
+          header(r, DeadLetterHeaders.SOURCE_TOPIC), parse(partition, Integer::valueOf), parse(offset, Long::valueOf),
+          Instant.ofEpochMilli(r.timestamp()), r.offset()));
+    }
+    return out;
+  }
+
+  private static String header(ConsumerRecord<?, ?> r, String name) {
+    Header h = r.headers().lastHeader(name);
+    return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+
+  private static <T> T parse(String s, java.util.function.Function<String, T> f) {
+    try {
+      return s == null ? null : f.apply(s);
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   /** Latest status per {@code cluster/node}, sorted. */
@@ -106,7 +167,11 @@ public final class StatusQuery implements AutoCloseable {
 
   private List<ConsumerRecord<String, byte[]>> readAll(String topic) {
     List<TopicPartition> tps = new ArrayList<>();
-    consumer.partitionsFor(topic, Duration.ofSeconds(30)).forEach(p -> tps.add(new TopicPartition(topic, p.partition())));
+    List<org.apache.kafka.common.PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+    if (infos == null || infos.isEmpty()) {
+      return List.of(); // the topic does not exist (yet)
+    }
+    infos.forEach(p -> tps.add(new TopicPartition(topic, p.partition())));
     consumer.assign(tps);
     consumer.seekToBeginning(tps);
     Map<TopicPartition, Long> ends = consumer.endOffsets(tps);
@@ -120,5 +185,8 @@ public final class StatusQuery implements AutoCloseable {
   @Override
   public void close() {
     consumer.close();
+    if (admin != null) {
+      admin.close();
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.fenceline.simulator.bench;
 
+import io.fenceline.kafka.topics.EngineProgress;
 import io.fenceline.kafka.topics.Topics;
 import io.fenceline.simulator.applier.PartitionApplier;
 import io.fenceline.simulator.publish.FleetPublisher;
@@ -13,7 +14,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -46,15 +46,8 @@ final class Quiescence implements AutoCloseable {
   /** Events the engine has not committed yet, and node-facts records the appliers have not read yet. */
   long[] lag(List<PartitionApplier> appliers) throws ExecutionException, InterruptedException {
     Offsets o = offsets(appliers);
-    int eventPartitions = o.eventPartitions();
     var ends = o.ends();
-    var committed = o.committed();
-    long engine = 0;
-    for (int p = 0; p < eventPartitions; p++) {
-      TopicPartition tp = new TopicPartition(Topics.EVENTS, p);
-      OffsetAndMetadata c = committed.get(tp);
-      engine += Math.max(0, ends.get(tp).offset() - (c == null ? 0 : c.offset()));
-    }
+    long engine = o.engine().stream().mapToLong(EngineProgress.Partition::lag).sum();
     long facts = 0;
     for (PartitionApplier a : appliers) {
       facts += Math.max(0, ends.get(new TopicPartition(Topics.NODE_FACTS, a.partition())).offset() - a.position());
@@ -64,15 +57,10 @@ final class Quiescence implements AutoCloseable {
 
   private String whyNot(List<PartitionApplier> appliers) throws ExecutionException, InterruptedException {
     Offsets o = offsets(appliers);
-    int eventPartitions = o.eventPartitions();
     var ends = o.ends();
-    var committed = o.committed();
-    for (int p = 0; p < eventPartitions; p++) {
-      TopicPartition tp = new TopicPartition(Topics.EVENTS, p);
-      long end = ends.get(tp).offset();
-      OffsetAndMetadata c = committed.get(tp);
-      if (end > 0 && (c == null || c.offset() < end)) {
-        return "engine at " + (c == null ? "nothing" : c.offset()) + " of " + end + " in " + tp;
+    for (EngineProgress.Partition p : o.engine()) {
+      if (!p.current()) {
+        return "engine: " + p.describe();
       }
     }
     for (PartitionApplier a : appliers) {
@@ -84,24 +72,23 @@ final class Quiescence implements AutoCloseable {
     return null;
   }
 
-  /** The ends of every events partition and of the appliers' node-facts partitions, and the engine's commits. */
-  private record Offsets(int eventPartitions, Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends,
-      Map<TopicPartition, OffsetAndMetadata> committed) {}
+  /** The engine's progress on every events partition and the ends of the appliers' node-facts partitions. */
+  private record Offsets(List<EngineProgress.Partition> engine,
+      Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends) {}
 
   private Offsets offsets(List<PartitionApplier> appliers) throws ExecutionException, InterruptedException {
-    Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
-    int eventPartitions = admin.describeTopics(List.of(Topics.EVENTS)).allTopicNames().get().get(Topics.EVENTS)
-        .partitions().size();
-    for (int p = 0; p < eventPartitions; p++) {
-      wanted.put(new TopicPartition(Topics.EVENTS, p), OffsetSpec.latest());
+    List<EngineProgress.Partition> engine;
+    try {
+      engine = EngineProgress.read(admin, engineApplicationId, Duration.ofSeconds(60));
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new ExecutionException(e);
     }
+    Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
     for (PartitionApplier a : appliers) {
       wanted.put(new TopicPartition(Topics.NODE_FACTS, a.partition()), OffsetSpec.latest());
     }
     var ends = admin.listOffsets(wanted).all().get();
-    Map<TopicPartition, OffsetAndMetadata> committed =
-        admin.listConsumerGroupOffsets(engineApplicationId).partitionsToOffsetAndMetadata().get();
-    return new Offsets(eventPartitions, ends, committed);
+    return new Offsets(engine, ends);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.fenceline.engine.topology;
 
+import io.fenceline.kafka.topics.DeadLetterHeaders;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -20,10 +21,10 @@ public record DeadLetter(byte[] key, byte[] value, String reason, String topic, 
    * escaped). A record larger than this is named by its offset instead, so a dead letter always fits.
    */
   public static final int MAX_COPIED_BYTES = (1 << 20) - 32 * 1024;
-  public static final String REASON = "fenceline.reason";
-  public static final String SOURCE_TOPIC = "fenceline.source.topic";
-  public static final String SOURCE_PARTITION = "fenceline.source.partition";
-  public static final String SOURCE_OFFSET = "fenceline.source.offset";
+  public static final String REASON = DeadLetterHeaders.REASON;
+  public static final String SOURCE_TOPIC = DeadLetterHeaders.SOURCE_TOPIC;
+  public static final String SOURCE_PARTITION = DeadLetterHeaders.SOURCE_PARTITION;
+  public static final String SOURCE_OFFSET = DeadLetterHeaders.SOURCE_OFFSET;
 
   public DeadLetter {
     StringBuilder sb = new StringBuilder();
