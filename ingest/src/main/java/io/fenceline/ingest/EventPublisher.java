@@ -8,6 +8,7 @@ import io.fenceline.kafka.topics.Topics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +57,8 @@ public final class EventPublisher implements EventSink, AutoCloseable {
   private long transactions;
   private volatile Heartbeats heartbeats;
   private long lastCommitNanos = System.nanoTime();
+  /** Where the producer publishes, for messages ("the broker" when a test gives a producer factory). */
+  private String brokers = "the broker";
 
   /** When and whether to publish {@link EventType#HEARTBEAT}s: only while {@code watching} holds. */
   private record Heartbeats(Duration interval, BooleanSupplier watching, Clock clock) {}
@@ -80,6 +83,7 @@ public final class EventPublisher implements EventSink, AutoCloseable {
     config.putAll(extraConfig);
     EventPublisher p = new EventPublisher(cluster,
         () -> new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer()), metrics);
+    p.brokers = String.valueOf(config.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG));
     p.sender.start();
     return p;
   }
@@ -213,6 +217,9 @@ public final class EventPublisher implements EventSink, AutoCloseable {
     } catch (IngestFencedException e) {
       LOG.error("cluster {}: {}", cluster, e.getMessage());
       failure.completeExceptionally(e);
+    } catch (PublisherFailedException e) {
+      LOG.error("{}", e.getMessage()); // said once, with the cause; no retry follows
+      failure.completeExceptionally(e);
     } catch (InterruptedException e) {
       failure.completeExceptionally(new IllegalStateException("publisher of cluster " + cluster + " interrupted"));
     } catch (RuntimeException | Error e) {
@@ -251,14 +258,28 @@ public final class EventPublisher implements EventSink, AutoCloseable {
     }
   }
 
-  /** Sends the batch in one transaction, retrying (same events, same order) until it is committed. */
+  /**
+   * Sends the batch in one transaction, retrying (same events, same order) until it is committed.
+   * An error that retrying cannot mend ({@link PublishErrors}) stops the publisher with a {@link
+   * PublisherFailedException} naming the cluster, the object and what Kafka said; fencing stops it
+   * with an {@link IngestFencedException}; anything else is retried, logging the real cause each time.
+   */
   private void commit(List<ChangeEvent> batch) throws InterruptedException {
     long backoff = 100;
     while (true) {
+      List<Sending> sent = new ArrayList<>(batch.size());
       try {
         producer.beginTransaction();
         for (ChangeEvent e : batch) {
-          producer.send(new ProducerRecord<>(Topics.EVENTS, cluster, EventCodec.encode(e)));
+          byte[] value = EventCodec.encode(e);
+          Sending s = new Sending(e, value.length);
+          sent.add(s);
+          try {
+            producer.send(new ProducerRecord<>(Topics.EVENTS, cluster, value), (metadata, error) -> s.error = error);
+          } catch (KafkaException refused) {
+            s.error = refused;
+            throw refused;
+          }
         }
         producer.commitTransaction();
         lastCommitNanos = System.nanoTime();
@@ -267,15 +288,24 @@ public final class EventPublisher implements EventSink, AutoCloseable {
         }
         return;
       } catch (KafkaException e) {
-        if (isFenced(e) || isFatal(e)) {
-          throw fatal(e);
+        PublishErrors.Classified c = PublishErrors.classify(e, errors(sent));
+        if (c.verdict() == PublishErrors.Verdict.FENCED) {
+          throw new IngestFencedException(cluster, transactionalId, e);
         }
-        LOG.warn("cluster {}: transaction of {} events failed ({}); retrying", cluster, batch.size(), e.toString());
+        if (c.verdict() == PublishErrors.Verdict.FATAL) {
+          throw new PublisherFailedException(PublishErrors.message(cluster, brokers, Topics.EVENTS, c, culprit(sent, c.cause())), c.cause());
+        }
+        LOG.warn("cluster {}: transaction of {} events failed ({}: {}); retrying", cluster, batch.size(),
+            c.cause().getClass().getSimpleName(), c.cause().getMessage());
         try {
           producer.abortTransaction();
         } catch (KafkaException abortFailed) {
-          if (isFenced(abortFailed) || isFatal(abortFailed)) {
-            throw fatal(abortFailed);
+          PublishErrors.Classified a = PublishErrors.classify(abortFailed, List.of());
+          if (a.verdict() == PublishErrors.Verdict.FENCED) {
+            throw new IngestFencedException(cluster, transactionalId, abortFailed);
+          }
+          if (a.verdict() == PublishErrors.Verdict.FATAL) {
+            throw new PublisherFailedException(PublishErrors.message(cluster, brokers, Topics.EVENTS, a, null), a.cause());
           }
           // The producer is unusable: a new one (new epoch of our own transactional id) takes over.
           producer.close(Duration.ZERO);
@@ -284,6 +314,44 @@ public final class EventPublisher implements EventSink, AutoCloseable {
         Thread.sleep(backoff);
         backoff = Math.min(backoff * 2, 5_000);
       }
+    }
+  }
+
+  /** A record of the transaction being sent; its callback sets {@code error}. */
+  private static final class Sending {
+    final ChangeEvent event;
+    final int bytes;
+    volatile Exception error;
+
+    Sending(ChangeEvent event, int bytes) {
+      this.event = event;
+      this.bytes = bytes;
+    }
+  }
+
+  private static List<Throwable> errors(List<Sending> sent) {
+    List<Throwable> out = new ArrayList<>();
+    sent.forEach(s -> {
+      if (s.error != null) {
+        out.add(s.error);
+      }
+    });
+    return out;
+  }
+
+  /**
+   * The record whose own error is {@code cause}. Its callback runs right after the producer entered
+   * the error state the transaction method reported, so this waits a moment for it.
+   */
+  private static PublishErrors.Sent culprit(List<Sending> sent, Throwable cause) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+    while (true) {
+      List<PublishErrors.Sent> snapshot = sent.stream().map(s -> new PublishErrors.Sent(s.event, s.bytes, s.error)).toList();
+      PublishErrors.Sent c = PublishErrors.culprit(snapshot, cause);
+      if (c != null || System.nanoTime() > deadline) {
+        return c;
+      }
+      Thread.sleep(20);
     }
   }
 

@@ -163,14 +163,16 @@ public final class Applier implements Runnable, AutoCloseable {
             full = false;
             backoffMillis = 0;
             caughtUp.countDown();
-          } catch (CommandFailedException e) {
+          } catch (CommandFailedException | ApplyRefusedException e) {
+            // One bounded line for the receipt: the step, the command, what the kernel or tool said.
+            String reason = e instanceof CommandFailedException c ? c.reason() : e.getMessage();
             metrics.applyFailures.increment();
-            lastError = e.getMessage();
+            lastError = reason;
             healthy = false;
             backoffMillis = backoffMillis == 0 ? 500 : Math.min(backoffMillis * 2, config.maxBackoff().toMillis());
             retryAt = clock.instant().plusMillis(backoffMillis);
-            LOG.error("{}apply failed, retrying from the full desired state in {} ms: {}", prefix, backoffMillis, e.getMessage());
-            publish(receipts, tp.partition(), position, "failed", e.getMessage());
+            LOG.error("{}apply failed, retrying from the full desired state in {} ms: {}", prefix, backoffMillis, reason);
+            publish(receipts, tp.partition(), position, "failed", reason);
             full = true;
           }
         }
@@ -277,15 +279,16 @@ public final class Applier implements Runnable, AutoCloseable {
     boolean fullApply = full || applied == null;
     boolean jump4 = fullApply && !netfilter.hasForwardJump(4);
     boolean jump6 = fullApply && !netfilter.hasForwardJump(6);
+    PayloadDelta.Inventory inventory = fullApply ? netfilter.inventory() : null;
+    // The filter steps come from PayloadDelta; the set steps from SetPlan, which orders them so that
+    // a refusal leaves the previous rules with their members (see SetPlan and program()).
     PayloadDelta.Delta d = fullApply
-        ? PayloadDelta.full(next, netfilter.inventory(), jump4, jump6)
+        ? PayloadDelta.full(next, inventory, jump4, jump6)
         : PayloadDelta.between(applied, next, false, false);
-    if (!d.isEmpty()) {
-      netfilter.ipsetRestore(d.ipsetPrepare());
-      netfilter.filterRestore(4, d.filter4());
-      netfilter.filterRestore(6, d.filter6());
-      netfilter.ipsetRestore(d.ipsetCleanup());
-    }
+    SetPlan sets = fullApply
+        ? SetPlan.of(next.sets(), SetPlan.namesOnly(inventory.sets()))
+        : SetPlan.of(next.sets(), SetPlan.of(applied.sets()));
+    program(next, d, sets, fullApply ? !jump4 : true);
     if (appliedModel != null) {
       for (IpAddress ip : ConntrackTargets.between(appliedModel, model)) {
         netfilter.conntrackDelete(ip);
@@ -301,9 +304,66 @@ public final class Applier implements Runnable, AutoCloseable {
     metrics.rules.set(next.ruleCount(4) + next.ruleCount(6));
     metrics.setMembers.set(next.sets().stream().mapToInt(s -> s.members().size()).sum());
     LOG.info("{}applied {} ({} chains changed, +{} -{} set members, {} pods isolated) in {} ms", prefix,
-        full ? "full state" : "delta", d.changedChains(), d.addedMembers(), d.removedMembers(),
+        full ? "full state" : "delta", d.changedChains(), sets.added(), sets.removed(),
         model.bindings().size(), micros / 1000.0);
     onApplied.accept(next);
+  }
+
+  /**
+   * Runs the steps of one apply: {@code ipset restore} of what the new rules need (additions only),
+   * {@code iptables-restore} IPv4 then IPv6 (each atomic), then {@code ipset restore} of the removals.
+   * When the kernel refuses a step before the new rules are complete, what the earlier steps did is
+   * taken back, so the kernel holds the previously applied chains and set members, and the refusal
+   * is thrown with the reason and that outcome (for the receipt).
+   *
+   * @param jump4Before whether IPv4 FORWARD held the jump before this apply
+   */
+  private void program(RenderedNode next, PayloadDelta.Delta d, SetPlan sets, boolean jump4Before) {
+    String prepare = sets.prepare();
+    try {
+      netfilter.ipsetRestore(prepare);
+    } catch (CommandFailedException e) {
+      // ipset restore is not atomic: the lines before the refused one took effect.
+      int executed = e.failedLine().isPresent() ? e.failedLine().getAsInt() - 1 : sets.prepareLines().size();
+      throw refused("ipset restore of the new sets and members", e, takeBack(sets.undo(executed), null));
+    }
+    boolean twoFamilies = !d.filter4().isEmpty() && !d.filter6().isEmpty();
+    Map<String, List<String>> before4 = !twoFamilies ? null : applied != null ? applied.chains4() : netfilter.ownedRules(4);
+    try {
+      netfilter.filterRestore(4, d.filter4());
+    } catch (CommandFailedException e) {
+      throw refused("iptables-restore of the IPv4 rules", e, takeBack(sets.undoAll(), null));
+    }
+    try {
+      netfilter.filterRestore(6, d.filter6());
+    } catch (CommandFailedException e) {
+      String rollback4 = twoFamilies ? FilterRollback.text(before4, jump4Before, next.chains4().keySet(), next.forwardJump()) : null;
+      throw refused("iptables-restore of the IPv6 rules", e, takeBack(sets.undoAll(), rollback4));
+    }
+    try {
+      netfilter.ipsetRestore(sets.cleanup());
+    } catch (CommandFailedException e) {
+      throw new ApplyRefusedException("ipset restore of the removals (after the new rules were applied) refused: "
+          + e.reason() + "; the new rules are in place, stale members or sets remain until the retry", e);
+    }
+  }
+
+  /** Puts back the IPv4 rules (if given), then takes back the set additions; says what the kernel holds. */
+  private String takeBack(String undoSets, String rollback4) {
+    try {
+      if (rollback4 != null) {
+        netfilter.filterRestore(4, rollback4);
+      }
+      netfilter.ipsetRestore(undoSets);
+      return "the previous rules and set members stay";
+    } catch (CommandFailedException e) {
+      LOG.error("{}taking back the partial apply failed: {}", prefix, e.reason());
+      return "taking back the partial apply failed too (" + e.reason() + ")";
+    }
+  }
+
+  private static ApplyRefusedException refused(String step, CommandFailedException e, String outcome) {
+    return new ApplyRefusedException(step + " refused: " + e.reason() + "; " + outcome, e);
   }
 
   /** Compares what the kernel holds with what was applied: chains, rule counts, set sizes, the jump. */

@@ -12,6 +12,7 @@ import io.fenceline.ingest.IngestMonitor;
 import io.fenceline.ingest.ManifestIngest;
 import io.fenceline.ingest.ManifestReadException;
 import io.fenceline.ingest.ManifestSnapshot;
+import io.fenceline.ingest.PublisherFailedException;
 import io.fenceline.kafka.broker.BrokerResolver;
 import io.fenceline.kafka.broker.DataDirs;
 import io.fenceline.kafka.health.Health;
@@ -190,6 +191,9 @@ public final class IngestCommand implements Callable<Integer> {
         return ExitCodes.TIMEOUT;
       } catch (IngestFencedException e) {
         say("fenceline ingest: cluster " + id + ": " + e.getMessage());
+        return ExitCodes.FAILURE;
+      } catch (PublisherFailedException e) {
+        say("fenceline ingest: " + e.getMessage()); // names the cluster, the object and what Kafka said
         return ExitCodes.FAILURE;
       } finally {
         if (health != null) {

@@ -7,6 +7,9 @@ import io.fenceline.core.events.ChangeEvent;
 import io.fenceline.core.events.EventCodec;
 import io.fenceline.core.events.EventType;
 import io.fenceline.kafka.broker.BrokerResolver;
+import io.fenceline.kafka.broker.EmbeddedKafka;
+import io.fenceline.kafka.topics.TopicAdmin;
+import io.fenceline.kafka.topics.TopicSpec;
 import io.fenceline.kafka.topics.Topics;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -14,8 +17,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -122,6 +128,62 @@ class IngestCommandTest {
       assertThat(events).extracting(ChangeEvent::type).filteredOn(t -> t == EventType.UPSERT).hasSize(2);
       assertThat(events).filteredOn(e -> e.type() == EventType.GENERATION_END).extracting(ChangeEvent::kind)
           .containsExactlyInAnyOrder("Namespace", "Pod", "NetworkPolicy", "Node");
+    }
+  }
+
+  /**
+   * A broker whose {@code fenceline.events} takes at most 2000 bytes per message refuses a pod with
+   * many labels for good: {@code ingest --manifests} (once and {@code --watch}) exits 1 at once with a
+   * message naming the cluster, the object, its size and Kafka's error, instead of retrying forever.
+   */
+  @Test
+  void aRecordTheBrokerRefusesForGoodExits1WithTheObjectAndItsSize() throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(tmp.resolve("small-broker"))) {
+      List<TopicSpec> specs = Topics.Layout.defaults().specs().stream().map(s -> {
+        Map<String, String> configs = new HashMap<>(s.configs());
+        if (s.name().equals(Topics.EVENTS)) {
+          configs.put("max.message.bytes", "2000");
+        }
+        return new TopicSpec(s.name(), s.partitions(), configs);
+      }).toList();
+      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        TopicAdmin.ensure(admin, specs);
+      }
+      StringBuilder pod = new StringBuilder(STATE).append("""
+          ---
+          apiVersion: v1
+          kind: Pod
+          metadata:
+            name: bulky-0
+            namespace: shop
+            labels:
+          """);
+      java.util.Random random = new java.util.Random(7);
+      for (int i = 0; i < 60; i++) {
+        StringBuilder v = new StringBuilder();
+        for (int j = 0; j < 50; j++) {
+          v.append(Integer.toHexString(random.nextInt(16)));
+        }
+        pod.append("    l").append(i).append(": \"").append(v).append("\"\n");
+      }
+      pod.append("spec: {nodeName: node-1}\nstatus: {phase: Running, podIP: 10.0.0.9}\n");
+      Path m = tmp.resolve("bulky.yaml");
+      Files.writeString(m, pod.toString());
+
+      for (boolean watch : new boolean[] {false, true}) {
+        err.getBuffer().setLength(0);
+        long started = System.nanoTime();
+        int rc = watch
+            ? run("ingest", "--manifests", m.toString(), "--cluster", "bulky-w", "--watch", "--bootstrap-servers", kafka.bootstrapServers())
+            : run("ingest", "--manifests", m.toString(), "--cluster", "bulky", "--bootstrap-servers", kafka.bootstrapServers());
+        String cluster = watch ? "bulky-w" : "bulky";
+        assertThat(rc).as(err.toString()).isEqualTo(1);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("at once, not after --timeout").isLessThan(Duration.ofSeconds(45));
+        assertThat(err.toString()).containsPattern("fenceline ingest: cluster '" + cluster + "': Kafka at "
+            + java.util.regex.Pattern.quote(kafka.bootstrapServers()) + " refused upsert of Pod shop/bulky-0 \\(\\d{4,} bytes\\)"
+            + " on topic fenceline.events with an error that retrying cannot mend \\(RecordTooLargeException: ");
+        assertThat(out.toString()).isEmpty();
+      }
     }
   }
 }

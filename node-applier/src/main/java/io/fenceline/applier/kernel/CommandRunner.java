@@ -63,7 +63,7 @@ public final class CommandRunner {
   public String check(List<String> command, String stdin) {
     Result r = run(command, stdin);
     if (r.exitCode() != 0) {
-      throw new CommandFailedException(prefixed(command), r.exitCode(), r.stderr().isBlank() ? r.stdout() : r.stderr());
+      throw new CommandFailedException(prefixed(command), r.exitCode(), r.stderr().isBlank() ? r.stdout() : r.stderr(), stdin);
     }
     return r.stdout();
   }

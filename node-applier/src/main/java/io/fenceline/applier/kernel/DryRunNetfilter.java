@@ -104,6 +104,14 @@ public final class DryRunNetfilter implements Netfilter {
     return new LinkedHashMap<>(chains.get(family));
   }
 
+  /** Chain names only: a dry run tracks rule counts, not rules (it never refuses a restore to roll back). */
+  @Override
+  public Map<String, java.util.List<String>> ownedRules(int family) {
+    Map<String, java.util.List<String>> rules = new LinkedHashMap<>();
+    chains.get(family).keySet().forEach(c -> rules.put(c, java.util.List.of()));
+    return rules;
+  }
+
   @Override
   public Map<String, Integer> setSizes() {
     return new TreeMap<>(sets);

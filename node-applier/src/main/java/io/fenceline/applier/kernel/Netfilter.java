@@ -25,6 +25,12 @@ public interface Netfilter {
   /** Owned chain → number of rules, as the kernel has them (for drift detection). */
   Map<String, Integer> ruleCounts(int family);
 
+  /**
+   * Owned chain → its rules (full {@code -A} lines, in order), as the kernel has them: what an apply
+   * rolls back to when it cannot complete.
+   */
+  Map<String, java.util.List<String>> ownedRules(int family);
+
   /** Owned set → number of members, as the kernel has them. */
   Map<String, Integer> setSizes();
 

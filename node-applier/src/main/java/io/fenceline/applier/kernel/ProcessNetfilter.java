@@ -87,6 +87,20 @@ public final class ProcessNetfilter implements Netfilter {
   }
 
   @Override
+  public Map<String, List<String>> ownedRules(int family) {
+    String save = runner.check(List.of(backend.tool(family, "save"), "-t", "filter"), null);
+    Map<String, List<String>> rules = new LinkedHashMap<>();
+    for (String line : save.split("\n")) {
+      if (line.startsWith(":" + KernelNames.PREFIX)) {
+        rules.putIfAbsent(line.substring(1, line.indexOf(' ')), new java.util.ArrayList<>());
+      } else if (line.startsWith("-A " + KernelNames.PREFIX)) {
+        rules.computeIfAbsent(line.substring(3, line.indexOf(' ', 3)), c -> new java.util.ArrayList<>()).add(line);
+      }
+    }
+    return rules;
+  }
+
+  @Override
   public Map<String, Integer> setSizes() {
     Map<String, Integer> sizes = new TreeMap<>();
     for (String line : runner.check(List.of("ipset", "save"), null).split("\n")) {
