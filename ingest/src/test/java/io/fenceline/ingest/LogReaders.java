@@ -53,7 +53,17 @@ final class LogReaders {
       return List.copyOf(byCluster.getOrDefault(cluster, List.of()));
     }
 
+    /** Reads up to the end of every partition as it is now (one short poll can come back empty under load). */
     private void poll() {
+      Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      do {
+        pollOnce();
+      } while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())
+          && System.nanoTime() < deadline);
+    }
+
+    private void pollOnce() {
       for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
         try {
           ChangeEvent e = EventCodec.decode(r.value());
@@ -102,7 +112,17 @@ final class LogReaders {
       return Set.copyOf(clusters);
     }
 
+    /** Reads up to the end of every partition as it is now (one short poll can come back empty under load). */
     private void poll() {
+      Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      do {
+        pollOnce();
+      } while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())
+          && System.nanoTime() < deadline);
+    }
+
+    private void pollOnce() {
       for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
         try {
           FactCodec.Decoded d = FactCodec.decode(r.key(), r.value());
