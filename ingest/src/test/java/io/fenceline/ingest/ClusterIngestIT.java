@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPortBuilder;
 import io.fenceline.core.events.ChangeEvent;
 import io.fenceline.core.events.EventType;
@@ -147,6 +149,45 @@ class ClusterIngestIT {
         await().atMost(WAIT).until(() -> facts.bindings("it-b", "n1").isEmpty());
         // Nobody published a delete: the engine swept them by generation.
         assertThat(events.of("it-b")).noneMatch(e -> e.type() == EventType.DELETE);
+      }
+    }
+  }
+
+  @Test
+  void anObjectTooLargeForOneEventIsPublishedAsItsStubAndEnforcedFailingClosed() throws Exception {
+    try (MockCluster c = new MockCluster("it-h"); LogReaders.Events events = new LogReaders.Events();
+        LogReaders.Facts facts = new LogReaders.Facts()) {
+      seed(c, "10.244.2.30");
+      c.admin.network().v1().networkPolicies().inNamespace("shop").withName("allow-web").delete();
+      // huge selects api-0 and admits 60,000 ipBlocks (2.4 MB): more than one event carries. Created and
+      // later replaced whole (a JSON patch of 60,000 entries is more than the mock server does in time).
+      List<NetworkPolicyPeer> blocks = new java.util.ArrayList<>();
+      for (int i = 0; i < 60_000; i++) {
+        int a = 2 * i;
+        blocks.add(new NetworkPolicyPeerBuilder().withNewIpBlock().withCidr("172." + (16 + a / 65_536) + "."
+            + (a / 256 % 256) + "." + (a % 256) + "/32").endIpBlock().build());
+      }
+      var huge = Fixtures.policy("shop", "huge");
+      huge.getSpec().getIngress().get(0).setFrom(blocks);
+      c.admin.network().v1().networkPolicies().inNamespace("shop").resource(huge).create();
+      try (MockCluster.Ingest ingest = c.ingest(IngestMetrics.counting())) {
+        await().atMost(WAIT).until(() -> has(events.of("it-h"), e -> is(EventType.UPSERT, "NetworkPolicy", "huge")
+            .test(e) && e.truncated() != null));
+        ChangeEvent stub = events.of("it-h").stream().filter(is(EventType.UPSERT, "NetworkPolicy", "huge"))
+            .reduce((a, b) -> b).orElseThrow();
+        assertThat(stub.truncated().bytes()).isGreaterThan(stub.truncated().limit());
+        assertThat(stub.object().path("spec").path("policyTypes")).hasSize(1);
+        assertThat(stub.object().path("spec").has("ingress")).isFalse();
+        // Fail closed: api-0 stays isolated on n1, and nothing of the policy's peers is there.
+        await().atMost(WAIT).until(() -> facts.bindings("it-h", "n1").contains("shop/api-0")
+            && !facts.members("it-h", "n1").contains("10.244.2.30"));
+
+        // The watch follows it: a smaller version is published whole and enforced as written.
+        c.admin.network().v1().networkPolicies().inNamespace("shop").withName("huge").delete();
+        c.admin.network().v1().networkPolicies().inNamespace("shop").resource(Fixtures.policy("shop", "huge")).create();
+        await().atMost(WAIT).until(() -> facts.members("it-h", "n1").contains("10.244.2.30"));
+        assertThat(events.of("it-h").stream().filter(is(EventType.UPSERT, "NetworkPolicy", "huge"))
+            .reduce((a, b) -> b).orElseThrow().truncated()).isNull();
       }
     }
   }
