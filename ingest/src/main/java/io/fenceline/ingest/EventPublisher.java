@@ -95,6 +95,15 @@ public final class EventPublisher implements EventSink, AutoCloseable {
     return p;
   }
 
+  /** Starts with a given producer factory for the brokers at {@code brokers} (named in fatal errors). */
+  static EventPublisher start(String cluster, String brokers, Supplier<Producer<String, byte[]>> producers,
+      IngestMetrics metrics) {
+    EventPublisher p = new EventPublisher(cluster, producers, metrics);
+    p.brokers = brokers;
+    p.sender.start();
+    return p;
+  }
+
   static Map<String, Object> producerConfig(String cluster, String bootstrapServers) {
     Map<String, Object> c = new HashMap<>();
     c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);

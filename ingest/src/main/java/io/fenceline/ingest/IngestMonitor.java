@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -57,7 +58,8 @@ public final class IngestMonitor implements AutoCloseable {
     config.putAll(extraConfig);
     Supplier<Producer<String, byte[]>> producers = () -> bind(cluster,
         new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer()));
-    return EventPublisher.start(cluster, producers, metered);
+    return EventPublisher.start(cluster, String.valueOf(config.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)), producers,
+        metered);
   }
 
   private Producer<String, byte[]> bind(String cluster, Producer<String, byte[]> producer) {
