@@ -17,7 +17,8 @@ import java.util.TreeSet;
 /**
  * Touches no kernel: every restore input is written under {@code dir/deltas/} (numbered, in the
  * order a real apply would run them), and the state those inputs would leave is tracked so that
- * inventory and drift checks behave as on a node.
+ * inventory and drift checks behave as on a node. {@link #inMemory()} tracks the state only and
+ * writes nothing (the simulator's appliers).
  */
 public final class DryRunNetfilter implements Netfilter {
   private final Path deltas;
@@ -30,7 +31,19 @@ public final class DryRunNetfilter implements Netfilter {
     this.deltas = nodeDir.resolve("deltas");
   }
 
+  private DryRunNetfilter() {
+    this.deltas = null;
+  }
+
+  /** Tracks what the restores would leave (rule counts, set sizes, the jumps) and writes no file. */
+  public static DryRunNetfilter inMemory() {
+    return new DryRunNetfilter();
+  }
+
   private void write(String name, String content) {
+    if (deltas == null) {
+      return;
+    }
     try {
       Files.createDirectories(deltas);
       Files.writeString(deltas.resolve(String.format("%06d-%s", ++seq, name)), content, StandardCharsets.UTF_8);

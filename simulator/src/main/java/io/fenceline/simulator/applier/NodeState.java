@@ -1,11 +1,16 @@
 package io.fenceline.simulator.applier;
 
+import io.fenceline.applier.sync.NodeSync;
 import io.fenceline.core.render.RenderedNode;
 
-/** What the simulated applier of one node holds: what it applied last and what it read for it. */
+/**
+ * What the simulated applier of one node holds: its {@link NodeSync} (the applier's own sync, on an
+ * in-memory kernel), what it applied last and what it read for it.
+ */
 final class NodeState {
   final String cluster;
   final String node;
+  final NodeSync sync;
   volatile RenderedNode applied;
   volatile int rules;
   volatile int setMembers;
@@ -13,8 +18,9 @@ final class NodeState {
   /** Bytes of the records (key, value, headers) this node's rendering depended on. */
   volatile long neededBytes;
 
-  NodeState(String cluster, String node) {
+  NodeState(String cluster, String node, NodeSync sync) {
     this.cluster = cluster;
     this.node = node;
+    this.sync = sync;
   }
 }

@@ -1,6 +1,8 @@
 package io.fenceline.simulator.applier;
 
+import io.fenceline.applier.kernel.DryRunNetfilter;
 import io.fenceline.applier.status.Receipt;
+import io.fenceline.applier.sync.NodeSync;
 import io.fenceline.core.facts.FactChange;
 import io.fenceline.core.facts.FactCodec;
 import io.fenceline.core.facts.FactFormatException;
@@ -8,8 +10,6 @@ import io.fenceline.core.facts.FactKey;
 import io.fenceline.core.facts.FactTable;
 import io.fenceline.core.facts.PodBindingFact;
 import io.fenceline.core.facts.PolicyChainFact;
-import io.fenceline.core.render.NodeRenderer;
-import io.fenceline.core.render.PayloadDelta;
 import io.fenceline.core.render.RenderedNode;
 import io.fenceline.engine.topology.FactHeaders;
 import io.fenceline.kafka.topics.Topics;
@@ -44,11 +44,12 @@ import org.slf4j.LoggerFactory;
  * The appliers of every node of one {@code fenceline.node-facts} partition, in one consumer, dry
  * run: it reads the partition {@code read_committed} from offset 0 into one fact table per cluster
  * (the store a node's applier keeps: the shared facts of the partition plus bindings; each node's
- * model is {@link FactTable#nodeModel}), and after each poll re-renders with the node renderer the
- * nodes whose bindings, chains or sets the batch touched, diffs against what that node applied
- * last ({@link PayloadDelta}), and for every node whose kernel state would change publishes a real
- * {@link Receipt} to {@code fenceline.node-status} and notes in the {@link ConvergenceLog} which
- * source events reached it and when. No kernel is touched.
+ * model is {@link FactTable#nodeModel}), and after each poll steps the {@link NodeSync} — the real
+ * applier's sync: render, full apply first then deltas, the same restore steps — of each node whose
+ * bindings, chains or sets the batch touched, on an in-memory kernel ({@link
+ * DryRunNetfilter#inMemory()}, no files); for every node whose kernel state changed it publishes
+ * a real {@link Receipt} to {@code fenceline.node-status} and notes in the {@link ConvergenceLog}
+ * which source events reached it and when. No kernel is touched.
  */
 public final class PartitionApplier implements Runnable, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionApplier.class);
@@ -77,6 +78,10 @@ public final class PartitionApplier implements Runnable, AutoCloseable {
     }
   }
 
+  /** No drift checks or heartbeats on an in-memory kernel: nothing else changes it and nobody reads its age. */
+  private static final Duration NEVER = Duration.ofDays(365L * 100);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
   private final String bootstrapServers;
   private final Map<String, Object> clientProperties;
   private final int partition;
@@ -97,7 +102,10 @@ public final class PartitionApplier implements Runnable, AutoCloseable {
     this.clientProperties = Map.copyOf(clientProperties);
     this.partition = partition;
     for (NodeRef n : partitionNodes) {
-      nodes.put(key(n.cluster(), n.node()), new NodeState(n.cluster(), n.node()));
+      NodeSync sync = NodeSync.over(new NodeSync.Settings(n.cluster(), n.node(), NEVER, MAX_BACKOFF, NEVER),
+          DryRunNetfilter.inMemory(), () -> clusters.computeIfAbsent(n.cluster(), c -> new ClusterFacts()).table
+              .nodeModel(n.node()));
+      nodes.put(key(n.cluster(), n.node()), new NodeState(n.cluster(), n.node(), sync));
     }
     this.log = log;
     this.clock = clock;
@@ -215,31 +223,32 @@ public final class PartitionApplier implements Runnable, AutoCloseable {
         continue; // a node the fleet does not know (an earlier run's): nobody applies it
       }
       n.neededBytes += e.getValue().bytes;
-      long started = System.nanoTime();
-      RenderedNode rendered = NodeRenderer.structure(clusters.get(n.cluster).table.nodeModel(n.node));
-      PayloadDelta.Delta delta = n.applied == null
-          ? PayloadDelta.full(rendered, PayloadDelta.Inventory.EMPTY, true, true)
-          : PayloadDelta.between(n.applied, rendered, false, false);
-      if (delta.isEmpty()) {
+      for (SourceEvent source : e.getValue().sources.values()) {
+        n.sync.touched(new NodeSync.Source(source.offset(), source.observedAt()));
+      }
+      n.sync.touched(null);
+      n.sync.readTo(next, records.count());
+      NodeSync.Step step = n.sync.step(clock.instant());
+      if (step instanceof NodeSync.Failed f) {
+        LOG.error("[partition {}] {}/{}: apply failed on the in-memory kernel: {}", partition, n.cluster, n.node,
+            f.reason());
         continue;
       }
+      if (!(step instanceof NodeSync.Applied a) || !a.changed()) {
+        continue; // nothing changed on the node: the real applier's empty delta touches nothing either
+      }
+      RenderedNode rendered = a.rendered();
       n.applied = rendered;
       n.rules = rendered.ruleCount(4) + rendered.ruleCount(6);
       n.setMembers = rendered.sets().stream().mapToInt(s -> s.members().size()).sum();
       n.applies++;
       nodeApplies++;
       Instant at = clock.instant();
-      SourceEvent newest = null;
       for (SourceEvent s : e.getValue().sources.values()) {
         log.applied(s, at);
-        if (newest == null || s.offset() > newest.offset()) {
-          newest = s;
-        }
       }
       if (publishReceipts) {
-        Receipt receipt = new Receipt(Receipt.CURRENT_VERSION, n.cluster, n.node, partition, next,
-            newest == null ? -1 : newest.offset(), newest == null ? null : newest.observedAt(), "ok", null,
-            (System.nanoTime() - started) / 1_000_000, at, n.rules, n.setMembers);
+        Receipt receipt = a.receipt().toReceipt(partition, a.took().toMillis(), at);
         receipts.send(new ProducerRecord<>(Topics.NODE_STATUS, receipt.key(), receipt.encode()));
       }
     }

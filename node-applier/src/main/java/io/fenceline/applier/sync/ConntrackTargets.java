@@ -1,4 +1,4 @@
-package io.fenceline.applier;
+package io.fenceline.applier.sync;
 
 import io.fenceline.core.facts.NodeModel;
 import io.fenceline.core.facts.PodBindingFact;

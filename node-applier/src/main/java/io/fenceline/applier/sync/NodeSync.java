@@ -1,0 +1,399 @@
+package io.fenceline.applier.sync;
+
+import io.fenceline.applier.ApplyRefusedException;
+import io.fenceline.applier.FilterRollback;
+import io.fenceline.applier.SetPlan;
+import io.fenceline.applier.kernel.CommandFailedException;
+import io.fenceline.applier.kernel.Netfilter;
+import io.fenceline.applier.state.NodeFacts;
+import io.fenceline.applier.status.Receipt;
+import io.fenceline.core.facts.FactCodec;
+import io.fenceline.core.facts.NodeModel;
+import io.fenceline.core.model.IpAddress;
+import io.fenceline.core.render.NodeRenderer;
+import io.fenceline.core.render.PayloadDelta;
+import io.fenceline.core.render.RenderedNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sync of one node, decided without Kafka: the shell around it reads records, feeds them here
+ * ({@link #offer}, {@link #readTo}), calls {@link #step(Instant)} with its clock and does what the
+ * returned {@link Step} names (commit an offset, publish a receipt, count a metric). The kernel is
+ * programmed through the {@link Netfilter} port only, inside {@link #step}.
+ *
+ * <p>It owns the node's facts ({@link NodeFacts}), what was applied (the rendered node and its
+ * model), whether an apply is due and whether it must be full, the backoff after a refusal, and the
+ * times of the next drift check and heartbeat. Rules:
+ *
+ * <ul>
+ *   <li>the first apply is full (against the kernel's inventory: leftovers of an earlier run go);
+ *       later applies carry only what changed, unless a refusal or drift made a full one due;
+ *   <li>{@link Applied} only after the kernel accepted every step; a refusal leaves the previous
+ *       rules (see {@link #program}) and gives {@link Failed} with the reason, and the retry, from
+ *       the full desired state, waits an exponential backoff (500 ms doubling up to {@code maxBackoff});
+ *   <li>records that concern no rule of this node give {@link Current} (the node is current there);
+ *   <li>every {@code driftCheckInterval} while nothing is due: chains, rule counts, set sizes and the
+ *       FORWARD jump are compared with what was applied; a difference gives {@link DriftFound} and a
+ *       full apply;
+ *   <li>when no receipt-worthy step happened for {@code heartbeatInterval}: {@link Heartbeat}.
+ * </ul>
+ *
+ * Not thread-safe, except {@link #healthy()} and {@link #lastError()}, which other threads may read.
+ */
+public final class NodeSync {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeSync.class);
+  private static final long FIRST_BACKOFF_MILLIS = 500;
+
+  /** The node and the timings of its sync. */
+  public record Settings(String cluster, String node, Duration driftCheckInterval, Duration maxBackoff,
+      Duration heartbeatInterval) {}
+
+  /** The source event behind a fact (its headers): its offset in {@code fenceline.events} and when it was observed. */
+  public record Source(long offset, Instant observedAt) {}
+
+  /** What one {@link #step} decided. */
+  public sealed interface Step permits Reported, DriftFound, Idle {}
+
+  /** A step whose outcome the shell publishes as a receipt. */
+  public sealed interface Reported extends Step permits Applied, Failed, Current, Heartbeat {
+    ReceiptFields receipt();
+  }
+
+  /**
+   * The kernel accepted an apply: commit {@code position}, publish the receipt.
+   *
+   * @param full whether it was a full apply (first, after a refusal, or a drift repair) or a delta
+   * @param changed whether any restore input was non-empty (an apply with nothing to change touches nothing)
+   * @param changedChains chains written or deleted; {@code addedMembers}, {@code removedMembers}: set entries
+   * @param bindings the pods of this node the rules isolate
+   */
+  public record Applied(long position, boolean full, boolean changed, RenderedNode rendered, Duration took,
+      int changedChains, int addedMembers, int removedMembers, int bindings, ReceiptFields receipt)
+      implements Reported {}
+
+  /** The kernel refused an apply (it keeps the previous rules): publish the failed receipt, commit nothing. */
+  public record Failed(long position, String reason, Instant retryAt, ReceiptFields receipt) implements Reported {}
+
+  /** Records were read that change nothing on this node: commit {@code position}, publish an ok receipt. */
+  public record Current(long position, ReceiptFields receipt) implements Reported {}
+
+  /** Nothing was published for a heartbeat interval: publish the current state again (ok, or the failure retried). */
+  public record Heartbeat(ReceiptFields receipt) implements Reported {}
+
+  /** The kernel no longer holds what was applied: a full apply is due (the next step runs it). */
+  public record DriftFound() implements Step {}
+
+  /** Nothing to do before {@code nextWakeup} unless records arrive. */
+  public record Idle(Instant nextWakeup) implements Step {}
+
+  /** A receipt's content except what the shell knows (the partition, the time it publishes). */
+  public record ReceiptFields(String cluster, String node, long factsOffset, long sourceOffset,
+      Instant sourceObservedAt, String result, String error, int rules, int setMembers) {
+    public Receipt toReceipt(int partition, long durationMillis, Instant at) {
+      return new Receipt(Receipt.CURRENT_VERSION, cluster, node, partition, factsOffset, sourceOffset,
+          sourceObservedAt, result, error, durationMillis, at, rules, setMembers);
+    }
+  }
+
+  private final Settings settings;
+  private final Netfilter netfilter;
+  private final NodeFacts facts;
+  private final Supplier<NodeModel> desired;
+  private final String prefix;
+
+  private RenderedNode applied;
+  private NodeModel appliedModel;
+  private long sourceOffset = -1;
+  private Instant sourceObservedAt;
+  private long position;
+  private boolean dirty = true;
+  private boolean full = true;
+  private boolean current;
+  private long backoffMillis;
+  private Instant retryAt = Instant.MIN;
+  private Instant driftAt;
+  private Instant lastPublished = Instant.MIN;
+  private volatile boolean healthy;
+  private volatile String lastError;
+
+  private NodeSync(Settings settings, Netfilter netfilter, NodeFacts facts, Supplier<NodeModel> desired) {
+    this.settings = settings;
+    this.netfilter = netfilter;
+    this.facts = facts;
+    this.desired = desired;
+    this.prefix = "[" + settings.cluster() + "/" + settings.node() + "] ";
+  }
+
+  /** A node's sync that folds the facts offered to it into its own {@link NodeFacts}. */
+  public static NodeSync of(Settings settings, Netfilter netfilter) {
+    NodeFacts facts = new NodeFacts(settings.cluster(), settings.node());
+    return new NodeSync(settings, netfilter, facts, facts::model);
+  }
+
+  /**
+   * A node's sync whose desired state is folded elsewhere (the simulator keeps one fact table for
+   * all the nodes of a partition): the host calls {@link #touched} instead of {@link #offer}.
+   */
+  public static NodeSync over(Settings settings, Netfilter netfilter, Supplier<NodeModel> desired) {
+    return new NodeSync(settings, netfilter, null, desired);
+  }
+
+  // ---- inputs ---------------------------------------------------------------------------------
+
+  /**
+   * Folds one decoded record of the partition; returns whether it concerns this node (then an apply
+   * is due, and {@code source}, may be null, is the newest event behind it if it is newer).
+   */
+  public boolean offer(FactCodec.Decoded fact, Source source) {
+    if (facts == null) {
+      throw new IllegalStateException("this sync's facts are folded by its host: call touched()");
+    }
+    if (!facts.apply(fact)) {
+      return false;
+    }
+    touched(source);
+    return true;
+  }
+
+  /** The desired state may have changed (facts folded by the host); {@code source} may be null. */
+  public void touched(Source source) {
+    dirty = true;
+    if (source != null && source.offset() > sourceOffset) {
+      sourceOffset = source.offset();
+      sourceObservedAt = source.observedAt();
+    }
+  }
+
+  /**
+   * The shell has read the partition up to {@code position} (the next offset to read), {@code
+   * records} of them since the last call. Records that made nothing due make the node current there.
+   */
+  public void readTo(long position, int records) {
+    this.position = position;
+    if (records > 0 && !dirty) {
+      current = true;
+    }
+  }
+
+  // ---- the decision ---------------------------------------------------------------------------
+
+  /** Does what is due at {@code now}: at most one apply, drift check or receipt; call until {@link Idle}. */
+  public Step step(Instant now) {
+    if (driftAt == null) {
+      driftAt = now.plus(settings.driftCheckInterval());
+    }
+    if (dirty && !now.isBefore(retryAt)) {
+      return apply(now);
+    }
+    if (current) {
+      current = false;
+      lastPublished = now;
+      return new Current(position, fields("ok", null));
+    }
+    if (!dirty && !now.isBefore(driftAt)) {
+      driftAt = now.plus(settings.driftCheckInterval());
+      if (drifted()) {
+        dirty = true;
+        full = true;
+        return new DriftFound();
+      }
+    }
+    if (!now.isBefore(lastPublished.plus(settings.heartbeatInterval()))) {
+      if (!dirty) {
+        lastPublished = now;
+        return new Heartbeat(fields("ok", null));
+      }
+      if (!healthy && lastError != null) {
+        lastPublished = now;
+        return new Heartbeat(fields("failed", lastError));
+      }
+      // dirty without a failure: the apply runs in the next step
+    }
+    Instant next = lastPublished.plus(settings.heartbeatInterval());
+    Instant due = dirty ? retryAt : driftAt;
+    return new Idle(due.isBefore(next) ? due : next);
+  }
+
+  private Step apply(Instant now) {
+    long at = position;
+    try {
+      Applied a = applyNow(at, full);
+      dirty = false;
+      full = false;
+      current = false;
+      backoffMillis = 0;
+      lastPublished = now;
+      return a;
+    } catch (CommandFailedException | ApplyRefusedException e) {
+      // One bounded line for the receipt: the step, the command, what the kernel or tool said.
+      String reason = e instanceof CommandFailedException c ? c.reason() : e.getMessage();
+      lastError = reason;
+      healthy = false;
+      backoffMillis = backoffMillis == 0 ? FIRST_BACKOFF_MILLIS
+          : Math.min(backoffMillis * 2, settings.maxBackoff().toMillis());
+      retryAt = now.plusMillis(backoffMillis);
+      LOG.error("{}apply failed, retrying from the full desired state in {} ms: {}", prefix, backoffMillis, reason);
+      full = true;
+      lastPublished = now;
+      return new Failed(at, reason, retryAt, fields("failed", reason));
+    }
+  }
+
+  private Applied applyNow(long at, boolean full) {
+    long started = System.nanoTime();
+    NodeModel model = desired.get();
+    RenderedNode next = NodeRenderer.structure(model);
+    // The FORWARD jump is checked on full applies only (a lost jump is drift, repaired by a full apply).
+    boolean fullApply = full || applied == null;
+    boolean jump4 = fullApply && !netfilter.hasForwardJump(4);
+    boolean jump6 = fullApply && !netfilter.hasForwardJump(6);
+    PayloadDelta.Inventory inventory = fullApply ? netfilter.inventory() : null;
+    // The filter steps come from PayloadDelta; the set steps from SetPlan, which orders them so that
+    // a refusal leaves the previous rules with their members (see SetPlan and program()).
+    PayloadDelta.Delta d = fullApply
+        ? PayloadDelta.full(next, inventory, jump4, jump6)
+        : PayloadDelta.between(applied, next, false, false);
+    SetPlan sets = fullApply
+        ? SetPlan.of(next.sets(), SetPlan.namesOnly(inventory.sets()))
+        : SetPlan.of(next.sets(), SetPlan.of(applied.sets()));
+    boolean changed = !d.filter4().isEmpty() || !d.filter6().isEmpty() || !sets.prepare().isEmpty()
+        || !sets.cleanup().isEmpty();
+    program(next, d, sets, fullApply ? !jump4 : true);
+    if (appliedModel != null) {
+      for (IpAddress ip : ConntrackTargets.between(appliedModel, model)) {
+        netfilter.conntrackDelete(ip);
+      }
+    }
+    applied = next;
+    appliedModel = model;
+    healthy = true;
+    lastError = null;
+    long micros = (System.nanoTime() - started) / 1000;
+    return new Applied(at, full, changed, next, Duration.ofNanos(micros * 1000), d.changedChains(), sets.added(),
+        sets.removed(), model.bindings().size(), fields("ok", null));
+  }
+
+  /**
+   * Runs the steps of one apply: {@code ipset restore} of what the new rules need (additions only),
+   * {@code iptables-restore} IPv4 then IPv6 (each atomic), then {@code ipset restore} of the removals.
+   * When the kernel refuses a step before the new rules are complete, what the earlier steps did is
+   * taken back, so the kernel holds the previously applied chains and set members, and the refusal
+   * is thrown with the reason and that outcome (for the receipt).
+   *
+   * @param jump4Before whether IPv4 FORWARD held the jump before this apply
+   */
+  private void program(RenderedNode next, PayloadDelta.Delta d, SetPlan sets, boolean jump4Before) {
+    String prepare = sets.prepare();
+    try {
+      netfilter.ipsetRestore(prepare);
+    } catch (CommandFailedException e) {
+      // ipset restore is not atomic: the lines before the refused one took effect.
+      int executed = e.failedLine().isPresent() ? e.failedLine().getAsInt() - 1 : sets.prepareLines().size();
+      throw refused("ipset restore of the new sets and members", e, takeBack(sets.undo(executed), null));
+    }
+    boolean twoFamilies = !d.filter4().isEmpty() && !d.filter6().isEmpty();
+    Map<String, List<String>> before4 = !twoFamilies ? null : applied != null ? applied.chains4() : netfilter.ownedRules(4);
+    try {
+      netfilter.filterRestore(4, d.filter4());
+    } catch (CommandFailedException e) {
+      throw refused("iptables-restore of the IPv4 rules", e, takeBack(sets.undoAll(), null));
+    }
+    try {
+      netfilter.filterRestore(6, d.filter6());
+    } catch (CommandFailedException e) {
+      String rollback4 = twoFamilies ? FilterRollback.text(before4, jump4Before, next.chains4().keySet(), next.forwardJump()) : null;
+      throw refused("iptables-restore of the IPv6 rules", e, takeBack(sets.undoAll(), rollback4));
+    }
+    try {
+      netfilter.ipsetRestore(sets.cleanup());
+    } catch (CommandFailedException e) {
+      throw new ApplyRefusedException("ipset restore of the removals (after the new rules were applied) refused: "
+          + e.reason() + "; the new rules are in place, stale members or sets remain until the retry", e);
+    }
+  }
+
+  /** Puts back the IPv4 rules (if given), then takes back the set additions; says what the kernel holds. */
+  private String takeBack(String undoSets, String rollback4) {
+    try {
+      if (rollback4 != null) {
+        netfilter.filterRestore(4, rollback4);
+      }
+      netfilter.ipsetRestore(undoSets);
+      return "the previous rules and set members stay";
+    } catch (CommandFailedException e) {
+      LOG.error("{}taking back the partial apply failed: {}", prefix, e.reason());
+      return "taking back the partial apply failed too (" + e.reason() + ")";
+    }
+  }
+
+  private static ApplyRefusedException refused(String step, CommandFailedException e, String outcome) {
+    return new ApplyRefusedException(step + " refused: " + e.reason() + "; " + outcome, e);
+  }
+
+  /** Compares what the kernel holds with what was applied: chains, rule counts, set sizes, the jump. */
+  private boolean drifted() {
+    try {
+      for (int family : new int[] {4, 6}) {
+        Map<String, Integer> have = netfilter.ruleCounts(family);
+        Map<String, List<String>> want = applied.chains(family);
+        boolean same = have.size() == want.size()
+            && want.entrySet().stream().allMatch(e -> Integer.valueOf(e.getValue().size()).equals(have.get(e.getKey())));
+        if (!same || !netfilter.hasForwardJump(family)) {
+          LOG.warn("{}drift in the IPv{} filter table (chains or rules changed by someone else): repairing", prefix, family);
+          return true;
+        }
+      }
+      Map<String, Integer> sizes = netfilter.setSizes();
+      for (var s : applied.sets()) {
+        if (!Integer.valueOf(s.members().size()).equals(sizes.get(s.name()))) {
+          LOG.warn("{}drift in set {} ({} members, expected {}): repairing", prefix, s.name(), sizes.get(s.name()),
+              s.members().size());
+          return true;
+        }
+      }
+      return false;
+    } catch (CommandFailedException e) {
+      LOG.warn("{}drift check failed: {}", prefix, e.getMessage());
+      return false;
+    }
+  }
+
+  private ReceiptFields fields(String result, String error) {
+    return new ReceiptFields(settings.cluster(), settings.node(), position, sourceOffset, sourceObservedAt, result,
+        error, applied == null ? 0 : applied.ruleCount(4) + applied.ruleCount(6),
+        applied == null ? 0 : applied.sets().stream().mapToInt(s -> s.members().size()).sum());
+  }
+
+  // ---- what the shell may read ----------------------------------------------------------------
+
+  /** The node's rules are applied and the last apply succeeded. */
+  public boolean healthy() {
+    return healthy;
+  }
+
+  /** The reason of the last refusal being retried, or null. */
+  public String lastError() {
+    return lastError;
+  }
+
+  /** Whether an apply is due (now or after the backoff). */
+  public boolean dirty() {
+    return dirty;
+  }
+
+  /** The next offset to read, as last given to {@link #readTo}. */
+  public long position() {
+    return position;
+  }
+
+  /** What the kernel was last programmed with, or null before the first apply. */
+  public RenderedNode applied() {
+    return applied;
+  }
+}
