@@ -1,9 +1,10 @@
 package io.fenceline.ingest;
 
 import io.fenceline.core.events.ChangeEvent;
-import io.fenceline.core.events.EventObjects;
 import io.fenceline.core.events.EventCodec;
+import io.fenceline.core.events.EventObjects;
 import io.fenceline.core.events.EventType;
+import io.fenceline.core.manifest.OversizeObjects;
 import io.fenceline.kafka.topics.Topics;
 import java.time.Clock;
 import java.time.Duration;
@@ -128,14 +129,6 @@ public final class EventPublisher implements EventSink, AutoCloseable {
     }
     if (failure.isDone()) {
       return; // stopped for good (fenced or closed); the owner watches failure()
-    }
-    ChangeEvent fitted = EventObjects.fit(event);
-    if (fitted != event) {
-      LOG.error("cluster {}: {} {} is {} bytes, more than an event carries ({}): published as a stub that the engine"
-          + " enforces failing closed (see docs/events.md)", cluster, event.kind(), event.displayName(),
-          fitted.truncated().bytes(), fitted.truncated().limit());
-      metrics.truncated(cluster, event.kind());
-      event = fitted;
     }
     if (pending.put(event)) {
       metrics.coalesced(cluster);
@@ -274,14 +267,32 @@ public final class EventPublisher implements EventSink, AutoCloseable {
    * with an {@link IngestFencedException}; anything else is retried, logging the real cause each time.
    */
   private void commit(List<ChangeEvent> batch) throws InterruptedException {
+    List<ChangeEvent> events = new ArrayList<>(batch.size());
+    List<byte[]> values = new ArrayList<>(batch.size());
+    for (ChangeEvent e : batch) {
+      byte[] value = EventCodec.encode(e);
+      if (value.length > OversizeObjects.MAX_OBJECT_BYTES) { // only then can its object be too large
+        ChangeEvent fitted = EventObjects.fit(e);
+        if (fitted != e) {
+          LOG.error("cluster {}: {} {} is {} bytes, more than an event carries ({}): published as a stub that the"
+              + " engine enforces failing closed (see docs/events.md)", cluster, e.kind(), e.displayName(),
+              fitted.truncated().bytes(), fitted.truncated().limit());
+          metrics.truncated(cluster, e.kind());
+          e = fitted;
+          value = EventCodec.encode(e);
+        }
+      }
+      events.add(e);
+      values.add(value);
+    }
     long backoff = 100;
     while (true) {
       List<Sending> sent = new ArrayList<>(batch.size());
       try {
         producer.beginTransaction();
-        for (ChangeEvent e : batch) {
-          byte[] value = EventCodec.encode(e);
-          Sending s = new Sending(e, value.length);
+        for (int i = 0; i < events.size(); i++) {
+          byte[] value = values.get(i);
+          Sending s = new Sending(events.get(i), value.length);
           sent.add(s);
           try {
             producer.send(new ProducerRecord<>(Topics.EVENTS, cluster, value), (metadata, error) -> s.error = error);

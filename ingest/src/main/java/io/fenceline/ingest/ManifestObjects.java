@@ -46,7 +46,7 @@ public final class ManifestObjects {
     if (nameNode == null || !nameNode.isTextual() || nameNode.asText().isEmpty()) {
       throw new ManifestReadException(raw.location() + ": " + kind.apiName() + " without metadata.name");
     }
-    boolean namespaced = kind == Kind.POD || kind == Kind.NETWORK_POLICY;
+    boolean namespaced = kind.namespaced();
     String namespace = "";
     if (namespaced) {
       JsonNode ns = meta.get("namespace");

@@ -68,7 +68,7 @@ public final class EventObjects {
   }
 
   public static ObjectKey key(Kind kind, String namespace, String name) {
-    return kind == Kind.NAMESPACE || kind == Kind.NODE ? new ObjectKey("", name) : new ObjectKey(namespace, name);
+    return kind.namespaced() ? new ObjectKey(namespace, name) : new ObjectKey("", name);
   }
 
   public static List<String> knownKinds() {

@@ -77,7 +77,7 @@ public final class ObjectDecoder {
     }
     String name = text(meta, "name", "metadata.name");
     String namespace =
-        kind == Kind.NAMESPACE || kind == Kind.NODE ? "" : meta.hasNonNull("namespace") ? text(meta, "namespace", "metadata.namespace") : "default";
+        !kind.namespaced() ? "" : meta.hasNonNull("namespace") ? text(meta, "namespace", "metadata.namespace") : "default";
     displayName = namespace == null || namespace.isEmpty() ? String.valueOf(name) : namespace + "/" + name;
     if (name == null) {
       problem("metadata.name", "required");

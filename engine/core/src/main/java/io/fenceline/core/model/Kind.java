@@ -17,6 +17,11 @@ public enum Kind {
     return apiName;
   }
 
+  /** Whether objects of this kind live in a namespace (Pods, NetworkPolicies) or in the cluster (Namespaces, Nodes). */
+  public boolean namespaced() {
+    return this == POD || this == NETWORK_POLICY;
+  }
+
   public static Kind fromApiName(String name) {
     for (Kind k : values()) {
       if (k.apiName.equals(name)) {

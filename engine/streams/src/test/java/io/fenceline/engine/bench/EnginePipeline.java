@@ -57,7 +57,7 @@ final class EnginePipeline {
   static ClusterChange decode(ChangeEvent e) {
     Kind kind = Kind.fromApiName(e.kind());
     if (e.type() == EventType.DELETE) {
-      ObjectKey key = kind == Kind.NAMESPACE || kind == Kind.NODE ? new ObjectKey("", e.name())
+      ObjectKey key = !kind.namespaced() ? new ObjectKey("", e.name())
           : new ObjectKey(e.namespace(), e.name());
       return ClusterChange.delete(kind, key);
     }
