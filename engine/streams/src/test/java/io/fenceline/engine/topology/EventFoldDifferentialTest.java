@@ -43,7 +43,7 @@ import org.apache.kafka.streams.test.TestRecord;
  */
 class EventFoldDifferentialTest {
 
-  @Property(tries = 15)
+  @Property(tries = 50)
   void engineAndForensicsFoldTheSameLogAlike(@ForAll long seed) throws Exception {
     Random r = new Random(seed);
     List<HostileEventsTest.Input> log = new ArrayList<>();
@@ -95,7 +95,7 @@ class EventFoldDifferentialTest {
       }
       for (Map.Entry<Long, String> x : rejectedByForensics.entrySet()) {
         assertThat(deadByEngine.get(x.getKey())).as("record %d (seed %d)", x.getKey(), seed).isNotNull()
-            .endsWith(new DeadLetter(null, null, x.getValue(), "t", 0, 0).reason());
+            .endsWith(asHeader(new DeadLetter(null, null, x.getValue(), "t", 0, 0).reason()));
       }
       for (long offset : deadByEngine.keySet()) {
         if (!rejectedByForensics.containsKey(offset)) {
@@ -133,6 +133,11 @@ class EventFoldDifferentialTest {
     } catch (EventFormatException e) {
       return null;
     }
+  }
+
+  /** A reason as a header carries it: UTF-8 (a lone surrogate of a hostile key becomes '?'). */
+  private static String asHeader(String reason) {
+    return new String(reason.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
   }
 
   private static String header(TestRecord<byte[], byte[]> r, String name) {
