@@ -1,6 +1,6 @@
 package io.fenceline.forensics;
 
-import io.fenceline.applier.status.Receipt;
+import io.fenceline.kafka.topics.Receipt;
 import io.fenceline.kafka.topics.Topics;
 import java.io.IOException;
 import java.time.Duration;

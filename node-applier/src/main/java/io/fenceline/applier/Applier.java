@@ -2,12 +2,13 @@ package io.fenceline.applier;
 
 import io.fenceline.applier.kernel.Netfilter;
 import io.fenceline.applier.sync.NodeSync;
-import io.fenceline.applier.status.Receipt;
 import io.fenceline.core.facts.FactCodec;
 import io.fenceline.core.facts.FactFormatException;
 import io.fenceline.core.render.RenderedNode;
 import io.fenceline.kafka.health.Health;
+import io.fenceline.kafka.topics.FactHeaders;
 import io.fenceline.kafka.topics.NodePartitions;
+import io.fenceline.kafka.topics.Receipt;
 import io.fenceline.kafka.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -234,8 +235,8 @@ public final class Applier implements Runnable, AutoCloseable {
   }
 
   private static NodeSync.Source source(ConsumerRecord<String, byte[]> r) {
-    Header off = r.headers().lastHeader("fenceline.source.offset");
-    Header at = r.headers().lastHeader("fenceline.observed-at");
+    Header off = r.headers().lastHeader(FactHeaders.SOURCE_OFFSET);
+    Header at = r.headers().lastHeader(FactHeaders.OBSERVED_AT);
     if (off == null) {
       return null;
     }

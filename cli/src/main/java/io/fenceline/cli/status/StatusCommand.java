@@ -3,7 +3,7 @@ package io.fenceline.cli.status;
 import io.fenceline.applier.status.DeadLetterRecord;
 import io.fenceline.applier.status.NodeStatus;
 import io.fenceline.applier.status.PipelineStatus;
-import io.fenceline.applier.status.Receipt;
+import io.fenceline.kafka.topics.Receipt;
 import io.fenceline.applier.status.StatusQuery;
 import io.fenceline.core.model.ObjectKey;
 import io.fenceline.engine.EngineConfig;

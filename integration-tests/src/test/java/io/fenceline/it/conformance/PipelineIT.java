@@ -3,7 +3,7 @@ package io.fenceline.it.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fenceline.applier.status.Receipt;
+import io.fenceline.kafka.topics.Receipt;
 import io.fenceline.applier.status.ConvergenceCheck;
 import io.fenceline.cli.Main;
 import io.fenceline.core.manifest.DecodedObjects;

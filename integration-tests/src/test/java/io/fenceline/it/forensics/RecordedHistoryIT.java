@@ -3,7 +3,7 @@ package io.fenceline.it.forensics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fenceline.applier.status.Receipt;
+import io.fenceline.kafka.topics.Receipt;
 import io.fenceline.cli.Main;
 import io.fenceline.core.compile.CompiledCluster;
 import io.fenceline.core.events.ChangeEvent;

@@ -10,7 +10,7 @@ import io.fenceline.applier.kernel.CommandRunner;
 import io.fenceline.applier.kernel.IptablesBackend;
 import io.fenceline.applier.kernel.ProcessNetfilter;
 import io.fenceline.applier.status.ConvergenceCheck;
-import io.fenceline.applier.status.Receipt;
+import io.fenceline.kafka.topics.Receipt;
 import io.fenceline.cli.Main;
 import io.fenceline.core.events.ChangeEvent;
 import io.fenceline.core.events.EventCodec;

@@ -2,6 +2,7 @@ package io.fenceline.applier.status;
 
 import io.fenceline.kafka.topics.EngineProgress;
 import io.fenceline.kafka.topics.NodePartitions;
+import io.fenceline.kafka.topics.Receipt;
 import io.fenceline.kafka.topics.Topics;
 import java.io.IOException;
 import java.time.Duration;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fenceline.kafka.topics.EngineProgress;
 import io.fenceline.kafka.topics.EventPartitions;
+import io.fenceline.kafka.topics.Receipt;
 import io.fenceline.kafka.topics.Topics;
 import java.io.IOException;
 import java.time.Duration;

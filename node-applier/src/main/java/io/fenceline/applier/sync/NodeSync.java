@@ -6,7 +6,7 @@ import io.fenceline.applier.SetPlan;
 import io.fenceline.applier.kernel.CommandFailedException;
 import io.fenceline.applier.kernel.Netfilter;
 import io.fenceline.applier.state.NodeFacts;
-import io.fenceline.applier.status.Receipt;
+import io.fenceline.kafka.topics.Receipt;
 import io.fenceline.core.facts.FactCodec;
 import io.fenceline.core.facts.NodeModel;
 import io.fenceline.core.model.IpAddress;

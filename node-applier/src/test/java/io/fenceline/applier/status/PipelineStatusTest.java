@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fenceline.kafka.topics.EngineProgress.Partition;
 import io.fenceline.kafka.topics.EventPartitions;
+import io.fenceline.kafka.topics.Receipt;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,7 +1,6 @@
 package io.fenceline.simulator.applier;
 
 import io.fenceline.applier.kernel.DryRunNetfilter;
-import io.fenceline.applier.status.Receipt;
 import io.fenceline.applier.sync.NodeSync;
 import io.fenceline.core.facts.FactChange;
 import io.fenceline.core.facts.FactCodec;
@@ -11,7 +10,8 @@ import io.fenceline.core.facts.FactTable;
 import io.fenceline.core.facts.PodBindingFact;
 import io.fenceline.core.facts.PolicyChainFact;
 import io.fenceline.core.render.RenderedNode;
-import io.fenceline.engine.topology.FactHeaders;
+import io.fenceline.kafka.topics.FactHeaders;
+import io.fenceline.kafka.topics.Receipt;
 import io.fenceline.kafka.topics.Topics;
 import io.fenceline.simulator.fleet.NodeRef;
 import java.nio.charset.StandardCharsets;

@@ -12,6 +12,7 @@ import io.fenceline.core.model.ClusterChange;
 import io.fenceline.core.model.ClusterObject;
 import io.fenceline.core.model.Kind;
 import io.fenceline.core.model.ObjectKey;
+import io.fenceline.kafka.topics.FactHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -7,6 +7,7 @@ import io.fenceline.core.events.ChangeEvent;
 import io.fenceline.core.events.EventCodec;
 import io.fenceline.core.manifest.ManifestParser;
 import io.fenceline.core.manifest.Manifests;
+import io.fenceline.kafka.topics.FactHeaders;
 import io.fenceline.kafka.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

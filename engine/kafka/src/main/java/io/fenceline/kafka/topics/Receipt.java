@@ -1,4 +1,4 @@
-package io.fenceline.applier.status;
+package io.fenceline.kafka.topics;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package io.fenceline.engine.topology;
+package io.fenceline.kafka.topics;
 
 /** Headers every node fact carries, tying kernel state back to the event log. */
 public final class FactHeaders {
