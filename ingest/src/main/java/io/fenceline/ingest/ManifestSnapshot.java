@@ -41,9 +41,7 @@ public record ManifestSnapshot(List<SlimObject> objects, SortedMap<String, Integ
       // Reported at once, as the engine will judge it: an object too large for one event is published as its
       // stub and enforced failing closed (the note names it and its size).
       long size = OversizeObjects.size(s.object());
-      ObjectDecoder.Result judged = OversizeObjects.tooLarge(size)
-          ? OversizeObjects.decodeStub(new RawObject(OversizeObjects.stub(s.kind(), s.object()), raw.location()), size)
-          : ObjectDecoder.decode(raw);
+      ObjectDecoder.Result judged = OversizeObjects.decodeAsPublished(raw, s.kind(), s.object(), size);
       for (Problem p : judged.problems()) {
         notes.add(p.toString());
       }

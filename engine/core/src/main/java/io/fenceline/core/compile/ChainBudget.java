@@ -31,11 +31,16 @@ public final class ChainBudget {
   private ChainBudget() {}
 
   /**
-   * The encoded size of {@code policy}'s chain in direction {@code d}, counting each ingress named
-   * port as resolving to one number (as it does on every valid pod: port names are unique in a pod).
+   * The encoded size of {@code policy}'s chain in direction {@code d} when it is more than {@link
+   * #MAX_CHAIN_BYTES}, else 0; each ingress named port counts as resolving to one number (as it does
+   * on every valid pod: port names are unique in a pod). A chain of few clauses is not encoded.
    */
-  public static long bytes(NetworkPolicy policy, Direction d) {
-    return FactCodec.encode(ChainBuilder.build(policy, d, null).chain()).length;
+  public static long excess(NetworkPolicy policy, Direction d) {
+    PolicyChainFact chain = ChainBuilder.build(policy, d, null).chain();
+    if (fits(chain)) {
+      return 0;
+    }
+    return FactCodec.encode(chain).length;
   }
 
   /** Whether {@code chain} fits a record; cheap for chains of few clauses. */

@@ -36,9 +36,7 @@ public final class Manifests {
     for (RawObject raw : raws) {
       long size = publishedSize.applyAsLong(raw);
       Kind kind = raw.node().path("kind").isTextual() ? Kind.fromApiName(raw.node().get("kind").asText()) : null;
-      ObjectDecoder.Result r = kind != null && OversizeObjects.tooLarge(size)
-          ? OversizeObjects.decodeStub(new RawObject(OversizeObjects.stub(kind, raw.node()), raw.location()), size)
-          : ObjectDecoder.decode(raw);
+      ObjectDecoder.Result r = OversizeObjects.decodeAsPublished(raw, kind, raw.node(), size);
       problems.addAll(r.problems());
       if (r.ignoredKind() != null) {
         ignored.merge(r.ignoredKind(), 1, Integer::sum);

@@ -221,8 +221,8 @@ public final class ObjectDecoder {
     NetworkPolicy policy = new NetworkPolicy(key, podSelector, types, ingress, egress, false);
     List<String> tooLarge = new ArrayList<>();
     for (Direction d : types) {
-      long bytes = ChainBudget.bytes(policy, d);
-      if (bytes > ChainBudget.MAX_CHAIN_BYTES) {
+      long bytes = ChainBudget.excess(policy, d);
+      if (bytes > 0) {
         tooLarge.add(d.lowerName() + " " + bytes + " bytes");
       }
     }

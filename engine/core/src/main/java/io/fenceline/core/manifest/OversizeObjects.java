@@ -131,6 +131,18 @@ public final class OversizeObjects {
   }
 
   /**
+   * Decodes {@code raw} (of {@code kind}, published as a slim object of {@code publishedBytes}) as the
+   * pipeline enforces it: from its stub when it is too large for one event, else as written.
+   */
+  public static ObjectDecoder.Result decodeAsPublished(RawObject raw, Kind kind, JsonNode published,
+      long publishedBytes) {
+    if (kind == null || !tooLarge(publishedBytes)) {
+      return ObjectDecoder.decode(raw);
+    }
+    return decodeStub(new RawObject(stub(kind, published), raw.location()), publishedBytes);
+  }
+
+  /**
    * Decodes a stub into what fenceline enforces for an object of {@code bytes} that was too large
    * to publish, with one problem that says so. The object is null only when even the stub does not
    * decode (no usable name), as for any object.
