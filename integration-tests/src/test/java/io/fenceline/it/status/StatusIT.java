@@ -53,7 +53,24 @@ class StatusIT {
     return ContainerImages.repoDir().resolve("examples");
   }
 
+  /**
+   * The partition's end once it has settled: a transaction's commit marker is written just after
+   * the producer's commit returns, so an end read at once can be one short of what status sees.
+   */
   private static long endOf(Admin admin, int partition) throws Exception {
+    long last = rawEnd(admin, partition);
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    int stable = 0;
+    while (stable < 5 && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      long now = rawEnd(admin, partition);
+      stable = now == last ? stable + 1 : 0;
+      last = now;
+    }
+    return last;
+  }
+
+  private static long rawEnd(Admin admin, int partition) throws Exception {
     TopicPartition tp = new TopicPartition(Topics.EVENTS, partition);
     return admin.listOffsets(Map.of(tp, OffsetSpec.latest())).all().get().get(tp).offset();
   }
