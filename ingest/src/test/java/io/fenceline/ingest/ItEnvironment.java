@@ -2,7 +2,7 @@ package io.fenceline.ingest;
 
 import io.fenceline.engine.Engine;
 import io.fenceline.engine.EngineConfig;
-import io.fenceline.kafka.broker.EmbeddedKafka;
+import io.fenceline.broker.EmbeddedKafka;
 import io.fenceline.kafka.topics.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fenceline.kafka.broker.EmbeddedKafka;
+import io.fenceline.broker.EmbeddedKafka;
 import io.fenceline.kafka.topics.TopicAdmin;
 import io.fenceline.kafka.topics.TopicSpec;
 import io.fenceline.kafka.topics.Topics;

@@ -10,7 +10,7 @@ import io.fenceline.core.manifest.Manifests;
 import io.fenceline.core.model.ClusterObject;
 import io.fenceline.core.model.Protocol;
 import io.fenceline.core.render.NodePayload;
-import io.fenceline.kafka.broker.DataDirs;
+import io.fenceline.broker.DataDirs;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -10,7 +10,7 @@ import io.fenceline.core.history.EventRef;
 import io.fenceline.core.history.StateDiff;
 import io.fenceline.forensics.ClusterHistory;
 import io.fenceline.forensics.HistoryException;
-import io.fenceline.kafka.broker.BrokerResolver;
+import io.fenceline.broker.BrokerResolver;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;

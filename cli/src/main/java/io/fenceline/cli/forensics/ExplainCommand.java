@@ -7,7 +7,7 @@ import io.fenceline.core.history.FlowReport;
 import io.fenceline.forensics.ClusterHistory;
 import io.fenceline.forensics.ExplainJson;
 import io.fenceline.forensics.HistoryException;
-import io.fenceline.kafka.broker.BrokerResolver;
+import io.fenceline.broker.BrokerResolver;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.concurrent.Callable;

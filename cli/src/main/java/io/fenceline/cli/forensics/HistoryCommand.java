@@ -8,7 +8,7 @@ import io.fenceline.core.history.FlowHistory;
 import io.fenceline.core.history.FlowQuery;
 import io.fenceline.forensics.ClusterHistory;
 import io.fenceline.forensics.HistoryException;
-import io.fenceline.kafka.broker.BrokerResolver;
+import io.fenceline.broker.BrokerResolver;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -6,7 +6,7 @@ import io.fenceline.core.history.MomentSpec;
 import io.fenceline.forensics.ClusterHistory;
 import io.fenceline.forensics.ProgressBar;
 import io.fenceline.forensics.SnapshotStore;
-import io.fenceline.kafka.broker.BrokerResolver;
+import io.fenceline.broker.BrokerResolver;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;

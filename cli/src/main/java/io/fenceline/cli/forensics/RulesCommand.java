@@ -7,7 +7,7 @@ import io.fenceline.core.render.NodePayload;
 import io.fenceline.forensics.ClusterHistory;
 import io.fenceline.forensics.HistoryException;
 import io.fenceline.forensics.ReceiptLookup;
-import io.fenceline.kafka.broker.BrokerResolver;
+import io.fenceline.broker.BrokerResolver;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;

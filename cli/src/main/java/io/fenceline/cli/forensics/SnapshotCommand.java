@@ -4,7 +4,7 @@ import io.fenceline.cli.BadInputException;
 import io.fenceline.cli.ExitCodes;
 import io.fenceline.forensics.ClusterHistory;
 import io.fenceline.forensics.HistoryException;
-import io.fenceline.kafka.broker.BrokerResolver;
+import io.fenceline.broker.BrokerResolver;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;

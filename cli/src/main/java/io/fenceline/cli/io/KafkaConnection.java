@@ -1,7 +1,7 @@
 package io.fenceline.cli.io;
 
-import io.fenceline.kafka.broker.BrokerResolver;
-import io.fenceline.kafka.broker.DataDirs;
+import io.fenceline.broker.BrokerResolver;
+import io.fenceline.broker.DataDirs;
 import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Option;

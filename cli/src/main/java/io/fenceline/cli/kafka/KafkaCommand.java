@@ -1,10 +1,10 @@
 package io.fenceline.cli.kafka;
 
 import io.fenceline.cli.ExitCodes;
-import io.fenceline.kafka.broker.BrokerAlreadyRunningException;
-import io.fenceline.kafka.broker.BrokerDirectory;
-import io.fenceline.kafka.broker.DataDirs;
-import io.fenceline.kafka.broker.EmbeddedKafka;
+import io.fenceline.broker.BrokerAlreadyRunningException;
+import io.fenceline.broker.BrokerDirectory;
+import io.fenceline.broker.DataDirs;
+import io.fenceline.broker.EmbeddedKafka;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;

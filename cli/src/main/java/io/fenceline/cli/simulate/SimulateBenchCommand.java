@@ -1,6 +1,6 @@
 package io.fenceline.cli.simulate;
 
-import io.fenceline.kafka.broker.DataDirs;
+import io.fenceline.broker.DataDirs;
 import io.fenceline.simulator.bench.FleetBenchmark;
 import io.fenceline.simulator.fleet.FleetSpec;
 import java.nio.file.Path;

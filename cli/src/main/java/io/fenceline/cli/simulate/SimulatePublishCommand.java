@@ -2,7 +2,7 @@ package io.fenceline.cli.simulate;
 
 import io.fenceline.cli.io.KafkaClientConfig;
 import io.fenceline.cli.io.KafkaConnection;
-import io.fenceline.kafka.broker.BrokerResolver;
+import io.fenceline.broker.BrokerResolver;
 import io.fenceline.kafka.topics.TopicAdmin;
 import io.fenceline.kafka.topics.Topics;
 import io.fenceline.simulator.fleet.ChurnGenerator;

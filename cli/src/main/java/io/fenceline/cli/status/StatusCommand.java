@@ -7,7 +7,7 @@ import io.fenceline.kafka.topics.Receipt;
 import io.fenceline.applier.status.StatusQuery;
 import io.fenceline.core.model.ObjectKey;
 import io.fenceline.engine.EngineConfig;
-import io.fenceline.kafka.broker.BrokerResolver;
+import io.fenceline.broker.BrokerResolver;
 import io.fenceline.kafka.topics.EngineProgress;
 import io.fenceline.kafka.topics.Topics;
 import java.io.PrintWriter;

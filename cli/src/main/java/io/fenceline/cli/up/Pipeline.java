@@ -11,7 +11,7 @@ import io.fenceline.engine.EngineConfig;
 import io.fenceline.ingest.EventPublisher;
 import io.fenceline.ingest.IngestMetrics;
 import io.fenceline.ingest.ManifestIngest;
-import io.fenceline.kafka.broker.BrokerResolver;
+import io.fenceline.broker.BrokerResolver;
 import io.fenceline.kafka.topics.TopicAdmin;
 import io.fenceline.kafka.topics.Topics;
 import java.nio.file.Path;

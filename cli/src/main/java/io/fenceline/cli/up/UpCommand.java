@@ -5,7 +5,7 @@ import io.fenceline.cli.ExitCodes;
 import io.fenceline.cli.io.ManifestFiles;
 import io.fenceline.core.compile.CompiledCluster;
 import io.fenceline.core.manifest.Manifests;
-import io.fenceline.kafka.broker.DataDirs;
+import io.fenceline.broker.DataDirs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

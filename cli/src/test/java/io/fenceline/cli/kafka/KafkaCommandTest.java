@@ -2,7 +2,7 @@ package io.fenceline.cli.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fenceline.kafka.broker.BrokerDirectory;
+import io.fenceline.broker.BrokerDirectory;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -6,7 +6,7 @@ import io.fenceline.cli.Main;
 import io.fenceline.core.events.ChangeEvent;
 import io.fenceline.core.events.EventCodec;
 import io.fenceline.core.events.EventType;
-import io.fenceline.kafka.broker.BrokerResolver;
+import io.fenceline.broker.BrokerResolver;
 import io.fenceline.kafka.topics.Topics;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -8,7 +8,7 @@ import io.fenceline.forensics.ClusterHistory;
 import io.fenceline.forensics.EventLogReader;
 import io.fenceline.forensics.Progress;
 import io.fenceline.forensics.SnapshotStore;
-import io.fenceline.kafka.broker.EmbeddedKafka;
+import io.fenceline.broker.EmbeddedKafka;
 import io.fenceline.kafka.topics.TopicAdmin;
 import io.fenceline.kafka.topics.Topics;
 import java.nio.file.Files;

@@ -14,7 +14,7 @@ import io.fenceline.cli.io.PayloadWriter;
 import io.fenceline.core.render.PayloadText;
 import io.fenceline.engine.Engine;
 import io.fenceline.engine.EngineConfig;
-import io.fenceline.kafka.broker.EmbeddedKafka;
+import io.fenceline.broker.EmbeddedKafka;
 import io.fenceline.kafka.topics.Topics;
 import java.io.PrintWriter;
 import java.io.StringWriter;

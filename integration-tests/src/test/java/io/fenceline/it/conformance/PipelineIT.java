@@ -18,7 +18,7 @@ import io.fenceline.sandbox.Probe;
 import io.fenceline.sandbox.ProbeMatrix;
 import io.fenceline.sandbox.ProbeResult;
 import io.fenceline.it.netns.RootRequirement;
-import io.fenceline.kafka.broker.EmbeddedKafka;
+import io.fenceline.broker.EmbeddedKafka;
 import io.fenceline.kafka.topics.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;

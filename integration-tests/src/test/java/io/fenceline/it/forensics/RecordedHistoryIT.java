@@ -29,7 +29,7 @@ import io.fenceline.forensics.SnapshotStore;
 import io.fenceline.ingest.EventPublisher;
 import io.fenceline.ingest.IngestMetrics;
 import io.fenceline.ingest.ManifestIngest;
-import io.fenceline.kafka.broker.EmbeddedKafka;
+import io.fenceline.broker.EmbeddedKafka;
 import io.fenceline.kafka.topics.TopicAdmin;
 import io.fenceline.kafka.topics.Topics;
 import java.io.PrintWriter;

@@ -20,7 +20,7 @@ import io.fenceline.engine.topology.DeadLetter;
 import io.fenceline.ingest.EventPublisher;
 import io.fenceline.ingest.IngestMetrics;
 import io.fenceline.ingest.ManifestIngest;
-import io.fenceline.kafka.broker.EmbeddedKafka;
+import io.fenceline.broker.EmbeddedKafka;
 import io.fenceline.kafka.topics.Topics;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -18,7 +18,7 @@ import io.fenceline.core.manifest.ManifestParser;
 import io.fenceline.core.manifest.RawObject;
 import io.fenceline.engine.Engine;
 import io.fenceline.engine.EngineConfig;
-import io.fenceline.kafka.broker.EmbeddedKafka;
+import io.fenceline.broker.EmbeddedKafka;
 import io.fenceline.kafka.topics.NodePartitions;
 import io.fenceline.kafka.topics.Topics;
 import io.fenceline.sandbox.Cmd;

@@ -2,8 +2,8 @@ package io.fenceline.it.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fenceline.kafka.broker.BrokerSecurity;
-import io.fenceline.kafka.broker.EmbeddedKafka;
+import io.fenceline.broker.BrokerSecurity;
+import io.fenceline.broker.EmbeddedKafka;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

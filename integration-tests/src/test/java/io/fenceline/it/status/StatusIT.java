@@ -12,7 +12,7 @@ import io.fenceline.cli.Main;
 import io.fenceline.engine.Engine;
 import io.fenceline.engine.EngineConfig;
 import io.fenceline.it.containers.ContainerImages;
-import io.fenceline.kafka.broker.EmbeddedKafka;
+import io.fenceline.broker.EmbeddedKafka;
 import io.fenceline.kafka.topics.EventPartitions;
 import io.fenceline.kafka.topics.Topics;
 import java.io.PrintWriter;

@@ -37,7 +37,7 @@ class SyncArchitectureTest {
   void syncDoesNoIoButThroughTheNetfilterPort() {
     noClasses().that().resideInAPackage("io.fenceline.applier.sync..")
         .should().dependOnClassesThat().resideInAnyPackage("java.io..", "java.nio.file..", "java.net..",
-            "java.nio.channels..", "io.micrometer..", "org.apache.kafka..", "io.fenceline.kafka.broker..",
+            "java.nio.channels..", "io.micrometer..", "org.apache.kafka..", "io.fenceline.broker..",
             "io.fenceline.kafka.serde..", "io.fenceline.kafka.health..")
         .orShould().dependOnClassesThat().belongToAnyOf(ProcessBuilder.class, Runtime.class, Thread.class,
             java.time.Clock.class, ProcessNetfilter.class, DryRunNetfilter.class,

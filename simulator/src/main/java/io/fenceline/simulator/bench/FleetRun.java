@@ -2,7 +2,7 @@ package io.fenceline.simulator.bench;
 
 import io.fenceline.engine.Engine;
 import io.fenceline.engine.EngineConfig;
-import io.fenceline.kafka.broker.EmbeddedKafka;
+import io.fenceline.broker.EmbeddedKafka;
 import io.fenceline.kafka.topics.NodePartitions;
 import io.fenceline.kafka.topics.Topics;
 import io.fenceline.simulator.applier.ConvergenceLog;
