@@ -62,6 +62,16 @@ public final class Applier implements Runnable, AutoCloseable {
   private volatile String bootError;
   private volatile Thread loop;
 
+  /** An applier that programs {@code netfilter} and tells nobody what it applied. */
+  public Applier(ApplierConfig config, Netfilter netfilter, Clock clock) {
+    this(config, netfilter, clock, null);
+  }
+
+  /**
+   * An applier that hands {@code onApplied} the node's whole state after every apply (dry runs and
+   * tests write it as payload files; building it copies every set member, so a node's production
+   * applier passes none).
+   */
   public Applier(ApplierConfig config, Netfilter netfilter, Clock clock, Consumer<RenderedNode> onApplied) {
     this.config = config;
     this.clock = clock;
@@ -159,12 +169,14 @@ public final class Applier implements Runnable, AutoCloseable {
     if (step instanceof NodeSync.Applied a) {
       metrics.applyDuration.record(a.took());
       metrics.applies.increment();
-      metrics.rules.set(a.rendered().ruleCount(4) + a.rendered().ruleCount(6));
-      metrics.setMembers.set(a.rendered().sets().stream().mapToInt(s -> s.members().size()).sum());
+      metrics.rules.set(a.receipt().rules());
+      metrics.setMembers.set(a.receipt().setMembers());
       LOG.info("{}applied {} ({} chains changed, +{} -{} set members, {} pods isolated) in {} ms", prefix,
           a.full() ? "full state" : "delta", a.changedChains(), a.addedMembers(), a.removedMembers(), a.bindings(),
           a.took().toNanos() / 1000 / 1000.0);
-      onApplied.accept(a.rendered());
+      if (onApplied != null) {
+        onApplied.accept(sync.applied());
+      }
       consumer.commitSync(Map.of(tp, new OffsetAndMetadata(a.position())));
       publish(receipts, tp.partition(), a);
       metrics.appliedOffset.set(a.position());

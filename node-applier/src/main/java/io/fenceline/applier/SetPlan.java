@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -140,6 +141,49 @@ public record SetPlan(List<String> prepareLines, List<String> undoLines, String 
         Set<String> old = present.get(name);
         removed += old == null ? 0 : old.size();
       }
+    }
+    return new SetPlan(prepare, undo, cleanup.toString(), added, removed);
+  }
+
+  /**
+   * The plan of an apply that knows exactly what changed (an applier patching its sets from the
+   * facts it read, see {@code KernelSets}): {@code created} sets are new (created and filled at
+   * once), {@code adds} and {@code dels} are entries (ipset text) of sets the kernel keeps, by
+   * name, and {@code destroyed} maps each set nothing references any more to its member count.
+   * Same order as {@link #of}: creations and additions before the filter restores, removals after.
+   */
+  public static SetPlan ofChanges(List<KernelSet> created, Map<String, List<String>> adds,
+      Map<String, List<String>> dels, Map<String, Integer> destroyed) {
+    List<String> prepare = new ArrayList<>();
+    List<String> undo = new ArrayList<>();
+    int added = 0;
+    int removed = 0;
+    for (KernelSet s : created) {
+      prepare.add("create " + s.name() + " " + s.createOptions());
+      undo.add("destroy " + s.name() + " -exist");
+      for (String m : s.members()) {
+        prepare.add("add " + s.name() + " " + m);
+        undo.add(null);
+      }
+      added += s.members().size();
+    }
+    for (Map.Entry<String, List<String>> e : new TreeMap<>(adds).entrySet()) {
+      for (String m : e.getValue()) {
+        prepare.add("add " + e.getKey() + " " + m + " -exist");
+        undo.add("del " + e.getKey() + " " + m + " -exist");
+      }
+      added += e.getValue().size();
+    }
+    StringBuilder cleanup = new StringBuilder();
+    for (Map.Entry<String, List<String>> e : new TreeMap<>(dels).entrySet()) {
+      for (String m : e.getValue()) {
+        cleanup.append("del ").append(e.getKey()).append(' ').append(m).append(" -exist\n");
+      }
+      removed += e.getValue().size();
+    }
+    for (Map.Entry<String, Integer> e : new TreeMap<>(destroyed).entrySet()) {
+      cleanup.append("destroy ").append(e.getKey()).append('\n');
+      removed += e.getValue();
     }
     return new SetPlan(prepare, undo, cleanup.toString(), added, removed);
   }

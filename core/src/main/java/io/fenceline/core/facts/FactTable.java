@@ -1,6 +1,7 @@
 package io.fenceline.core.facts;
 
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +79,25 @@ public final class FactTable {
 
   /** Everything one node needs: its bindings, the chains they use and those chains' sets. */
   public NodeModel nodeModel(String node) {
+    return model(node, true);
+  }
+
+  /**
+   * A node's bindings and the chains they use, with the sets those chains reference listed
+   * without their members (each maps to an empty set): what re-rendering a node's rules needs,
+   * built at a cost that does not grow with the members of its sets. See {@link #members}.
+   */
+  public NodeModel nodeStructure(String node) {
+    return model(node, false);
+  }
+
+  /** The members of set {@code setId} now (a read-only view: it follows later changes). */
+  public SortedSet<SetEntry> members(String setId) {
+    SortedSet<SetEntry> m = membersBySet.get(setId);
+    return m == null ? Collections.emptySortedSet() : Collections.unmodifiableSortedSet(m);
+  }
+
+  private NodeModel model(String node, boolean withMembers) {
     List<PodBindingFact> bindings =
         List.copyOf(bindingsByNode.getOrDefault(node, new TreeMap<>()).values());
     SortedMap<String, PolicyChainFact> used = new TreeMap<>();
@@ -95,7 +115,9 @@ public final class FactTable {
     SortedMap<SetRef, SortedSet<SetEntry>> sets = new TreeMap<>();
     for (PolicyChainFact c : used.values()) {
       for (SetRef ref : c.sets()) {
-        sets.computeIfAbsent(ref, r -> new TreeSet<>(membersBySet.getOrDefault(r.id(), new TreeSet<>())));
+        sets.computeIfAbsent(ref, r -> withMembers
+            ? new TreeSet<>(membersBySet.getOrDefault(r.id(), new TreeSet<>()))
+            : Collections.emptySortedSet());
       }
     }
     return new NodeModel(node, bindings, used, sets, missingChains);

@@ -4,7 +4,6 @@ import io.fenceline.core.facts.Clause;
 import io.fenceline.core.facts.NodeModel;
 import io.fenceline.core.facts.PodBindingFact;
 import io.fenceline.core.facts.PolicyChainFact;
-import io.fenceline.core.facts.SetEntry;
 import io.fenceline.core.facts.SetRef;
 import io.fenceline.core.model.Direction;
 import io.fenceline.core.model.IpAddress;
@@ -13,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SortedSet;
 
 /**
  * Renders a {@link NodeModel} into the node's kernel state. Pure and byte-deterministic.
@@ -47,15 +45,44 @@ public final class NodeRenderer {
 
   /** The node's desired state, structured. */
   public static RenderedNode structure(NodeModel model) {
+    return rules(model).filled(model);
+  }
+
+  /**
+   * The node's chains and the sets they reference, without members: what an applier re-renders
+   * when a binding or chain changed, at a cost that grows with the node's rules, never with the
+   * members of its sets. {@code model}'s set members are not read.
+   */
+  public static Structure rules(NodeModel model) {
     Map<String, List<String>> chains4 = chains(model, 4);
     Map<String, List<String>> chains6 = chains(model, 6);
-    return new RenderedNode(model.node(), sets(model, chains4, chains6), chains4, chains6, FORWARD_JUMP);
+    return new Structure(new RenderedNode(model.node(), List.of(), chains4, chains6, FORWARD_JUMP),
+        slots(model, chains4, chains6));
+  }
+
+  /** A node's rules ({@code chains}: a rendered node without sets) and the sets they reference. */
+  public record Structure(RenderedNode chains, List<SetSlot> slots) {
+    public Structure {
+      slots = List.copyOf(slots);
+    }
+
+    /** The whole rendered node: these rules and their sets with the members {@code model} holds. */
+    public RenderedNode filled(NodeModel model) {
+      List<KernelSet> sets = new ArrayList<>();
+      for (SetSlot slot : slots) {
+        sets.add(slot.withMembers(model.sets().getOrDefault(slot.ref(), java.util.Collections.emptySortedSet())));
+      }
+      return new RenderedNode(chains.node(), sets, chains.chains4(), chains.chains6(), chains.forwardJump());
+    }
   }
 
   // ---- ipset ----------------------------------------------------------------------------------
 
-  /** The sets a family's rules reference, in that family only (a v4-only node gets no v6 sets). */
-  static List<KernelSet> sets(NodeModel model, Map<String, List<String>> chains4, Map<String, List<String>> chains6) {
+  /**
+   * The sets a family's rules reference, in that family only (a v4-only node gets no v6 sets), in
+   * the order of the model's sets, IPv4 before IPv6.
+   */
+  static List<SetSlot> slots(NodeModel model, Map<String, List<String>> chains4, Map<String, List<String>> chains6) {
     java.util.Set<String> used = new java.util.HashSet<>();
     for (Map<String, List<String>> chains : List.of(chains4, chains6)) {
       for (List<String> rules : chains.values()) {
@@ -69,22 +96,12 @@ public final class NodeRenderer {
         }
       }
     }
-    List<KernelSet> out = new ArrayList<>();
-    for (Map.Entry<SetRef, SortedSet<SetEntry>> e : model.sets().entrySet()) {
-      SetRef ref = e.getKey();
+    List<SetSlot> out = new ArrayList<>();
+    for (SetRef ref : model.sets().keySet()) {
       for (int family : new int[] {4, 6}) {
-        if (!ref.existsIn(family) || !used.contains(KernelNames.set(ref, family))) {
-          continue;
+        if (ref.existsIn(family) && used.contains(KernelNames.set(ref, family))) {
+          out.add(SetSlot.of(ref, family));
         }
-        String options = ref.kind().ipsetType() + " family " + (family == 4 ? "inet" : "inet6")
-            + " hashsize 1024 maxelem " + MAX_ELEMENTS;
-        List<String> members = new ArrayList<>();
-        for (SetEntry entry : e.getValue()) {
-          if (entry.family() == family) {
-            members.add(entry.ipsetText());
-          }
-        }
-        out.add(new KernelSet(KernelNames.set(ref, family), KernelNames.tempSet(ref, family), options, family, members));
       }
     }
     return out;

@@ -130,6 +130,20 @@ public final class PayloadDelta {
     return new Delta(prepare.toString(), f4, f6, cleanup.toString(), chains, added, removed);
   }
 
+  /**
+   * Only the filter steps between {@code prev} and {@code next} (their chains; their sets are not
+   * read): for an applier that patches its sets itself, from the fact changes it read.
+   */
+  public static Delta chainsBetween(RenderedNode prev, RenderedNode next) {
+    Set<String> changed4 = changedChains(prev.chains4(), next.chains4());
+    Set<String> changed6 = changedChains(prev.chains6(), next.chains6());
+    String f4 = filter(next, 4, changed4, prev.chains4().keySet(), false);
+    String f6 = filter(next, 6, changed6, prev.chains6().keySet(), false);
+    int chains = changed4.size() + changed6.size() + removedCount(prev.chains4(), next.chains4())
+        + removedCount(prev.chains6(), next.chains6());
+    return new Delta("", f4, f6, "", chains, 0, 0);
+  }
+
   private static int removedCount(Map<String, List<String>> prev, Map<String, List<String>> next) {
     return (int) prev.keySet().stream().filter(c -> !next.containsKey(c)).count();
   }

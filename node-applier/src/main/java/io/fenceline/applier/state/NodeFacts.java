@@ -5,13 +5,16 @@ import io.fenceline.core.facts.FactCodec;
 import io.fenceline.core.facts.FactKey;
 import io.fenceline.core.facts.FactTable;
 import io.fenceline.core.facts.NodeModel;
+import io.fenceline.core.facts.SetEntry;
+import io.fenceline.applier.sync.DesiredNode;
+import java.util.SortedSet;
 
 /**
  * What an applier keeps of its partition: every shared fact of its cluster (chains and set members:
  * a pod scheduled here tomorrow may need a set another node needs today; the engine will not send
  * them again while the partition holds them) and, of the bindings, only its own node's.
  */
-public final class NodeFacts {
+public final class NodeFacts implements DesiredNode {
   private final String cluster;
   private final String node;
   private final FactTable table = new FactTable();
@@ -35,8 +38,19 @@ public final class NodeFacts {
     return true;
   }
 
+  @Override
   public NodeModel model() {
     return table.nodeModel(node);
+  }
+
+  @Override
+  public NodeModel structure() {
+    return table.nodeStructure(node);
+  }
+
+  @Override
+  public SortedSet<SetEntry> members(String setId) {
+    return table.members(setId);
   }
 
   public long records() {

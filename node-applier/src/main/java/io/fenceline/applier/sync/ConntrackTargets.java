@@ -2,8 +2,6 @@ package io.fenceline.applier.sync;
 
 import io.fenceline.core.facts.NodeModel;
 import io.fenceline.core.facts.PodBindingFact;
-import io.fenceline.core.facts.SetEntry;
-import io.fenceline.core.facts.SetRef;
 import io.fenceline.core.model.IpAddress;
 import java.util.HashMap;
 import java.util.Map;
@@ -13,9 +11,10 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
- * The addresses whose conntrack entries must go after a change, so that no flow outlives the rule
- * that allowed it: IPs of local pods whose binding appeared, vanished or changed (their policies
- * may have tightened), and peer IPs that left a set (a reused IP must not inherit a flow).
+ * The local addresses whose conntrack entries must go after a change, so that no flow outlives the
+ * rule that allowed it: IPs of local pods whose binding appeared, vanished or changed (their
+ * policies may have tightened), or whose chains arrived or left. Peer IPs that left a set are the
+ * other half ({@link KernelSets.Patch#goneHosts}). Reads bindings and chains only, never set members.
  */
 final class ConntrackTargets {
   private ConntrackTargets() {}
@@ -35,14 +34,6 @@ final class ConntrackTargets {
         }
         if (b != null) {
           out.addAll(b.ips());
-        }
-      }
-    }
-    for (Map.Entry<SetRef, SortedSet<SetEntry>> e : prev.sets().entrySet()) {
-      SortedSet<SetEntry> now = next.sets().getOrDefault(e.getKey(), new TreeSet<>());
-      for (SetEntry entry : e.getValue()) {
-        if (!now.contains(entry) && entry.prefix().length() == entry.prefix().address().bitLength()) {
-          out.add(entry.prefix().address());
         }
       }
     }

@@ -8,16 +8,21 @@ import io.fenceline.applier.kernel.Netfilter;
 import io.fenceline.applier.state.NodeFacts;
 import io.fenceline.kafka.topics.Receipt;
 import io.fenceline.core.facts.FactCodec;
+import io.fenceline.core.facts.FactKey;
 import io.fenceline.core.facts.NodeModel;
+import io.fenceline.core.facts.SetEntry;
 import io.fenceline.core.model.IpAddress;
 import io.fenceline.core.render.NodeRenderer;
 import io.fenceline.core.render.PayloadDelta;
 import io.fenceline.core.render.RenderedNode;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +38,10 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>the first apply is full (against the kernel's inventory: leftovers of an earlier run go);
- *       later applies carry only what changed, unless a refusal or drift made a full one due;
+ *       later applies carry only what changed, unless a refusal or drift made a full one due. A
+ *       delta re-renders the node's rules only when a binding or chain fact changed, and patches
+ *       its sets from the member facts read since the last apply ({@link KernelSets}): its cost
+ *       grows with what changed, never with the members the node holds;
  *   <li>{@link Applied} only after the kernel accepted every step; a refusal leaves the previous
  *       rules (see {@link #program}) and gives {@link Failed} with the reason, and the retry, from
  *       the full desired state, waits an exponential backoff (500 ms doubling up to {@code maxBackoff});
@@ -72,8 +80,9 @@ public final class NodeSync {
    * @param changed whether any restore input was non-empty (an apply with nothing to change touches nothing)
    * @param changedChains chains written or deleted; {@code addedMembers}, {@code removedMembers}: set entries
    * @param bindings the pods of this node the rules isolate
+   * @see NodeSync#applied() for what the kernel now holds
    */
-  public record Applied(long position, boolean full, boolean changed, RenderedNode rendered, Duration took,
+  public record Applied(long position, boolean full, boolean changed, Duration took,
       int changedChains, int addedMembers, int removedMembers, int bindings, ReceiptFields receipt)
       implements Reported {}
 
@@ -104,11 +113,17 @@ public final class NodeSync {
   private final Settings settings;
   private final Netfilter netfilter;
   private final NodeFacts facts;
-  private final Supplier<NodeModel> desired;
+  private final DesiredNode desired;
   private final String prefix;
+  private final KernelSets kernelSets = new KernelSets();
 
-  private RenderedNode applied;
-  private NodeModel appliedModel;
+  /** The rules applied (a rendered node without sets) and the sets they reference; null before the first apply. */
+  private NodeRenderer.Structure applied;
+  /** The bindings and chains behind {@link #applied}, for the conntrack targets of the next change. */
+  private NodeModel appliedStructure;
+  /** Since the last apply: whether a binding or chain changed, and the entries touched per set id. */
+  private boolean rulesTouched = true;
+  private Map<String, Set<SetEntry>> touchedEntries = new HashMap<>();
   private long sourceOffset = -1;
   private Instant sourceObservedAt;
   private long position;
@@ -122,7 +137,7 @@ public final class NodeSync {
   private volatile boolean healthy;
   private volatile String lastError;
 
-  private NodeSync(Settings settings, Netfilter netfilter, NodeFacts facts, Supplier<NodeModel> desired) {
+  private NodeSync(Settings settings, Netfilter netfilter, NodeFacts facts, DesiredNode desired) {
     this.settings = settings;
     this.netfilter = netfilter;
     this.facts = facts;
@@ -133,14 +148,15 @@ public final class NodeSync {
   /** A node's sync that folds the facts offered to it into its own {@link NodeFacts}. */
   public static NodeSync of(Settings settings, Netfilter netfilter) {
     NodeFacts facts = new NodeFacts(settings.cluster(), settings.node());
-    return new NodeSync(settings, netfilter, facts, facts::model);
+    return new NodeSync(settings, netfilter, facts, facts);
   }
 
   /**
    * A node's sync whose desired state is folded elsewhere (the simulator keeps one fact table for
-   * all the nodes of a partition): the host calls {@link #touched} instead of {@link #offer}.
+   * all the nodes of a partition): the host calls {@link #changed} and {@link #touched} instead of
+   * {@link #offer}.
    */
-  public static NodeSync over(Settings settings, Netfilter netfilter, Supplier<NodeModel> desired) {
+  public static NodeSync over(Settings settings, Netfilter netfilter, DesiredNode desired) {
     return new NodeSync(settings, netfilter, null, desired);
   }
 
@@ -157,11 +173,22 @@ public final class NodeSync {
     if (!facts.apply(fact)) {
       return false;
     }
+    changed(fact.key());
     touched(source);
     return true;
   }
 
-  /** The desired state may have changed (facts folded by the host); {@code source} may be null. */
+  /** The host folded a change of {@code key} into this node's desired state (see {@link #over}). */
+  public void changed(FactKey key) {
+    dirty = true;
+    if (key instanceof FactKey.Member m) {
+      touchedEntries.computeIfAbsent(m.setId(), k -> new HashSet<>()).add(m.entry());
+    } else {
+      rulesTouched = true;
+    }
+  }
+
+  /** The desired state changed (facts folded by the host); {@code source} may be null. */
   public void touched(Source source) {
     dirty = true;
     if (source != null && source.offset() > sourceOffset) {
@@ -247,35 +274,70 @@ public final class NodeSync {
 
   private Applied applyNow(long at, boolean full) {
     long started = System.nanoTime();
-    NodeModel model = desired.get();
-    RenderedNode next = NodeRenderer.structure(model);
+    return full || applied == null ? applyFull(at, started) : applyDelta(at, started);
+  }
+
+  /** Everything, against the kernel's inventory: the first apply, and after a refusal or drift. */
+  private Applied applyFull(long at, long started) {
+    NodeModel model = desired.model();
+    NodeRenderer.Structure rules = NodeRenderer.rules(model);
+    RenderedNode next = rules.filled(model);
     // The FORWARD jump is checked on full applies only (a lost jump is drift, repaired by a full apply).
-    boolean fullApply = full || applied == null;
-    boolean jump4 = fullApply && !netfilter.hasForwardJump(4);
-    boolean jump6 = fullApply && !netfilter.hasForwardJump(6);
-    PayloadDelta.Inventory inventory = fullApply ? netfilter.inventory() : null;
+    boolean jump4 = !netfilter.hasForwardJump(4);
+    boolean jump6 = !netfilter.hasForwardJump(6);
+    PayloadDelta.Inventory inventory = netfilter.inventory();
     // The filter steps come from PayloadDelta; the set steps from SetPlan, which orders them so that
     // a refusal leaves the previous rules with their members (see SetPlan and program()).
-    PayloadDelta.Delta d = fullApply
-        ? PayloadDelta.full(next, inventory, jump4, jump6)
-        : PayloadDelta.between(applied, next, false, false);
-    SetPlan sets = fullApply
-        ? SetPlan.of(next.sets(), SetPlan.namesOnly(inventory.sets()))
-        : SetPlan.of(next.sets(), SetPlan.of(applied.sets()));
+    PayloadDelta.Delta d = PayloadDelta.full(next, inventory, jump4, jump6);
+    SetPlan sets = SetPlan.of(next.sets(), SetPlan.namesOnly(inventory.sets()));
+    clearTouched();
+    program(rules.chains(), d, sets, !jump4);
+    if (appliedStructure != null) {
+      Set<IpAddress> gone = new TreeSet<>(ConntrackTargets.between(appliedStructure, model));
+      gone.addAll(kernelSets.goneHosts(rules.slots(), model));
+      gone.forEach(netfilter::conntrackDelete);
+    }
+    kernelSets.reset(rules.slots(), model);
+    return done(at, true, rules, model, d, sets, started);
+  }
+
+  /** Only what the facts read since the last apply changed. */
+  private Applied applyDelta(long at, long started) {
+    NodeModel model = rulesTouched ? desired.structure() : appliedStructure;
+    NodeRenderer.Structure rules = rulesTouched ? NodeRenderer.rules(model) : applied;
+    PayloadDelta.Delta d = rulesTouched ? PayloadDelta.chainsBetween(applied.chains(), rules.chains()) : NOTHING;
+    KernelSets.Patch patch = kernelSets.patch(rules.slots(), desired, touchedEntries);
+    SetPlan sets = patch.plan();
+    boolean bindingsChanged = rulesTouched;
+    clearTouched();
+    program(rules.chains(), d, sets, true);
+    Set<IpAddress> gone = new TreeSet<>(patch.goneHosts());
+    if (bindingsChanged) {
+      gone.addAll(ConntrackTargets.between(appliedStructure, model));
+    }
+    gone.forEach(netfilter::conntrackDelete);
+    kernelSets.commit(patch, rules.slots());
+    return done(at, false, rules, model, d, sets, started);
+  }
+
+  private static final PayloadDelta.Delta NOTHING = new PayloadDelta.Delta("", "", "", "", 0, 0, 0);
+
+  /** What the facts touched is being applied now; a refusal makes the retry full (see {@link #apply}). */
+  private void clearTouched() {
+    rulesTouched = false;
+    touchedEntries = new HashMap<>();
+  }
+
+  private Applied done(long at, boolean full, NodeRenderer.Structure rules, NodeModel model, PayloadDelta.Delta d,
+      SetPlan sets, long started) {
     boolean changed = !d.filter4().isEmpty() || !d.filter6().isEmpty() || !sets.prepare().isEmpty()
         || !sets.cleanup().isEmpty();
-    program(next, d, sets, fullApply ? !jump4 : true);
-    if (appliedModel != null) {
-      for (IpAddress ip : ConntrackTargets.between(appliedModel, model)) {
-        netfilter.conntrackDelete(ip);
-      }
-    }
-    applied = next;
-    appliedModel = model;
+    applied = rules;
+    appliedStructure = model;
     healthy = true;
     lastError = null;
     long micros = (System.nanoTime() - started) / 1000;
-    return new Applied(at, full, changed, next, Duration.ofNanos(micros * 1000), d.changedChains(), sets.added(),
+    return new Applied(at, full, changed, Duration.ofNanos(micros * 1000), d.changedChains(), sets.added(),
         sets.removed(), model.bindings().size(), fields("ok", null));
   }
 
@@ -298,7 +360,8 @@ public final class NodeSync {
       throw refused("ipset restore of the new sets and members", e, takeBack(sets.undo(executed), null));
     }
     boolean twoFamilies = !d.filter4().isEmpty() && !d.filter6().isEmpty();
-    Map<String, List<String>> before4 = !twoFamilies ? null : applied != null ? applied.chains4() : netfilter.ownedRules(4);
+    Map<String, List<String>> before4 = !twoFamilies ? null
+        : applied != null ? applied.chains().chains4() : netfilter.ownedRules(4);
     try {
       netfilter.filterRestore(4, d.filter4());
     } catch (CommandFailedException e) {
@@ -341,7 +404,7 @@ public final class NodeSync {
     try {
       for (int family : new int[] {4, 6}) {
         Map<String, Integer> have = netfilter.ruleCounts(family);
-        Map<String, List<String>> want = applied.chains(family);
+        Map<String, List<String>> want = applied.chains().chains(family);
         boolean same = have.size() == want.size()
             && want.entrySet().stream().allMatch(e -> Integer.valueOf(e.getValue().size()).equals(have.get(e.getKey())));
         if (!same || !netfilter.hasForwardJump(family)) {
@@ -350,10 +413,10 @@ public final class NodeSync {
         }
       }
       Map<String, Integer> sizes = netfilter.setSizes();
-      for (var s : applied.sets()) {
-        if (!Integer.valueOf(s.members().size()).equals(sizes.get(s.name()))) {
-          LOG.warn("{}drift in set {} ({} members, expected {}): repairing", prefix, s.name(), sizes.get(s.name()),
-              s.members().size());
+      for (Map.Entry<String, Integer> s : kernelSets.sizes().entrySet()) {
+        if (!s.getValue().equals(sizes.get(s.getKey()))) {
+          LOG.warn("{}drift in set {} ({} members, expected {}): repairing", prefix, s.getKey(), sizes.get(s.getKey()),
+              s.getValue());
           return true;
         }
       }
@@ -366,8 +429,8 @@ public final class NodeSync {
 
   private ReceiptFields fields(String result, String error) {
     return new ReceiptFields(settings.cluster(), settings.node(), position, sourceOffset, sourceObservedAt, result,
-        error, applied == null ? 0 : applied.ruleCount(4) + applied.ruleCount(6),
-        applied == null ? 0 : applied.sets().stream().mapToInt(s -> s.members().size()).sum());
+        error, applied == null ? 0 : applied.chains().ruleCount(4) + applied.chains().ruleCount(6),
+        applied == null ? 0 : (int) kernelSets.members());
   }
 
   // ---- what the shell may read ----------------------------------------------------------------
@@ -392,8 +455,15 @@ public final class NodeSync {
     return position;
   }
 
-  /** What the kernel was last programmed with, or null before the first apply. */
+  /**
+   * What the kernel was last programmed with, or null before the first apply. Built on each call
+   * (it copies every set member): for reports and dry-run payloads, not for every step.
+   */
   public RenderedNode applied() {
-    return applied;
+    if (applied == null) {
+      return null;
+    }
+    RenderedNode rules = applied.chains();
+    return new RenderedNode(rules.node(), kernelSets.sets(), rules.chains4(), rules.chains6(), rules.forwardJump());
   }
 }

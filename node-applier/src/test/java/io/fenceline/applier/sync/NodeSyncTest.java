@@ -126,7 +126,7 @@ class NodeSyncTest {
     assertThat(a.receipt().result()).isEqualTo("ok");
     assertThat(a.receipt().sourceOffset()).isEqualTo(1003);
     assertThat(kernel.ruleCounts(4)).isNotEmpty();
-    assertThat(kernel.setSizes()).containsEntry(a.rendered().sets().get(0).name(), 1);
+    assertThat(kernel.setSizes()).containsEntry(sync.applied().sets().get(0).name(), 1);
     assertThat(sync.healthy()).isTrue();
     assertThat(sync.lastError()).isNull();
   }
@@ -224,7 +224,7 @@ class NodeSyncTest {
     assertThat(a.full()).isTrue();
     assertThat(a.position()).isEqualTo(6);
     assertThat(kernel.calls).first().isEqualTo("inventory");
-    assertThat(kernel.setSizes()).containsEntry(a.rendered().sets().get(0).name(), 4);
+    assertThat(kernel.setSizes()).containsEntry(sync.applied().sets().get(0).name(), 4);
 
     poll(member("10.0.1.5"));
     Applied next = (Applied) sync.step(now);

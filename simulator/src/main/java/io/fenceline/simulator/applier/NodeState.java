@@ -1,17 +1,15 @@
 package io.fenceline.simulator.applier;
 
 import io.fenceline.applier.sync.NodeSync;
-import io.fenceline.core.render.RenderedNode;
 
 /**
  * What the simulated applier of one node holds: its {@link NodeSync} (the applier's own sync, on an
- * in-memory kernel), what it applied last and what it read for it.
+ * in-memory kernel; what it applied is {@link NodeSync#applied()}) and what it read for it.
  */
 final class NodeState {
   final String cluster;
   final String node;
   final NodeSync sync;
-  volatile RenderedNode applied;
   volatile int rules;
   volatile int setMembers;
   volatile long applies;

@@ -1,15 +1,17 @@
 package io.fenceline.simulator.applier;
 
 import io.fenceline.applier.kernel.DryRunNetfilter;
+import io.fenceline.applier.sync.DesiredNode;
 import io.fenceline.applier.sync.NodeSync;
 import io.fenceline.core.facts.FactChange;
 import io.fenceline.core.facts.FactCodec;
 import io.fenceline.core.facts.FactFormatException;
 import io.fenceline.core.facts.FactKey;
 import io.fenceline.core.facts.FactTable;
+import io.fenceline.core.facts.NodeModel;
 import io.fenceline.core.facts.PodBindingFact;
 import io.fenceline.core.facts.PolicyChainFact;
-import io.fenceline.core.render.RenderedNode;
+import io.fenceline.core.facts.SetEntry;
 import io.fenceline.kafka.topics.FactHeaders;
 import io.fenceline.kafka.topics.Receipt;
 import io.fenceline.kafka.topics.Topics;
@@ -23,6 +25,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -64,9 +67,11 @@ public final class PartitionApplier implements Runnable, AutoCloseable {
   private static final class Touch {
     long bytes;
     final Map<Long, SourceEvent> sources = new HashMap<>();
+    final List<FactKey> keys = new ArrayList<>();
 
-    void add(long size, SourceEvent source) {
+    void add(long size, SourceEvent source, FactKey key) {
       bytes += size;
+      keys.add(key);
       if (source != null) {
         sources.putIfAbsent(source.id(), source);
       }
@@ -74,7 +79,26 @@ public final class PartitionApplier implements Runnable, AutoCloseable {
 
     void add(Touch other) {
       bytes += other.bytes;
+      keys.addAll(other.keys);
       other.sources.forEach(sources::putIfAbsent);
+    }
+  }
+
+  /** One node's desired state, read from its cluster's table in this partition. */
+  private record TableNode(ClusterFacts facts, String node) implements DesiredNode {
+    @Override
+    public NodeModel model() {
+      return facts.table.nodeModel(node);
+    }
+
+    @Override
+    public NodeModel structure() {
+      return facts.table.nodeStructure(node);
+    }
+
+    @Override
+    public SortedSet<SetEntry> members(String setId) {
+      return facts.table.members(setId);
     }
   }
 
@@ -103,8 +127,8 @@ public final class PartitionApplier implements Runnable, AutoCloseable {
     this.partition = partition;
     for (NodeRef n : partitionNodes) {
       NodeSync sync = NodeSync.over(new NodeSync.Settings(n.cluster(), n.node(), NEVER, MAX_BACKOFF, NEVER),
-          DryRunNetfilter.inMemory(), () -> clusters.computeIfAbsent(n.cluster(), c -> new ClusterFacts()).table
-              .nodeModel(n.node()));
+          DryRunNetfilter.inMemory(), new TableNode(clusters.computeIfAbsent(n.cluster(), c -> new ClusterFacts()),
+              n.node()));
       nodes.put(key(n.cluster(), n.node()), new NodeState(n.cluster(), n.node(), sync));
     }
     this.log = log;
@@ -195,12 +219,12 @@ public final class PartitionApplier implements Runnable, AutoCloseable {
       String scope = d.cluster() + "\0";
       if (d.key() instanceof FactKey.Binding b) {
         cf.index.binding(b, (PodBindingFact) d.value());
-        touchedNodes.computeIfAbsent(key(d.cluster(), b.node()), k -> new Touch()).add(size, source);
+        touchedNodes.computeIfAbsent(key(d.cluster(), b.node()), k -> new Touch()).add(size, source, b);
       } else if (d.key() instanceof FactKey.Chain c) {
         cf.index.chain(c.chainId(), (PolicyChainFact) d.value());
-        chains.computeIfAbsent(scope + c.chainId(), k -> new Touch()).add(size, source);
+        chains.computeIfAbsent(scope + c.chainId(), k -> new Touch()).add(size, source, c);
       } else if (d.key() instanceof FactKey.Member m) {
-        sets.computeIfAbsent(scope + m.setId(), k -> new Touch()).add(size, source);
+        sets.computeIfAbsent(scope + m.setId(), k -> new Touch()).add(size, source, m);
       }
     }
     chains.forEach((k, t) -> {
@@ -223,6 +247,7 @@ public final class PartitionApplier implements Runnable, AutoCloseable {
         continue; // a node the fleet does not know (an earlier run's): nobody applies it
       }
       n.neededBytes += e.getValue().bytes;
+      e.getValue().keys.forEach(n.sync::changed);
       for (SourceEvent source : e.getValue().sources.values()) {
         n.sync.touched(new NodeSync.Source(source.offset(), source.observedAt()));
       }
@@ -237,10 +262,8 @@ public final class PartitionApplier implements Runnable, AutoCloseable {
       if (!(step instanceof NodeSync.Applied a) || !a.changed()) {
         continue; // nothing changed on the node: the real applier's empty delta touches nothing either
       }
-      RenderedNode rendered = a.rendered();
-      n.applied = rendered;
-      n.rules = rendered.ruleCount(4) + rendered.ruleCount(6);
-      n.setMembers = rendered.sets().stream().mapToInt(s -> s.members().size()).sum();
+      n.rules = a.receipt().rules();
+      n.setMembers = a.receipt().setMembers();
       n.applies++;
       nodeApplies++;
       Instant at = clock.instant();
@@ -279,7 +302,7 @@ public final class PartitionApplier implements Runnable, AutoCloseable {
     List<NodeReport> out = new ArrayList<>();
     for (NodeState n : nodes.values()) {
       out.add(new NodeReport(n.cluster, n.node, partition, n.rules, n.setMembers, n.applies, n.neededBytes, bytesRead,
-          n.applied));
+          n.sync.applied()));
     }
     return out;
   }
