@@ -9,6 +9,7 @@ import io.fenceline.core.manifest.DecodedObjects;
 import io.fenceline.core.manifest.Manifests;
 import io.fenceline.core.manifest.Problem;
 import io.fenceline.core.render.NodePayload;
+import io.fenceline.core.render.NodeRenderer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,25 +66,29 @@ public final class CompileCommand implements Callable<Integer> {
       decoded.ignoredKinds().forEach((k, n) -> parts.add(n + " " + k));
       err.println("ignored objects of kinds fenceline does not read: " + String.join(", ", parts));
     }
+    int objects = decoded.objects().size();
+    int problems = decoded.problems().size();
     CompiledCluster compiled = CompiledCluster.fromScratch(Manifests.asUpserts(decoded));
-    List<NodePayload> payloads = new ArrayList<>();
+    decoded = null; // the compiled facts are all that is needed from here: let the objects go
+    // One node at a time, written as soon as it is rendered: memory holds the compiled cluster and
+    // one node's payload, never the whole output.
     List<NodeSummary> summaries = new ArrayList<>();
     for (String node : compiled.nodes()) {
       NodeModel model = compiled.nodeModel(node);
-      NodePayload payload = compiled.payload(node);
-      payloads.add(payload);
+      NodePayload payload = NodeRenderer.render(model);
+      PayloadWriter.writeNode(out, payload);
       summaries.add(NodeSummary.of(model, payload, out.resolve(node)));
     }
-    PayloadWriter.write(out, payloads);
+    PayloadWriter.removeOtherNodes(out, compiled.nodes());
     if (output.equals("json")) {
-      NodeSummary.printJson(stdout, summaries, decoded.problems().size());
+      NodeSummary.printJson(stdout, summaries, problems);
     } else {
       NodeSummary.printTable(stdout, summaries);
     }
     stdout.flush();
     err.printf("compiled %d objects into %d node payloads under %s (%d invalid objects)%n",
-        decoded.objects().size(), payloads.size(), out, decoded.problems().size());
+        objects, summaries.size(), out, problems);
     err.flush();
-    return strict && !decoded.problems().isEmpty() ? ExitCodes.FAILURE : ExitCodes.OK;
+    return strict && problems > 0 ? ExitCodes.FAILURE : ExitCodes.OK;
   }
 }

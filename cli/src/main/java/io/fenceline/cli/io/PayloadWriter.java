@@ -26,20 +26,25 @@ public final class PayloadWriter {
   private PayloadWriter() {}
 
   public static void write(Path dir, Collection<NodePayload> payloads) {
+    Set<String> nodes = new HashSet<>();
+    for (NodePayload p : payloads) {
+      nodes.add(p.node());
+      writeNode(dir, p);
+    }
+    removeOtherNodes(dir, nodes);
+  }
+
+  /**
+   * Removes node folders of an earlier run that are not among {@code nodes} (only folders that
+   * hold fenceline payload files; nothing else in {@code dir} is touched).
+   */
+  public static void removeOtherNodes(Path dir, Collection<String> nodes) {
+    Set<String> keep = new HashSet<>(nodes);
     try {
       Files.createDirectories(dir);
-      Set<String> nodes = new HashSet<>();
-      for (NodePayload p : payloads) {
-        nodes.add(p.node());
-        Path nodeDir = dir.resolve(p.node());
-        Files.createDirectories(nodeDir);
-        replace(nodeDir.resolve("ipset.restore"), p.ipsetRestore());
-        replace(nodeDir.resolve("iptables.restore"), p.iptablesRestore());
-        replace(nodeDir.resolve("ip6tables.restore"), p.ip6tablesRestore());
-      }
       try (Stream<Path> s = Files.list(dir)) {
         for (Path child : s.toList()) {
-          if (Files.isDirectory(child) && !nodes.contains(child.getFileName().toString()) && isPayloadDir(child)) {
+          if (Files.isDirectory(child) && !keep.contains(child.getFileName().toString()) && isPayloadDir(child)) {
             deleteTree(child);
           }
         }
