@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +73,10 @@ public final class Engine implements AutoCloseable {
   @Override
   public void close() {
     monitor.close();
-    streams.close(Duration.ofSeconds(30));
+    // A static member that closes cleanly leaves the group, so its tasks move to the other
+    // instances at once (a crashed one is replaced within the session timeout, or at once when it
+    // restarts under the same instance id).
+    streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+        .withTimeout(Duration.ofSeconds(30)));
   }
 }

@@ -5,17 +5,62 @@ import io.fenceline.kafka.topics.Topics;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
-/** How to run the engine: where Kafka is, where state lives, the topic layout. */
+/**
+ * How to run the engine: where Kafka is, where state lives, the topic layout, and how it shares
+ * the work with other instances of the same application: {@code streamThreads} stream threads in
+ * this process, {@code standbyReplicas} warm copies of each task's state on other instances, and
+ * static membership of the consumer group under {@code groupInstanceId} (null: derived from the
+ * host and the state dir, see {@link #defaultInstanceId}; an explicit {@code group.instance.id} in
+ * {@code extraStreamsConfig} wins).
+ */
 public record EngineConfig(
     String bootstrapServers,
     String applicationId,
     Path stateDir,
     Topics.Layout layout,
-    Map<String, String> extraStreamsConfig) {
+    Map<String, String> extraStreamsConfig,
+    int streamThreads,
+    int standbyReplicas,
+    String groupInstanceId) {
 
   public static final String DEFAULT_APPLICATION_ID = "fenceline-engine";
+
+  public EngineConfig {
+    if (streamThreads < 1) {
+      throw new IllegalArgumentException("stream threads must be at least 1, not " + streamThreads);
+    }
+    if (standbyReplicas < 0) {
+      throw new IllegalArgumentException("standby replicas must be 0 or more, not " + standbyReplicas);
+    }
+  }
+
+  /** One stream thread, no standby, static membership under the derived instance id. */
+  public EngineConfig(String bootstrapServers, String applicationId, Path stateDir, Topics.Layout layout,
+      Map<String, String> extraStreamsConfig) {
+    this(bootstrapServers, applicationId, stateDir, layout, extraStreamsConfig, 1, 0, null);
+  }
+
+  /**
+   * The static member id of an engine that names none: the application, the host and the state
+   * dir, so a restarted process (same host, same state dir) takes its tasks back at once instead of
+   * waiting for its old session to expire, while two processes (which cannot share a state dir)
+   * never collide. Kafka Streams adds each stream thread's index.
+   */
+  public static String defaultInstanceId(String applicationId, Path stateDir) {
+    String host = System.getenv().getOrDefault("HOSTNAME", "");
+    if (host.isBlank()) {
+      try {
+        host = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.net.UnknownHostException e) {
+        host = "localhost";
+      }
+    }
+    String dir = stateDir.toAbsolutePath().normalize().toString();
+    return applicationId + "-" + host + "-" + Integer.toHexString(dir.hashCode());
+  }
 
   public Properties streamsProperties() {
     Properties p = new Properties();
@@ -37,6 +82,10 @@ public record EngineConfig(
     p.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 2_000);
     p.put(StreamsConfig.producerPrefix("max.request.size"), 4 << 20);
     p.put(StreamsConfig.consumerPrefix("max.poll.records"), 2000);
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
+    p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, standbyReplicas);
+    p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
+        groupInstanceId != null ? groupInstanceId : defaultInstanceId(applicationId, stateDir));
     p.putAll(extraStreamsConfig);
     return p;
   }

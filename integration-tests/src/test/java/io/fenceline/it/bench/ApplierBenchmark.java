@@ -4,6 +4,7 @@ import io.fenceline.applier.kernel.CommandRunner;
 import io.fenceline.applier.kernel.IptablesBackend;
 import io.fenceline.applier.kernel.ProcessNetfilter;
 import io.fenceline.applier.state.NodeFacts;
+import io.fenceline.applier.sync.NodeSync;
 import io.fenceline.core.facts.Clause;
 import io.fenceline.core.facts.Fact;
 import io.fenceline.core.facts.FactCodec;
@@ -78,10 +79,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *   <li>{@code full}: a full apply as {@code Applier.apply(full)} does it (inventory, FORWARD jump
  *       checks, {@link PayloadDelta#full}, ipset restore, iptables-restore, ip6tables-restore,
  *       cleanup) through {@link ProcessNetfilter}, into an empty namespace and again over itself.
- *   <li>{@code delta}: one-pod changes through {@link PayloadDelta#between}: a binding moving to
- *       another chain set, one peer IP added to a set and removed again; the kernel work (restores)
- *       and, separately, the rest of what the applier does per delta (model, render, jump checks,
- *       conntrack).
+ *   <li>{@code delta}: one-pod changes through the applier's own {@link NodeSync} on the populated
+ *       namespace: a binding moving to another chain set, one peer IP added to a set and removed
+ *       again; each whole step, split into the kernel restores, conntrack deletes and the sync's
+ *       own Java work, beside the floors (an empty restore of each tool) measured on the same
+ *       namespace in the same run.
  *   <li>{@code cold}: an embedded broker in this process holding the node's facts (one transaction);
  *       then {@code java -jar fenceline.jar applier --netns} as a subprocess, timed from process
  *       start to its first receipt in {@code fenceline.node-status} and to the rules in the
@@ -264,15 +266,26 @@ public final class ApplierBenchmark {
 
   // ---- 2. one-pod deltas -------------------------------------------------------------------------
 
+  /**
+   * One-pod changes through the applier's own {@link NodeSync} (what {@code Applier} runs on a
+   * node): the fact is offered, one step applies it; the step is timed whole and split into the
+   * kernel tools it waited for ({@link TimedNetfilter}) and its own Java work.
+   */
   static void delta(Scenario s, int iterations) {
-    System.out.println("\n== 2. ONE-POD deltas (PayloadDelta.between + ProcessNetfilter), " + iterations + " transitions each, " + load() + " ==");
+    System.out.println("\n== 2. ONE-POD deltas (NodeSync.step + ProcessNetfilter), " + iterations + " transitions each, " + load() + " ==");
     String ns = netns("delta");
     try {
-      ProcessNetfilter nf = netfilter(ns);
-      NodeFacts facts = s.nodeFacts();
-      RenderedNode base = NodeRenderer.structure(facts.model());
-      applyFull(nf, base);
-      verify(nf, base);
+      TimedNetfilter nf = new TimedNetfilter(netfilter(ns));
+      Duration never = Duration.ofDays(1);
+      NodeSync sync = NodeSync.of(new NodeSync.Settings(CLUSTER, NODE, never, never, never), nf);
+      for (Fact f : s.factsInOrder()) {
+        sync.offer(change(f), null);
+      }
+      NodeSync.Step first = sync.step(Instant.now());
+      if (!(first instanceof NodeSync.Applied a) || !a.full()) {
+        throw new IllegalStateException("the first step was not a full apply: " + first);
+      }
+      verify(netfilter(ns), sync.applied());
       baselines(ns, iterations);
 
       // A: a pod's ingress binding moves to another pod's chains (all chains stay in use on the node).
@@ -283,20 +296,59 @@ public final class ApplierBenchmark {
           other.ingressChains(), from.egressChains());
       System.out.printf(Locale.ROOT, "binding change: %s ingress %d chains -> %d other chains%n", from.pod(),
           from.ingressChains().size(), to.ingressChains().size());
-      RenderedNode now = run(nf, facts, base, iterations, "binding change", List.of(
-          new Step("A->B", change(to), from.ips()), new Step("B->A", change(from), from.ips())));
+      run(sync, nf, iterations, "binding change", List.of(new Step("A->B", change(to)), new Step("B->A", change(from))));
 
       // B: one peer IP added to a pod-IP set, then removed again.
       SetRef set = s.midSizedPodSet();
       SetEntry extra = SetEntry.ip(IpAddress.parse("10.200.0.1"));
       SetMemberFact member = new SetMemberFact(set.id(), extra);
       System.out.printf(Locale.ROOT, "set member: %s (%d members) +/- %s%n", set.id(), s.members.get(set).size(), extra);
-      run(nf, facts, now, iterations, "peer IP", List.of(
-          new Step("add", change(member), List.of()),
-          new Step("remove", new FactCodec.Decoded(CLUSTER, member.key(), null), List.of(extra.prefix().address()))));
-      verify(nf, NodeRenderer.structure(facts.model()));
+      run(sync, nf, iterations, "peer IP", List.of(new Step("add", change(member)),
+          new Step("remove", new FactCodec.Decoded(CLUSTER, member.key(), null))));
+      verify(netfilter(ns), sync.applied());
     } finally {
       deleteNetns(ns);
+    }
+  }
+
+  record Step(String name, FactCodec.Decoded change) {}
+
+  static FactCodec.Decoded change(Fact f) {
+    return new FactCodec.Decoded(CLUSTER, f.key(), f);
+  }
+
+  /** Cycles through the steps: offer the fact, time one {@link NodeSync#step}, split it by {@link TimedNetfilter}. */
+  static void run(NodeSync sync, TimedNetfilter nf, int iterations, String label, List<Step> steps) {
+    Map<String, List<double[]>> byStep = new LinkedHashMap<>();
+    int warmup = 10;
+    Instant now = Instant.now();
+    for (int i = 0; i < iterations + warmup; i++) {
+      Step step = steps.get(i % steps.size());
+      sync.offer(step.change(), null);
+      nf.reset();
+      long t = System.nanoTime();
+      NodeSync.Step result = sync.step(now);
+      double whole = ms(t);
+      if (!(result instanceof NodeSync.Applied a) || a.full()) {
+        throw new IllegalStateException(step.name() + ": expected a delta apply, got " + result);
+      }
+      double restores = nf.restoreNanos / 1e6;
+      double conntrack = nf.conntrackNanos / 1e6;
+      double checks = nf.checkNanos / 1e6;
+      if (i >= warmup) {
+        byStep.computeIfAbsent(step.name() + " (" + nf.restores + " restores, " + nf.conntracks + " conntrack -D, "
+            + a.changedChains() + " chains, +" + a.addedMembers() + " -" + a.removedMembers() + " members)",
+            k -> new ArrayList<>()).add(new double[] {whole, restores, conntrack, checks, whole - restores - conntrack - checks});
+      }
+    }
+    List<double[]> all = byStep.values().stream().flatMap(List::stream).toList();
+    System.out.printf(Locale.ROOT, "  %s, all %d transitions: whole step %s (%s)%n", label, all.size(), stats(all, 0), load());
+    String[] cols = {"whole step", "  kernel restores", "  conntrack -D", "  checks", "  java (sync)"};
+    for (var e : byStep.entrySet()) {
+      System.out.printf(Locale.ROOT, "   %s, n=%d%n", e.getKey(), e.getValue().size());
+      for (int c = 0; c < cols.length; c++) {
+        System.out.printf(Locale.ROOT, "     %-18s %s%n", cols[c], stats(e.getValue(), c));
+      }
     }
   }
 
@@ -332,71 +384,6 @@ public final class ApplierBenchmark {
     } catch (IOException e) {
       return "loadavg ?";
     }
-  }
-
-  record Step(String name, FactCodec.Decoded change, List<IpAddress> conntrack) {}
-
-  static FactCodec.Decoded change(Fact f) {
-    return new FactCodec.Decoded(CLUSTER, f.key(), f);
-  }
-
-  /**
-   * Cycles through the steps; per transition measures the kernel restores (what the target is on)
-   * and the other per-delta work of Applier.apply: facts.model(), NodeRenderer.structure,
-   * PayloadDelta.between (Java), the two FORWARD jump checks and the conntrack deletes (processes).
-   */
-  static RenderedNode run(ProcessNetfilter nf, NodeFacts facts, RenderedNode start, int iterations, String label, List<Step> steps) {
-    Map<String, List<double[]>> byStep = new LinkedHashMap<>();
-    RenderedNode applied = start;
-    int warmup = 10;
-    for (int i = 0; i < iterations + warmup; i++) {
-      Step step = steps.get(i % steps.size());
-      facts.apply(step.change());
-      long t = System.nanoTime();
-      NodeModel model = facts.model();
-      RenderedNode next = NodeRenderer.structure(model);
-      double render = ms(t);
-      t = System.nanoTime();
-      boolean j4 = !nf.hasForwardJump(4);
-      boolean j6 = !nf.hasForwardJump(6);
-      double jumps = ms(t);
-      t = System.nanoTime();
-      PayloadDelta.Delta d = PayloadDelta.between(applied, next, j4, j6);
-      double between = ms(t);
-      t = System.nanoTime();
-      nf.ipsetRestore(d.ipsetPrepare());
-      double ipset = ms(t);
-      t = System.nanoTime();
-      nf.filterRestore(4, d.filter4());
-      nf.filterRestore(6, d.filter6());
-      double filter = ms(t);
-      t = System.nanoTime();
-      nf.ipsetRestore(d.ipsetCleanup());
-      double cleanup = ms(t);
-      t = System.nanoTime();
-      for (IpAddress ip : step.conntrack()) {
-        nf.conntrackDelete(ip);
-      }
-      double conntrack = ms(t);
-      applied = next;
-      if (i >= warmup) {
-        byStep.computeIfAbsent(step.name() + " (ipset " + lines(d.ipsetPrepare()) + " lines, iptables4 "
-            + lines(d.filter4()) + " lines, ip6tables " + lines(d.filter6()) + ")", k -> new ArrayList<>())
-            .add(new double[] {ipset + filter + cleanup, ipset, filter, render, between, jumps, conntrack,
-                ipset + filter + cleanup + render + between + jumps + conntrack});
-      }
-    }
-    List<double[]> all = byStep.values().stream().flatMap(List::stream).toList();
-    System.out.printf(Locale.ROOT, "  %s, all %d transitions: kernel restores %s (%s)%n", label, all.size(), stats(all, 0), load());
-    String[] cols = {"kernel restores", "  ipset restore", "  iptables-restore", "model+render", "between", "2x iptables -C",
-        "conntrack -D", "whole apply"};
-    for (var e : byStep.entrySet()) {
-      System.out.printf(Locale.ROOT, "   %s, n=%d%n", e.getKey(), e.getValue().size());
-      for (int c = 0; c < cols.length; c++) {
-        System.out.printf(Locale.ROOT, "     %-18s %s%n", cols[c], stats(e.getValue(), c));
-      }
-    }
-    return applied;
   }
 
   // ---- 3. cold start -----------------------------------------------------------------------------
