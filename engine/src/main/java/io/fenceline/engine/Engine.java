@@ -41,7 +41,7 @@ public final class Engine implements AutoCloseable {
       TopicAdmin.ensure(admin, config.layout().specs());
     }
     KafkaStreams streams = new KafkaStreams(
-        EngineTopology.build(config.layout().nodeFactPartitions()), config.streamsProperties());
+        EngineTopology.build(config.layout().nodeFactPartitions(), config.layout().eventPartitions()), config.streamsProperties());
     streams.setUncaughtExceptionHandler(e -> {
       LOG.error("engine stream thread failed; replacing it", e);
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;

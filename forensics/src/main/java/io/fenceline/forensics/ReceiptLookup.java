@@ -72,10 +72,16 @@ public final class ReceiptLookup implements AutoCloseable {
     if (best == null) {
       return null;
     }
-    TopicPartition facts = new TopicPartition(Topics.NODE_FACTS, best.partition());
-    OffsetAndTimestamp after = consumer.offsetsForTimes(Map.of(facts, t.toEpochMilli() + 1)).get(facts);
-    long factsAtT = after != null ? after.offset() : consumer.endOffsets(List.of(facts)).get(facts);
-    return new AtMoment(best, factsAtT, "ok".equals(best.result()) && best.factsOffset() >= factsAtT);
+    long factsAtT = offsetAt(new TopicPartition(Topics.NODE_FACTS, best.partition()), t);
+    // A version 1 receipt says nothing of the set-members topic: judged by its node partition alone.
+    long setsAtT = best.setsPartition() < 0 ? -1 : offsetAt(new TopicPartition(Topics.SET_MEMBERS, best.setsPartition()), t);
+    return new AtMoment(best, factsAtT, "ok".equals(best.result()) && best.reflects(factsAtT, setsAtT));
+  }
+
+  /** The first offset of {@code tp} written after {@code t} (its end when nothing was). */
+  private long offsetAt(TopicPartition tp, Instant t) {
+    OffsetAndTimestamp after = consumer.offsetsForTimes(Map.of(tp, t.toEpochMilli() + 1)).get(tp);
+    return after != null ? after.offset() : consumer.endOffsets(List.of(tp)).get(tp);
   }
 
 

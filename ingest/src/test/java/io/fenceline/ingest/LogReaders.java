@@ -5,6 +5,7 @@ import io.fenceline.core.events.EventCodec;
 import io.fenceline.core.facts.FactChange;
 import io.fenceline.core.facts.FactCodec;
 import io.fenceline.core.facts.FactFormatException;
+import io.fenceline.core.facts.FactKey;
 import io.fenceline.core.facts.FactTable;
 import io.fenceline.core.facts.NodeModel;
 import io.fenceline.core.facts.SetEntry;
@@ -29,14 +30,21 @@ final class LogReaders {
   private LogReaders() {}
 
   private static KafkaConsumer<String, byte[]> consumer(String topic, int partitions) {
+    return consumer(Map.of(topic, partitions));
+  }
+
+  /** One consumer of every partition of each topic given (topic → its partition count). */
+  private static KafkaConsumer<String, byte[]> consumer(Map<String, Integer> topics) {
     KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, ItEnvironment.get().bootstrap(),
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer());
     List<TopicPartition> tps = new ArrayList<>();
-    for (int p = 0; p < partitions; p++) {
-      tps.add(new TopicPartition(topic, p));
-    }
+    topics.forEach((topic, partitions) -> {
+      for (int p = 0; p < partitions; p++) {
+        tps.add(new TopicPartition(topic, p));
+      }
+    });
     c.assign(tps);
     c.seekToBeginning(tps);
     return c;
@@ -83,16 +91,30 @@ final class LogReaders {
     }
   }
 
-  /** {@code fenceline.node-facts} folded into one FactTable per (partition, cluster), as appliers hold it. */
+  /**
+   * {@code fenceline.node-facts} folded into one FactTable per (partition, cluster), each with its
+   * cluster's members of {@code fenceline.set-members} folded in, as appliers hold it.
+   */
   static final class Facts implements AutoCloseable {
-    private final KafkaConsumer<String, byte[]> consumer = consumer(Topics.NODE_FACTS, ItEnvironment.FACT_PARTITIONS);
+    private final KafkaConsumer<String, byte[]> consumer = consumer(Map.of(
+        Topics.NODE_FACTS, ItEnvironment.FACT_PARTITIONS, Topics.SET_MEMBERS, ItEnvironment.EVENT_PARTITIONS));
     private final Map<String, FactTable> tables = new HashMap<>();
+    /** Per cluster, the set members in force, for the partition tables created after them. */
+    private final Map<String, Map<FactKey, FactChange>> members = new HashMap<>();
     private final Set<String> clusters = new TreeSet<>();
 
     synchronized NodeModel node(String cluster, String node) {
       poll();
       int p = NodePartitions.partitionOf(cluster, node, ItEnvironment.FACT_PARTITIONS);
-      return tables.computeIfAbsent(p + "|" + cluster, k -> new FactTable()).nodeModel(node);
+      return table(p, cluster).nodeModel(node);
+    }
+
+    private FactTable table(int partition, String cluster) {
+      return tables.computeIfAbsent(partition + "|" + cluster, k -> {
+        FactTable t = new FactTable();
+        members.getOrDefault(cluster, Map.of()).values().forEach(t::apply);
+        return t;
+      });
     }
 
     /** Pod keys bound on {@code node}. */
@@ -127,8 +149,22 @@ final class LogReaders {
         try {
           FactCodec.Decoded d = FactCodec.decode(r.key(), r.value());
           clusters.add(d.cluster());
-          tables.computeIfAbsent(r.partition() + "|" + d.cluster(), k -> new FactTable())
-              .apply(new FactChange(d.key(), d.value()));
+          FactChange c = new FactChange(d.key(), d.value());
+          if (r.topic().equals(Topics.SET_MEMBERS)) {
+            Map<FactKey, FactChange> current = members.computeIfAbsent(d.cluster(), k -> new HashMap<>());
+            if (c.isRemoval()) {
+              current.remove(c.key());
+            } else {
+              current.put(c.key(), c);
+            }
+            tables.forEach((k, t) -> {
+              if (k.endsWith("|" + d.cluster())) {
+                t.apply(c);
+              }
+            });
+          } else {
+            table(r.partition(), d.cluster()).apply(c);
+          }
         } catch (FactFormatException e) {
           throw new AssertionError(e.getMessage(), e);
         }

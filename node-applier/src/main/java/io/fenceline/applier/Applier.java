@@ -137,24 +137,32 @@ public final class Applier implements Runnable, AutoCloseable {
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true));
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer());
         KafkaProducer<String, byte[]> receipts = new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer())) {
-      int partitions = awaitNodeFactsTopic(consumer);
-      if (partitions < 0) {
+      int partitions = awaitTopic(consumer, Topics.NODE_FACTS);
+      int setPartitions = partitions < 0 ? -1 : awaitTopic(consumer, Topics.SET_MEMBERS);
+      if (setPartitions < 0) {
         return; // closed while Kafka was away: nothing was touched
       }
       TopicPartition tp = new TopicPartition(Topics.NODE_FACTS, NodePartitions.partitionOf(config.cluster(), config.node(), partitions));
-      consumer.assign(List.of(tp));
-      consumer.seekToBeginning(List.of(tp));
-      long end = consumer.endOffsets(List.of(tp)).get(tp);
-      LOG.info("{}reading partition {} from offset 0 to {} before applying anything", prefix, tp.partition(), end);
-      while (running.get() && consumer.position(tp) < end) {
-        read(consumer.poll(Duration.ofMillis(500)), consumer.position(tp));
+      TopicPartition sp = new TopicPartition(Topics.SET_MEMBERS, Topics.setPartitionOf(config.cluster(), setPartitions));
+      consumer.assign(List.of(tp, sp));
+      consumer.seekToBeginning(List.of(tp, sp));
+      Map<TopicPartition, Long> end = consumer.endOffsets(List.of(tp, sp));
+      LOG.info("{}reading {} from offset 0 to {} and {} from offset 0 to {} before applying anything", prefix, tp,
+          end.get(tp), sp, end.get(sp));
+      while (running.get() && (consumer.position(tp) < end.get(tp) || consumer.position(sp) < end.get(sp))) {
+        read(consumer.poll(Duration.ofMillis(500)), consumer, tp, sp);
       }
+      catchUpSets(consumer, tp, sp);
       while (running.get()) {
         NodeSync.Step step;
         while (!((step = sync.step(clock.instant())) instanceof NodeSync.Idle)) {
-          act(step, consumer, receipts, tp);
+          act(step, consumer, receipts, tp, sp);
         }
-        read(consumer.poll(Duration.ofMillis(sync.dirty() ? 50 : 200)), consumer.position(tp));
+        ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(sync.dirty() ? 50 : 200));
+        read(records, consumer, tp, sp);
+        if (!records.isEmpty()) {
+          catchUpSets(consumer, tp, sp);
+        }
         Long endNow = consumer.endOffsets(List.of(tp)).get(tp);
         metrics.lag.set(endNow == null ? -1 : Math.max(0, endNow - consumer.position(tp)));
       }
@@ -163,9 +171,32 @@ public final class Applier implements Runnable, AutoCloseable {
     }
   }
 
+  /**
+   * Before anything just read is applied, reads the set-members partition to its end (read_committed:
+   * the last stable offset), so a step never applies part of a transaction's set members: an
+   * ipBlock's block and its excepts become visible together. The engine writes a change's members
+   * and its chains in one transaction; when the chains are visible before the members (the commit
+   * markers reach the two partitions one after the other), the new chain meets a set without the
+   * new members and allows less, never more, until the next poll brings them (docs/adr/0004).
+   */
+  private void catchUpSets(KafkaConsumer<String, byte[]> consumer, TopicPartition tp, TopicPartition sp) {
+    long end = consumer.endOffsets(List.of(sp)).get(sp);
+    if (consumer.position(sp) >= end) {
+      return;
+    }
+    consumer.pause(List.of(tp));
+    try {
+      while (running.get() && consumer.position(sp) < end) {
+        read(consumer.poll(Duration.ofMillis(200)), consumer, tp, sp);
+      }
+    } finally {
+      consumer.resume(List.of(tp));
+    }
+  }
+
   /** Does the I/O a step of the sync asks for: offsets, receipts, metrics. */
   private void act(NodeSync.Step step, KafkaConsumer<String, byte[]> consumer, KafkaProducer<String, byte[]> receipts,
-      TopicPartition tp) {
+      TopicPartition tp, TopicPartition sp) {
     if (step instanceof NodeSync.Applied a) {
       metrics.applyDuration.record(a.took());
       metrics.applies.increment();
@@ -177,42 +208,45 @@ public final class Applier implements Runnable, AutoCloseable {
       if (onApplied != null) {
         onApplied.accept(sync.applied());
       }
-      consumer.commitSync(Map.of(tp, new OffsetAndMetadata(a.position())));
-      publish(receipts, tp.partition(), a);
+      consumer.commitSync(Map.of(tp, new OffsetAndMetadata(a.position()),
+          sp, new OffsetAndMetadata(a.receipt().setsOffset())));
+      publish(receipts, tp, sp, a);
       metrics.appliedOffset.set(a.position());
       caughtUp.countDown();
     } else if (step instanceof NodeSync.Failed f) {
       metrics.applyFailures.increment();
-      publish(receipts, tp.partition(), f);
+      publish(receipts, tp, sp, f);
     } else if (step instanceof NodeSync.Current c) {
       // Records for other nodes or clusters: nothing to apply, but the node is current up to here.
-      consumer.commitSync(Map.of(tp, new OffsetAndMetadata(c.position())));
-      publish(receipts, tp.partition(), c);
+      consumer.commitSync(Map.of(tp, new OffsetAndMetadata(c.position()),
+          sp, new OffsetAndMetadata(c.receipt().setsOffset())));
+      publish(receipts, tp, sp, c);
       metrics.appliedOffset.set(c.position());
     } else if (step instanceof NodeSync.Heartbeat h) {
-      publish(receipts, tp.partition(), h);
+      publish(receipts, tp, sp, h);
     } else if (step instanceof NodeSync.DriftFound) {
       metrics.driftRepairs.increment();
     }
   }
 
   /**
-   * The partition count of {@code fenceline.node-facts}, asking until Kafka answers. Meanwhile the
-   * kernel keeps whatever rules it holds (this applier touches nothing before it has read its
-   * partition to the end), {@code /healthz} reports not ready with the reason, and a fresh node
-   * without rules stays without them: fenceline isolates nothing it has not applied.
+   * The partition count of {@code topic} ({@code fenceline.node-facts}, {@code fenceline.set-members}),
+   * asking until Kafka answers. Meanwhile the kernel keeps whatever rules it holds (this applier
+   * touches nothing before it has read its partitions to the end), {@code /healthz} reports not
+   * ready with the reason, and a fresh node without rules stays without them: fenceline isolates
+   * nothing it has not applied.
    *
    * @return the partition count, or -1 when the applier was closed before Kafka answered
    */
-  private int awaitNodeFactsTopic(KafkaConsumer<String, byte[]> consumer) {
+  private int awaitTopic(KafkaConsumer<String, byte[]> consumer, String topic) {
     while (running.get()) {
       String problem;
       try {
-        List<org.apache.kafka.common.PartitionInfo> ps = consumer.partitionsFor(Topics.NODE_FACTS, config.bootRetry());
+        List<org.apache.kafka.common.PartitionInfo> ps = consumer.partitionsFor(topic, config.bootRetry());
         if (ps != null && !ps.isEmpty()) {
           return ps.size();
         }
-        problem = "topic " + Topics.NODE_FACTS + " does not exist at " + config.bootstrapServers()
+        problem = "topic " + topic + " does not exist at " + config.bootstrapServers()
             + " yet (the engine creates it)";
         pauseBeforeRetry(); // an absent topic is answered at once: do not spin
       } catch (org.apache.kafka.common.errors.TimeoutException e) {
@@ -234,8 +268,12 @@ public final class Applier implements Runnable, AutoCloseable {
     }
   }
 
-  /** Feeds one poll's records to the sync (unreadable facts are logged and skipped), then where it has read to. */
-  private void read(ConsumerRecords<String, byte[]> records, long position) {
+  /**
+   * Feeds one poll's records of both partitions to the sync (unreadable facts are logged and
+   * skipped), then where it has read each to.
+   */
+  private void read(ConsumerRecords<String, byte[]> records, KafkaConsumer<String, byte[]> consumer, TopicPartition tp,
+      TopicPartition sp) {
     for (ConsumerRecord<String, byte[]> r : records) {
       try {
         sync.offer(FactCodec.decode(r.key(), r.value()), source(r));
@@ -243,7 +281,8 @@ public final class Applier implements Runnable, AutoCloseable {
         LOG.error("{}unreadable fact at {}-{}@{}, skipped: {}", prefix, r.topic(), r.partition(), r.offset(), e.getMessage());
       }
     }
-    sync.readTo(position, records.count());
+    sync.readSetsTo(consumer.position(sp));
+    sync.readTo(consumer.position(tp), records.records(tp).size());
   }
 
   private static NodeSync.Source source(ConsumerRecord<String, byte[]> r) {
@@ -256,8 +295,9 @@ public final class Applier implements Runnable, AutoCloseable {
         at == null ? null : Instant.parse(new String(at.value(), StandardCharsets.UTF_8)));
   }
 
-  private void publish(KafkaProducer<String, byte[]> producer, int partition, NodeSync.Reported step) {
-    Receipt r = step.receipt().toReceipt(partition, 0, clock.instant());
+  private void publish(KafkaProducer<String, byte[]> producer, TopicPartition tp, TopicPartition sp,
+      NodeSync.Reported step) {
+    Receipt r = step.receipt().toReceipt(tp.partition(), sp.partition(), 0, clock.instant());
     producer.send(new ProducerRecord<>(Topics.NODE_STATUS, r.key(), r.encode()));
   }
 

@@ -168,7 +168,7 @@ public record SetPlan(List<String> prepareLines, List<String> undoLines, String 
       added += s.members().size();
     }
     for (Map.Entry<String, List<String>> e : new TreeMap<>(adds).entrySet()) {
-      for (String m : e.getValue()) {
+      for (String m : exceptsFirst(e.getValue(), true)) {
         prepare.add("add " + e.getKey() + " " + m + " -exist");
         undo.add("del " + e.getKey() + " " + m + " -exist");
       }
@@ -176,7 +176,7 @@ public record SetPlan(List<String> prepareLines, List<String> undoLines, String 
     }
     StringBuilder cleanup = new StringBuilder();
     for (Map.Entry<String, List<String>> e : new TreeMap<>(dels).entrySet()) {
-      for (String m : e.getValue()) {
+      for (String m : exceptsFirst(e.getValue(), false)) {
         cleanup.append("del ").append(e.getKey()).append(' ').append(m).append(" -exist\n");
       }
       removed += e.getValue().size();
@@ -186,6 +186,26 @@ public record SetPlan(List<String> prepareLines, List<String> undoLines, String 
       removed += e.getValue();
     }
     return new SetPlan(prepare, undo, cleanup.toString(), added, removed);
+  }
+
+  /**
+   * {@code ipset restore} runs line by line, and a set the rules use sees every line as it runs:
+   * an except ({@code nomatch}) goes in before the blocks and out after them, so no moment allows
+   * an excepted range.
+   */
+  private static List<String> exceptsFirst(List<String> members, boolean adding) {
+    List<String> out = new ArrayList<>(members.size());
+    for (String m : members) {
+      if (m.endsWith(" nomatch") == adding) {
+        out.add(m);
+      }
+    }
+    for (String m : members) {
+      if (m.endsWith(" nomatch") != adding) {
+        out.add(m);
+      }
+    }
+    return out;
   }
 
   /** What the kernel holds when only the names are known (members unknown: rebuilt). */

@@ -13,26 +13,38 @@ import java.util.TreeSet;
 import java.util.function.ToIntFunction;
 
 /**
- * Decides which partitions of the node-facts topic each fact change goes to, so that every
- * partition holds exactly what the nodes it serves need: a binding goes to its node's partition; a
- * policy chain to every partition with a binding that uses it; a set member to every partition with
- * a chain that uses its set. It keeps a reference count per (fact, partition): when a fact becomes
- * needed on a partition its current content is sent there (members, then chain, then the binding),
- * and when the count drops to zero it is tombstoned there (binding, then chain, then members).
+ * Decides where each fact change goes, so that every reader holds exactly what the nodes it serves
+ * need: a binding goes to its node's partition of the node-facts topic; a policy chain to every
+ * node-facts partition with a binding that uses it; a set member, once, to the set-members topic
+ * (its cluster's partition), while any chain of the cluster that some partition holds uses its set
+ * (docs/adr/0004: written once per cluster, not once per partition). It keeps a reference count per
+ * (chain, partition) and per set: when a chain becomes needed on a partition its current content is
+ * sent there (after the members of any set that became needed, then the binding), and when the count
+ * drops to zero it is tombstoned there (binding, then chain, then the members of sets no longer used).
  *
  * <p>Pure; one instance per cluster. {@code nodePartition} is the node → partition hash that the
  * appliers share.
  */
 public final class PartitionRouter {
-  /** A fact change and the partitions it must be written to (never empty). */
-  public record Routed(FactChange change, SortedSet<Integer> partitions) {}
+  /**
+   * A fact change and where it must be written: a set member to the cluster's partition of the
+   * set-members topic ({@link #shared()}, {@code partitions} empty), any other fact to the
+   * node-facts partitions named (never empty).
+   */
+  public record Routed(FactChange change, SortedSet<Integer> partitions) {
+    /** Whether this is a set member, written once for the whole cluster. */
+    public boolean shared() {
+      return change.key() instanceof FactKey.Member;
+    }
+  }
 
   private final ToIntFunction<String> nodePartition;
   private final Map<String, PolicyChainFact> chains = new HashMap<>();
   private final Map<String, Set<SetEntry>> members = new HashMap<>();
   private final Map<FactKey.Binding, PodBindingFact> bindings = new HashMap<>();
   private final Map<String, Map<Integer, Integer>> chainRefs = new HashMap<>();
-  private final Map<String, Map<Integer, Integer>> setRefs = new HashMap<>();
+  /** Per set: how many (chain, partition) holdings use it; present while positive. */
+  private final Map<String, Integer> setRefs = new HashMap<>();
 
   public PartitionRouter(ToIntFunction<String> nodePartition) {
     this.nodePartition = Objects.requireNonNull(nodePartition);
@@ -53,9 +65,8 @@ public final class PartitionRouter {
         } else {
           entries.add(m.entry());
         }
-        SortedSet<Integer> where = partitions(setRefs.get(m.setId()));
-        if (!where.isEmpty()) {
-          out.add(new Routed(c, where));
+        if (setRefs.containsKey(m.setId())) {
+          out.add(new Routed(c, Collections.emptySortedSet()));
         }
       } else if (key instanceof FactKey.Chain ch) {
         if (c.isRemoval()) {
@@ -100,11 +111,10 @@ public final class PartitionRouter {
       throw new IllegalStateException("binding references chain " + id + " that was never emitted");
     }
     for (SetRef set : chain.sets()) {
-      Map<Integer, Integer> sr = setRefs.computeIfAbsent(set.id(), k -> new HashMap<>());
-      if (sr.merge(p, 1, Integer::sum) == 1) {
+      if (setRefs.merge(set.id(), 1, Integer::sum) == 1) {
         for (SetEntry e : new TreeSet<>(members.getOrDefault(set.id(), Set.of()))) {
           SetMemberFact f = new SetMemberFact(set.id(), e);
-          out.add(new Routed(new FactChange(f.key(), f), single(p)));
+          out.add(new Routed(new FactChange(f.key(), f), Collections.emptySortedSet()));
         }
       }
     }
@@ -127,16 +137,12 @@ public final class PartitionRouter {
       return;
     }
     for (SetRef set : chain.sets()) {
-      Map<Integer, Integer> sr = setRefs.get(set.id());
-      if (sr.merge(p, -1, Integer::sum) > 0) {
+      if (setRefs.merge(set.id(), -1, Integer::sum) > 0) {
         continue;
       }
-      sr.remove(p);
-      if (sr.isEmpty()) {
-        setRefs.remove(set.id());
-      }
+      setRefs.remove(set.id());
       for (SetEntry e : new TreeSet<>(members.getOrDefault(set.id(), Set.of())).descendingSet()) {
-        out.add(new Routed(new FactChange(new FactKey.Member(set.id(), e), null), single(p)));
+        out.add(new Routed(new FactChange(new FactKey.Member(set.id(), e), null), Collections.emptySortedSet()));
       }
     }
   }

@@ -13,11 +13,14 @@ import io.fenceline.core.model.ClusterObject;
 import io.fenceline.core.model.Kind;
 import io.fenceline.core.model.ObjectKey;
 import io.fenceline.kafka.topics.FactHeaders;
+import io.fenceline.kafka.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.KeyValue;
@@ -33,7 +36,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The engine's processor: each event of {@code fenceline.events} becomes a cluster change for the
  * pure compiler; the fact changes it returns go to {@code fenceline.node-facts}, routed to the
- * partitions that need them. Bad input goes to {@code fenceline.dead-letter} and the stream goes on.
+ * partitions that need them, and set members once to the cluster's partition of {@code
+ * fenceline.set-members}. Bad input goes to {@code fenceline.dead-letter} and the stream goes on.
  *
  * <p>State: the object store (RocksDB, changelogged) holds the current event of every object; the
  * compiler's indexes and the router's reference counts are derived from it and rebuilt in memory
@@ -44,13 +48,15 @@ final class CompileProcessor implements Processor<String, byte[], Object, Object
   private static final Logger LOG = LoggerFactory.getLogger(CompileProcessor.class);
 
   private final int nodeFactPartitions;
+  private final int setMemberPartitions;
   private final Map<String, ClusterCompilation> clusters = new HashMap<>();
   private ProcessorContext<Object, Object> context;
   private KeyValueStore<String, byte[]> objects;
   private Sensor deadLetters;
 
-  CompileProcessor(int nodeFactPartitions) {
+  CompileProcessor(int nodeFactPartitions, int setMemberPartitions) {
     this.nodeFactPartitions = nodeFactPartitions;
+    this.setMemberPartitions = setMemberPartitions;
   }
 
   @Override
@@ -166,15 +172,24 @@ final class CompileProcessor implements Processor<String, byte[], Object, Object
   }
 
   private void forward(ChangeEvent e, RecordMetadata meta, long timestamp, List<PartitionRouter.Routed> out) {
+    SortedSet<Integer> setPartition = null;
     for (PartitionRouter.Routed r : out) {
       RecordHeaders h = new RecordHeaders();
       h.add(FactHeaders.CLUSTER, e.cluster().getBytes(StandardCharsets.UTF_8));
       h.add(FactHeaders.SOURCE_PARTITION, Integer.toString(meta.partition()).getBytes(StandardCharsets.UTF_8));
       h.add(FactHeaders.SOURCE_OFFSET, Long.toString(meta.offset()).getBytes(StandardCharsets.UTF_8));
       h.add(FactHeaders.OBSERVED_AT, e.observedAt().toString().getBytes(StandardCharsets.UTF_8));
-      RoutedFactKey key = new RoutedFactKey(e.cluster(), r.change().key(), r.partitions());
       Fact value = r.change().value();
-      context.forward(new Record<Object, Object>(key, value, timestamp, h), EngineTopology.NODE_FACTS_SINK);
+      if (r.shared()) {
+        if (setPartition == null) {
+          setPartition = new TreeSet<>(List.of(Topics.setPartitionOf(e.cluster(), setMemberPartitions)));
+        }
+        RoutedFactKey key = new RoutedFactKey(e.cluster(), r.change().key(), setPartition);
+        context.forward(new Record<Object, Object>(key, value, timestamp, h), EngineTopology.SET_MEMBERS_SINK);
+      } else {
+        RoutedFactKey key = new RoutedFactKey(e.cluster(), r.change().key(), r.partitions());
+        context.forward(new Record<Object, Object>(key, value, timestamp, h), EngineTopology.NODE_FACTS_SINK);
+      }
     }
   }
 

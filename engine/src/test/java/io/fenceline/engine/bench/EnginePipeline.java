@@ -48,9 +48,14 @@ final class EnginePipeline {
     routeNanos += t2 - t1;
     factChanges += facts.size();
     for (PartitionRouter.Routed r : routed) {
-      records += r.partitions().size();
+      records += records(r);
     }
     return routed;
+  }
+
+  /** Records one routed change writes: one to the set-members topic, or one per node-facts partition. */
+  static int records(PartitionRouter.Routed r) {
+    return r.shared() ? 1 : r.partitions().size();
   }
 
   /** The model change of an event, decoded as the processor decodes it (strict; the bench wants no problems). */

@@ -181,7 +181,7 @@ public final class FencelineBench {
       Set<String> setIds = new HashSet<>();
       for (ClusterChange c : changes) {
         for (PartitionRouter.Routed r : again.apply(c)) {
-          int n = r.partitions().size();
+          int n = EnginePipeline.records(r);
           keyBytes += (long) n * EnginePipeline.keyBytes(r.change());
           valueBytes += (long) n * EnginePipeline.valueBytes(r.change());
           if (r.change().value() == null) {
@@ -419,7 +419,7 @@ public final class FencelineBench {
       Set<Integer> memberPartitions = new TreeSet<>();
       Set<String> sets = new HashSet<>();
       for (PartitionRouter.Routed r : routed) {
-        int n = r.partitions().size();
+        int n = EnginePipeline.records(r);
         records += n;
         bytes += (long) n * (EnginePipeline.keyBytes(r.change()) + EnginePipeline.valueBytes(r.change()));
         partitions.addAll(r.partitions());

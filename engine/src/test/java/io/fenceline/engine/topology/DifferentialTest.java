@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fenceline.core.compile.CompiledCluster;
 import io.fenceline.core.events.ChangeEvent;
 import io.fenceline.core.events.EventCodec;
+import io.fenceline.core.facts.FactChange;
 import io.fenceline.core.facts.FactTable;
 import io.fenceline.core.facts.PartitionRouter;
 import io.fenceline.core.manifest.ManifestSyntaxException;
@@ -67,12 +68,21 @@ class DifferentialTest {
     for (long order = 0; order < 4; order++) {
       ClusterCompilation cc = new ClusterCompilation(ClusterHistory.CLUSTER, PARTITIONS);
       Map<Integer, FactTable> partitions = new HashMap<>();
+      List<FactChange> shared = new ArrayList<>();
       for (ChangeEvent e : h.interleave(seed * 100 + order)) {
         for (PartitionRouter.Routed r : cc.apply(change(e))) {
+          if (r.shared()) {
+            assertThat(r.partitions()).isEmpty();
+            shared.add(r.change());
+          }
           for (int p : r.partitions()) {
             partitions.computeIfAbsent(p, k -> new FactTable()).apply(r.change());
           }
         }
+      }
+      // Every applier folds its cluster's set members (written once) beside its node partition.
+      for (int p = 0; p < PARTITIONS; p++) {
+        partitions.computeIfAbsent(p, k -> new FactTable()).apply(shared);
       }
       for (String node : expected.nodes()) {
         int p = NodePartitions.partitionOf(ClusterHistory.CLUSTER, node, PARTITIONS);
@@ -105,6 +115,7 @@ class DifferentialTest {
     try (TopologyTestDriver driver = new TopologyTestDriver(EngineTopology.build(1), p)) {
       TestInputTopic<String, byte[]> in = driver.createInputTopic(Topics.EVENTS, new StringSerializer(), new ByteArraySerializer());
       TestOutputTopic<String, byte[]> out = driver.createOutputTopic(Topics.NODE_FACTS, new StringDeserializer(), new ByteArrayDeserializer());
+      TestOutputTopic<String, byte[]> sets = driver.createOutputTopic(Topics.SET_MEMBERS, new StringDeserializer(), new ByteArrayDeserializer());
       for (ChangeEvent e : h.interleave(seed)) {
         in.pipeInput(e.cluster(), EventCodec.encode(e));
       }
@@ -121,6 +132,7 @@ class DifferentialTest {
             ChangeEvent.generationEnd(ClusterHistory.CLUSTER, k.apiName(), EventFixtures.T0.plusSeconds(120), 2)));
       }
       FactsFold fold = new FactsFold();
+      sets.readRecordsToList().forEach(r -> fold.applyShared(r.key(), r.value()));
       out.readRecordsToList().forEach(r -> fold.apply(0, r.key(), r.value()));
       CompiledCluster expected = fromScratch(republished);
       for (String node : expected.nodes()) {

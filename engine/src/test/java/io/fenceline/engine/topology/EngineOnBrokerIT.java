@@ -45,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EngineOnBrokerIT {
   private static final int PARTITIONS = 4;
+  private static final int EVENT_PARTITIONS = 2;
   @TempDir static Path dir;
   private static EmbeddedKafka kafka;
 
@@ -63,7 +64,7 @@ class EngineOnBrokerIT {
   private static EngineConfig config(String stateDir) {
     Topics.Layout d = Topics.Layout.defaults();
     return new EngineConfig(kafka.bootstrapServers(), "engine-it", dir.resolve(stateDir),
-        new Topics.Layout(2, PARTITIONS, d.eventRetentionMs(), d.deadLetterRetentionMs()),
+        new Topics.Layout(EVENT_PARTITIONS, PARTITIONS, d.eventRetentionMs(), d.deadLetterRetentionMs()),
         Map.of());
   }
 
@@ -94,13 +95,20 @@ class EngineOnBrokerIT {
       for (int p = 0; p < PARTITIONS; p++) {
         tps.add(new TopicPartition(Topics.NODE_FACTS, p));
       }
+      for (int p = 0; p < EVENT_PARTITIONS; p++) {
+        tps.add(new TopicPartition(Topics.SET_MEMBERS, p));
+      }
       consumer.assign(tps);
       consumer.seekToBeginning(tps);
     }
 
     void poll() {
       for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-        fold.apply(r.partition(), r.key(), r.value());
+        if (r.topic().equals(Topics.SET_MEMBERS)) {
+          fold.applyShared(r.key(), r.value());
+        } else {
+          fold.apply(r.partition(), r.key(), r.value());
+        }
         recordsPerPartition.merge(r.partition(), 1, Integer::sum);
         records++;
         if (r.value() == null) {

@@ -36,6 +36,7 @@ class EngineTopologyTest {
   private TopologyTestDriver driver;
   private TestInputTopic<String, byte[]> events;
   private TestOutputTopic<String, byte[]> facts;
+  private TestOutputTopic<String, byte[]> sets;
   private TestOutputTopic<byte[], byte[]> deadLetters;
   private final FactsFold fold = new FactsFold();
 
@@ -48,6 +49,7 @@ class EngineTopologyTest {
     driver = new TopologyTestDriver(EngineTopology.build(1), p);
     events = driver.createInputTopic(Topics.EVENTS, new StringSerializer(), new ByteArraySerializer());
     facts = driver.createOutputTopic(Topics.NODE_FACTS, new StringDeserializer(), new ByteArrayDeserializer());
+    sets = driver.createOutputTopic(Topics.SET_MEMBERS, new StringDeserializer(), new ByteArrayDeserializer());
     deadLetters = driver.createOutputTopic(Topics.DEAD_LETTER, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
@@ -60,14 +62,18 @@ class EngineTopologyTest {
     events.pipeInput(e.cluster(), EventCodec.encode(e));
   }
 
+  /** The records written to both fact topics since the last call (set members first), folded. */
   private List<TestRecord<String, byte[]>> drainFacts() {
-    List<TestRecord<String, byte[]>> out = facts.readRecordsToList();
-    out.forEach(r -> fold.apply(0, r.key(), r.value()));
+    List<TestRecord<String, byte[]>> out = new java.util.ArrayList<>(sets.readRecordsToList());
+    out.forEach(r -> fold.applyShared(r.key(), r.value()));
+    List<TestRecord<String, byte[]>> node = facts.readRecordsToList();
+    node.forEach(r -> fold.apply(0, r.key(), r.value()));
+    out.addAll(node);
     return out;
   }
 
   static String examples() throws Exception {
-    Path dir = Path.of(System.getProperty("user.dir")).resolve("../../examples").normalize();
+    Path dir = Path.of(System.getProperty("user.dir")).resolve("../examples").normalize();
     return Files.readString(dir.resolve("cluster.yaml")) + "\n---\n" + Files.readString(dir.resolve("seed-policy.yaml"));
   }
 
@@ -202,7 +208,7 @@ class EngineTopologyTest {
     String yaml = examples();
     EventFixtures.upserts("east", yaml, 1).forEach(this::send);
     // west has the same pods and namespaces but no policy.
-    Path cluster = Path.of(System.getProperty("user.dir")).resolve("../../examples/cluster.yaml").normalize();
+    Path cluster = Path.of(System.getProperty("user.dir")).resolve("../examples/cluster.yaml").normalize();
     EventFixtures.upserts("west", Files.readString(cluster), 1).forEach(this::send);
     drainFacts();
     assertThat(fold.table(0, "east").nodeModel("node-1").bindings()).hasSize(1);

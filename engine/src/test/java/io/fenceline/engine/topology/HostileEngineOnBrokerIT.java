@@ -81,8 +81,12 @@ class HostileEngineOnBrokerIT {
         FactsFold fold = new FactsFold();
         Map<Long, String> reasons = new HashMap<>();
         try (KafkaConsumer<String, byte[]> facts = consumer(kafka, Topics.NODE_FACTS);
+            KafkaConsumer<String, byte[]> sets = consumer(kafka, Topics.SET_MEMBERS);
             KafkaConsumer<String, byte[]> dead = consumer(kafka, Topics.DEAD_LETTER)) {
           await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            for (ConsumerRecord<String, byte[]> m : sets.poll(Duration.ofMillis(100))) {
+              fold.applyShared(m.key(), m.value());
+            }
             for (ConsumerRecord<String, byte[]> f : facts.poll(Duration.ofMillis(200))) {
               fold.apply(0, f.key(), f.value());
             }

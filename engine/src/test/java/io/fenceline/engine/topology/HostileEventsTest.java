@@ -89,11 +89,16 @@ class HostileEventsTest {
     try (TopologyTestDriver driver = new TopologyTestDriver(EngineTopology.build(1), p)) {
       TestInputTopic<String, byte[]> events = driver.createInputTopic(Topics.EVENTS, new StringSerializer(), new ByteArraySerializer());
       TestOutputTopic<String, byte[]> facts = driver.createOutputTopic(Topics.NODE_FACTS, new StringDeserializer(), new ByteArrayDeserializer());
+      TestOutputTopic<String, byte[]> sets = driver.createOutputTopic(Topics.SET_MEMBERS, new StringDeserializer(), new ByteArrayDeserializer());
       TestOutputTopic<byte[], byte[]> dead = driver.createOutputTopic(Topics.DEAD_LETTER, new ByteArrayDeserializer(), new ByteArrayDeserializer());
       FactsFold fold = new FactsFold();
       Set<String> clusters = new HashSet<>();
       for (Input in : inputs) {
         events.pipeInput(in.key(), in.value());
+        for (TestRecord<String, byte[]> m : sets.readRecordsToList()) {
+          clusters.add(m.key().substring(0, m.key().indexOf('/')));
+          fold.applyShared(m.key(), m.value());
+        }
         for (TestRecord<String, byte[]> f : facts.readRecordsToList()) {
           String cluster = f.key().substring(0, f.key().indexOf('/'));
           clusters.add(cluster);

@@ -14,7 +14,7 @@ class TopologyDescriptionTest {
   @Test
   void topologyMatchesItsGoldenDescription() throws Exception {
     Path golden = Path.of("src/test/resources/topology.txt");
-    String actual = EngineTopology.build(12).describe().toString();
+    String actual = EngineTopology.build(12, 6).describe().toString();
     if (Boolean.getBoolean("golden.update")) {
       Files.writeString(golden, actual);
     }

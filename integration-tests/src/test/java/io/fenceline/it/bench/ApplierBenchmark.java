@@ -107,6 +107,7 @@ public final class ApplierBenchmark {
   static final int NAMED_PORT_MEMBERS = 50;
   static final int TOTAL_MEMBERS = 50_000;
   static final int FACT_PARTITIONS = 4;
+  static final int EVENT_PARTITIONS = 2;
 
   private static final List<String> NAMESPACES = new CopyOnWriteArrayList<>();
   private static final List<Process> PROCESSES = new CopyOnWriteArrayList<>();
@@ -406,7 +407,7 @@ public final class ApplierBenchmark {
       System.out.printf(Locale.ROOT, "  broker: EmbeddedKafka.start %.0f ms (%s)%n", ms(t), bootstrap);
       t = System.nanoTime();
       try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-        TopicAdmin.ensure(admin, new Topics.Layout(2, FACT_PARTITIONS, 86_400_000L, 86_400_000L).specs());
+        TopicAdmin.ensure(admin, new Topics.Layout(EVENT_PARTITIONS, FACT_PARTITIONS, 86_400_000L, 86_400_000L).specs());
       }
       System.out.printf(Locale.ROOT, "  topics: TopicAdmin.ensure %.0f ms (node-facts: %d partitions)%n", ms(t), FACT_PARTITIONS);
       t = System.nanoTime();
@@ -441,7 +442,11 @@ public final class ApplierBenchmark {
       p.beginTransaction();
       for (Fact f : s.factsInOrder()) {
         byte[] value = FactCodec.encode(f);
-        ProducerRecord<String, byte[]> r = new ProducerRecord<>(Topics.NODE_FACTS, partition, FactCodec.keyText(CLUSTER, f.key()), value);
+        // As the engine writes them: set members once to the cluster's set-members partition, the rest to the node's.
+        ProducerRecord<String, byte[]> r = f.key() instanceof FactKey.Member
+            ? new ProducerRecord<>(Topics.SET_MEMBERS, Topics.setPartitionOf(CLUSTER, EVENT_PARTITIONS),
+                FactCodec.keyText(CLUSTER, f.key()), value)
+            : new ProducerRecord<>(Topics.NODE_FACTS, partition, FactCodec.keyText(CLUSTER, f.key()), value);
         r.headers().add("fenceline.cluster", CLUSTER.getBytes(StandardCharsets.UTF_8));
         r.headers().add("fenceline.source.partition", "0".getBytes(StandardCharsets.UTF_8));
         r.headers().add("fenceline.source.offset", "1".getBytes(StandardCharsets.UTF_8));
@@ -456,7 +461,7 @@ public final class ApplierBenchmark {
   }
 
   /**
-   * What the applier's catch-up read costs, split: fetching the partition read_committed with the
+   * What the applier's catch-up read costs, split: fetching its two partitions read_committed with the
    * applier's consumer settings (no decoding), then FactCodec.decode + NodeFacts.apply of every
    * record (twice: the first pass is JIT-cold for the decoder, as in a starting applier).
    */
@@ -476,10 +481,11 @@ public final class ApplierBenchmark {
       long t = System.nanoTime();
       try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
         TopicPartition tp = new TopicPartition(Topics.NODE_FACTS, NodePartitions.partitionOf(CLUSTER, NODE, FACT_PARTITIONS));
-        c.assign(List.of(tp));
-        c.seekToBeginning(List.of(tp));
-        long end = c.endOffsets(List.of(tp)).get(tp);
-        while (c.position(tp) < end) {
+        TopicPartition sp = new TopicPartition(Topics.SET_MEMBERS, Topics.setPartitionOf(CLUSTER, EVENT_PARTITIONS));
+        c.assign(List.of(tp, sp));
+        c.seekToBeginning(List.of(tp, sp));
+        Map<TopicPartition, Long> end = c.endOffsets(List.of(tp, sp));
+        while (c.position(tp) < end.get(tp) || c.position(sp) < end.get(sp)) {
           c.poll(Duration.ofMillis(500)).forEach(records::add);
         }
       }

@@ -104,7 +104,7 @@ class ChaosIT {
         }
         try (ConvergenceCheck convergence = new ConvergenceCheck(pipeline.bootstrap(), ChaosPipeline.ENGINE_APP);
             ChaosOpenTransactions transactions = new ChaosOpenTransactions(pipeline.bootstrap(),
-                ChaosPipeline.NODE_FACT_PARTITIONS)) {
+                ChaosPipeline.NODE_FACT_PARTITIONS, ChaosPipeline.EVENT_PARTITIONS)) {
           this.convergence = convergence;
           report.coldStart = awaitCompiledState("cold start", t0);
           checkProbes("cold start");
@@ -332,7 +332,7 @@ class ChaosIT {
   private static void awaitTopics(String bootstrap) {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       await("topics").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-          .until(() -> admin.listTopics().names().get().containsAll(List.of(Topics.EVENTS, Topics.NODE_FACTS,
+          .until(() -> admin.listTopics().names().get().containsAll(List.of(Topics.EVENTS, Topics.NODE_FACTS, Topics.SET_MEMBERS,
               Topics.NODE_STATUS)));
     }
   }

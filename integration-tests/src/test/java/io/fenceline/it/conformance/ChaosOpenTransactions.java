@@ -15,7 +15,8 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Whether a {@code read_committed} reader of {@code fenceline.node-facts} is held back: a partition
+ * Whether a {@code read_committed} reader of {@code fenceline.node-facts} or {@code
+ * fenceline.set-members} is held back: a partition
  * whose last stable offset is below its high watermark has an open transaction (the engine is the
  * only transactional writer), and a {@code read_committed} applier sees nothing past it until the
  * transaction is committed or aborted.
@@ -24,11 +25,17 @@ final class ChaosOpenTransactions implements AutoCloseable {
   private final Admin admin;
   private final List<TopicPartition> partitions;
 
-  ChaosOpenTransactions(String bootstrap, int nodeFactPartitions) {
+  ChaosOpenTransactions(String bootstrap, int nodeFactPartitions, int setMemberPartitions) {
     admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 4000));
-    partitions = java.util.stream.IntStream.range(0, nodeFactPartitions)
-        .mapToObj(p -> new TopicPartition(Topics.NODE_FACTS, p)).toList();
+    List<TopicPartition> all = new java.util.ArrayList<>();
+    for (int p = 0; p < nodeFactPartitions; p++) {
+      all.add(new TopicPartition(Topics.NODE_FACTS, p));
+    }
+    for (int p = 0; p < setMemberPartitions; p++) {
+      all.add(new TopicPartition(Topics.SET_MEMBERS, p));
+    }
+    partitions = List.copyOf(all);
   }
 
   /** Partitions whose last stable offset is below the high watermark; empty when none is held back. */
@@ -38,7 +45,7 @@ final class ChaosOpenTransactions implements AutoCloseable {
       Map<TopicPartition, Long> high = ends(IsolationLevel.READ_UNCOMMITTED);
       return partitions.stream().filter(tp -> stable.get(tp) < high.get(tp)).toList();
     } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot list the offsets of " + Topics.NODE_FACTS + ": " + e, e);
+      throw new IllegalStateException("cannot list the offsets of " + partitions + ": " + e, e);
     }
   }
 

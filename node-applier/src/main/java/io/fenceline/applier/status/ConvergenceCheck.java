@@ -88,6 +88,12 @@ public final class ConvergenceCheck implements AutoCloseable {
     }
     // Every node applied its partition up to the read_committed end.
     int partitions = facts.partitionsFor(Topics.NODE_FACTS).size();
+    List<org.apache.kafka.common.PartitionInfo> sets = facts.partitionsFor(Topics.SET_MEMBERS);
+    if (sets == null || sets.isEmpty()) {
+      return "topic " + Topics.SET_MEMBERS + " does not exist yet (the engine creates it)";
+    }
+    TopicPartition sp = new TopicPartition(Topics.SET_MEMBERS, Topics.setPartitionOf(cluster, sets.size()));
+    long setsEnd = facts.endOffsets(List.of(sp)).get(sp);
     for (String node : nodes) {
       TopicPartition tp = new TopicPartition(Topics.NODE_FACTS, NodePartitions.partitionOf(cluster, node, partitions));
       long end = facts.endOffsets(List.of(tp)).get(tp);
@@ -100,6 +106,9 @@ public final class ConvergenceCheck implements AutoCloseable {
       }
       if (r.factsOffset() < end) {
         return "node " + node + " applied " + tp + " up to " + r.factsOffset() + " of " + end;
+      }
+      if (r.setsOffset() < setsEnd) {
+        return "node " + node + " applied " + sp + " up to " + r.setsOffset() + " of " + setsEnd;
       }
     }
     return null;

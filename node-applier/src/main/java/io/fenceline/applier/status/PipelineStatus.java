@@ -81,7 +81,8 @@ public final class PipelineStatus {
         } catch (IOException e) {
           throw new IllegalStateException(e);
         }
-        o.put("partitionEnd", n.status().partitionEnd()).put("applied", n.status().current())
+        o.put("partitionEnd", n.status().partitionEnd()).put("setsEnd", n.status().setsEnd())
+            .put("applied", n.status().current())
             .put("ageSeconds", n.age().toSeconds()).put("stale", n.stale()).put("state", n.state())
             .put("current", n.current());
         ArrayNode p = o.putArray("problems");
@@ -167,6 +168,9 @@ public final class PipelineStatus {
       } else if (r.factsOffset() < s.partitionEnd()) {
         np.add(who + "applied " + Topics.NODE_FACTS + "-" + r.partition() + " up to " + r.factsOffset() + " of "
             + s.partitionEnd() + ": the node has not applied its latest facts");
+      } else if (s.behindOnSets()) {
+        np.add(who + "applied " + Topics.SET_MEMBERS + (r.setsPartition() >= 0 ? "-" + r.setsPartition() : "")
+            + " up to " + r.setsOffset() + " of " + s.setsEnd() + ": the node has not applied its latest set members");
       }
       String state = stale ? "stale" : !r.result().equals("ok") ? "failed" : !s.current() ? "behind" : "current";
       problems.addAll(np);

@@ -122,10 +122,18 @@ public final class StatusQuery implements AutoCloseable {
     }
     Map<TopicPartition, Long> ends = new HashMap<>();
     List<NodeStatus> out = new ArrayList<>();
+    List<org.apache.kafka.common.PartitionInfo> sets = consumer.partitionsFor(Topics.SET_MEMBERS);
+    int setPartitions = sets == null ? 0 : sets.size();
     for (Receipt r : latest.values()) {
       TopicPartition tp = new TopicPartition(Topics.NODE_FACTS, r.partition());
       long end = ends.computeIfAbsent(tp, t -> consumer.endOffsets(List.of(t)).get(t));
-      out.add(new NodeStatus(r, end, r.result().equals("ok") && r.factsOffset() >= end));
+      long setsEnd = 0;
+      if (setPartitions > 0) {
+        TopicPartition sp = new TopicPartition(Topics.SET_MEMBERS,
+            r.setsPartition() >= 0 ? r.setsPartition() : Topics.setPartitionOf(r.cluster(), setPartitions));
+        setsEnd = ends.computeIfAbsent(sp, t -> consumer.endOffsets(List.of(t)).get(t));
+      }
+      out.add(new NodeStatus(r, end, setsEnd, r.result().equals("ok") && r.reflects(end, setsEnd)));
     }
     return out;
   }

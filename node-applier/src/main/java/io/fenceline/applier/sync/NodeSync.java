@@ -102,11 +102,12 @@ public final class NodeSync {
   public record Idle(Instant nextWakeup) implements Step {}
 
   /** A receipt's content except what the shell knows (the partition, the time it publishes). */
-  public record ReceiptFields(String cluster, String node, long factsOffset, long sourceOffset,
+  public record ReceiptFields(String cluster, String node, long factsOffset, long setsOffset, long sourceOffset,
       Instant sourceObservedAt, String result, String error, int rules, int setMembers) {
-    public Receipt toReceipt(int partition, long durationMillis, Instant at) {
+    /** The receipt, for node-facts partition {@code partition} and set-members partition {@code setsPartition}. */
+    public Receipt toReceipt(int partition, int setsPartition, long durationMillis, Instant at) {
       return new Receipt(Receipt.CURRENT_VERSION, cluster, node, partition, factsOffset, sourceOffset,
-          sourceObservedAt, result, error, durationMillis, at, rules, setMembers);
+          sourceObservedAt, result, error, durationMillis, at, rules, setMembers, setsPartition, setsOffset);
     }
   }
 
@@ -127,6 +128,7 @@ public final class NodeSync {
   private long sourceOffset = -1;
   private Instant sourceObservedAt;
   private long position;
+  private long setsPosition;
   private boolean dirty = true;
   private boolean full = true;
   private boolean current;
@@ -428,7 +430,8 @@ public final class NodeSync {
   }
 
   private ReceiptFields fields(String result, String error) {
-    return new ReceiptFields(settings.cluster(), settings.node(), position, sourceOffset, sourceObservedAt, result,
+    return new ReceiptFields(settings.cluster(), settings.node(), position, setsPosition, sourceOffset,
+        sourceObservedAt, result,
         error, applied == null ? 0 : applied.chains().ruleCount(4) + applied.chains().ruleCount(6),
         applied == null ? 0 : (int) kernelSets.members());
   }
@@ -448,6 +451,14 @@ public final class NodeSync {
   /** Whether an apply is due (now or after the backoff). */
   public boolean dirty() {
     return dirty;
+  }
+
+  /**
+   * The shell has read its cluster's set-members partition up to {@code position} (the next offset
+   * to read), everything before it offered; the receipts of later steps say so.
+   */
+  public void readSetsTo(long position) {
+    this.setsPosition = position;
   }
 
   /** The next offset to read, as last given to {@link #readTo}. */

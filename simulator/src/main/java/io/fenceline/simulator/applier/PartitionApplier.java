@@ -29,7 +29,6 @@ import java.util.SortedSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -116,6 +115,8 @@ public final class PartitionApplier implements Runnable, AutoCloseable {
   private final boolean publishReceipts;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private volatile long position;
+  /** How far each set-members partition this applier reads has been applied (next offset to read). */
+  private volatile Map<TopicPartition, Long> setPositions = Map.of();
   private volatile long bytesRead;
   private volatile long recordsRead;
   private volatile long nodeApplies;
@@ -149,6 +150,11 @@ public final class PartitionApplier implements Runnable, AutoCloseable {
     return position;
   }
 
+  /** The set-members partitions this applier reads (its nodes' clusters'), each with the next offset to read. */
+  public Map<TopicPartition, Long> setPositions() {
+    return setPositions;
+  }
+
   public long bytesRead() {
     return bytesRead;
   }
@@ -180,15 +186,34 @@ public final class PartitionApplier implements Runnable, AutoCloseable {
         new ByteArrayDeserializer());
         KafkaProducer<String, byte[]> receipts = new KafkaProducer<>(producerProps, new StringSerializer(),
             new ByteArraySerializer())) {
-      consumer.assign(List.of(tp));
-      consumer.seekToBeginning(List.of(tp));
+      int setPartitions = consumer.partitionsFor(Topics.SET_MEMBERS).size();
+      Map<String, TopicPartition> setPartitionOf = new HashMap<>();
+      for (NodeState n : nodes.values()) {
+        setPartitionOf.computeIfAbsent(n.cluster,
+            c -> new TopicPartition(Topics.SET_MEMBERS, Topics.setPartitionOf(c, setPartitions)));
+      }
+      List<TopicPartition> sps = List.copyOf(new java.util.LinkedHashSet<>(setPartitionOf.values()));
+      List<TopicPartition> all = new ArrayList<>(sps);
+      all.add(tp);
+      consumer.assign(all);
+      consumer.seekToBeginning(all);
       while (running.get()) {
-        ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(100));
+        List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>();
+        consumer.poll(Duration.ofMillis(100)).forEach(batch::add);
+        if (!batch.isEmpty()) {
+          catchUpSets(consumer, tp, sps, batch);
+        }
         long next = consumer.position(tp);
-        if (!records.isEmpty()) {
-          apply(records, next, receipts);
+        Map<TopicPartition, Long> sets = new HashMap<>();
+        sps.forEach(sp -> sets.put(sp, consumer.position(sp)));
+        if (!batch.isEmpty()) {
+          for (NodeState n : nodes.values()) {
+            n.sync.readSetsTo(sets.get(setPartitionOf.get(n.cluster)));
+          }
+          apply(batch, next, receipts, setPartitionOf);
         }
         position = next;
+        setPositions = Map.copyOf(sets);
       }
     } catch (org.apache.kafka.common.errors.WakeupException | org.apache.kafka.common.errors.InterruptException e) {
       LOG.info("[partition {}] stopping", partition);
@@ -198,7 +223,25 @@ public final class PartitionApplier implements Runnable, AutoCloseable {
     }
   }
 
-  private void apply(ConsumerRecords<String, byte[]> records, long next, KafkaProducer<String, byte[]> receipts) {
+  /**
+   * Reads the set-members partitions to their ends (read_committed) before a batch is applied, as
+   * the node applier does: no step applies part of a transaction's set members.
+   */
+  private void catchUpSets(KafkaConsumer<String, byte[]> consumer, TopicPartition tp, List<TopicPartition> sps,
+      List<ConsumerRecord<String, byte[]>> batch) {
+    Map<TopicPartition, Long> ends = consumer.endOffsets(sps);
+    consumer.pause(List.of(tp));
+    try {
+      while (running.get() && sps.stream().anyMatch(sp -> consumer.position(sp) < ends.get(sp))) {
+        consumer.poll(Duration.ofMillis(100)).forEach(batch::add);
+      }
+    } finally {
+      consumer.resume(List.of(tp));
+    }
+  }
+
+  private void apply(List<ConsumerRecord<String, byte[]>> records, long next, KafkaProducer<String, byte[]> receipts,
+      Map<String, TopicPartition> setPartitionOf) {
     Map<String, Touch> chains = new HashMap<>();
     Map<String, Touch> sets = new HashMap<>();
     Map<String, Touch> touchedNodes = new HashMap<>();
@@ -240,7 +283,7 @@ public final class PartitionApplier implements Runnable, AutoCloseable {
       }
     });
     bytesRead += batchBytes;
-    recordsRead += records.count();
+    recordsRead += records.size();
     for (Map.Entry<String, Touch> e : touchedNodes.entrySet()) {
       NodeState n = nodes.get(e.getKey());
       if (n == null) {
@@ -252,7 +295,7 @@ public final class PartitionApplier implements Runnable, AutoCloseable {
         n.sync.touched(new NodeSync.Source(source.offset(), source.observedAt()));
       }
       n.sync.touched(null);
-      n.sync.readTo(next, records.count());
+      n.sync.readTo(next, records.size());
       NodeSync.Step step = n.sync.step(clock.instant());
       if (step instanceof NodeSync.Failed f) {
         LOG.error("[partition {}] {}/{}: apply failed on the in-memory kernel: {}", partition, n.cluster, n.node,
@@ -271,7 +314,8 @@ public final class PartitionApplier implements Runnable, AutoCloseable {
         log.applied(s, at);
       }
       if (publishReceipts) {
-        Receipt receipt = a.receipt().toReceipt(partition, a.took().toMillis(), at);
+        Receipt receipt = a.receipt().toReceipt(partition, setPartitionOf.get(n.cluster).partition(),
+            a.took().toMillis(), at);
         receipts.send(new ProducerRecord<>(Topics.NODE_STATUS, receipt.key(), receipt.encode()));
       }
     }

@@ -51,6 +51,9 @@ final class Quiescence implements AutoCloseable {
     long facts = 0;
     for (PartitionApplier a : appliers) {
       facts += Math.max(0, ends.get(new TopicPartition(Topics.NODE_FACTS, a.partition())).offset() - a.position());
+      for (Map.Entry<TopicPartition, Long> sp : a.setPositions().entrySet()) {
+        facts += Math.max(0, ends.get(sp.getKey()).offset() - sp.getValue());
+      }
     }
     return new long[] {engine, facts};
   }
@@ -67,6 +70,13 @@ final class Quiescence implements AutoCloseable {
       long end = ends.get(new TopicPartition(Topics.NODE_FACTS, a.partition())).offset();
       if (a.position() < end) {
         return "appliers of node-facts partition " + a.partition() + " at " + a.position() + " of " + end;
+      }
+      for (Map.Entry<TopicPartition, Long> sp : a.setPositions().entrySet()) {
+        long setEnd = ends.get(sp.getKey()).offset();
+        if (sp.getValue() < setEnd) {
+          return "appliers of node-facts partition " + a.partition() + " at " + sp.getValue() + " of " + setEnd + " in "
+              + sp.getKey();
+        }
       }
     }
     return null;
@@ -86,6 +96,7 @@ final class Quiescence implements AutoCloseable {
     Map<TopicPartition, OffsetSpec> wanted = new HashMap<>();
     for (PartitionApplier a : appliers) {
       wanted.put(new TopicPartition(Topics.NODE_FACTS, a.partition()), OffsetSpec.latest());
+      a.setPositions().keySet().forEach(sp -> wanted.put(sp, OffsetSpec.latest()));
     }
     var ends = admin.listOffsets(wanted).all().get();
     return new Offsets(engine, ends);
