@@ -7,6 +7,8 @@ import io.fenceline.applier.kernel.DryRunNetfilter;
 import io.fenceline.applier.kernel.IptablesBackend;
 import io.fenceline.applier.kernel.Netfilter;
 import io.fenceline.applier.kernel.ProcessNetfilter;
+import io.fenceline.cli.io.KafkaConnection;
+import io.fenceline.cli.io.MetricsPort;
 import io.fenceline.cli.io.PayloadWriter;
 import io.fenceline.core.render.PayloadText;
 import io.fenceline.broker.BrokerResolver;
@@ -18,6 +20,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code fenceline applier}: programs one node's kernel from its partition of node-facts. */
@@ -55,16 +58,14 @@ public final class ApplierCommand implements Callable<Integer> {
       description = "Seconds between drift checks (default: ${DEFAULT-VALUE}).")
   long driftSeconds;
 
-  @Option(names = "--metrics-port", defaultValue = "-1", paramLabel = "PORT",
-      description = "Serve /healthz (ready), /livez and /metrics (Prometheus) on this port; 0: any free port (default: off).")
-  int metricsPort;
+  @Mixin MetricsPort metrics;
 
   @Option(names = "--heartbeat-interval", defaultValue = "30", paramLabel = "SECONDS",
       description = "Publish the current receipt again after this many seconds without one, so `status` can tell"
           + " a quiet node from a stopped applier (default: ${DEFAULT-VALUE}).")
   long heartbeatSeconds;
 
-  @picocli.CommandLine.Mixin io.fenceline.cli.io.KafkaConnection kafka;
+  @Mixin KafkaConnection kafka;
 
   @Override
   public Integer call() throws Exception {
@@ -88,12 +89,11 @@ public final class ApplierCommand implements Callable<Integer> {
     ApplierConfig config;
     try (BrokerResolver.Resolved broker = kafka.resolve(false)) {
       config = new ApplierConfig(cluster, node, broker.bootstrapServers(), Duration.ofSeconds(driftSeconds),
-          Duration.ofSeconds(30), metricsPort, kafka.clientProperties(), Duration.ofSeconds(heartbeatSeconds));
+          Duration.ofSeconds(30), metrics.port(), kafka.clientProperties(), Duration.ofSeconds(heartbeatSeconds));
     }
     Applier applier = new Applier(config, netfilter, Clock.systemUTC(),
         rendered -> { if (dry != null) { PayloadWriter.writeNode(dry, PayloadText.full(rendered)); } });
-    HealthServer health = metricsPort >= 0
-        ? new HealthServer(metricsPort, applier::readiness, applier::liveness, applier::scrape) : null;
+    HealthServer health = metrics.serve(applier::readiness, applier::liveness, applier::scrape);
     if (health != null) {
       System.err.println("fenceline applier: /healthz, /livez and /metrics on port " + health.port());
     }

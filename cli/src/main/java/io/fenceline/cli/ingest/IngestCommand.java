@@ -2,6 +2,9 @@ package io.fenceline.cli.ingest;
 
 import io.fenceline.cli.BadInputException;
 import io.fenceline.cli.ExitCodes;
+import io.fenceline.cli.io.KafkaConnection;
+import io.fenceline.cli.io.MetricsPort;
+import io.fenceline.cli.io.PartitionOptions;
 import io.fenceline.ingest.ClusterIngest;
 import io.fenceline.ingest.ClusterSource;
 import io.fenceline.ingest.EventPublisher;
@@ -17,8 +20,6 @@ import io.fenceline.broker.BrokerResolver;
 import io.fenceline.broker.DataDirs;
 import io.fenceline.kafka.health.Health;
 import io.fenceline.kafka.health.HealthServer;
-import io.fenceline.kafka.topics.TopicAdmin;
-import io.fenceline.kafka.topics.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -31,10 +32,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -82,19 +82,12 @@ public final class IngestCommand implements Callable<Integer> {
       description = "With --manifests: how long to wait for the broker's acknowledgement (default: ${DEFAULT-VALUE}); exit 3 after.")
   int timeoutSeconds;
 
-  @Option(names = "--event-partitions", defaultValue = "6", description = "Partitions of fenceline.events when creating it (default: ${DEFAULT-VALUE}).")
-  int eventPartitions;
+  @Mixin PartitionOptions partitions;
 
-  @Option(names = "--node-facts-partitions", defaultValue = "12",
-      description = "Partitions of fenceline.node-facts when creating it (must match an existing topic; default: ${DEFAULT-VALUE}).")
-  int nodeFactPartitions;
+  /** Clusters or --watch only: a one-off file ingest exits before anyone could scrape it. */
+  @Mixin MetricsPort metricsPort;
 
-  @Option(names = "--metrics-port", defaultValue = "-1", paramLabel = "PORT",
-      description = "Clusters or --watch: serve /healthz (ready), /livez and /metrics (Prometheus) on this port;"
-          + " 0: any free port (default: off).")
-  int metricsPort;
-
-  @picocli.CommandLine.Mixin io.fenceline.cli.io.KafkaConnection kafka;
+  @Mixin KafkaConnection kafka;
 
   @Override
   public Integer call() throws Exception {
@@ -119,7 +112,7 @@ public final class IngestCommand implements Callable<Integer> {
     if (cluster != null && (cluster.isBlank() || cluster.contains("/"))) {
       throw new CommandLine.ParameterException(cl, "--cluster must be non-empty and contain no '/'");
     }
-    if (metricsPort >= 0 && manifests != null && !watch) {
+    if (metricsPort.enabled() && manifests != null && !watch) {
       throw new CommandLine.ParameterException(cl, "--metrics-port needs a running ingest: clusters, or --manifests with --watch");
     }
     if (timeoutSeconds <= 0) {
@@ -136,18 +129,6 @@ public final class IngestCommand implements Callable<Integer> {
     err().flush();
   }
 
-  private Topics.Layout layout() {
-    Topics.Layout d = Topics.Layout.defaults();
-    return new Topics.Layout(eventPartitions, nodeFactPartitions, d.eventRetentionMs(), d.deadLetterRetentionMs());
-  }
-
-  private void ensureTopics(String bootstrap, Topics.Layout layout) {
-    try (Admin admin = Admin.create(io.fenceline.cli.io.KafkaClientConfig.withBootstrap(
-        kafka.clientProperties(), bootstrap))) {
-      TopicAdmin.ensure(admin, layout.specs());
-    }
-  }
-
   // ---- files ---------------------------------------------------------------------------------
 
   private int manifests() throws Exception {
@@ -162,15 +143,14 @@ public final class IngestCommand implements Callable<Integer> {
     StopLatch stop = new StopLatch();
     try (BrokerResolver.Resolved broker = kafka.resolve(true);
         IngestMonitor monitor = new IngestMonitor()) {
-      ensureTopics(broker.bootstrapServers(), layout());
+      kafka.ensureTopics(broker.bootstrapServers(), partitions.layout());
       EventPublisher publisher = watch
           ? monitor.startPublisher(id, broker.bootstrapServers(), kafka.clientProperties())
           : EventPublisher.start(id, broker.bootstrapServers(), IngestMetrics.counting(), kafka.clientProperties());
       HealthServer health = null;
       try {
-        if (metricsPort >= 0) {
-          health = new HealthServer(metricsPort, () -> publisherHealth(publisher), () -> publisherHealth(publisher),
-              monitor::scrape);
+        health = metricsPort.serve(() -> publisherHealth(publisher), () -> publisherHealth(publisher), monitor::scrape);
+        if (health != null) {
           say("fenceline ingest: /healthz, /livez and /metrics on port " + health.port());
         }
         ManifestIngest ingest = new ManifestIngest(manifests, id, publisher, Clock.systemUTC(), this::say);
@@ -241,7 +221,7 @@ public final class IngestCommand implements Callable<Integer> {
     try (BrokerResolver.Resolved broker = kafka.resolve(true);
         IngestMonitor monitor = new IngestMonitor()) {
       IngestMetrics metrics = monitor.metrics();
-      ensureTopics(broker.bootstrapServers(), layout());
+      kafka.ensureTopics(broker.bootstrapServers(), partitions.layout());
       FleetIngest fleet;
       try {
         fleet = FleetIngest.start(sources, broker.bootstrapServers(), metrics, Clock.systemUTC(),
@@ -251,9 +231,9 @@ public final class IngestCommand implements Callable<Integer> {
       }
       HealthServer health = null;
       try {
-        if (metricsPort >= 0) {
-          health = new HealthServer(metricsPort, () -> Health.of(fleet.notReady()),
-              () -> fleet.failure().isDone() ? Health.of(fleet.notReady()) : Health.up(), monitor::scrape);
+        health = metricsPort.serve(() -> Health.of(fleet.notReady()),
+            () -> fleet.failure().isDone() ? Health.of(fleet.notReady()) : Health.up(), monitor::scrape);
+        if (health != null) {
           say("fenceline ingest: /healthz, /livez and /metrics on port " + health.port());
         }
         stop.install();

@@ -2,16 +2,17 @@ package io.fenceline.cli.up;
 
 import io.fenceline.cli.BadInputException;
 import io.fenceline.cli.ExitCodes;
+import io.fenceline.cli.io.BrokerAddress;
 import io.fenceline.cli.io.ManifestFiles;
 import io.fenceline.core.compile.CompiledCluster;
 import io.fenceline.core.manifest.Manifests;
-import io.fenceline.broker.DataDirs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code fenceline up}: the whole pipeline in one process on a manifest path. */
@@ -35,9 +36,7 @@ public final class UpCommand implements Callable<Integer> {
   @Option(names = "--timeout", defaultValue = "120", paramLabel = "SECONDS", description = "Default: ${DEFAULT-VALUE}.")
   long timeoutSeconds;
 
-  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT") String bootstrapServers;
-
-  @Option(names = "--data-dir", paramLabel = "DIR") Path dataDir;
+  @Mixin BrokerAddress broker;
 
   /** For {@code demo}: runs after convergence, with the sandbox when --netns. */
   public java.util.function.Consumer<NetnsCluster> afterConverged;
@@ -54,8 +53,8 @@ public final class UpCommand implements Callable<Integer> {
     NetnsCluster sandbox = netns ? NetnsCluster.start(decoded, nodes) : null;
     Pipeline.Targets targets = sandbox != null ? sandbox.targets() : Pipeline.dryRun(dryRun);
     try (NetnsCluster ignored = sandbox;
-        Pipeline p = new Pipeline(bootstrapServers, dataDir == null ? DataDirs.defaultDataDir() : dataDir, manifests,
-        "default", nodes, targets, msg -> System.err.println("fenceline up: " + msg))) {
+        Pipeline p = new Pipeline(broker, manifests, "default", nodes, targets,
+            msg -> System.err.println("fenceline up: " + msg))) {
       String why = p.awaitConverged(started.plusSeconds(timeoutSeconds));
       if (why != null) {
         System.err.println("fenceline up: not converged after " + timeoutSeconds + " s: " + why);
