@@ -7,6 +7,7 @@ import io.fenceline.applier.kernel.DryRunNetfilter;
 import io.fenceline.applier.kernel.IptablesBackend;
 import io.fenceline.applier.kernel.Netfilter;
 import io.fenceline.applier.kernel.ProcessNetfilter;
+import io.fenceline.cli.GracefulStop;
 import io.fenceline.cli.io.KafkaConnection;
 import io.fenceline.cli.io.MetricsPort;
 import io.fenceline.cli.io.PayloadWriter;
@@ -93,26 +94,28 @@ public final class ApplierCommand implements Callable<Integer> {
     }
     Applier applier = new Applier(config, netfilter, Clock.systemUTC(),
         rendered -> { if (dry != null) { PayloadWriter.writeNode(dry, PayloadText.full(rendered)); } });
-    HealthServer health = metrics.serve(applier::readiness, applier::liveness, applier::scrape);
-    if (health != null) {
-      System.err.println("fenceline applier: /healthz, /livez and /metrics on port " + health.port());
-    }
-    Thread loop = new Thread(applier, "fenceline-applier");
     // The loop ends by close() (exit 0) or by an error it cannot retry, e.g. refused credentials (exit 1).
     java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
-    loop.setUncaughtExceptionHandler((t, e) -> failed.set(e));
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      applier.close();
-      try {
-        loop.join(10_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    try (GracefulStop stop = new GracefulStop("fenceline-applier-stop", Duration.ofSeconds(10))) {
+      HealthServer health = stop.register(metrics.serve(applier::readiness, applier::liveness, applier::scrape));
+      if (health != null) {
+        System.err.println("fenceline applier: /healthz, /livez and /metrics on port " + health.port());
       }
-    }, "fenceline-applier-stop"));
-    loop.start();
-    loop.join();
-    if (health != null) {
-      health.close();
+      Thread loop = new Thread(() -> {
+        try {
+          applier.run();
+        } finally {
+          stop.request(); // ended on its own: nothing to wait for
+        }
+      }, "fenceline-applier");
+      loop.setUncaughtExceptionHandler((t, e) -> failed.set(e));
+      stop.register(() -> {
+        applier.close();
+        loop.join();
+      });
+      stop.listen();
+      loop.start();
+      stop.await();
     }
     if (failed.get() != null) {
       System.err.println("fenceline applier: node " + node + " stopped: " + failed.get());

@@ -1,5 +1,6 @@
 package io.fenceline.cli.engine;
 
+import io.fenceline.cli.GracefulStop;
 import io.fenceline.cli.io.KafkaConnection;
 import io.fenceline.cli.io.MetricsPort;
 import io.fenceline.cli.io.PartitionOptions;
@@ -13,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -61,29 +61,19 @@ public final class EngineCommand implements Callable<Integer> {
     }
     Path data = kafka.dataDir();
     Topics.Layout layout = partitions.layout();
-    CountDownLatch stop = new CountDownLatch(1);
-    CountDownLatch closed = new CountDownLatch(1);
-    // The hook waits until the engine (and a broker started here) closed, so the JVM does not exit
-    // half-way through a clean shutdown.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stop.countDown();
-      try {
-        closed.await(60, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "fenceline-engine-stop"));
-    try (BrokerResolver.Resolved broker = kafka.resolve(true);
-        Engine engine = Engine.start(new EngineConfig(broker.bootstrapServers(), applicationId,
-            stateDir == null ? data.resolve("engine-state") : stateDir, layout, stringMap(kafka.clientProperties())),
-            Duration.ofSeconds(stuckAfterSeconds));
-        HealthServer health = metrics.serve(engine.monitor()::readiness, engine.monitor()::liveness,
-            engine.monitor()::scrape)) {
+    // On Ctrl-C / SIGTERM the hook waits until the engine (and a broker started here) closed, so the JVM
+    // does not exit half-way through a clean shutdown.
+    try (GracefulStop stop = new GracefulStop("fenceline-engine-stop", Duration.ofSeconds(60))) {
+      stop.listen();
+      BrokerResolver.Resolved broker = stop.register(kafka.resolve(true));
+      Engine engine = stop.register(Engine.start(new EngineConfig(broker.bootstrapServers(), applicationId,
+          stateDir == null ? data.resolve("engine-state") : stateDir, layout, stringMap(kafka.clientProperties())),
+          Duration.ofSeconds(stuckAfterSeconds)));
+      HealthServer health = stop.register(metrics.serve(engine.monitor()::readiness, engine.monitor()::liveness,
+          engine.monitor()::scrape));
       System.err.println("fenceline engine running against " + broker.bootstrapServers()
           + (health == null ? "" : "; /healthz, /livez and /metrics on port " + health.port()) + " (Ctrl-C to stop)");
       stop.await();
-    } finally {
-      closed.countDown();
     }
     return 0;
   }

@@ -2,6 +2,7 @@ package io.fenceline.cli.ingest;
 
 import io.fenceline.cli.BadInputException;
 import io.fenceline.cli.ExitCodes;
+import io.fenceline.cli.GracefulStop;
 import io.fenceline.cli.io.KafkaConnection;
 import io.fenceline.cli.io.MetricsPort;
 import io.fenceline.cli.io.PartitionOptions;
@@ -28,9 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -140,8 +139,8 @@ public final class IngestCommand implements Callable<Integer> {
       throw new BadInputException(e.getMessage());
     }
     Duration timeout = Duration.ofSeconds(timeoutSeconds);
-    StopLatch stop = new StopLatch();
-    try (BrokerResolver.Resolved broker = kafka.resolve(true);
+    try (GracefulStop stop = newStop();
+        BrokerResolver.Resolved broker = kafka.resolve(true);
         IngestMonitor monitor = new IngestMonitor()) {
       kafka.ensureTopics(broker.bootstrapServers(), partitions.layout());
       EventPublisher publisher = watch
@@ -160,7 +159,7 @@ public final class IngestCommand implements Callable<Integer> {
               + " (generation " + p.generation() + ", committed)");
           return ExitCodes.OK;
         }
-        stop.install();
+        stop.listen();
         say("fenceline ingest: watching " + manifests + " for cluster " + id + " (Ctrl-C to stop)");
         ingest.watch(Duration.ofSeconds(1), timeout, stop::requested);
         return ExitCodes.OK;
@@ -181,9 +180,15 @@ public final class IngestCommand implements Callable<Integer> {
         }
         publisher.close(Duration.ofSeconds(10));
       }
-    } finally {
-      stop.done();
     }
+  }
+
+  /**
+   * Ctrl-C / SIGTERM as an orderly stop: the shutdown hook asks the command to stop and waits (up to
+   * 15 s) until it has sent what was pending, so the JVM does not exit in the middle of a transaction.
+   */
+  private static GracefulStop newStop() {
+    return new GracefulStop("fenceline-ingest-stop", Duration.ofSeconds(15));
   }
 
   /** A file ingest is ready and live while its publisher has not stopped (fenced or failed). */
@@ -217,8 +222,8 @@ public final class IngestCommand implements Callable<Integer> {
     } catch (ClusterSource.SourceException | IllegalArgumentException e) {
       throw new BadInputException("fenceline ingest: " + e.getMessage());
     }
-    StopLatch stop = new StopLatch();
-    try (BrokerResolver.Resolved broker = kafka.resolve(true);
+    try (GracefulStop stop = newStop();
+        BrokerResolver.Resolved broker = kafka.resolve(true);
         IngestMonitor monitor = new IngestMonitor()) {
       IngestMetrics metrics = monitor.metrics();
       kafka.ensureTopics(broker.bootstrapServers(), partitions.layout());
@@ -236,11 +241,11 @@ public final class IngestCommand implements Callable<Integer> {
         if (health != null) {
           say("fenceline ingest: /healthz, /livez and /metrics on port " + health.port());
         }
-        stop.install();
+        stop.listen();
         for (ClusterSource s : sources) {
           say("fenceline ingest: cluster " + s.clusterId() + " from " + s.description() + " at " + s.config().getMasterUrl());
         }
-        fleet.failure().whenComplete((v, t) -> stop.release());
+        fleet.failure().whenComplete((v, t) -> stop.request());
         if (fleet.awaitSynced(Duration.ofMinutes(5)) && !fleet.failure().isDone()) {
           say("fenceline ingest: listed and watching " + sources.size() + " cluster(s); publishing to "
               + broker.bootstrapServers() + " (Ctrl-C to stop)");
@@ -265,53 +270,6 @@ public final class IngestCommand implements Callable<Integer> {
         for (ClusterIngest c : fleet.clusters()) {
           say("fenceline ingest: cluster " + c.cluster() + ": " + s.publishedTotal(c.cluster()) + " events published, "
               + s.suppressedTotal(c.cluster()) + " unchanged updates suppressed");
-        }
-      }
-    } finally {
-      stop.done();
-    }
-  }
-
-  /**
-   * Ctrl-C / SIGTERM as an orderly stop: the shutdown hook asks the command to stop and waits (up to
-   * 15 s) until it has sent what was pending, so the JVM does not exit in the middle of a transaction.
-   */
-  private static final class StopLatch {
-    private final CountDownLatch requested = new CountDownLatch(1);
-    private final CountDownLatch finished = new CountDownLatch(1);
-    private Thread hook;
-
-    void install() {
-      hook = new Thread(() -> {
-        requested.countDown();
-        try {
-          finished.await(15, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "fenceline-ingest-stop");
-      Runtime.getRuntime().addShutdownHook(hook);
-    }
-
-    boolean requested() {
-      return requested.getCount() == 0;
-    }
-
-    void release() {
-      requested.countDown();
-    }
-
-    void await() throws InterruptedException {
-      requested.await();
-    }
-
-    void done() {
-      finished.countDown();
-      if (hook != null && requested.getCount() != 0) {
-        try {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-          // the hook runs and returns at once: finished is counted down
         }
       }
     }

@@ -2,6 +2,7 @@ package io.fenceline.cli.up;
 
 import io.fenceline.cli.BadInputException;
 import io.fenceline.cli.ExitCodes;
+import io.fenceline.cli.GracefulStop;
 import io.fenceline.cli.io.BrokerAddress;
 import io.fenceline.cli.io.ManifestFiles;
 import io.fenceline.core.compile.CompiledCluster;
@@ -10,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -52,9 +52,10 @@ public final class UpCommand implements Callable<Integer> {
     Instant started = Instant.now();
     NetnsCluster sandbox = netns ? NetnsCluster.start(decoded, nodes) : null;
     Pipeline.Targets targets = sandbox != null ? sandbox.targets() : Pipeline.dryRun(dryRun);
-    try (NetnsCluster ignored = sandbox;
-        Pipeline p = new Pipeline(broker, manifests, "default", nodes, targets,
-            msg -> System.err.println("fenceline up: " + msg))) {
+    try (GracefulStop stop = new GracefulStop("fenceline-up-stop", Duration.ofSeconds(60))) {
+      stop.register(sandbox);
+      Pipeline p = stop.register(new Pipeline(broker, manifests, "default", nodes, targets,
+          msg -> System.err.println("fenceline up: " + msg)));
       String why = p.awaitConverged(started.plusSeconds(timeoutSeconds));
       if (why != null) {
         System.err.println("fenceline up: not converged after " + timeoutSeconds + " s: " + why);
@@ -75,9 +76,8 @@ public final class UpCommand implements Callable<Integer> {
         }
       }
       System.err.println("fenceline up: watching " + manifests + " for changes (Ctrl-C to stop)");
-      CountDownLatch stop = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-      p.ingest().watch(Duration.ofSeconds(1), Duration.ofSeconds(60), () -> stop.getCount() == 0);
+      stop.listen();
+      p.ingest().watch(Duration.ofSeconds(1), Duration.ofSeconds(60), stop::requested);
     }
     return ExitCodes.OK;
   }
