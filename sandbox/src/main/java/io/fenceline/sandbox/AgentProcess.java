@@ -1,5 +1,6 @@
 package io.fenceline.sandbox;
 
+import io.fenceline.applier.kernel.CommandRunner;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -41,10 +42,10 @@ final class AgentProcess implements AutoCloseable {
 
     static AgentProcess start(String netns, String hostId, String classpath) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = Cmd.inNetns(netns, java, "-Xmx24m", "-Xss256k", "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC", "-XX:-UsePerfData",
+        List<String> cmd = CommandRunner.inNetns(netns).commandLine(List.of(java, "-Xmx24m", "-Xss256k",
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData",
                 "-D" + ProbeAgent.PORTS_PROPERTY + "=" + System.getProperty(ProbeAgent.PORTS_PROPERTY, "80,81"),
-                "-cp", classpath, ProbeAgent.class.getName(), hostId);
+                "-cp", classpath, ProbeAgent.class.getName(), hostId));
         try {
             return new AgentProcess(hostId, new ProcessBuilder(cmd).start());
         } catch (IOException e) {

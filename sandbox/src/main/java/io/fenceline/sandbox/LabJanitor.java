@@ -1,5 +1,7 @@
 package io.fenceline.sandbox;
 
+import io.fenceline.applier.kernel.CommandFailedException;
+import io.fenceline.applier.kernel.CommandRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +64,7 @@ public final class LabJanitor {
 
     public static List<String> allNamespaces() {
         List<String> names = new ArrayList<>();
-        for (String line : Cmd.run(List.of("ip", "netns", "list")).split("\n")) {
+        for (String line : CommandRunner.onHost().check("ip", "netns", "list").split("\n")) {
             String name = line.strip().split("\\s+")[0];
             if (!name.isEmpty()) {
                 names.add(name);
@@ -81,13 +83,13 @@ public final class LabJanitor {
 
     private static void removeNamespaces(List<String> namespaces) {
         for (String ns : namespaces) {
-            Cmd.Result pids = Cmd.exec(List.of("ip", "netns", "pids", ns), null, null);
+            CommandRunner.Result pids = CommandRunner.onHost().attempt(List.of("ip", "netns", "pids", ns), null);
             for (String pid : pids.stdout().split("\\s+")) {
                 if (pid.matches("\\d+")) {
                     ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
                 }
             }
-            Cmd.Result r = Cmd.exec(List.of("ip", "netns", "del", ns), null, null);
+            CommandRunner.Result r = CommandRunner.onHost().attempt(List.of("ip", "netns", "del", ns), null);
             if (r.exitCode() != 0 && allNamespaces().contains(ns)) {
                 throw new CommandFailedException(List.of("ip", "netns", "del", ns), r.exitCode(), r.stderr());
             }

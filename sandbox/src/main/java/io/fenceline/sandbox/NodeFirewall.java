@@ -1,5 +1,7 @@
 package io.fenceline.sandbox;
 
+import io.fenceline.applier.kernel.CommandFailedException;
+import io.fenceline.applier.kernel.CommandRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,34 +38,34 @@ final class NodeFirewall {
         resetFamily("iptables", "iptables-restore");
         resetFamily("ip6tables", "ip6tables-restore");
         List<String> destroy = new ArrayList<>();
-        for (String set : Cmd.run(Cmd.inNetns(ns, "ipset", "list", "-n")).split("\n")) {
+        for (String set : CommandRunner.inNetns(ns).check("ipset", "list", "-n").split("\n")) {
             if (set.strip().startsWith(OWNED)) {
                 destroy.add("destroy " + set.strip());
             }
         }
         if (!destroy.isEmpty()) {
-            Cmd.runWithInput(Cmd.inNetns(ns, "ipset", "restore"), String.join("\n", destroy) + "\n");
+            CommandRunner.inNetns(ns).check(List.of("ipset", "restore"), String.join("\n", destroy) + "\n");
         }
         forgetConnections();
     }
 
     /** Flushes the node's conntrack table (both families), so the next probes are new connections. */
     void forgetConnections() {
-        Cmd.run(Cmd.inNetns(ns, "conntrack", "-F", "-f", "ipv4"));
-        Cmd.run(Cmd.inNetns(ns, "conntrack", "-F", "-f", "ipv6"));
+        CommandRunner.inNetns(ns).check("conntrack", "-F", "-f", "ipv4");
+        CommandRunner.inNetns(ns).check("conntrack", "-F", "-f", "ipv6");
     }
 
     String save() {
-        return Cmd.run(Cmd.inNetns(ns, "iptables-save")) + Cmd.run(Cmd.inNetns(ns, "ip6tables-save"));
+        return CommandRunner.inNetns(ns).check("iptables-save") + CommandRunner.inNetns(ns).check("ip6tables-save");
     }
 
     String ipsetSave() {
-        return Cmd.run(Cmd.inNetns(ns, "ipset", "save"));
+        return CommandRunner.inNetns(ns).check("ipset", "save");
     }
 
     private void restore(Path file, String... command) {
         if (Files.isRegularFile(file)) {
-            Cmd.runWithInputFile(Cmd.inNetns(ns, command), file);
+            CommandRunner.inNetns(ns).checkWithInputFile(List.of(command), file);
         }
     }
 
@@ -71,7 +73,7 @@ final class NodeFirewall {
     private void resetFamily(String iptables, String restore) {
         Set<String> chains = new LinkedHashSet<>();
         List<String> deletes = new ArrayList<>();
-        for (String line : Cmd.run(Cmd.inNetns(ns, iptables, "-t", "filter", "-S")).split("\n")) {
+        for (String line : CommandRunner.inNetns(ns).check(iptables, "-t", "filter", "-S").split("\n")) {
             String[] t = line.split(" ");
             if (t.length >= 2 && t[0].equals("-N") && t[1].startsWith(OWNED)) {
                 chains.add(t[1]);
@@ -88,6 +90,6 @@ final class NodeFirewall {
         deletes.forEach(d -> script.append(d).append('\n'));
         chains.forEach(c -> script.append("-X ").append(c).append('\n'));
         script.append("COMMIT\n");
-        Cmd.runWithInput(Cmd.inNetns(ns, restore, "--noflush"), script.toString());
+        CommandRunner.inNetns(ns).check(List.of(restore, "--noflush"), script.toString());
     }
 }

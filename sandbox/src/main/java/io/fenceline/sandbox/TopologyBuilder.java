@@ -1,5 +1,6 @@
 package io.fenceline.sandbox;
 
+import io.fenceline.applier.kernel.CommandRunner;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -52,7 +53,7 @@ final class TopologyBuilder {
         spec.nodes().forEach(n -> routers.add(names.nodeNs(n)));
 
         for (String ns : layout.allNamespaces()) {
-            Cmd.run(List.of("ip", "netns", "add", ns));
+            CommandRunner.onHost().check("ip", "netns", "add", ns);
             sysctl(ns, baseSysctls(routers.contains(ns)));
         }
         for (int i = 0; i < spec.nodes().size(); i++) {
@@ -185,17 +186,17 @@ final class TopologyBuilder {
     }
 
     private static void veth(String nsA, String devA, String nsB, String devB) {
-        Cmd.run(List.of("ip", "link", "add", "name", devA, "netns", nsA, "type", "veth",
-                "peer", "name", devB, "netns", nsB));
+        CommandRunner.onHost().check("ip", "link", "add", "name", devA, "netns", nsA, "type", "veth",
+                "peer", "name", devB, "netns", nsB);
     }
 
     private static void ipBatch(String ns, List<String> commands) {
-        Cmd.runWithInput(List.of("ip", "-n", ns, "-batch", "-"), String.join("\n", commands) + "\n");
+        CommandRunner.onHost().check(List.of("ip", "-n", ns, "-batch", "-"), String.join("\n", commands) + "\n");
     }
 
     private static void sysctl(String ns, List<String> settings) {
         List<String> argv = new ArrayList<>(List.of("sysctl", "-q", "-w"));
         argv.addAll(settings);
-        Cmd.run(Cmd.inNetns(ns, argv.toArray(String[]::new)));
+        CommandRunner.inNetns(ns).check(argv, null);
     }
 }

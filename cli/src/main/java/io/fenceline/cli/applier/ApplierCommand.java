@@ -7,6 +7,9 @@ import io.fenceline.applier.kernel.DryRunNetfilter;
 import io.fenceline.applier.kernel.IptablesBackend;
 import io.fenceline.applier.kernel.Netfilter;
 import io.fenceline.applier.kernel.ProcessNetfilter;
+import io.fenceline.cli.GracefulStop;
+import io.fenceline.cli.io.KafkaConnection;
+import io.fenceline.cli.io.MetricsPort;
 import io.fenceline.cli.io.PayloadWriter;
 import io.fenceline.core.render.PayloadText;
 import io.fenceline.broker.BrokerResolver;
@@ -18,6 +21,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code fenceline applier}: programs one node's kernel from its partition of node-facts. */
@@ -55,16 +59,14 @@ public final class ApplierCommand implements Callable<Integer> {
       description = "Seconds between drift checks (default: ${DEFAULT-VALUE}).")
   long driftSeconds;
 
-  @Option(names = "--metrics-port", defaultValue = "-1", paramLabel = "PORT",
-      description = "Serve /healthz (ready), /livez and /metrics (Prometheus) on this port; 0: any free port (default: off).")
-  int metricsPort;
+  @Mixin MetricsPort metrics;
 
   @Option(names = "--heartbeat-interval", defaultValue = "30", paramLabel = "SECONDS",
       description = "Publish the current receipt again after this many seconds without one, so `status` can tell"
           + " a quiet node from a stopped applier (default: ${DEFAULT-VALUE}).")
   long heartbeatSeconds;
 
-  @picocli.CommandLine.Mixin io.fenceline.cli.io.KafkaConnection kafka;
+  @Mixin KafkaConnection kafka;
 
   @Override
   public Integer call() throws Exception {
@@ -88,31 +90,32 @@ public final class ApplierCommand implements Callable<Integer> {
     ApplierConfig config;
     try (BrokerResolver.Resolved broker = kafka.resolve(false)) {
       config = new ApplierConfig(cluster, node, broker.bootstrapServers(), Duration.ofSeconds(driftSeconds),
-          Duration.ofSeconds(30), metricsPort, kafka.clientProperties(), Duration.ofSeconds(heartbeatSeconds));
+          Duration.ofSeconds(30), metrics.port(), kafka.clientProperties(), Duration.ofSeconds(heartbeatSeconds));
     }
     Applier applier = new Applier(config, netfilter, Clock.systemUTC(),
         rendered -> { if (dry != null) { PayloadWriter.writeNode(dry, PayloadText.full(rendered)); } });
-    HealthServer health = metricsPort >= 0
-        ? new HealthServer(metricsPort, applier::readiness, applier::liveness, applier::scrape) : null;
-    if (health != null) {
-      System.err.println("fenceline applier: /healthz, /livez and /metrics on port " + health.port());
-    }
-    Thread loop = new Thread(applier, "fenceline-applier");
     // The loop ends by close() (exit 0) or by an error it cannot retry, e.g. refused credentials (exit 1).
     java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
-    loop.setUncaughtExceptionHandler((t, e) -> failed.set(e));
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      applier.close();
-      try {
-        loop.join(10_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    try (GracefulStop stop = new GracefulStop("fenceline-applier-stop", Duration.ofSeconds(10))) {
+      HealthServer health = stop.register(metrics.serve(applier::readiness, applier::liveness, applier::scrape));
+      if (health != null) {
+        System.err.println("fenceline applier: /healthz, /livez and /metrics on port " + health.port());
       }
-    }, "fenceline-applier-stop"));
-    loop.start();
-    loop.join();
-    if (health != null) {
-      health.close();
+      Thread loop = new Thread(() -> {
+        try {
+          applier.run();
+        } finally {
+          stop.request(); // ended on its own: nothing to wait for
+        }
+      }, "fenceline-applier");
+      loop.setUncaughtExceptionHandler((t, e) -> failed.set(e));
+      stop.register(() -> {
+        applier.close();
+        loop.join();
+      });
+      stop.listen();
+      loop.start();
+      stop.await();
     }
     if (failed.get() != null) {
       System.err.println("fenceline applier: node " + node + " stopped: " + failed.get());

@@ -1,6 +1,9 @@
 package io.fenceline.cli.engine;
 
-import io.fenceline.cli.io.KafkaClientConfig;
+import io.fenceline.cli.GracefulStop;
+import io.fenceline.cli.io.KafkaConnection;
+import io.fenceline.cli.io.MetricsPort;
+import io.fenceline.cli.io.PartitionOptions;
 import io.fenceline.engine.Engine;
 import io.fenceline.engine.EngineConfig;
 import io.fenceline.broker.BrokerResolver;
@@ -11,8 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code fenceline engine}: runs the Kafka Streams engine against any broker until stopped. */
@@ -34,16 +37,9 @@ public final class EngineCommand implements Callable<Integer> {
       description = "Kafka Streams application id (default: ${DEFAULT-VALUE}).")
   String applicationId;
 
-  @Option(names = "--event-partitions", defaultValue = "6", description = "Partitions of fenceline.events when creating it (default: ${DEFAULT-VALUE}).")
-  int eventPartitions;
+  @Mixin PartitionOptions partitions;
 
-  @Option(names = "--node-facts-partitions", defaultValue = "12",
-      description = "Partitions of fenceline.node-facts (must match an existing topic; default: ${DEFAULT-VALUE}).")
-  int nodeFactPartitions;
-
-  @Option(names = "--metrics-port", defaultValue = "-1", paramLabel = "PORT",
-      description = "Serve /healthz (ready), /livez and /metrics (Prometheus) on this port; 0: any free port (default: off).")
-  int metricsPort;
+  @Mixin MetricsPort metrics;
 
   @Option(names = "--stuck-after", defaultValue = "60", paramLabel = "SECONDS",
       description = "/healthz is not ready when events wait in an input partition whose committed offset has not moved"
@@ -56,7 +52,7 @@ public final class EngineCommand implements Callable<Integer> {
     return out;
   }
 
-  @picocli.CommandLine.Mixin io.fenceline.cli.io.KafkaConnection kafka;
+  @Mixin KafkaConnection kafka;
 
   @Override
   public Integer call() throws Exception {
@@ -64,32 +60,20 @@ public final class EngineCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--stuck-after must be positive");
     }
     Path data = kafka.dataDir();
-    Topics.Layout defaults = Topics.Layout.defaults();
-    Topics.Layout layout = new Topics.Layout(eventPartitions, nodeFactPartitions, defaults.eventRetentionMs(),
-        defaults.deadLetterRetentionMs());
-    CountDownLatch stop = new CountDownLatch(1);
-    CountDownLatch closed = new CountDownLatch(1);
-    // The hook waits until the engine (and a broker started here) closed, so the JVM does not exit
-    // half-way through a clean shutdown.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stop.countDown();
-      try {
-        closed.await(60, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "fenceline-engine-stop"));
-    try (BrokerResolver.Resolved broker = kafka.resolve(true);
-        Engine engine = Engine.start(new EngineConfig(broker.bootstrapServers(), applicationId,
-            stateDir == null ? data.resolve("engine-state") : stateDir, layout, stringMap(kafka.clientProperties())),
-            Duration.ofSeconds(stuckAfterSeconds));
-        HealthServer health = metricsPort < 0 ? null : new HealthServer(metricsPort, engine.monitor()::readiness,
-            engine.monitor()::liveness, engine.monitor()::scrape)) {
+    Topics.Layout layout = partitions.layout();
+    // On Ctrl-C / SIGTERM the hook waits until the engine (and a broker started here) closed, so the JVM
+    // does not exit half-way through a clean shutdown.
+    try (GracefulStop stop = new GracefulStop("fenceline-engine-stop", Duration.ofSeconds(60))) {
+      stop.listen();
+      BrokerResolver.Resolved broker = stop.register(kafka.resolve(true));
+      Engine engine = stop.register(Engine.start(new EngineConfig(broker.bootstrapServers(), applicationId,
+          stateDir == null ? data.resolve("engine-state") : stateDir, layout, stringMap(kafka.clientProperties())),
+          Duration.ofSeconds(stuckAfterSeconds)));
+      HealthServer health = stop.register(metrics.serve(engine.monitor()::readiness, engine.monitor()::liveness,
+          engine.monitor()::scrape));
       System.err.println("fenceline engine running against " + broker.bootstrapServers()
           + (health == null ? "" : "; /healthz, /livez and /metrics on port " + health.port()) + " (Ctrl-C to stop)");
       stop.await();
-    } finally {
-      closed.countDown();
     }
     return 0;
   }

@@ -2,6 +2,10 @@ package io.fenceline.cli.ingest;
 
 import io.fenceline.cli.BadInputException;
 import io.fenceline.cli.ExitCodes;
+import io.fenceline.cli.GracefulStop;
+import io.fenceline.cli.io.KafkaConnection;
+import io.fenceline.cli.io.MetricsPort;
+import io.fenceline.cli.io.PartitionOptions;
 import io.fenceline.ingest.ClusterIngest;
 import io.fenceline.ingest.ClusterSource;
 import io.fenceline.ingest.EventPublisher;
@@ -17,8 +21,6 @@ import io.fenceline.broker.BrokerResolver;
 import io.fenceline.broker.DataDirs;
 import io.fenceline.kafka.health.Health;
 import io.fenceline.kafka.health.HealthServer;
-import io.fenceline.kafka.topics.TopicAdmin;
-import io.fenceline.kafka.topics.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,14 +29,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -82,19 +81,12 @@ public final class IngestCommand implements Callable<Integer> {
       description = "With --manifests: how long to wait for the broker's acknowledgement (default: ${DEFAULT-VALUE}); exit 3 after.")
   int timeoutSeconds;
 
-  @Option(names = "--event-partitions", defaultValue = "6", description = "Partitions of fenceline.events when creating it (default: ${DEFAULT-VALUE}).")
-  int eventPartitions;
+  @Mixin PartitionOptions partitions;
 
-  @Option(names = "--node-facts-partitions", defaultValue = "12",
-      description = "Partitions of fenceline.node-facts when creating it (must match an existing topic; default: ${DEFAULT-VALUE}).")
-  int nodeFactPartitions;
+  /** Clusters or --watch only: a one-off file ingest exits before anyone could scrape it. */
+  @Mixin MetricsPort metricsPort;
 
-  @Option(names = "--metrics-port", defaultValue = "-1", paramLabel = "PORT",
-      description = "Clusters or --watch: serve /healthz (ready), /livez and /metrics (Prometheus) on this port;"
-          + " 0: any free port (default: off).")
-  int metricsPort;
-
-  @picocli.CommandLine.Mixin io.fenceline.cli.io.KafkaConnection kafka;
+  @Mixin KafkaConnection kafka;
 
   @Override
   public Integer call() throws Exception {
@@ -119,7 +111,7 @@ public final class IngestCommand implements Callable<Integer> {
     if (cluster != null && (cluster.isBlank() || cluster.contains("/"))) {
       throw new CommandLine.ParameterException(cl, "--cluster must be non-empty and contain no '/'");
     }
-    if (metricsPort >= 0 && manifests != null && !watch) {
+    if (metricsPort.enabled() && manifests != null && !watch) {
       throw new CommandLine.ParameterException(cl, "--metrics-port needs a running ingest: clusters, or --manifests with --watch");
     }
     if (timeoutSeconds <= 0) {
@@ -136,18 +128,6 @@ public final class IngestCommand implements Callable<Integer> {
     err().flush();
   }
 
-  private Topics.Layout layout() {
-    Topics.Layout d = Topics.Layout.defaults();
-    return new Topics.Layout(eventPartitions, nodeFactPartitions, d.eventRetentionMs(), d.deadLetterRetentionMs());
-  }
-
-  private void ensureTopics(String bootstrap, Topics.Layout layout) {
-    try (Admin admin = Admin.create(io.fenceline.cli.io.KafkaClientConfig.withBootstrap(
-        kafka.clientProperties(), bootstrap))) {
-      TopicAdmin.ensure(admin, layout.specs());
-    }
-  }
-
   // ---- files ---------------------------------------------------------------------------------
 
   private int manifests() throws Exception {
@@ -159,18 +139,17 @@ public final class IngestCommand implements Callable<Integer> {
       throw new BadInputException(e.getMessage());
     }
     Duration timeout = Duration.ofSeconds(timeoutSeconds);
-    StopLatch stop = new StopLatch();
-    try (BrokerResolver.Resolved broker = kafka.resolve(true);
+    try (GracefulStop stop = newStop();
+        BrokerResolver.Resolved broker = kafka.resolve(true);
         IngestMonitor monitor = new IngestMonitor()) {
-      ensureTopics(broker.bootstrapServers(), layout());
+      kafka.ensureTopics(broker.bootstrapServers(), partitions.layout());
       EventPublisher publisher = watch
           ? monitor.startPublisher(id, broker.bootstrapServers(), kafka.clientProperties())
           : EventPublisher.start(id, broker.bootstrapServers(), IngestMetrics.counting(), kafka.clientProperties());
       HealthServer health = null;
       try {
-        if (metricsPort >= 0) {
-          health = new HealthServer(metricsPort, () -> publisherHealth(publisher), () -> publisherHealth(publisher),
-              monitor::scrape);
+        health = metricsPort.serve(() -> publisherHealth(publisher), () -> publisherHealth(publisher), monitor::scrape);
+        if (health != null) {
           say("fenceline ingest: /healthz, /livez and /metrics on port " + health.port());
         }
         ManifestIngest ingest = new ManifestIngest(manifests, id, publisher, Clock.systemUTC(), this::say);
@@ -180,7 +159,7 @@ public final class IngestCommand implements Callable<Integer> {
               + " (generation " + p.generation() + ", committed)");
           return ExitCodes.OK;
         }
-        stop.install();
+        stop.listen();
         say("fenceline ingest: watching " + manifests + " for cluster " + id + " (Ctrl-C to stop)");
         ingest.watch(Duration.ofSeconds(1), timeout, stop::requested);
         return ExitCodes.OK;
@@ -201,9 +180,15 @@ public final class IngestCommand implements Callable<Integer> {
         }
         publisher.close(Duration.ofSeconds(10));
       }
-    } finally {
-      stop.done();
     }
+  }
+
+  /**
+   * Ctrl-C / SIGTERM as an orderly stop: the shutdown hook asks the command to stop and waits (up to
+   * 15 s) until it has sent what was pending, so the JVM does not exit in the middle of a transaction.
+   */
+  private static GracefulStop newStop() {
+    return new GracefulStop("fenceline-ingest-stop", Duration.ofSeconds(15));
   }
 
   /** A file ingest is ready and live while its publisher has not stopped (fenced or failed). */
@@ -237,11 +222,11 @@ public final class IngestCommand implements Callable<Integer> {
     } catch (ClusterSource.SourceException | IllegalArgumentException e) {
       throw new BadInputException("fenceline ingest: " + e.getMessage());
     }
-    StopLatch stop = new StopLatch();
-    try (BrokerResolver.Resolved broker = kafka.resolve(true);
+    try (GracefulStop stop = newStop();
+        BrokerResolver.Resolved broker = kafka.resolve(true);
         IngestMonitor monitor = new IngestMonitor()) {
       IngestMetrics metrics = monitor.metrics();
-      ensureTopics(broker.bootstrapServers(), layout());
+      kafka.ensureTopics(broker.bootstrapServers(), partitions.layout());
       FleetIngest fleet;
       try {
         fleet = FleetIngest.start(sources, broker.bootstrapServers(), metrics, Clock.systemUTC(),
@@ -251,16 +236,16 @@ public final class IngestCommand implements Callable<Integer> {
       }
       HealthServer health = null;
       try {
-        if (metricsPort >= 0) {
-          health = new HealthServer(metricsPort, () -> Health.of(fleet.notReady()),
-              () -> fleet.failure().isDone() ? Health.of(fleet.notReady()) : Health.up(), monitor::scrape);
+        health = metricsPort.serve(() -> Health.of(fleet.notReady()),
+            () -> fleet.failure().isDone() ? Health.of(fleet.notReady()) : Health.up(), monitor::scrape);
+        if (health != null) {
           say("fenceline ingest: /healthz, /livez and /metrics on port " + health.port());
         }
-        stop.install();
+        stop.listen();
         for (ClusterSource s : sources) {
           say("fenceline ingest: cluster " + s.clusterId() + " from " + s.description() + " at " + s.config().getMasterUrl());
         }
-        fleet.failure().whenComplete((v, t) -> stop.release());
+        fleet.failure().whenComplete((v, t) -> stop.request());
         if (fleet.awaitSynced(Duration.ofMinutes(5)) && !fleet.failure().isDone()) {
           say("fenceline ingest: listed and watching " + sources.size() + " cluster(s); publishing to "
               + broker.bootstrapServers() + " (Ctrl-C to stop)");
@@ -285,53 +270,6 @@ public final class IngestCommand implements Callable<Integer> {
         for (ClusterIngest c : fleet.clusters()) {
           say("fenceline ingest: cluster " + c.cluster() + ": " + s.publishedTotal(c.cluster()) + " events published, "
               + s.suppressedTotal(c.cluster()) + " unchanged updates suppressed");
-        }
-      }
-    } finally {
-      stop.done();
-    }
-  }
-
-  /**
-   * Ctrl-C / SIGTERM as an orderly stop: the shutdown hook asks the command to stop and waits (up to
-   * 15 s) until it has sent what was pending, so the JVM does not exit in the middle of a transaction.
-   */
-  private static final class StopLatch {
-    private final CountDownLatch requested = new CountDownLatch(1);
-    private final CountDownLatch finished = new CountDownLatch(1);
-    private Thread hook;
-
-    void install() {
-      hook = new Thread(() -> {
-        requested.countDown();
-        try {
-          finished.await(15, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "fenceline-ingest-stop");
-      Runtime.getRuntime().addShutdownHook(hook);
-    }
-
-    boolean requested() {
-      return requested.getCount() == 0;
-    }
-
-    void release() {
-      requested.countDown();
-    }
-
-    void await() throws InterruptedException {
-      requested.await();
-    }
-
-    void done() {
-      finished.countDown();
-      if (hook != null && requested.getCount() != 0) {
-        try {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-          // the hook runs and returns at once: finished is counted down
         }
       }
     }

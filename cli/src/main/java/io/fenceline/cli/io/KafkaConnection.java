@@ -1,9 +1,12 @@
 package io.fenceline.cli.io;
 
 import io.fenceline.broker.BrokerResolver;
-import io.fenceline.broker.DataDirs;
+import io.fenceline.kafka.topics.TopicAdmin;
+import io.fenceline.kafka.topics.Topics;
 import java.nio.file.Path;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -12,27 +15,29 @@ import picocli.CommandLine.Option;
  * (TLS, SASL, ...) from {@code --kafka-config}.
  */
 public final class KafkaConnection {
-  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
-      description = "Kafka bootstrap servers (default: the embedded broker of --data-dir).")
-  String bootstrapServers;
-
-  @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory (default: .fenceline/ in the repository root).")
-  Path dataDir;
+  @Mixin BrokerAddress broker;
 
   @Option(names = "--kafka-config", paramLabel = "FILE",
       description = "Kafka client properties (security.protocol, ssl.*, sasl.*, ...) for every client.")
   Path kafkaConfig;
 
   public Path dataDir() {
-    return dataDir == null ? DataDirs.defaultDataDir() : dataDir;
+    return broker.dataDir();
   }
 
   /** The broker to use; {@code startIfNone}: start the embedded one in this process when none runs. */
   public BrokerResolver.Resolved resolve(boolean startIfNone) {
-    return BrokerResolver.resolve(bootstrapServers, dataDir(), startIfNone);
+    return broker.resolve(startIfNone);
   }
 
   public Map<String, Object> clientProperties() {
     return KafkaClientConfig.load(kafkaConfig);
+  }
+
+  /** Creates the topics of {@code layout} that do not exist yet, with these client properties. */
+  public void ensureTopics(String bootstrapServers, Topics.Layout layout) {
+    try (Admin admin = Admin.create(KafkaClientConfig.withBootstrap(clientProperties(), bootstrapServers))) {
+      TopicAdmin.ensure(admin, layout.specs());
+    }
   }
 }

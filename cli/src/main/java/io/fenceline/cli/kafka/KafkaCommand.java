@@ -1,15 +1,16 @@
 package io.fenceline.cli.kafka;
 
 import io.fenceline.cli.ExitCodes;
+import io.fenceline.cli.GracefulStop;
 import io.fenceline.broker.BrokerAlreadyRunningException;
 import io.fenceline.broker.BrokerDirectory;
 import io.fenceline.broker.DataDirs;
 import io.fenceline.broker.EmbeddedKafka;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -32,7 +33,7 @@ public final class KafkaCommand implements Callable<Integer> {
       description = "Data dir of the broker (default: .fenceline/ in the repository root).")
   Path dataDir;
 
-  private final CountDownLatch stopRequested = new CountDownLatch(1);
+  private final GracefulStop stop = new GracefulStop("fenceline-kafka-stop", Duration.ZERO);
   /** Tests run in a JVM whose signals are not ours: they stop the command with {@link #requestStop()}. */
   boolean handleSignals = true;
 
@@ -62,13 +63,13 @@ public final class KafkaCommand implements Callable<Integer> {
           kafka.bootstrapServers(), dir, kafka.firstStart() ? "new" : "restarted", kafka.startupTime().toMillis());
       err.flush();
       if (handleSignals) {
-        StopSignals.install(this::requestStop, () -> {
+        stop.trapSignals(() -> {
           err.println("fenceline: second signal, exiting without waiting for the broker");
           err.flush();
           Runtime.getRuntime().halt(ExitCodes.FAILURE);
         });
       }
-      stopRequested.await();
+      stop.await();
       err.println("fenceline: stopping the Kafka broker...");
       err.flush();
     } finally {
@@ -81,7 +82,7 @@ public final class KafkaCommand implements Callable<Integer> {
 
   /** Stops a running command as SIGTERM does (for tests and for commands that embed this one). */
   public void requestStop() {
-    stopRequested.countDown();
+    stop.request();
   }
 
   private static int alreadyRunning(PrintWriter out, PrintWriter err, Path dir, String address) {

@@ -1,6 +1,7 @@
 package io.fenceline.cli.simulate;
 
 import io.fenceline.broker.DataDirs;
+import io.fenceline.cli.io.NodeFactsPartitions;
 import io.fenceline.simulator.bench.FleetBenchmark;
 import io.fenceline.simulator.fleet.FleetSpec;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code fenceline simulate bench}: the fleet-scale benchmark (see docs/benchmarks.md, "Fleet scale"). */
@@ -39,8 +41,7 @@ public final class SimulateBenchCommand implements Callable<Integer> {
   @Option(names = "--cost-samples", defaultValue = "10", description = "Single changes per kind for the cost figures (default: ${DEFAULT-VALUE}).")
   int costSamples;
 
-  @Option(names = "--node-facts-partitions", defaultValue = "12", description = "Partitions of fenceline.node-facts (default: ${DEFAULT-VALUE}).")
-  int partitions;
+  @Mixin NodeFactsPartitions partitions;
 
   @Option(names = "--no-kernel", description = "Skip applying the largest node's payload on a real kernel (needs root).")
   boolean noKernel;
@@ -64,11 +65,11 @@ public final class SimulateBenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     List<FleetSpec> specs = new ArrayList<>();
     sizes.forEach(s -> specs.add(FleetSizes.parse("--sizes", s)));
-    if (rate <= 0 || steadySeconds <= 0 || costSamples <= 0 || partitions <= 0) {
+    if (rate <= 0 || steadySeconds <= 0 || costSamples <= 0 || partitions.count() <= 0) {
       throw new io.fenceline.cli.BadInputException("--rate, --steady-seconds, --cost-samples and --node-facts-partitions must be positive");
     }
     Path docs = repositoryRoot().resolve("docs");
-    FleetBenchmark.Options options = new FleetBenchmark.Options(specs, seed, partitions, rate,
+    FleetBenchmark.Options options = new FleetBenchmark.Options(specs, seed, partitions.count(), rate,
         Duration.ofSeconds(steadySeconds), costSamples, !noKernel,
         workDir == null ? DataDirs.defaultDataDir().resolve("simulate-bench") : workDir,
         results == null ? docs.resolve("fleet-scale.json") : results,

@@ -1,12 +1,12 @@
 package io.fenceline.cli.simulate;
 
 import io.fenceline.simulator.fleet.Fleet;
-import io.fenceline.simulator.fleet.FleetGenerator;
 import io.fenceline.simulator.manifest.ManifestWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -22,25 +22,21 @@ import picocli.CommandLine.Spec;
 public final class SimulateManifestsCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--size", required = true, paramLabel = "C/N/P/K", description = "Clusters/nodes/pods/policies.")
-  String size;
-
-  @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
-  long seed;
+  @Mixin FleetOptions fleetOptions;
 
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where to write the cluster folders.")
   Path out;
 
   @Override
   public Integer call() throws Exception {
-    Fleet fleet = FleetGenerator.generate(FleetSizes.parse("--size", size), seed);
+    Fleet fleet = fleetOptions.generate();
     List<Path> folders = ManifestWriter.write(fleet, out);
     for (Path f : folders) {
       spec.commandLine().getOut().println(f);
     }
     spec.commandLine().getOut().flush();
     spec.commandLine().getErr().printf("wrote %d clusters, %d nodes, %d pods, %d policies (seed %d) under %s%n",
-        fleet.clusters().size(), fleet.nodes().size(), fleet.podCount(), fleet.policyCount(), seed, out);
+        fleet.clusters().size(), fleet.nodes().size(), fleet.podCount(), fleet.policyCount(), fleetOptions.seed(), out);
     return 0;
   }
 }

@@ -1,19 +1,15 @@
 package io.fenceline.cli.simulate;
 
-import io.fenceline.cli.io.KafkaClientConfig;
 import io.fenceline.cli.io.KafkaConnection;
+import io.fenceline.cli.io.PartitionOptions;
 import io.fenceline.broker.BrokerResolver;
-import io.fenceline.kafka.topics.TopicAdmin;
-import io.fenceline.kafka.topics.Topics;
 import io.fenceline.simulator.fleet.ChurnGenerator;
 import io.fenceline.simulator.fleet.Fleet;
-import io.fenceline.simulator.fleet.FleetGenerator;
 import io.fenceline.simulator.publish.FleetPublisher;
 import io.fenceline.simulator.publish.PacedChurn;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,11 +27,7 @@ import picocli.CommandLine.Spec;
 public final class SimulatePublishCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--size", required = true, paramLabel = "C/N/P/K", description = "Clusters/nodes/pods/policies.")
-  String size;
-
-  @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
-  long seed;
+  @Mixin FleetOptions fleetOptions;
 
   @Option(names = "--rate", defaultValue = "100", description = "Churn events per second (default: ${DEFAULT-VALUE}).")
   double rate;
@@ -47,13 +39,7 @@ public final class SimulatePublishCommand implements Callable<Integer> {
   @Option(names = "--rollouts", defaultValue = "0", description = "Rollout bursts during the churn (default: ${DEFAULT-VALUE}).")
   int rollouts;
 
-  @Option(names = "--event-partitions", defaultValue = "6",
-      description = "Partitions of fenceline.events when creating it (default: ${DEFAULT-VALUE}).")
-  int eventPartitions;
-
-  @Option(names = "--node-facts-partitions", defaultValue = "12",
-      description = "Partitions of fenceline.node-facts when creating it (must match an existing topic; default: ${DEFAULT-VALUE}).")
-  int nodeFactPartitions;
+  @Mixin PartitionOptions partitions;
 
   @Mixin KafkaConnection kafka;
 
@@ -62,14 +48,10 @@ public final class SimulatePublishCommand implements Callable<Integer> {
     if (rate <= 0) {
       throw new io.fenceline.cli.BadInputException("--rate: must be more than 0 events/s, got " + rate);
     }
-    Fleet fleet = FleetGenerator.generate(FleetSizes.parse("--size", size), seed);
-    ChurnGenerator churn = new ChurnGenerator(fleet, seed);
+    Fleet fleet = fleetOptions.generate();
+    ChurnGenerator churn = new ChurnGenerator(fleet, fleetOptions.seed());
     try (BrokerResolver.Resolved broker = kafka.resolve(true)) {
-      Topics.Layout d = Topics.Layout.defaults();
-      try (Admin admin = Admin.create(KafkaClientConfig.withBootstrap(kafka.clientProperties(), broker.bootstrapServers()))) {
-        TopicAdmin.ensure(admin, new Topics.Layout(eventPartitions, nodeFactPartitions, d.eventRetentionMs(),
-            d.deadLetterRetentionMs()).specs());
-      }
+      kafka.ensureTopics(broker.bootstrapServers(), partitions.layout());
       return publish(fleet, churn, broker);
     }
   }

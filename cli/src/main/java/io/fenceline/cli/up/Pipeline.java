@@ -4,6 +4,7 @@ import io.fenceline.applier.Applier;
 import io.fenceline.applier.ApplierConfig;
 import io.fenceline.applier.kernel.DryRunNetfilter;
 import io.fenceline.applier.status.ConvergenceCheck;
+import io.fenceline.cli.io.BrokerAddress;
 import io.fenceline.cli.io.PayloadWriter;
 import io.fenceline.core.render.PayloadText;
 import io.fenceline.engine.Engine;
@@ -74,12 +75,13 @@ final class Pipeline implements AutoCloseable {
     };
   }
 
-  Pipeline(String bootstrapServers, Path dataDir, Path manifests, String cluster, Collection<String> nodes, Targets targets,
+  Pipeline(BrokerAddress address, Path manifests, String cluster, Collection<String> nodes, Targets targets,
       Consumer<String> progress) throws Exception {
     this.cluster = cluster;
     this.nodes = nodes;
+    Path dataDir = address.dataDir();
     progress.accept("starting the broker");
-    broker = BrokerResolver.resolve(bootstrapServers, dataDir, true);
+    broker = address.resolve(true);
     Topics.Layout layout = Topics.Layout.defaults();
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
       TopicAdmin.ensure(admin, layout.specs());

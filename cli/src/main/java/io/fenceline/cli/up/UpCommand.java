@@ -2,16 +2,17 @@ package io.fenceline.cli.up;
 
 import io.fenceline.cli.BadInputException;
 import io.fenceline.cli.ExitCodes;
+import io.fenceline.cli.GracefulStop;
+import io.fenceline.cli.io.BrokerAddress;
 import io.fenceline.cli.io.ManifestFiles;
 import io.fenceline.core.compile.CompiledCluster;
 import io.fenceline.core.manifest.Manifests;
-import io.fenceline.broker.DataDirs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code fenceline up}: the whole pipeline in one process on a manifest path. */
@@ -35,9 +36,7 @@ public final class UpCommand implements Callable<Integer> {
   @Option(names = "--timeout", defaultValue = "120", paramLabel = "SECONDS", description = "Default: ${DEFAULT-VALUE}.")
   long timeoutSeconds;
 
-  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT") String bootstrapServers;
-
-  @Option(names = "--data-dir", paramLabel = "DIR") Path dataDir;
+  @Mixin BrokerAddress broker;
 
   /** For {@code demo}: runs after convergence, with the sandbox when --netns. */
   public java.util.function.Consumer<NetnsCluster> afterConverged;
@@ -53,9 +52,10 @@ public final class UpCommand implements Callable<Integer> {
     Instant started = Instant.now();
     NetnsCluster sandbox = netns ? NetnsCluster.start(decoded, nodes) : null;
     Pipeline.Targets targets = sandbox != null ? sandbox.targets() : Pipeline.dryRun(dryRun);
-    try (NetnsCluster ignored = sandbox;
-        Pipeline p = new Pipeline(bootstrapServers, dataDir == null ? DataDirs.defaultDataDir() : dataDir, manifests,
-        "default", nodes, targets, msg -> System.err.println("fenceline up: " + msg))) {
+    try (GracefulStop stop = new GracefulStop("fenceline-up-stop", Duration.ofSeconds(60))) {
+      stop.register(sandbox);
+      Pipeline p = stop.register(new Pipeline(broker, manifests, "default", nodes, targets,
+          msg -> System.err.println("fenceline up: " + msg)));
       String why = p.awaitConverged(started.plusSeconds(timeoutSeconds));
       if (why != null) {
         System.err.println("fenceline up: not converged after " + timeoutSeconds + " s: " + why);
@@ -76,9 +76,8 @@ public final class UpCommand implements Callable<Integer> {
         }
       }
       System.err.println("fenceline up: watching " + manifests + " for changes (Ctrl-C to stop)");
-      CountDownLatch stop = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-      p.ingest().watch(Duration.ofSeconds(1), Duration.ofSeconds(60), () -> stop.getCount() == 0);
+      stop.listen();
+      p.ingest().watch(Duration.ofSeconds(1), Duration.ofSeconds(60), stop::requested);
     }
     return ExitCodes.OK;
   }

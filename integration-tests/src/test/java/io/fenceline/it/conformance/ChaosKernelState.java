@@ -1,6 +1,6 @@
 package io.fenceline.it.conformance;
 
-import io.fenceline.sandbox.Cmd;
+import io.fenceline.applier.kernel.CommandRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,14 +21,14 @@ final class ChaosKernelState {
   static String of(String netns) {
     List<String> out = new ArrayList<>();
     for (String family : List.of("iptables-save", "ip6tables-save")) {
-      for (String line : Cmd.run(Cmd.inNetns(netns, family, "-t", "filter")).split("\n")) {
+      for (String line : CommandRunner.inNetns(netns).check(family, "-t", "filter").split("\n")) {
         if (!line.startsWith("#") && line.contains("FNL-")) {
           out.add(family.substring(0, family.indexOf('-')) + " " + line.replaceAll(" \\[\\d+:\\d+\\]$", ""));
         }
       }
     }
     List<String> sets = new ArrayList<>();
-    for (String line : Cmd.run(Cmd.inNetns(netns, "ipset", "save")).split("\n")) {
+    for (String line : CommandRunner.inNetns(netns).check("ipset", "save").split("\n")) {
       if (line.contains("FNL-")) {
         sets.add("ipset " + line.replaceAll(" initval 0x[0-9a-f]+", ""));
       }
@@ -40,21 +40,21 @@ final class ChaosKernelState {
 
   /** The owned state a fresh kernel holds after loading the payload folder {@code payload}. */
   static String ofPayload(String scratchNetns, Path payload) {
-    Cmd.exec(List.of("ip", "netns", "del", scratchNetns), null, null);
-    Cmd.run(List.of("ip", "netns", "add", scratchNetns));
+    CommandRunner.onHost().attempt(List.of("ip", "netns", "del", scratchNetns), null);
+    CommandRunner.onHost().check("ip", "netns", "add", scratchNetns);
     try {
       restore(scratchNetns, payload.resolve("ipset.restore"), "ipset", "restore");
       restore(scratchNetns, payload.resolve("iptables.restore"), "iptables-restore", "--noflush");
       restore(scratchNetns, payload.resolve("ip6tables.restore"), "ip6tables-restore", "--noflush");
       return of(scratchNetns);
     } finally {
-      Cmd.exec(List.of("ip", "netns", "del", scratchNetns), null, null);
+      CommandRunner.onHost().attempt(List.of("ip", "netns", "del", scratchNetns), null);
     }
   }
 
   private static void restore(String netns, Path file, String... command) {
     if (Files.isRegularFile(file)) {
-      Cmd.runWithInputFile(Cmd.inNetns(netns, command), file);
+      CommandRunner.inNetns(netns).checkWithInputFile(List.of(command), file);
     }
   }
 }

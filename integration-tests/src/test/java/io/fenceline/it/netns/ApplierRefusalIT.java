@@ -21,7 +21,6 @@ import io.fenceline.engine.EngineConfig;
 import io.fenceline.broker.EmbeddedKafka;
 import io.fenceline.kafka.topics.NodePartitions;
 import io.fenceline.kafka.topics.Topics;
-import io.fenceline.sandbox.Cmd;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -118,8 +117,8 @@ class ApplierRefusalIT {
   @BeforeEach
   void namespace() {
     RootRequirement.check();
-    Cmd.exec(List.of("ip", "netns", "del", netns), null, null);
-    Cmd.run(List.of("ip", "netns", "add", netns));
+    CommandRunner.onHost().attempt(List.of("ip", "netns", "del", netns), null);
+    CommandRunner.onHost().check("ip", "netns", "add", netns);
   }
 
   @AfterEach
@@ -128,7 +127,7 @@ class ApplierRefusalIT {
       applier.close();
       thread.join(30_000);
     }
-    Cmd.exec(List.of("ip", "netns", "del", netns), null, null);
+    CommandRunner.onHost().attempt(List.of("ip", "netns", "del", netns), null);
   }
 
   @Test
@@ -258,7 +257,7 @@ class ApplierRefusalIT {
         wanted.add(p[1]);
       }
     }
-    String have = Cmd.run(Cmd.inNetns(netns, "ipset", "list", "-n"));
+    String have = CommandRunner.inNetns(netns).check("ipset", "list", "-n");
     wanted.removeIf(have::contains);
     assertThat(wanted).as("step B needs exactly one new set").hasSize(1);
     return wanted.iterator().next();
@@ -280,18 +279,18 @@ class ApplierRefusalIT {
   }
 
   private void sh(String command) {
-    Cmd.run(List.of("ip", "netns", "exec", netns, "sh", "-c", command));
+    CommandRunner.inNetns(netns).check("sh", "-c", command);
   }
 
   /** The filter rules (ours and others') and every set, without counters and hash seeds. */
   private String kernel() {
-    String rules = Cmd.run(Cmd.inNetns(netns, "iptables-save", "-t", "filter")).lines()
+    String rules = CommandRunner.inNetns(netns).check("iptables-save", "-t", "filter").lines()
         .filter(l -> l.startsWith("-") || l.startsWith(":FNL")).map(l -> l.replaceAll("\\[\\d+:\\d+\\]", ""))
         .reduce("", (a, b) -> a + b + "\n");
-    String rules6 = Cmd.run(Cmd.inNetns(netns, "ip6tables-save", "-t", "filter")).lines()
+    String rules6 = CommandRunner.inNetns(netns).check("ip6tables-save", "-t", "filter").lines()
         .filter(l -> l.startsWith("-") || l.startsWith(":FNL")).map(l -> l.replaceAll("\\[\\d+:\\d+\\]", ""))
         .reduce("", (a, b) -> a + b + "\n");
-    String sets = Cmd.run(Cmd.inNetns(netns, "ipset", "save"));
+    String sets = CommandRunner.inNetns(netns).check("ipset", "save");
     return rules + "--- ip6\n" + rules6 + "--- sets\n"
         + sets.lines().map(l -> l.replaceAll(" initval 0x[0-9a-f]+", "")).sorted().reduce("", (a, b) -> a + b + "\n");
   }

@@ -17,7 +17,6 @@ import io.fenceline.engine.Engine;
 import io.fenceline.engine.EngineConfig;
 import io.fenceline.broker.EmbeddedKafka;
 import io.fenceline.kafka.topics.Topics;
-import io.fenceline.sandbox.Cmd;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -78,8 +77,8 @@ class FailClosedApplierIT {
   void namespaces() {
     RootRequirement.check();
     for (String ns : List.of(netns, freshNetns)) {
-      Cmd.exec(List.of("ip", "netns", "del", ns), null, null);
-      Cmd.run(List.of("ip", "netns", "add", ns));
+      CommandRunner.onHost().attempt(List.of("ip", "netns", "del", ns), null);
+      CommandRunner.onHost().check("ip", "netns", "add", ns);
     }
   }
 
@@ -90,7 +89,7 @@ class FailClosedApplierIT {
       t.join(30_000);
     }
     for (String ns : List.of(netns, freshNetns)) {
-      Cmd.exec(List.of("ip", "netns", "del", ns), null, null);
+      CommandRunner.onHost().attempt(List.of("ip", "netns", "del", ns), null);
     }
   }
 
@@ -164,10 +163,10 @@ class FailClosedApplierIT {
 
   /** The filter rules and sets of a namespace, without counters and hash seeds. */
   private static String kernel(String ns) {
-    String rules = Cmd.run(Cmd.inNetns(ns, "iptables-save", "-t", "filter")).lines()
+    String rules = CommandRunner.inNetns(ns).check("iptables-save", "-t", "filter").lines()
         .filter(l -> l.startsWith("-") || l.startsWith(":FNL")).map(l -> l.replaceAll("\\[\\d+:\\d+\\]", ""))
         .reduce("", (a, b) -> a + b + "\n");
-    String sets = Cmd.run(Cmd.inNetns(ns, "ipset", "save"));
+    String sets = CommandRunner.inNetns(ns).check("ipset", "save");
     // A set rebuilt through swap gets a new hash seed (initval): the same set for this purpose.
     return rules + sets.lines().map(l -> l.replaceAll(" initval 0x[0-9a-f]+", "")).sorted().reduce("", (a, b) -> a + b + "\n");
   }

@@ -1,5 +1,6 @@
 package io.fenceline.it.netns;
 
+import io.fenceline.applier.kernel.CommandRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,7 +11,6 @@ import io.fenceline.core.manifest.Manifests;
 import io.fenceline.core.manifest.RawObject;
 import io.fenceline.core.manifest.SourceLocation;
 import io.fenceline.core.render.NodePayload;
-import io.fenceline.sandbox.Cmd;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -31,12 +31,12 @@ class HostilePayloadsLoadIT {
   @BeforeEach
   void root() {
     RootRequirement.check();
-    Cmd.exec(List.of("ip", "netns", "del", netns), null, null); // a leftover of a killed run
+    CommandRunner.onHost().attempt(List.of("ip", "netns", "del", netns), null); // a leftover of a killed run
   }
 
   @AfterEach
   void cleanUp() {
-    Cmd.exec(List.of("ip", "netns", "del", netns), null, null);
+    CommandRunner.onHost().attempt(List.of("ip", "netns", "del", netns), null);
   }
 
   @Test
@@ -57,14 +57,14 @@ class HostilePayloadsLoadIT {
         NodePayload p = compiled.payload(node);
         assertThat(PayloadGrammar.violations(p)).as("seed %d node %s", seed, node).isEmpty();
         String where = "seed " + seed + " node " + node;
-        Cmd.run(List.of("ip", "netns", "add", netns));
+        CommandRunner.onHost().check("ip", "netns", "add", netns);
         try {
           load(where, p.ipsetRestore(), "ipset", "restore");
           load(where, p.iptablesRestore(), "iptables-restore", "--test", "--noflush");
           load(where, p.iptablesRestore(), "iptables-restore", "--noflush");
           load(where, p.ip6tablesRestore(), "ip6tables-restore", "--noflush");
-          String saved = Cmd.run(Cmd.inNetns(netns, "iptables-save", "-t", "filter"))
-              + Cmd.run(Cmd.inNetns(netns, "ip6tables-save", "-t", "filter"));
+          String saved = CommandRunner.inNetns(netns).check("iptables-save", "-t", "filter")
+              + CommandRunner.inNetns(netns).check("ip6tables-save", "-t", "filter");
           for (String line : saved.split("\n")) {
             if (line.startsWith("-A ")) {
               rules++;
@@ -75,7 +75,7 @@ class HostilePayloadsLoadIT {
           members += (int) p.ipsetRestore().lines().filter(l -> l.startsWith("add ")).count();
           payloads++;
         } finally {
-          Cmd.run(List.of("ip", "netns", "del", netns));
+          CommandRunner.onHost().check("ip", "netns", "del", netns);
         }
       }
     }
@@ -85,7 +85,7 @@ class HostilePayloadsLoadIT {
   }
 
   private void load(String where, String input, String... tool) {
-    Cmd.Result r = Cmd.exec(Cmd.inNetns(netns, tool), null, input);
+    CommandRunner.Result r = CommandRunner.inNetns(netns).attempt(List.of(tool), input);
     assertThat(r.exitCode()).as("%s: %s refused the payload: %s%n%s", where, String.join(" ", tool), r.stderr(), input)
         .isZero();
   }

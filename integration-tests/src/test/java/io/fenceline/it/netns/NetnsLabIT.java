@@ -1,5 +1,6 @@
 package io.fenceline.it.netns;
 
+import io.fenceline.applier.kernel.CommandRunner;
 import io.fenceline.sandbox.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -152,7 +153,7 @@ class NetnsLabIT {
 
         Map<String, Long> crossed = new TreeMap<>();
         for (String node : List.of("node-1", "node-2")) {
-            String saved = Cmd.run(Cmd.inNetns(lab.nodeNamespace(node), "iptables-save", "-c", "-t", "filter"));
+            String saved = CommandRunner.inNetns(lab.nodeNamespace(node)).check("iptables-save", "-c", "-t", "filter");
             Matcher m = Pattern.compile("(?m)^\\[(\\d+):\\d+\\] -A FNL-PATH-(\\w+) .*--comment (\\S+)").matcher(saved);
             while (m.find()) {
                 if (Long.parseLong(m.group(1)) > 0) {
@@ -216,7 +217,7 @@ class NetnsLabIT {
     private static boolean agentsExitWithinSeconds(List<String> namespaces, int seconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (System.nanoTime() < deadline) {
-            if (namespaces.stream().allMatch(ns -> Cmd.run(List.of("ip", "netns", "pids", ns)).isBlank())) {
+            if (namespaces.stream().allMatch(ns -> CommandRunner.onHost().check("ip", "netns", "pids", ns).isBlank())) {
                 return true;
             }
             Thread.sleep(100);

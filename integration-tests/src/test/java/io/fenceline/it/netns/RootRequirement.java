@@ -1,5 +1,6 @@
 package io.fenceline.it.netns;
 
+import io.fenceline.applier.kernel.CommandRunner;
 import io.fenceline.sandbox.*;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,18 +43,18 @@ public final class RootRequirement {
         for (List<String> probe : List.of(List.of("iptables", "--version"), List.of("ip6tables", "--version"),
                 List.of("iptables-restore", "--version"), List.of("ipset", "--version"),
                 List.of("conntrack", "--version"), List.of("ip", "netns", "list"))) {
-            Cmd.Result r = Cmd.exec(probe, null, null);
+            CommandRunner.Result r = CommandRunner.onHost().attempt(probe, null);
             if (r.exitCode() != 0) {
                 problems.add(String.join(" ", probe) + " failed: " + r.stderr().strip());
             }
         }
         if (problems.isEmpty()) {
             String ns = "fl-rootchk-" + ProcessHandle.current().pid();
-            Cmd.Result add = Cmd.exec(List.of("ip", "netns", "add", ns), null, null);
+            CommandRunner.Result add = CommandRunner.onHost().attempt(List.of("ip", "netns", "add", ns), null);
             if (add.exitCode() != 0) {
                 problems.add("ip netns add failed: " + add.stderr().strip());
             } else {
-                Cmd.exec(List.of("ip", "netns", "del", ns), null, null);
+                CommandRunner.onHost().attempt(List.of("ip", "netns", "del", ns), null);
             }
         }
         return problems;

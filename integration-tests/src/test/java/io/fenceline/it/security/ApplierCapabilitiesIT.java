@@ -1,10 +1,10 @@
 package io.fenceline.it.security;
 
+import io.fenceline.applier.kernel.CommandRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fenceline.cli.Main;
 import io.fenceline.it.netns.RootRequirement;
-import io.fenceline.sandbox.Cmd;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -40,7 +40,7 @@ class ApplierCapabilitiesIT {
   @BeforeEach
   void requireRootAndSetpriv() {
     RootRequirement.check();
-    Cmd.Result setpriv = Cmd.exec(List.of("setpriv", "--version"), null, null);
+    CommandRunner.Result setpriv = CommandRunner.onHost().attempt(List.of("setpriv", "--version"), null);
     if (setpriv.exitCode() != 0) {
       String msg = "CAPABILITY TEST NOT RUN: setpriv (util-linux) is missing: " + setpriv.stderr().strip();
       System.err.println("*** " + msg + " ***");
@@ -55,7 +55,7 @@ class ApplierCapabilitiesIT {
   @AfterEach
   void removeNamespaces() {
     for (String ns : namespaces) {
-      Cmd.exec(List.of("ip", "netns", "del", ns), null, null);
+      CommandRunner.onHost().attempt(List.of("ip", "netns", "del", ns), null);
     }
   }
 
@@ -67,14 +67,14 @@ class ApplierCapabilitiesIT {
     assertThat(Files.readString(payload.resolve("iptables.restore"))).as("the payload uses ipsets")
         .contains("--match-set");
 
-    Cmd.Result all = applyWith(documented, payload);
+    CommandRunner.Result all = applyWith(documented, payload);
     assertThat(all.exitCode()).as("with %s: %s", documented, all.stderr()).isZero();
     System.err.printf("capabilities: payload loads with %s%n", documented);
 
     for (String missing : documented) {
       Set<String> fewer = new LinkedHashSet<>(documented);
       fewer.remove(missing);
-      Cmd.Result r = applyWith(fewer, payload);
+      CommandRunner.Result r = applyWith(fewer, payload);
       assertThat(r.exitCode()).as("without %s (only %s) the payload must not load", missing, fewer).isNotZero();
       System.err.printf("capabilities: without %s: exit %d, %s%n", missing, r.exitCode(), r.stderr().strip());
       if (missing.equals("NET_RAW")) {
@@ -93,27 +93,27 @@ class ApplierCapabilitiesIT {
   }
 
   /** Applies the payload in a fresh namespace as root limited to {@code capabilities}. */
-  private Cmd.Result applyWith(Set<String> capabilities, Path payload) {
+  private CommandRunner.Result applyWith(Set<String> capabilities, Path payload) {
     String ns = NETNS_PREFIX + ProcessHandle.current().pid() + "-" + namespaces.size();
-    Cmd.Result add = Cmd.exec(List.of("ip", "netns", "add", ns), null, null);
+    CommandRunner.Result add = CommandRunner.onHost().attempt(List.of("ip", "netns", "add", ns), null);
     assertThat(add.exitCode()).as("ip netns add %s: %s", ns, add.stderr()).isZero();
     namespaces.add(ns);
     String bounding = "-all" + capabilities.stream().map(c -> ",+" + c.toLowerCase(Locale.ROOT).replace("cap_", ""))
         .collect(Collectors.joining());
     String script = "ipset restore < \"$1\"/ipset.restore && iptables-restore --noflush < \"$1\"/iptables.restore"
         + " && ip6tables-restore --noflush < \"$1\"/ip6tables.restore";
-    return Cmd.exec(List.of("ip", "netns", "exec", ns, "setpriv", "--bounding-set=" + bounding, "--inh-caps=-all",
-        "--ambient-caps=-all", "--", "sh", "-c", script, "apply", payload.toString()), null, null);
+    return CommandRunner.inNetns(ns).attempt(List.of("setpriv", "--bounding-set=" + bounding, "--inh-caps=-all",
+        "--ambient-caps=-all", "--", "sh", "-c", script, "apply", payload.toString()), null);
   }
 
   /** Namespaces of earlier runs whose process is gone (a killed run must not break the next). */
   private static void removeStaleNamespaces() {
-    Cmd.Result list = Cmd.exec(List.of("ip", "netns", "list"), null, null);
+    CommandRunner.Result list = CommandRunner.onHost().attempt(List.of("ip", "netns", "list"), null);
     Pattern own = Pattern.compile("^" + NETNS_PREFIX + "(\\d+)-\\d+");
     for (String line : list.stdout().split("\n")) {
       Matcher m = own.matcher(line.strip());
       if (m.find() && ProcessHandle.of(Long.parseLong(m.group(1))).map(p -> !p.isAlive()).orElse(true)) {
-        Cmd.exec(List.of("ip", "netns", "del", m.group(0)), null, null);
+        CommandRunner.onHost().attempt(List.of("ip", "netns", "del", m.group(0)), null);
       }
     }
   }

@@ -4,16 +4,21 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs kernel tools, optionally inside a network namespace ({@code ip netns exec NS ...}), feeding
- * stdin and collecting both outputs. The one place the applier starts processes.
+ * Runs kernel tools (ip, iptables, ipset, conntrack), optionally inside a network namespace
+ * ({@code ip netns exec NS ...}), feeding stdin and collecting both outputs. The one place the
+ * applier starts processes, and the one the sandbox builds its network namespaces with.
  */
 public final class CommandRunner {
+  /** How long a tool may run unless a runner is given another bound. */
+  public static final long DEFAULT_TIMEOUT_SECONDS = 60;
+
   /** The result of a command that ran to completion. */
   public record Result(int exitCode, String stdout, String stderr) {}
 
@@ -25,15 +30,76 @@ public final class CommandRunner {
     this.timeoutSeconds = timeoutSeconds;
   }
 
+  /** Runs on this host, with the default timeout. */
+  public static CommandRunner onHost() {
+    return new CommandRunner(null, DEFAULT_TIMEOUT_SECONDS);
+  }
+
+  /** Runs inside network namespace {@code netns}, with the default timeout. */
+  public static CommandRunner inNetns(String netns) {
+    return new CommandRunner(netns, DEFAULT_TIMEOUT_SECONDS);
+  }
+
+  /**
+   * Runs to completion whatever the exit code; throws {@link CommandFailedException} only when the
+   * tool cannot start (exit 127), times out or the wait is interrupted (exit -1).
+   */
   public Result run(List<String> command, String stdin) {
+    return execute(commandLine(command), stdin, null);
+  }
+
+  /** Runs and returns whatever happened, never throwing: a tool that cannot start exits 127, a timeout -1. */
+  public Result attempt(List<String> command, String stdin) {
+    try {
+      return run(command, stdin);
+    } catch (CommandFailedException e) {
+      return new Result(e.exitCode(), "", e.stderr());
+    }
+  }
+
+  /** Runs and requires exit 0. */
+  public String check(List<String> command, String stdin) {
+    Result r = run(command, stdin);
+    if (r.exitCode() != 0) {
+      throw new CommandFailedException(commandLine(command), r.exitCode(), r.stderr().isBlank() ? r.stdout() : r.stderr(), stdin);
+    }
+    return r.stdout();
+  }
+
+  /** Runs with no input and requires exit 0. */
+  public String check(String... command) {
+    return check(List.of(command), null);
+  }
+
+  /** Runs with stdin read from {@code file} (shown as {@code < file}) and requires exit 0. */
+  public String checkWithInputFile(List<String> command, Path file) {
+    List<String> shown = new ArrayList<>(commandLine(command));
+    shown.addAll(List.of("<", file.toString()));
+    Result r = execute(commandLine(command), null, file);
+    if (r.exitCode() != 0) {
+      throw new CommandFailedException(shown, r.exitCode(), r.stderr().isBlank() ? r.stdout() : r.stderr());
+    }
+    return r.stdout();
+  }
+
+  /** The full command line: {@code command}, prefixed with {@code ip netns exec NS} for a namespace. */
+  public List<String> commandLine(List<String> command) {
     List<String> full = new ArrayList<>();
     if (netns != null) {
       full.addAll(List.of("ip", "netns", "exec", netns));
     }
     full.addAll(command);
+    return full;
+  }
+
+  private Result execute(List<String> full, String stdin, Path stdinFile) {
+    ProcessBuilder builder = new ProcessBuilder(full);
+    if (stdinFile != null) {
+      builder.redirectInput(stdinFile.toFile());
+    }
     Process p;
     try {
-      p = new ProcessBuilder(full).start();
+      p = builder.start();
     } catch (IOException e) {
       throw new CommandFailedException(full, 127, "cannot start: " + e.getMessage());
     }
@@ -57,24 +123,6 @@ public final class CommandRunner {
       Thread.currentThread().interrupt();
       throw new CommandFailedException(full, -1, "interrupted");
     }
-  }
-
-  /** Runs and requires exit 0. */
-  public String check(List<String> command, String stdin) {
-    Result r = run(command, stdin);
-    if (r.exitCode() != 0) {
-      throw new CommandFailedException(prefixed(command), r.exitCode(), r.stderr().isBlank() ? r.stdout() : r.stderr(), stdin);
-    }
-    return r.stdout();
-  }
-
-  private List<String> prefixed(List<String> command) {
-    List<String> full = new ArrayList<>();
-    if (netns != null) {
-      full.addAll(List.of("ip", "netns", "exec", netns));
-    }
-    full.addAll(command);
-    return full;
   }
 
   private static String read(InputStream s) {

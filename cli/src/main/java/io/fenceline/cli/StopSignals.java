@@ -1,10 +1,11 @@
-package io.fenceline.cli.kafka;
+package io.fenceline.cli;
 
 import java.lang.reflect.Proxy;
 
 /**
  * Turns SIGTERM and SIGINT into an orderly stop that returns from the command (so the process exits 0), instead of
- * the JVM's default of running shutdown hooks and exiting 143/130. A second signal exits at once.
+ * the JVM's default of running shutdown hooks and exiting 143/130. A second signal runs the caller's second action
+ * (exit at once). Used through {@link GracefulStop#trapSignals}.
  *
  * <p>{@code sun.misc.Signal} (module jdk.unsupported, present in every JDK 17+) is used reflectively to keep the
  * build free of internal-API warnings. Where it is missing, nothing is installed and shutdown hooks still stop the
