@@ -1,4 +1,4 @@
-package io.fenceline.simulator.fleet;
+package io.fenceline.fleet;
 
 /** Why the simulator produced a change: the initial state, or a kind of churn. */
 public enum ChangeKind {
