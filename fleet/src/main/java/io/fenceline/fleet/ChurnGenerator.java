@@ -80,6 +80,43 @@ public class ChurnGenerator {
     return c.addPod(ns, ns.apps.get(random.nextInt(ns.apps.size())), null, null, -1, false, random, ChangeKind.POD_CREATE);
   }
 
+  /** A random application pod of a random cluster deleted. */
+  public Change podDelete() {
+    SimCluster c = fleet.clusters().get(random.nextInt(fleet.clusters().size()));
+    return c.deletePod(randomAppPod(c), ChangeKind.POD_DELETE);
+  }
+
+  /** A random application pod of a random cluster given a new address on its node. */
+  public Change podAddressChange() {
+    SimCluster c = fleet.clusters().get(random.nextInt(fleet.clusters().size()));
+    return c.changePodAddress(randomAppPod(c), random);
+  }
+
+  /** A random application pod of a random cluster relabelled where no policy looks ({@code version}). */
+  public Change podVersionRelabel() {
+    SimCluster c = fleet.clusters().get(random.nextInt(fleet.clusters().size()));
+    return c.relabelPodVersion(randomAppPod(c), random);
+  }
+
+  /**
+   * The next pod change of the engine benchmark's mix, per 100: 15 relabels (app and tier: the pod
+   * moves between sets and policies), 15 version relabels (no policy reads them), 20 address changes,
+   * 25 creations, 25 deletions (so the fleet keeps its size).
+   */
+  public Change podChurn() {
+    int draw = random.nextInt(100);
+    if (draw < 15) {
+      return podRelabel();
+    }
+    if (draw < 30) {
+      return podVersionRelabel();
+    }
+    if (draw < 50) {
+      return podAddressChange();
+    }
+    return draw < 75 ? podCreate() : podDelete();
+  }
+
   public Change namespaceRelabel() {
     SimCluster c = fleet.clusters().get(random.nextInt(fleet.clusters().size()));
     return c.relabelNamespace(appNamespace(c), random);

@@ -16,7 +16,7 @@ public final class SimPod {
   final List<Port> ports;
   App app;
   final int node;
-  final int slot;
+  int slot;
   final boolean dualStack;
   final boolean hostNetwork;
 
