@@ -62,36 +62,14 @@ final class BenchCluster {
     return java.util.stream.Stream.generate(churn::podChurn).limit(count).toList();
   }
 
+  /** The churn over this cluster; {@link #event} makes each change an event. */
+  ChurnGenerator churn() {
+    return churn;
+  }
+
+  /** The event of {@code c}, observed 3 ms after the one before. */
   ChangeEvent event(Change c) {
     clock = clock.plusMillis(3);
     return c.event(clock, 1);
-  }
-
-  ChangeEvent relabelPod() {
-    return event(churn.podRelabel());
-  }
-
-  ChangeEvent relabelPodVersion() {
-    return event(churn.podVersionRelabel());
-  }
-
-  ChangeEvent changePodIp() {
-    return event(churn.podAddressChange());
-  }
-
-  ChangeEvent createPod() {
-    return event(churn.podCreate());
-  }
-
-  ChangeEvent deletePod() {
-    return event(churn.podDelete());
-  }
-
-  ChangeEvent relabelNamespace() {
-    return event(churn.namespaceRelabel());
-  }
-
-  ChangeEvent editPolicy() {
-    return event(churn.policyEdit());
   }
 }

@@ -14,6 +14,7 @@ import io.fenceline.engine.EngineConfig;
 import io.fenceline.engine.topology.EngineTopology;
 import io.fenceline.fleet.Change;
 import io.fenceline.fleet.ChangeKind;
+import io.fenceline.fleet.ChurnGenerator;
 import io.fenceline.fleet.FleetSpec;
 import io.fenceline.kafka.topics.Topics;
 import java.io.IOException;
@@ -364,6 +365,7 @@ public final class FencelineBench {
   static void change(FleetSpec size, int samples) {
     System.out.printf(Locale.ROOT, "%n## cost per change in steady state: %s, %d partitions%n", BenchCluster.describe(size), PARTITIONS);
     BenchCluster gen = new BenchCluster(SEED, size);
+    ChurnGenerator churn = gen.churn();
     EnginePipeline p = new EnginePipeline(PARTITIONS);
     Map<ObjectKey, List<IpAddress>> podIps = new HashMap<>();
     long t = System.nanoTime();
@@ -376,24 +378,26 @@ public final class FencelineBench {
         secs(System.nanoTime() - t), EnginePipeline.headerBytes());
     // Warm up the JIT on the change paths (these changes are part of the history, not measured).
     for (int i = 0; i < 200; i++) {
-      List<ChangeEvent> warm = new ArrayList<>(List.of(gen.relabelPod(), gen.changePodIp(), gen.createPod(), gen.deletePod()));
+      List<Change> warm = new ArrayList<>(List.of(churn.podRelabel(), churn.podAddressChange(), churn.podCreate(),
+          churn.podDelete()));
       if (i % 10 == 0) {
-        warm.add(gen.relabelNamespace());
-        warm.add(gen.editPolicy());
+        warm.add(churn.namespaceRelabel());
+        warm.add(churn.policyEdit());
       }
-      for (ChangeEvent e : warm) {
-        ClusterChange c = EnginePipeline.decode(e);
+      for (Change w : warm) {
+        ClusterChange c = EnginePipeline.decode(gen.event(w));
         track(podIps, c);
         p.apply(c);
       }
     }
-    measure("pod relabel (app+tier)", samples, gen::relabelPod, p, true, podIps);
-    measure("pod IP change", samples, gen::changePodIp, p, true, podIps);
-    measure("pod version relabel", samples, gen::relabelPodVersion, p, true, podIps);
-    measure("pod creation", samples, gen::createPod, p, true, podIps);
-    measure("pod deletion", samples, gen::deletePod, p, true, podIps);
-    measure("namespace relabel (env)", Math.max(10, samples / 4), gen::relabelNamespace, p, false, podIps);
-    measure("policy edit", Math.max(10, samples / 4), gen::editPolicy, p, false, podIps);
+    measure("pod relabel (app+tier)", samples, () -> gen.event(churn.podRelabel()), p, true, podIps);
+    measure("pod IP change", samples, () -> gen.event(churn.podAddressChange()), p, true, podIps);
+    measure("pod version relabel", samples, () -> gen.event(churn.podVersionRelabel()), p, true, podIps);
+    measure("pod creation", samples, () -> gen.event(churn.podCreate()), p, true, podIps);
+    measure("pod deletion", samples, () -> gen.event(churn.podDelete()), p, true, podIps);
+    measure("namespace relabel (env)", Math.max(10, samples / 4), () -> gen.event(churn.namespaceRelabel()), p, false,
+        podIps);
+    measure("policy edit", Math.max(10, samples / 4), () -> gen.event(churn.policyEdit()), p, false, podIps);
   }
 
   private static void measure(String what, int samples, Supplier<ChangeEvent> next, EnginePipeline p, boolean pod,
