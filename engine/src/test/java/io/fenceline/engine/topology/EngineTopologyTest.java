@@ -67,7 +67,7 @@ class EngineTopologyTest {
   }
 
   static String examples() throws Exception {
-    Path dir = Path.of(System.getProperty("user.dir")).resolve("../../examples").normalize();
+    Path dir = Path.of(System.getProperty("user.dir")).resolve("../examples").normalize();
     return Files.readString(dir.resolve("cluster.yaml")) + "\n---\n" + Files.readString(dir.resolve("seed-policy.yaml"));
   }
 
@@ -202,7 +202,7 @@ class EngineTopologyTest {
     String yaml = examples();
     EventFixtures.upserts("east", yaml, 1).forEach(this::send);
     // west has the same pods and namespaces but no policy.
-    Path cluster = Path.of(System.getProperty("user.dir")).resolve("../../examples/cluster.yaml").normalize();
+    Path cluster = Path.of(System.getProperty("user.dir")).resolve("../examples/cluster.yaml").normalize();
     EventFixtures.upserts("west", Files.readString(cluster), 1).forEach(this::send);
     drainFacts();
     assertThat(fold.table(0, "east").nodeModel("node-1").bindings()).hasSize(1);
