@@ -48,6 +48,16 @@ class KindHandlerTest {
     return p;
   }
 
+  /** The informer's first list: every pod added, then the list ends at the last pod's resourceVersion. */
+  private void firstList(Pod... pods) {
+    handler.onBeforeList(null);
+    store.addAll(List.of(pods));
+    for (Pod p : pods) {
+      handler.onAdd(p);
+    }
+    handler.onList(pods[pods.length - 1].getMetadata().getResourceVersion(), false);
+  }
+
   private List<String> summary() {
     return events.stream().map(e -> e.type() + ":" + e.name() + ":" + e.generation()).toList();
   }
@@ -56,11 +66,7 @@ class KindHandlerTest {
   void initialListPublishesEachObjectOnceThenTheEndMarker() {
     Pod a = pod("a", "10.0.0.1", "1");
     Pod b = pod("b", "10.0.0.2", "2");
-    handler.onBeforeList(null);
-    store.addAll(List.of(a, b));
-    handler.onAdd(a);
-    handler.onAdd(b);
-    handler.onList("2", false);
+    firstList(a, b);
     assertThat(summary()).containsExactly("UPSERT:a:1000", "UPSERT:b:1000", "GENERATION_END::1000");
   }
 
@@ -88,11 +94,7 @@ class KindHandlerTest {
   void aRelistStartsANewGenerationAndRepublishesEverything() {
     Pod a = pod("a", "10.0.0.1", "1");
     Pod b = pod("b", "10.0.0.2", "2");
-    handler.onBeforeList(null);
-    store.addAll(List.of(a, b));
-    handler.onAdd(a);
-    handler.onAdd(b);
-    handler.onList("2", false);
+    firstList(a, b);
     events.clear();
 
     // The watch failed (HTTP 410); meanwhile b was deleted and a's status churned.

@@ -50,6 +50,19 @@ final class LogReaders {
     return c;
   }
 
+  /**
+   * Polls until {@code consumer} has read up to the end of every partition as it is now (one short
+   * poll can come back empty under load), for at most 30 s.
+   */
+  private static void readToEnd(KafkaConsumer<String, byte[]> consumer, Runnable pollOnce) {
+    Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    do {
+      pollOnce.run();
+    } while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())
+        && System.nanoTime() < deadline);
+  }
+
   /** Every committed event of {@code fenceline.events}, by cluster, in log order. */
   static final class Events implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer = consumer(Topics.EVENTS, ItEnvironment.EVENT_PARTITIONS);
@@ -61,14 +74,8 @@ final class LogReaders {
       return List.copyOf(byCluster.getOrDefault(cluster, List.of()));
     }
 
-    /** Reads up to the end of every partition as it is now (one short poll can come back empty under load). */
     private void poll() {
-      Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      do {
-        pollOnce();
-      } while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())
-          && System.nanoTime() < deadline);
+      readToEnd(consumer, this::pollOnce);
     }
 
     private void pollOnce() {
@@ -134,14 +141,8 @@ final class LogReaders {
       return Set.copyOf(clusters);
     }
 
-    /** Reads up to the end of every partition as it is now (one short poll can come back empty under load). */
     private void poll() {
-      Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      do {
-        pollOnce();
-      } while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())
-          && System.nanoTime() < deadline);
+      readToEnd(consumer, this::pollOnce);
     }
 
     private void pollOnce() {

@@ -234,10 +234,7 @@ public final class ClusterFixtures {
     }
 
     public PolicyBuilder ingress(RuleBuilder... rules) {
-      for (RuleBuilder r : rules) {
-        ingress.add(r.build());
-      }
-      return this;
+      return add(ingress, rules);
     }
 
     public PolicyBuilder ingress(PolicyRule rule) {
@@ -246,14 +243,18 @@ public final class ClusterFixtures {
     }
 
     public PolicyBuilder egress(RuleBuilder... rules) {
-      for (RuleBuilder r : rules) {
-        egress.add(r.build());
-      }
-      return this;
+      return add(egress, rules);
     }
 
     public PolicyBuilder egress(PolicyRule rule) {
       egress.add(rule);
+      return this;
+    }
+
+    private PolicyBuilder add(List<PolicyRule> to, RuleBuilder... rules) {
+      for (RuleBuilder r : rules) {
+        to.add(r.build());
+      }
       return this;
     }
 

@@ -39,6 +39,12 @@ import net.jqwik.api.Tuple;
  * <p>Addresses: running pod {@code i} has {@code 10.244.1.(10+i)} (and {@code fd00::(10+i)} when
  * dual-stack); host-network pod {@code i} has {@code 172.18.0.(10+i)} ({@code fd01::(10+i)}); a
  * finished pod may hold the address of another pod (addresses are reused at once).
+ *
+ * <p>Not the fleet generator ({@code fleet/}, {@code io.fenceline.fleet.FleetGenerator}) on
+ * purpose: these are jqwik arbitraries that shrink a failing cluster to a minimal one, and they
+ * aim at the compiler's edge cases (dense labels, reused addresses, failed-closed policies, every
+ * protocol and port form) rather than at a realistic fleet; and the core's tests cannot depend on a
+ * module above the core.
  */
 public final class RandomClusters {
   private RandomClusters() {}

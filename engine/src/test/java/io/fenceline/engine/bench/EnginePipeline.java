@@ -34,7 +34,7 @@ final class EnginePipeline {
   long records;
 
   EnginePipeline(int partitions) {
-    router = new PartitionRouter(node -> NodePartitions.partitionOf(ClusterGenerator.CLUSTER, node, partitions));
+    router = new PartitionRouter(node -> NodePartitions.partitionOf(BenchCluster.CLUSTER, node, partitions));
   }
 
   /** Compiles and routes one change, timing both halves. */
@@ -85,7 +85,7 @@ final class EnginePipeline {
 
   /** Bytes of one record's key as the sink writes it ({@code RoutedFactKey.serializer}). */
   static int keyBytes(FactChange c) {
-    return FactCodec.keyText(ClusterGenerator.CLUSTER, c.key()).getBytes(StandardCharsets.UTF_8).length;
+    return FactCodec.keyText(BenchCluster.CLUSTER, c.key()).getBytes(StandardCharsets.UTF_8).length;
   }
 
   /** Bytes of one record's value ({@code FactSerde}): 0 for a tombstone. */
@@ -98,7 +98,7 @@ final class EnginePipeline {
    * them), for a source partition of one digit and an offset of seven.
    */
   static int headerBytes() {
-    return "fenceline.cluster".length() + ClusterGenerator.CLUSTER.length()
+    return "fenceline.cluster".length() + BenchCluster.CLUSTER.length()
         + "fenceline.source.partition".length() + 1
         + "fenceline.source.offset".length() + 7
         + "fenceline.observed-at".length() + "2026-11-26T10:00:00.123Z".length();

@@ -11,10 +11,11 @@ import io.fenceline.core.model.Kind;
 import io.fenceline.core.model.ObjectKey;
 import io.fenceline.core.model.Pod;
 import io.fenceline.engine.EngineConfig;
-import io.fenceline.engine.bench.ClusterGenerator.Churn;
-import io.fenceline.engine.bench.ClusterGenerator.ChurnEvent;
-import io.fenceline.engine.bench.ClusterGenerator.Size;
 import io.fenceline.engine.topology.EngineTopology;
+import io.fenceline.fleet.Change;
+import io.fenceline.fleet.ChangeKind;
+import io.fenceline.fleet.ChurnGenerator;
+import io.fenceline.fleet.FleetSpec;
 import io.fenceline.kafka.topics.Topics;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -58,8 +59,9 @@ import org.apache.kafka.streams.test.TestRecord;
  *       relabel; policy edit), 64 partitions.
  * </ul>
  *
- * SIZE is {@code pods/policies/nodes}, e.g. {@code 100000/10000/1000}. Everything is generated from
- * a fixed seed ({@code -Dbench.seed}, default 42), so runs are comparable.
+ * SIZE is {@code pods/policies/nodes}, e.g. {@code 100000/10000/1000}: one cluster of the shared
+ * fleet generator ({@link BenchCluster}). Everything is generated from a fixed seed ({@code
+ * -Dbench.seed}, default 42), so runs are comparable.
  */
 public final class FencelineBench {
   static final long SEED = Long.getLong("bench.seed", 42L);
@@ -86,15 +88,15 @@ public final class FencelineBench {
         boolean podsFirst = Arrays.asList(args).contains("--pods-first");
         for (int i = 1; i < args.length; i++) {
           if (!args[i].startsWith("--")) {
-            cold(Size.parse(args[i]), false);
+            cold(BenchCluster.size(args[i]), false);
             if (podsFirst) {
-              cold(Size.parse(args[i]), true);
+              cold(BenchCluster.size(args[i]), true);
             }
           }
         }
       }
-      case "stream" -> stream(Size.parse(args[1]), Integer.parseInt(args[2]));
-      case "change" -> change(Size.parse(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : 200);
+      case "stream" -> stream(BenchCluster.size(args[1]), Integer.parseInt(args[2]));
+      case "change" -> change(BenchCluster.size(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : 200);
       default -> {
         System.err.println("unknown mode " + args[0]);
         System.exit(2);
@@ -104,14 +106,14 @@ public final class FencelineBench {
 
   // ---- (a) cold compile -----------------------------------------------------------------------
 
-  static void cold(Size size, boolean podsFirst) {
+  static void cold(FleetSpec size, boolean podsFirst) {
     String order = podsFirst ? "pods first" : "store order (ns, policies, nodes, pods)";
-    System.out.printf(Locale.ROOT, "%n## cold compile: %s, %s%n", size, order);
+    System.out.printf(Locale.ROOT, "%n## cold compile: %s, %s%n", BenchCluster.describe(size), order);
     long base = usedHeapAfterGc();
     long t = System.nanoTime();
-    ClusterGenerator gen = new ClusterGenerator(SEED, size);
+    BenchCluster gen = new BenchCluster(SEED, size);
     List<ChangeEvent> events = podsFirst ? gen.podsFirstOrder() : gen.storeOrder();
-    int namespaces = gen.namespaces.size();
+    int namespaces = gen.namespaces();
     gen = null;
     // What the object store holds: the encoded events.
     List<byte[]> stored = new ArrayList<>(events.size());
@@ -202,7 +204,7 @@ public final class FencelineBench {
     }
     System.out.printf(Locale.ROOT, "RESULT cold | %s | %s | decode %.2f s | fold %.2f s | fold cpu %.2f s | compile %.2f s"
             + " | route %.2f s | gc %.2f s | facts %,d | records %,d | bytes %.1f MiB | heap %,d MiB%n",
-        size, podsFirst ? "pods-first" : "store-order", secs(decodeNanos), secs(wall), secs(cpu), secs(compileNanos),
+        BenchCluster.describe(size), podsFirst ? "pods-first" : "store-order", secs(decodeNanos), secs(wall), secs(cpu), secs(compileNanos),
         secs(routeNanos), gc / 1000.0, factChanges, records, mib, heap >> 20);
   }
 
@@ -229,16 +231,16 @@ public final class FencelineBench {
 
   // ---- (b) sustained pod events ---------------------------------------------------------------
 
-  static void stream(Size size, int count) throws IOException {
-    System.out.printf(Locale.ROOT, "%n## sustained pod events: %s, %,d pod events%n", size, count);
-    ClusterGenerator gen = new ClusterGenerator(SEED, size);
+  static void stream(FleetSpec size, int count) throws IOException {
+    System.out.printf(Locale.ROOT, "%n## sustained pod events: %s, %,d pod events%n", BenchCluster.describe(size), count);
+    BenchCluster gen = new BenchCluster(SEED, size);
     List<ChangeEvent> initial = gen.storeOrder();
-    List<ChurnEvent> churn = gen.podChurn(count);
-    Map<Churn, Integer> mix = new EnumMap<>(Churn.class);
-    churn.forEach(c -> mix.merge(c.type(), 1, Integer::sum));
+    List<Change> churn = gen.podChurn(count);
+    Map<ChangeKind, Integer> mix = new EnumMap<>(ChangeKind.class);
+    churn.forEach(c -> mix.merge(c.cause(), 1, Integer::sum));
     System.out.println("initial objects: " + initial.size() + "; churn mix: " + mix);
     List<byte[]> initialBytes = initial.stream().map(EventCodec::encode).toList();
-    List<byte[]> churnBytes = churn.stream().map(c -> EventCodec.encode(c.event())).toList();
+    List<byte[]> churnBytes = churn.stream().map(c -> EventCodec.encode(gen.event(c))).toList();
     List<ClusterChange> initialChanges = initialBytes.stream().map(EnginePipeline::decode).toList();
     List<ClusterChange> churnChanges = churnBytes.stream().map(EnginePipeline::decode).toList();
     initial = null;
@@ -268,7 +270,7 @@ public final class FencelineBench {
                   + " %,d records%n",
               partitions, count / secs(ns), secs(ns), count / secs(cpu), p.records - records0);
           System.out.printf(Locale.ROOT, "RESULT stream | %s | compiler+router, %d partition(s) | %,.0f events/s"
-              + " | %,.0f events/CPU-s%n", size, partitions, count / secs(ns), count / secs(cpu));
+              + " | %,.0f events/CPU-s%n", BenchCluster.describe(size), partitions, count / secs(ns), count / secs(cpu));
         }
       }
     }
@@ -291,7 +293,7 @@ public final class FencelineBench {
         System.out.printf(Locale.ROOT, "decode+compile+route+encode, 1 partition: %,.0f events/s (%.2f s; %,.0f events per"
             + " CPU-second), %,d bytes out%n", count / secs(ns), secs(ns), count / secs(cpu), bytes);
         System.out.printf(Locale.ROOT, "RESULT stream | %s | decode+compile+route+encode, 1 partition | %,.0f events/s"
-            + " | %,.0f events/CPU-s%n", size, count / secs(ns), count / secs(cpu));
+            + " | %,.0f events/CPU-s%n", BenchCluster.describe(size), count / secs(ns), count / secs(cpu));
       }
     }
     initialChanges = null;
@@ -327,7 +329,7 @@ public final class FencelineBench {
           + " CPU-second of the driving thread), %,d records, %,d bytes; load average now %s%n",
           count / secs(ns), secs(ns), count / secs(cpu), out[0], out[1], loadAverage());
       System.out.printf(Locale.ROOT, "RESULT stream | %s | TTD processor + RocksDB, 1 partition | %,.0f events/s"
-          + " | %,.0f events/CPU-s | load %,.0f events/s%n", size, count / secs(ns), count / secs(cpu),
+          + " | %,.0f events/CPU-s | load %,.0f events/s%n", BenchCluster.describe(size), count / secs(ns), count / secs(cpu),
           initialBytes.size() / secs(loadNs));
     } finally {
       driver.close();
@@ -339,7 +341,7 @@ public final class FencelineBench {
       long[] out) {
     int i = 0;
     for (byte[] e : events) {
-      in.pipeInput(ClusterGenerator.CLUSTER, e);
+      in.pipeInput(BenchCluster.CLUSTER, e);
       if (++i % 500 == 0) {
         drain(facts, out);
       }
@@ -360,9 +362,10 @@ public final class FencelineBench {
   record Cost(long records, long bytes, int partitions, double micros, long ownMemberRecords, int setsEnteredOrLeft,
       int memberPartitions, long otherRecords, int ips, long selectorEvaluations, long podsVisited) {}
 
-  static void change(Size size, int samples) {
-    System.out.printf(Locale.ROOT, "%n## cost per change in steady state: %s, %d partitions%n", size, PARTITIONS);
-    ClusterGenerator gen = new ClusterGenerator(SEED, size);
+  static void change(FleetSpec size, int samples) {
+    System.out.printf(Locale.ROOT, "%n## cost per change in steady state: %s, %d partitions%n", BenchCluster.describe(size), PARTITIONS);
+    BenchCluster gen = new BenchCluster(SEED, size);
+    ChurnGenerator churn = gen.churn();
     EnginePipeline p = new EnginePipeline(PARTITIONS);
     Map<ObjectKey, List<IpAddress>> podIps = new HashMap<>();
     long t = System.nanoTime();
@@ -375,24 +378,26 @@ public final class FencelineBench {
         secs(System.nanoTime() - t), EnginePipeline.headerBytes());
     // Warm up the JIT on the change paths (these changes are part of the history, not measured).
     for (int i = 0; i < 200; i++) {
-      List<ChangeEvent> warm = new ArrayList<>(List.of(gen.relabelPod(), gen.changePodIp(), gen.createPod(), gen.deletePod()));
+      List<Change> warm = new ArrayList<>(List.of(churn.podRelabel(), churn.podAddressChange(), churn.podCreate(),
+          churn.podDelete()));
       if (i % 10 == 0) {
-        warm.add(gen.relabelNamespace());
-        warm.add(gen.editPolicy());
+        warm.add(churn.namespaceRelabel());
+        warm.add(churn.policyEdit());
       }
-      for (ChangeEvent e : warm) {
-        ClusterChange c = EnginePipeline.decode(e);
+      for (Change w : warm) {
+        ClusterChange c = EnginePipeline.decode(gen.event(w));
         track(podIps, c);
         p.apply(c);
       }
     }
-    measure("pod relabel (app+tier)", samples, gen::relabelPod, p, true, podIps);
-    measure("pod IP change", samples, gen::changePodIp, p, true, podIps);
-    measure("pod version relabel", samples, gen::relabelPodVersion, p, true, podIps);
-    measure("pod creation", samples, gen::createPod, p, true, podIps);
-    measure("pod deletion", samples, gen::deletePod, p, true, podIps);
-    measure("namespace relabel (env)", Math.max(10, samples / 4), gen::relabelNamespace, p, false, podIps);
-    measure("policy edit", Math.max(10, samples / 4), gen::editPolicy, p, false, podIps);
+    measure("pod relabel (app+tier)", samples, () -> gen.event(churn.podRelabel()), p, true, podIps);
+    measure("pod IP change", samples, () -> gen.event(churn.podAddressChange()), p, true, podIps);
+    measure("pod version relabel", samples, () -> gen.event(churn.podVersionRelabel()), p, true, podIps);
+    measure("pod creation", samples, () -> gen.event(churn.podCreate()), p, true, podIps);
+    measure("pod deletion", samples, () -> gen.event(churn.podDelete()), p, true, podIps);
+    measure("namespace relabel (env)", Math.max(10, samples / 4), () -> gen.event(churn.namespaceRelabel()), p, false,
+        podIps);
+    measure("policy edit", Math.max(10, samples / 4), () -> gen.event(churn.policyEdit()), p, false, podIps);
   }
 
   private static void measure(String what, int samples, Supplier<ChangeEvent> next, EnginePipeline p, boolean pod,

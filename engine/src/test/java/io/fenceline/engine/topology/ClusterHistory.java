@@ -17,6 +17,12 @@ import java.util.Random;
  * created and relabelled; pods created, relabelled, finished (their IP then reused by a new pod),
  * deleted; policies created, edited, deleted. {@link #interleave} merges the sequences in a random
  * order that keeps each object's own order, as the event log of a real cluster could.
+ *
+ * <p>Not the fleet generator ({@code fleet/}) on purpose: a dozen objects whose histories hold the
+ * cases the differential tests are about (a finished pod's address reused at once by another pod,
+ * policies deleted, string and number ports), kept per object so that {@link #interleave} can try
+ * many orders; a realistic fleet would make each try slow and the cases rare. (Unrelated to
+ * forensics' {@code io.fenceline.forensics.ClusterHistory}, the replay of a cluster's event log.)
  */
 final class ClusterHistory {
   private static final ObjectMapper JSON = new ObjectMapper();

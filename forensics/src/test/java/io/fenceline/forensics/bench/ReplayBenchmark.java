@@ -44,16 +44,16 @@ public final class ReplayBenchmark {
     long every = args.length > 1 ? Long.parseLong(args[1]) : 100_000;
     int queries = args.length > 2 ? Integer.parseInt(args[2]) : 10;
     Path dir = Path.of(System.getProperty("bench.dir", Files.createTempDirectory("fenceline-replay-bench").toString()));
-    HistoryGenerator gen = new HistoryGenerator(100, 100, 42);
+    BenchHistory gen = new BenchHistory(BenchHistory.SIZE, 42);
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"))) {
       String bootstrap = kafka.bootstrapServers();
       Instant last = publish(bootstrap, gen, events);
-      System.out.printf("history: %,d events of cluster %s from %s to %s%n", events, HistoryGenerator.CLUSTER,
-          HistoryGenerator.T0, last);
+      System.out.printf("history: %,d events of cluster %s from %s to %s%n", events, BenchHistory.CLUSTER,
+          BenchHistory.T0, last);
 
       for (int run = 0; run < 3; run++) {
-        try (EventLogReader reader = new EventLogReader(bootstrap, Map.of(), HistoryGenerator.CLUSTER)) {
-          ClusterState s = new ClusterState(HistoryGenerator.CLUSTER, 0);
+        try (EventLogReader reader = new EventLogReader(bootstrap, Map.of(), BenchHistory.CLUSTER)) {
+          ClusterState s = new ClusterState(BenchHistory.CLUSTER, 0);
           long started = System.nanoTime();
           long cpu0 = processCpuNanos();
           reader.replay(s, null, reader.bounds().end(), null, Progress.NONE);
@@ -78,11 +78,11 @@ public final class ReplayBenchmark {
 
       Random r = new Random(7);
       List<String> flows = gen.sampleFlows(queries);
-      long span = Duration.between(HistoryGenerator.T0, last).toMillis();
+      long span = Duration.between(BenchHistory.T0, last).toMillis();
       List<Double> with = new ArrayList<>();
       List<Double> without = new ArrayList<>();
       for (int i = 0; i < queries; i++) {
-        Instant at = HistoryGenerator.T0.plusMillis(span / 10 + (long) (r.nextDouble() * span * 0.9));
+        Instant at = BenchHistory.T0.plusMillis(span / 10 + (long) (r.nextDouble() * span * 0.9));
         String[] f = flows.get(i).split(" ");
         with.add(query(bootstrap, store, at, f));
         without.add(query(bootstrap, null, at, f));
@@ -119,15 +119,15 @@ public final class ReplayBenchmark {
   }
 
   private static ClusterHistory history(String bootstrap, SnapshotStore store) {
-    return new ClusterHistory(bootstrap, Map.of(), HistoryGenerator.CLUSTER, store, l -> Progress.NONE,
+    return new ClusterHistory(bootstrap, Map.of(), BenchHistory.CLUSTER, store, l -> Progress.NONE,
         Clock.systemUTC());
   }
 
-  private static Instant publish(String bootstrap, HistoryGenerator gen, long events) throws Exception {
+  private static Instant publish(String bootstrap, BenchHistory gen, long events) throws Exception {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       TopicAdmin.ensure(admin, Topics.Layout.defaults().specs());
     }
-    try (EventLogReader reader = new EventLogReader(bootstrap, Map.of(), HistoryGenerator.CLUSTER)) {
+    try (EventLogReader reader = new EventLogReader(bootstrap, Map.of(), BenchHistory.CLUSTER)) {
       long have = reader.bounds().end();
       if (have >= events) {
         System.out.printf("history already published (%,d records)%n", have);

@@ -15,7 +15,7 @@ import io.fenceline.core.facts.SetEntry;
 import io.fenceline.kafka.topics.FactHeaders;
 import io.fenceline.kafka.topics.Receipt;
 import io.fenceline.kafka.topics.Topics;
-import io.fenceline.simulator.fleet.NodeRef;
+import io.fenceline.fleet.NodeRef;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

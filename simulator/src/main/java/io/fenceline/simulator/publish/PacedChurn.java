@@ -1,7 +1,7 @@
 package io.fenceline.simulator.publish;
 
-import io.fenceline.simulator.fleet.Change;
-import io.fenceline.simulator.fleet.ChurnGenerator;
+import io.fenceline.fleet.Change;
+import io.fenceline.fleet.ChurnGenerator;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;

@@ -1,4 +1,4 @@
-package io.fenceline.simulator.fleet;
+package io.fenceline.fleet;
 
 import java.util.List;
 import java.util.SortedMap;
@@ -16,7 +16,7 @@ public final class SimPod {
   final List<Port> ports;
   App app;
   final int node;
-  final int slot;
+  int slot;
   final boolean dualStack;
   final boolean hostNetwork;
 

@@ -1,4 +1,4 @@
-package io.fenceline.simulator.fleet;
+package io.fenceline.fleet;
 
 /** One node of the fleet. */
 public record NodeRef(String cluster, String node) {}

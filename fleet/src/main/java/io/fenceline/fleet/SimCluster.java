@@ -1,4 +1,4 @@
-package io.fenceline.simulator.fleet;
+package io.fenceline.fleet;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fenceline.core.model.Kind;
@@ -73,6 +73,11 @@ public final class SimCluster {
 
   public int podsOn(int node) {
     return podsOnNode[node];
+  }
+
+  /** The pod's IPv4 address (its node's, on the host network). */
+  public String podIp(SimPod p) {
+    return p.hostNetwork ? nodeAddress(p.node) : podAddress4(p);
   }
 
   static String nodeAddress(int node) {
@@ -192,6 +197,27 @@ public final class SimCluster {
     p.labels.put("app", next.name());
     p.labels.put("tier", next.tier());
     return podChange(p, ChangeKind.POD_RELABEL);
+  }
+
+  /** Sets the {@code version} label of an application pod, which no generated policy reads. */
+  Change relabelPodVersion(SimPod p, Random random) {
+    p.labels.put("version", "v" + (1 + random.nextInt(9)));
+    return podChange(p, ChangeKind.POD_VERSION_RELABEL);
+  }
+
+  /** Gives a pod (not on the host network) a new address on its node, as a recreated sandbox gets. */
+  Change changePodAddress(SimPod p, Random random) {
+    int slot = slots[p.node].nextClearBit(FIRST_SLOT + random.nextInt(LAST_SLOT - FIRST_SLOT));
+    if (slot > LAST_SLOT) {
+      slot = slots[p.node].nextClearBit(FIRST_SLOT);
+    }
+    if (slot > LAST_SLOT) {
+      throw new IllegalStateException("cluster " + name + ": node " + nodeName(p.node) + " has no free pod address");
+    }
+    slots[p.node].set(slot);
+    slots[p.node].clear(p.slot);
+    p.slot = slot;
+    return podChange(p, ChangeKind.POD_ADDRESS_CHANGE);
   }
 
   private Change podChange(SimPod p, ChangeKind cause) {

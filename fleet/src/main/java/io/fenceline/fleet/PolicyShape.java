@@ -1,4 +1,4 @@
-package io.fenceline.simulator.fleet;
+package io.fenceline.fleet;
 
 /** The kinds of NetworkPolicy people write, as the simulator generates them. */
 public enum PolicyShape {

@@ -1,4 +1,4 @@
-package io.fenceline.simulator.fleet;
+package io.fenceline.fleet;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,4 +1,4 @@
-package io.fenceline.simulator.fleet;
+package io.fenceline.fleet;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.fenceline.simulator.fleet;
+package io.fenceline.fleet;
 
 /**
  * A policy as the simulator tracks it: its shape, the apps it names (for {@link

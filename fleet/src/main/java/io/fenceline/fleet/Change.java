@@ -1,7 +1,9 @@
-package io.fenceline.simulator.fleet;
+package io.fenceline.fleet;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fenceline.core.events.ChangeEvent;
 import io.fenceline.core.model.Kind;
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -21,5 +23,13 @@ public record Change(String cluster, Kind kind, String namespace, String name, S
 
   public boolean isDelete() {
     return object == null;
+  }
+
+  /** The event of this change as observed at {@code observedAt} in generation {@code generation}. */
+  public ChangeEvent event(Instant observedAt, long generation) {
+    return isDelete()
+        ? ChangeEvent.delete(cluster, kind.apiName(), namespace, name, uid, resourceVersion, observedAt, generation)
+        : ChangeEvent.upsert(cluster, kind.apiName(), namespace, name, uid, resourceVersion, observedAt, generation,
+            object);
   }
 }
