@@ -8,10 +8,9 @@ import java.util.Random;
  * 250 pod creations, 250 pod deletions, 40 policy edits, 10 namespace relabels, in a cluster chosen
  * at random), and rollout bursts (every pod of one app of one namespace replaced at once). Each
  * change updates the fleet, so the churn stays valid against it. Same fleet, seed and calls, same
- * changes. Not final only so that the simulator can keep the name the CLI imports ({@code
- * io.fenceline.simulator.fleet.ChurnGenerator}).
+ * changes.
  */
-public class ChurnGenerator {
+public final class ChurnGenerator {
   private final Fleet fleet;
   private final Random random;
 

@@ -3,11 +3,8 @@ package io.fenceline.fleet;
 import java.util.ArrayList;
 import java.util.List;
 
-/**
- * A generated fleet: its spec, seed and clusters (mutable: churn changes them). Not final only so
- * that the simulator can keep the name the CLI imports ({@code io.fenceline.simulator.fleet.Fleet}).
- */
-public class Fleet {
+/** A generated fleet: its spec, seed and clusters (mutable: churn changes them). */
+public final class Fleet {
   private final FleetSpec spec;
   private final long seed;
   private final List<SimCluster> clusters;

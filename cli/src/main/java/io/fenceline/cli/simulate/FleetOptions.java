@@ -1,7 +1,7 @@
 package io.fenceline.cli.simulate;
 
-import io.fenceline.simulator.fleet.Fleet;
-import io.fenceline.simulator.fleet.FleetGenerator;
+import io.fenceline.fleet.Fleet;
+import io.fenceline.fleet.FleetGenerator;
 import picocli.CommandLine.Option;
 
 /** Which fleet to generate (a picocli mixin): {@code --size} and {@code --seed}. */

@@ -1,7 +1,7 @@
 package io.fenceline.cli.simulate;
 
 import io.fenceline.cli.BadInputException;
-import io.fenceline.simulator.fleet.FleetSpec;
+import io.fenceline.fleet.FleetSpec;
 
 /** Parses fleet sizes given on the command line; a bad one is the user's to fix (exit 2). */
 final class FleetSizes {

@@ -3,7 +3,7 @@ package io.fenceline.cli.simulate;
 import io.fenceline.broker.DataDirs;
 import io.fenceline.cli.io.NodeFactsPartitions;
 import io.fenceline.simulator.bench.FleetBenchmark;
-import io.fenceline.simulator.fleet.FleetSpec;
+import io.fenceline.fleet.FleetSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

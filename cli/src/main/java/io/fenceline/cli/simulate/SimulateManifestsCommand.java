@@ -1,6 +1,6 @@
 package io.fenceline.cli.simulate;
 
-import io.fenceline.simulator.fleet.Fleet;
+import io.fenceline.fleet.Fleet;
 import io.fenceline.simulator.manifest.ManifestWriter;
 import java.nio.file.Path;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.fenceline.simulator.bench;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.fenceline.simulator.fleet.FleetSpec;
+import io.fenceline.fleet.FleetSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +35,7 @@ public final class FleetBenchmark {
     int failed = 0;
     for (FleetSpec spec : o.sizes()) {
       try {
-        FleetResult r = new FleetRun(new FleetRun.Options(spec.shared(), o.seed(), o.nodeFactPartitions(), o.rate(), o.steady(),
+        FleetResult r = new FleetRun(new FleetRun.Options(spec, o.seed(), o.nodeFactPartitions(), o.rate(), o.steady(),
             o.costSamples(), o.kernel(), o.workDir())).run();
         all.removeIf(x -> x.size().equals(r.size()) && x.offeredRate() == r.offeredRate());
         all.add(r);
