@@ -9,8 +9,12 @@ public final class BrokerAlreadyRunningException extends BrokerException {
   private final String bootstrapServers;
 
   BrokerAlreadyRunningException(Path dataDir, Optional<String> bootstrapServers) {
-    super("a broker for data dir " + dataDir + " is already running or starting"
-        + bootstrapServers.map(b -> " at " + b).orElse("") + "; use it, or stop it first");
+    super(
+        "a broker for data dir "
+            + dataDir
+            + " is already running or starting"
+            + bootstrapServers.map(b -> " at " + b).orElse("")
+            + "; use it, or stop it first");
     this.bootstrapServers = bootstrapServers.orElse(null);
   }
 

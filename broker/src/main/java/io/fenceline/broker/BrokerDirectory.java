@@ -21,16 +21,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * How commands find the embedded broker of a data dir: a running broker publishes
- * {@code <dataDir>/broker.json} ({@code {"bootstrapServers": "127.0.0.1:PORT", "pid": N, "startedAt": "..."}})
- * and removes it when it closes cleanly; it holds an exclusive lock on {@code <dataDir>/broker.lock} for its
- * whole life, so two processes never run brokers on the same data dir.
+ * How commands find the embedded broker of a data dir: a running broker publishes {@code
+ * <dataDir>/broker.json} ({@code {"bootstrapServers": "127.0.0.1:PORT", "pid": N, "startedAt":
+ * "..."}}) and removes it when it closes cleanly; it holds an exclusive lock on {@code
+ * <dataDir>/broker.lock} for its whole life, so two processes never run brokers on the same data
+ * dir.
  */
 public final class BrokerDirectory {
   public static final String FILE_NAME = "broker.json";
   public static final String LOCK_NAME = "broker.lock";
 
-  private static final Pattern BOOTSTRAP = Pattern.compile("\"bootstrapServers\"\\s*:\\s*\"([^\"]*)\"");
+  private static final Pattern BOOTSTRAP =
+      Pattern.compile("\"bootstrapServers\"\\s*:\\s*\"([^\"]*)\"");
   private static final Pattern PID = Pattern.compile("\"pid\"\\s*:\\s*(\\d+)");
   private static final Pattern STARTED = Pattern.compile("\"startedAt\"\\s*:\\s*\"([^\"]*)\"");
   private static final int CONNECT_TIMEOUT_MS = 500;
@@ -41,12 +43,18 @@ public final class BrokerDirectory {
   public record Entry(String bootstrapServers, long pid, Instant startedAt) {
     /** True when the process that wrote it is alive and the broker's port accepts connections. */
     public boolean isLive() {
-      return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && answers(bootstrapServers);
+      return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)
+          && answers(bootstrapServers);
     }
 
     String toJson() {
-      return "{\"bootstrapServers\": \"" + bootstrapServers + "\", \"pid\": " + pid
-          + ", \"startedAt\": \"" + startedAt + "\"}\n";
+      return "{\"bootstrapServers\": \""
+          + bootstrapServers
+          + "\", \"pid\": "
+          + pid
+          + ", \"startedAt\": \""
+          + startedAt
+          + "\"}\n";
     }
   }
 
@@ -56,14 +64,18 @@ public final class BrokerDirectory {
   }
 
   /**
-   * The bootstrap address of the broker running for {@code dataDir}, if one is: its {@code broker.json}
-   * exists, the process that wrote it is alive and its port answers. A stale file is ignored.
+   * The bootstrap address of the broker running for {@code dataDir}, if one is: its {@code
+   * broker.json} exists, the process that wrote it is alive and its port answers. A stale file is
+   * ignored.
    */
   public static Optional<String> lookup(Path dataDir) {
     return read(dataDir).filter(Entry::isLive).map(Entry::bootstrapServers);
   }
 
-  /** The raw {@code broker.json} of {@code dataDir}, live or stale; empty when missing or unreadable. */
+  /**
+   * The raw {@code broker.json} of {@code dataDir}, live or stale; empty when missing or
+   * unreadable.
+   */
   public static Optional<Entry> read(Path dataDir) {
     String json;
     try {
@@ -95,8 +107,8 @@ public final class BrokerDirectory {
   }
 
   /**
-   * Waits up to {@code timeout} for a broker of {@code dataDir} to become reachable (for example one that
-   * another process is starting right now).
+   * Waits up to {@code timeout} for a broker of {@code dataDir} to become reachable (for example
+   * one that another process is starting right now).
    */
   public static Optional<String> awaitRunning(Path dataDir, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -131,7 +143,8 @@ public final class BrokerDirectory {
     try {
       Files.writeString(tmp, entry.toJson(), StandardCharsets.UTF_8);
       try {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+            tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } catch (IOException atomicNotSupported) {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }
@@ -153,7 +166,9 @@ public final class BrokerDirectory {
     FileChannel channel = null;
     try {
       Files.createDirectories(dataDir);
-      channel = FileChannel.open(dataDir.resolve(LOCK_NAME), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      channel =
+          FileChannel.open(
+              dataDir.resolve(LOCK_NAME), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       FileLock lock = channel.tryLock();
       if (lock == null) {
         channel.close();
@@ -169,7 +184,10 @@ public final class BrokerDirectory {
     }
   }
 
-  /** Takes the lock, retrying for {@code patience} (a concurrent {@link #isLocked} probe holds it briefly). */
+  /**
+   * Takes the lock, retrying for {@code patience} (a concurrent {@link #isLocked} probe holds it
+   * briefly).
+   */
   static Optional<Lock> tryLock(Path dataDir, Duration patience) {
     long deadline = System.nanoTime() + patience.toNanos();
     while (true) {

@@ -1,6 +1,9 @@
 package io.fenceline.broker;
 
-/** A broker could not be started or found; the message says why and what to do, in one sentence or two. */
+/**
+ * A broker could not be started or found; the message says why and what to do, in one sentence or
+ * two.
+ */
 public class BrokerException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 

@@ -10,22 +10,28 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * A second, secured client listener for the embedded broker, for tests of TLS, SASL and ACLs with the standard
- * client properties users give fenceline ({@code security.protocol}, {@code ssl.*}, {@code sasl.*}).
+ * A second, secured client listener for the embedded broker, for tests of TLS, SASL and ACLs with
+ * the standard client properties users give fenceline ({@code security.protocol}, {@code ssl.*},
+ * {@code sasl.*}).
  *
- * <p>The listener speaks {@code SSL} (server certificate from a keystore), or {@code SASL_SSL} with one SASL
- * mechanism ({@code PLAIN}, {@code SCRAM-SHA-256} or {@code SCRAM-SHA-512}) and the users given here. With
- * {@link Builder#authorizer} the broker runs Kafka's KRaft {@code StandardAuthorizer}: nothing is allowed that no
- * ACL allows, except to the super users. The broker's own loopback {@code PLAINTEXT} and controller listeners stay
- * as they are (inter-broker traffic, readiness, the test's administration) and their principal
- * ({@code User:ANONYMOUS}) is a super user: clients under test must use the secured listener
- * ({@link EmbeddedKafka#securedBootstrapServers()}).
+ * <p>The listener speaks {@code SSL} (server certificate from a keystore), or {@code SASL_SSL} with
+ * one SASL mechanism ({@code PLAIN}, {@code SCRAM-SHA-256} or {@code SCRAM-SHA-512}) and the users
+ * given here. With {@link Builder#authorizer} the broker runs Kafka's KRaft {@code
+ * StandardAuthorizer}: nothing is allowed that no ACL allows, except to the super users. The
+ * broker's own loopback {@code PLAINTEXT} and controller listeners stay as they are (inter-broker
+ * traffic, readiness, the test's administration) and their principal ({@code User:ANONYMOUS}) is a
+ * super user: clients under test must use the secured listener ({@link
+ * EmbeddedKafka#securedBootstrapServers()}).
  */
 public final class BrokerSecurity {
   /** The client listener's protocol. */
-  public enum Protocol { SSL, SASL_SSL }
+  public enum Protocol {
+    SSL,
+    SASL_SSL
+  }
 
-  public static final List<String> SASL_MECHANISMS = List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
+  public static final List<String> SASL_MECHANISMS =
+      List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
   static final String ANONYMOUS = "User:ANONYMOUS";
 
   private final Protocol protocol;
@@ -49,7 +55,8 @@ public final class BrokerSecurity {
   }
 
   /**
-   * A TLS listener serving the certificate (and its chain) of the one key entry of {@code keystore}.
+   * A TLS listener serving the certificate (and its chain) of the one key entry of {@code
+   * keystore}.
    *
    * @param keystoreType {@code PKCS12} or {@code JKS}
    * @param password the store's password, also the key's
@@ -89,7 +96,9 @@ public final class BrokerSecurity {
     return protocol.name();
   }
 
-  /** The broker properties this adds to the embedded broker's own, for the listener at {@code port}. */
+  /**
+   * The broker properties this adds to the embedded broker's own, for the listener at {@code port}.
+   */
   Map<String, String> brokerProperties() {
     Map<String, String> p = new LinkedHashMap<>();
     String prefix = "listener.name." + listenerName().toLowerCase() + ".";
@@ -101,20 +110,25 @@ public final class BrokerSecurity {
       p.put("sasl.enabled.mechanisms", saslMechanism);
       String mechanism = saslMechanism.toLowerCase();
       if (saslMechanism.equals("PLAIN")) {
-        StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
-        users.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"")
-            .append(password).append('"'));
+        StringBuilder jaas =
+            new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+        users.forEach(
+            (user, password) ->
+                jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
         p.put(prefix + mechanism + ".sasl.jaas.config", jaas.append(';').toString());
       } else {
-        // SCRAM credentials live in the cluster metadata; EmbeddedKafka creates them once the broker runs.
-        p.put(prefix + mechanism + ".sasl.jaas.config",
+        // SCRAM credentials live in the cluster metadata; EmbeddedKafka creates them once the
+        // broker runs.
+        p.put(
+            prefix + mechanism + ".sasl.jaas.config",
             "org.apache.kafka.common.security.scram.ScramLoginModule required;");
       }
     }
     if (authorizer) {
       p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
       Set<String> supers = new LinkedHashSet<>();
-      supers.add(ANONYMOUS); // the broker itself, on its loopback PLAINTEXT and CONTROLLER listeners
+      supers.add(
+          ANONYMOUS); // the broker itself, on its loopback PLAINTEXT and CONTROLLER listeners
       supers.addAll(superUsers);
       p.put("super.users", String.join(";", supers));
       p.put("allow.everyone.if.no.acl.found", "false");
@@ -124,7 +138,9 @@ public final class BrokerSecurity {
 
   @Override
   public String toString() {
-    return protocol + (saslMechanism == null ? "" : "/" + saslMechanism) + (authorizer ? " with ACLs" : "");
+    return protocol
+        + (saslMechanism == null ? "" : "/" + saslMechanism)
+        + (authorizer ? " with ACLs" : "");
   }
 
   /** Options of the secured listener. */
@@ -143,10 +159,14 @@ public final class BrokerSecurity {
       this.keystorePassword = Objects.requireNonNull(password, "password");
     }
 
-    /** SASL over TLS with {@code mechanism} ({@code PLAIN}, {@code SCRAM-SHA-256} or {@code SCRAM-SHA-512}). */
+    /**
+     * SASL over TLS with {@code mechanism} ({@code PLAIN}, {@code SCRAM-SHA-256} or {@code
+     * SCRAM-SHA-512}).
+     */
     public Builder sasl(String mechanism) {
       if (!SASL_MECHANISMS.contains(mechanism)) {
-        throw new IllegalArgumentException("SASL mechanism " + mechanism + " is not one of " + SASL_MECHANISMS);
+        throw new IllegalArgumentException(
+            "SASL mechanism " + mechanism + " is not one of " + SASL_MECHANISMS);
       }
       this.saslMechanism = mechanism;
       return this;
@@ -155,13 +175,17 @@ public final class BrokerSecurity {
     /** A SASL user; its principal is {@code User:name}. */
     public Builder user(String name, String password) {
       if (name.isEmpty() || !name.matches("[A-Za-z0-9._-]+")) {
-        throw new IllegalArgumentException("SASL user name '" + name + "' must be letters, digits, '.', '_' or '-'");
+        throw new IllegalArgumentException(
+            "SASL user name '" + name + "' must be letters, digits, '.', '_' or '-'");
       }
       users.put(name, Objects.requireNonNull(password, "password"));
       return this;
     }
 
-    /** Runs the KRaft {@code StandardAuthorizer}; {@code superUsers} are user names, allowed everything. */
+    /**
+     * Runs the KRaft {@code StandardAuthorizer}; {@code superUsers} are user names, allowed
+     * everything.
+     */
     public Builder authorizer(String... superUsers) {
       this.authorizer = true;
       for (String s : superUsers) {
@@ -175,12 +199,15 @@ public final class BrokerSecurity {
         throw new IllegalArgumentException("users need a SASL mechanism (sasl(...))");
       }
       if (saslMechanism != null && users.isEmpty()) {
-        throw new IllegalArgumentException("SASL mechanism " + saslMechanism + " without users: add user(...)");
+        throw new IllegalArgumentException(
+            "SASL mechanism " + saslMechanism + " without users: add user(...)");
       }
       if (authorizer && saslMechanism == null) {
-        // A TLS client without SASL is User:ANONYMOUS, the broker's own (super user) principal here.
-        throw new IllegalArgumentException("the authorizer needs SASL_SSL (sasl(...)): without SASL every TLS client"
-            + " would be User:ANONYMOUS, which the embedded broker's internal listeners use as super user");
+        // A TLS client without SASL is User:ANONYMOUS, the broker's own (super user) principal
+        // here.
+        throw new IllegalArgumentException(
+            "the authorizer needs SASL_SSL (sasl(...)): without SASL every TLS client"
+                + " would be User:ANONYMOUS, which the embedded broker's internal listeners use as super user");
       }
       return new BrokerSecurity(this);
     }

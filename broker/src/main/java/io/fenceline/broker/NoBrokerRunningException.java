@@ -7,7 +7,9 @@ public final class NoBrokerRunningException extends BrokerException {
   private static final long serialVersionUID = 1L;
 
   NoBrokerRunningException(Path dataDir) {
-    super("no broker running for data dir " + dataDir
-        + "; start one with `fenceline kafka` or pass --bootstrap-servers");
+    super(
+        "no broker running for data dir "
+            + dataDir
+            + "; start one with `fenceline kafka` or pass --bootstrap-servers");
   }
 }

@@ -17,26 +17,36 @@ import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.admin.UserScramCredentialsDescription;
 
 /**
- * SCRAM credentials of the embedded broker's users. KRaft keeps them in the cluster metadata, so they are created
- * through the broker's own (loopback PLAINTEXT, super user) listener once it runs, as {@code kafka-configs.sh
- * --alter --add-config SCRAM-SHA-512=[password=...]} would, and awaited until the broker serves them.
+ * SCRAM credentials of the embedded broker's users. KRaft keeps them in the cluster metadata, so
+ * they are created through the broker's own (loopback PLAINTEXT, super user) listener once it runs,
+ * as {@code kafka-configs.sh --alter --add-config SCRAM-SHA-512=[password=...]} would, and awaited
+ * until the broker serves them.
  */
 final class ScramUsers {
   private static final int ITERATIONS = 4096;
 
   private ScramUsers() {}
 
-  static void upsert(String bootstrap, String mechanism, Map<String, String> users, Duration timeout) {
+  static void upsert(
+      String bootstrap, String mechanism, Map<String, String> users, Duration timeout) {
     ScramMechanism m = ScramMechanism.fromMechanismName(mechanism);
     if (m == ScramMechanism.UNKNOWN) {
       throw new BrokerException("unknown SCRAM mechanism " + mechanism);
     }
     long deadline = System.nanoTime() + Math.max(timeout.toNanos(), TimeUnit.SECONDS.toNanos(1));
     List<UserScramCredentialAlteration> upserts = new ArrayList<>();
-    users.forEach((user, password) ->
-        upserts.add(new UserScramCredentialUpsertion(user, new ScramCredentialInfo(m, ITERATIONS), password)));
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        AdminClientConfig.CLIENT_ID_CONFIG, "fenceline-embedded-kafka-scram"))) {
+    users.forEach(
+        (user, password) ->
+            upserts.add(
+                new UserScramCredentialUpsertion(
+                    user, new ScramCredentialInfo(m, ITERATIONS), password)));
+    try (Admin admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                AdminClientConfig.CLIENT_ID_CONFIG,
+                "fenceline-embedded-kafka-scram"))) {
       admin.alterUserScramCredentials(upserts).all().get(left(deadline), TimeUnit.MILLISECONDS);
       while (true) {
         Map<String, UserScramCredentialsDescription> described =
@@ -45,14 +55,26 @@ final class ScramUsers {
           return;
         }
         if (System.nanoTime() - deadline >= 0) {
-          throw new BrokerException("the embedded broker at " + bootstrap + " did not serve the SCRAM credentials of "
-              + users.keySet() + " in time (has " + described.keySet() + ")");
+          throw new BrokerException(
+              "the embedded broker at "
+                  + bootstrap
+                  + " did not serve the SCRAM credentials of "
+                  + users.keySet()
+                  + " in time (has "
+                  + described.keySet()
+                  + ")");
         }
         Thread.sleep(50);
       }
     } catch (ExecutionException | TimeoutException e) {
-      throw new BrokerException("creating the SCRAM users " + users.keySet() + " on the embedded broker at "
-          + bootstrap + " failed: " + e, e);
+      throw new BrokerException(
+          "creating the SCRAM users "
+              + users.keySet()
+              + " on the embedded broker at "
+              + bootstrap
+              + " failed: "
+              + e,
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new BrokerException("interrupted while creating SCRAM users on the embedded broker", e);

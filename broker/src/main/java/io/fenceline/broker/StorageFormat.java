@@ -15,9 +15,9 @@ import org.slf4j.LoggerFactory;
  * Formats a KRaft log dir with Kafka's own {@code org.apache.kafka.metadata.storage.Formatter} at
  * {@code MetadataVersion.LATEST_PRODUCTION}, as {@code kafka-storage.sh format} does.
  *
- * <p>Both classes live in kafka-metadata and kafka-server-common, which this module gets only at runtime
- * scope (through kafka_2.13), so they are called reflectively. With those two artifacts at compile scope
- * this becomes five plain method calls.
+ * <p>Both classes live in kafka-metadata and kafka-server-common, which this module gets only at
+ * runtime scope (through kafka_2.13), so they are called reflectively. With those two artifacts at
+ * compile scope this becomes five plain method calls.
  */
 final class StorageFormat {
   private static final Logger LOG = LoggerFactory.getLogger(StorageFormat.class);
@@ -26,7 +26,8 @@ final class StorageFormat {
 
   private StorageFormat() {}
 
-  static void format(Path logDir, String clusterId, int nodeId, String controllerListenerName) throws IOException {
+  static void format(Path logDir, String clusterId, int nodeId, String controllerListenerName)
+      throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8)) {
       Class<?> formatterClass = Class.forName(FORMATTER);
@@ -36,9 +37,15 @@ final class StorageFormat {
       formatterClass.getMethod("setPrintStream", PrintStream.class).invoke(f, ps);
       formatterClass.getMethod("setNodeId", int.class).invoke(f, nodeId);
       formatterClass.getMethod("setClusterId", String.class).invoke(f, clusterId);
-      formatterClass.getMethod("setDirectories", Collection.class).invoke(f, List.of(logDir.toString()));
-      formatterClass.getMethod("setMetadataLogDirectory", String.class).invoke(f, logDir.toString());
-      formatterClass.getMethod("setControllerListenerName", String.class).invoke(f, controllerListenerName);
+      formatterClass
+          .getMethod("setDirectories", Collection.class)
+          .invoke(f, List.of(logDir.toString()));
+      formatterClass
+          .getMethod("setMetadataLogDirectory", String.class)
+          .invoke(f, logDir.toString());
+      formatterClass
+          .getMethod("setControllerListenerName", String.class)
+          .invoke(f, controllerListenerName);
       formatterClass.getMethod("setReleaseVersion", versionClass).invoke(f, latestProduction);
       formatterClass.getMethod("setIgnoreFormatted", boolean.class).invoke(f, true);
       formatterClass.getMethod("run").invoke(f);
@@ -46,7 +53,8 @@ final class StorageFormat {
       Throwable cause = e.getCause();
       throw new IOException("formatting " + logDir + " failed: " + cause.getMessage(), cause);
     } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("Kafka's storage Formatter is not usable on this classpath: " + e, e);
+      throw new IllegalStateException(
+          "Kafka's storage Formatter is not usable on this classpath: " + e, e);
     } finally {
       for (String line : out.toString(StandardCharsets.UTF_8).split("\\R")) {
         if (!line.isBlank()) {

@@ -20,13 +20,19 @@ class BrokerDirectoryTest {
       String address = "127.0.0.1:" + listener.getLocalPort();
 
       BrokerDirectory.publish(dataDir, address);
-      assertThat(BrokerDirectory.read(dataDir)).get()
+      assertThat(BrokerDirectory.read(dataDir))
+          .get()
           .satisfies(e -> assertThat(e.pid()).isEqualTo(ProcessHandle.current().pid()));
       assertThat(BrokerDirectory.lookup(dataDir)).contains(address);
 
       // The writer died: stale, whatever answers on the port.
       long deadPid = deadPid();
-      write("{\"bootstrapServers\": \"" + address + "\", \"pid\": " + deadPid + ", \"startedAt\": \"2026-01-01T00:00:00Z\"}");
+      write(
+          "{\"bootstrapServers\": \""
+              + address
+              + "\", \"pid\": "
+              + deadPid
+              + ", \"startedAt\": \"2026-01-01T00:00:00Z\"}");
       assertThat(BrokerDirectory.read(dataDir)).isPresent();
       assertThat(BrokerDirectory.lookup(dataDir)).isEmpty();
     }
@@ -63,10 +69,15 @@ class BrokerDirectoryTest {
     String old = System.getProperty(DataDirs.ROOT_PROPERTY);
     try {
       System.setProperty(DataDirs.ROOT_PROPERTY, dataDir.toString());
-      assertThat(DataDirs.defaultDataDir()).isEqualTo(dataDir.toAbsolutePath().resolve(".fenceline"));
+      assertThat(DataDirs.defaultDataDir())
+          .isEqualTo(dataDir.toAbsolutePath().resolve(".fenceline"));
       System.clearProperty(DataDirs.ROOT_PROPERTY);
       assertThat(DataDirs.defaultDataDir())
-          .isEqualTo(Path.of(System.getProperty("user.dir")).toAbsolutePath().normalize().resolve(".fenceline"));
+          .isEqualTo(
+              Path.of(System.getProperty("user.dir"))
+                  .toAbsolutePath()
+                  .normalize()
+                  .resolve(".fenceline"));
     } finally {
       if (old != null) {
         System.setProperty(DataDirs.ROOT_PROPERTY, old);

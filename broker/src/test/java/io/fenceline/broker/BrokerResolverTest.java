@@ -16,8 +16,10 @@ class BrokerResolverTest {
   void readOnlyUseFailsClearlyWhenNothingRuns() {
     assertThatThrownBy(() -> BrokerResolver.resolve(null, dataDir, false))
         .isInstanceOf(NoBrokerRunningException.class)
-        .hasMessage("no broker running for data dir " + dataDir.toAbsolutePath().normalize()
-            + "; start one with `fenceline kafka` or pass --bootstrap-servers");
+        .hasMessage(
+            "no broker running for data dir "
+                + dataDir.toAbsolutePath().normalize()
+                + "; start one with `fenceline kafka` or pass --bootstrap-servers");
     // ... and creates no broker, no files.
     assertThat(Files.exists(dataDir.resolve("kafka"))).isFalse();
   }
@@ -48,6 +50,7 @@ class BrokerResolverTest {
       assertThat(started.startedBroker().isRunning()).isTrue();
     }
     assertThat(BrokerDirectory.lookup(dataDir)).isEmpty();
-    assertThatThrownBy(() -> BrokerResolver.resolve(null, dataDir, false)).isInstanceOf(NoBrokerRunningException.class);
+    assertThatThrownBy(() -> BrokerResolver.resolve(null, dataDir, false))
+        .isInstanceOf(NoBrokerRunningException.class);
   }
 }

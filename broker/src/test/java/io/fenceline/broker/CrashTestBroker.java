@@ -2,7 +2,10 @@ package io.fenceline.broker;
 
 import java.nio.file.Path;
 
-/** Runs an embedded broker in a child JVM for {@link EmbeddedKafkaCrashTest}: prints its address, then waits. */
+/**
+ * Runs an embedded broker in a child JVM for {@link EmbeddedKafkaCrashTest}: prints its address,
+ * then waits.
+ */
 public final class CrashTestBroker {
   private CrashTestBroker() {}
 

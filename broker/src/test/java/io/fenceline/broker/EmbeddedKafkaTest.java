@@ -48,11 +48,23 @@ class EmbeddedKafkaTest {
       assertThat(address).startsWith("127.0.0.1:");
       assertThat(BrokerDirectory.lookup(dataDir)).contains(address);
 
-      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, address))) {
+      try (Admin admin =
+          Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, address))) {
         admin.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 1))).all().get();
         // Metadata of a new topic reaches the broker's cache a moment after creation.
-        org.awaitility.Awaitility.await().ignoreExceptions().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(() ->
-            assertThat(admin.describeTopics(List.of(TOPIC)).allTopicNames().get().get(TOPIC).partitions()).hasSize(3));
+        org.awaitility.Awaitility.await()
+            .ignoreExceptions()
+            .atMost(java.time.Duration.ofSeconds(20))
+            .untilAsserted(
+                () ->
+                    assertThat(
+                            admin
+                                .describeTopics(List.of(TOPIC))
+                                .allTopicNames()
+                                .get()
+                                .get(TOPIC)
+                                .partitions())
+                        .hasSize(3));
       }
       try (KafkaProducer<String, String> producer = transactionalProducer(address)) {
         producer.initTransactions();
@@ -70,7 +82,8 @@ class EmbeddedKafkaTest {
       }
       firstRead = readCommitted(address, 30);
       assertThat(firstRead).hasSize(30).noneMatch(r -> r.contains("aborted"));
-      assertThat(firstRead.stream().map(r -> r.split("/")[0]).distinct()).containsExactlyInAnyOrder("0", "1", "2");
+      assertThat(firstRead.stream().map(r -> r.split("/")[0]).distinct())
+          .containsExactlyInAnyOrder("0", "1", "2");
     }
     assertThat(Files.exists(BrokerDirectory.file(dataDir))).isFalse();
     assertThat(BrokerDirectory.lookup(dataDir)).isEmpty();
@@ -89,7 +102,10 @@ class EmbeddedKafkaTest {
       assertThatThrownBy(() -> EmbeddedKafka.start(dataDir))
           .isInstanceOf(BrokerAlreadyRunningException.class)
           .hasMessageContaining("already running")
-          .satisfies(e -> assertThat(((BrokerAlreadyRunningException) e).bootstrapServers()).contains(address));
+          .satisfies(
+              e ->
+                  assertThat(((BrokerAlreadyRunningException) e).bootstrapServers())
+                      .contains(address));
     }
   }
 
@@ -128,8 +144,9 @@ class EmbeddedKafkaTest {
   }
 
   private static void report(String what, EmbeddedKafka kafka) {
-    System.err.printf("embedded Kafka %s: ready in %d ms at %s%n", what, kafka.startupTime().toMillis(),
-        kafka.bootstrapServers());
+    System.err.printf(
+        "embedded Kafka %s: ready in %d ms at %s%n",
+        what, kafka.startupTime().toMillis(), kafka.bootstrapServers());
   }
 
   private static KafkaProducer<String, String> transactionalProducer(String bootstrap) {
@@ -141,31 +158,41 @@ class EmbeddedKafkaTest {
     return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
   }
 
-  /** All committed records of the topic as "partition/offset/key=value", by partition then offset. */
+  /**
+   * All committed records of the topic as "partition/offset/key=value", by partition then offset.
+   */
   private static List<String> readCommitted(String bootstrap, int expected) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     List<ConsumerRecord<String, String>> records = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
-      List<TopicPartition> partitions = List.of(
-          new TopicPartition(TOPIC, 0), new TopicPartition(TOPIC, 1), new TopicPartition(TOPIC, 2));
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+      List<TopicPartition> partitions =
+          List.of(
+              new TopicPartition(TOPIC, 0),
+              new TopicPartition(TOPIC, 1),
+              new TopicPartition(TOPIC, 2));
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
       while (System.nanoTime() < deadline) {
         consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-        boolean atEnd = consumer.endOffsets(partitions).entrySet().stream()
-            .allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+        boolean atEnd =
+            consumer.endOffsets(partitions).entrySet().stream()
+                .allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
         if (records.size() >= expected && atEnd) {
           break;
         }
       }
     }
     return records.stream()
-        .sorted((a, b) -> a.partition() != b.partition()
-            ? Integer.compare(a.partition(), b.partition()) : Long.compare(a.offset(), b.offset()))
+        .sorted(
+            (a, b) ->
+                a.partition() != b.partition()
+                    ? Integer.compare(a.partition(), b.partition())
+                    : Long.compare(a.offset(), b.offset()))
         .map(r -> r.partition() + "/" + r.offset() + "/" + r.key() + "=" + r.value())
         .toList();
   }

@@ -10,9 +10,9 @@ import java.util.concurrent.TimeUnit;
  * Ctrl-C / SIGTERM as an orderly stop of a long-running command, the one way every such command
  * stops. The command registers what to stop (each is stopped before what was registered earlier, as
  * try-with-resources does: register the broker, then its clients), {@link #listen}s, waits in
- * {@link #await()} and closes this when it ends. On a signal the shutdown hook asks for the stop and
- * waits (up to the grace period) until the command has closed everything, so the JVM does not exit
- * half-way through; a command that ends on its own deregisters the hook.
+ * {@link #await()} and closes this when it ends. On a signal the shutdown hook asks for the stop
+ * and waits (up to the grace period) until the command has closed everything, so the JVM does not
+ * exit half-way through; a command that ends on its own deregisters the hook.
  */
 public final class GracefulStop implements AutoCloseable {
   private final String name;
@@ -23,13 +23,18 @@ public final class GracefulStop implements AutoCloseable {
   private Thread hook;
   private volatile boolean hookRan;
 
-  /** {@code name}: the hook thread's name; {@code grace}: how long the hook waits for the command to stop. */
+  /**
+   * {@code name}: the hook thread's name; {@code grace}: how long the hook waits for the command to
+   * stop.
+   */
   public GracefulStop(String name, Duration grace) {
     this.name = name;
     this.grace = grace;
   }
 
-  /** Stops {@code resource} when this closes, before everything registered earlier; null is ignored. */
+  /**
+   * Stops {@code resource} when this closes, before everything registered earlier; null is ignored.
+   */
   public synchronized <T extends AutoCloseable> T register(T resource) {
     if (resource != null) {
       toStop.push(resource);
@@ -37,27 +42,33 @@ public final class GracefulStop implements AutoCloseable {
     return resource;
   }
 
-  /** From now on Ctrl-C and SIGTERM ask for the stop; the JVM exits once this closed (or after the grace). */
+  /**
+   * From now on Ctrl-C and SIGTERM ask for the stop; the JVM exits once this closed (or after the
+   * grace).
+   */
   public synchronized void listen() {
     if (hook != null) {
       return;
     }
-    hook = new Thread(() -> {
-      hookRan = true;
-      requested.countDown();
-      try {
-        finished.await(grace.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, name);
+    hook =
+        new Thread(
+            () -> {
+              hookRan = true;
+              requested.countDown();
+              try {
+                finished.await(grace.toMillis(), TimeUnit.MILLISECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            name);
     Runtime.getRuntime().addShutdownHook(hook);
   }
 
   /**
-   * Handles SIGTERM and SIGINT itself instead (no hook): the first asks for the stop, so the command
-   * returns (and the process exits 0, not 143/130); a second runs {@code onSecond}. False when the
-   * JVM offers no signal handling; then the JVM's default applies.
+   * Handles SIGTERM and SIGINT itself instead (no hook): the first asks for the stop, so the
+   * command returns (and the process exits 0, not 143/130); a second runs {@code onSecond}. False
+   * when the JVM offers no signal handling; then the JVM's default applies.
    */
   public boolean trapSignals(Runnable onSecond) {
     return StopSignals.install(this::request, onSecond);
@@ -77,7 +88,9 @@ public final class GracefulStop implements AutoCloseable {
     requested.await();
   }
 
-  /** Stops what was registered, newest first; then lets the hook (if it runs) return, or removes it. */
+  /**
+   * Stops what was registered, newest first; then lets the hook (if it runs) return, or removes it.
+   */
   @Override
   public void close() throws Exception {
     Exception failure = null;

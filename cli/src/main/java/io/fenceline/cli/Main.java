@@ -22,10 +22,25 @@ import picocli.CommandLine.Command;
     name = "fenceline",
     mixinStandardHelpOptions = true,
     version = "fenceline 0.1.0-SNAPSHOT",
-    description = "Kubernetes NetworkPolicy enforcement for whole fleets, event-sourced over Kafka.",
-    subcommands = {DemoCommand.class, CompileCommand.class, KafkaCommand.class, IngestCommand.class, EngineCommand.class, ApplierCommand.class, StatusCommand.class, UpCommand.class,
-        RulesCommand.class, ExplainCommand.class, DiffCommand.class, HistoryCommand.class, SnapshotCommand.class,
-        SimulateCommand.class, CommandLine.HelpCommand.class})
+    description =
+        "Kubernetes NetworkPolicy enforcement for whole fleets, event-sourced over Kafka.",
+    subcommands = {
+      DemoCommand.class,
+      CompileCommand.class,
+      KafkaCommand.class,
+      IngestCommand.class,
+      EngineCommand.class,
+      ApplierCommand.class,
+      StatusCommand.class,
+      UpCommand.class,
+      RulesCommand.class,
+      ExplainCommand.class,
+      DiffCommand.class,
+      HistoryCommand.class,
+      SnapshotCommand.class,
+      SimulateCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -37,26 +52,29 @@ public final class Main implements Runnable {
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
     cl.setExitCodeExceptionMapper(ExitCodes::forException);
-    cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      // Bad input is the user's to fix: its message names file and line, no stack trace.
-      if (e instanceof BadInputException) {
-        commandLine.getErr().println(e.getMessage());
-      } else {
-        commandLine.getErr().println("fenceline: " + e);
-        e.printStackTrace(commandLine.getErr());
-      }
-      commandLine.getErr().flush();
-      return ExitCodes.forException(e);
-    });
+    cl.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          // Bad input is the user's to fix: its message names file and line, no stack trace.
+          if (e instanceof BadInputException) {
+            commandLine.getErr().println(e.getMessage());
+          } else {
+            commandLine.getErr().println("fenceline: " + e);
+            e.printStackTrace(commandLine.getErr());
+          }
+          commandLine.getErr().flush();
+          return ExitCodes.forException(e);
+        });
     return cl;
   }
 
   /** Logs go to stderr (slf4j-simple); Kafka's own INFO chatter is kept down unless asked for. */
   private static void configureLogging() {
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+    System.setProperty(
+        "org.slf4j.simpleLogger.defaultLogLevel",
         System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
-    System.setProperty("org.slf4j.simpleLogger.log.io.fenceline",
+    System.setProperty(
+        "org.slf4j.simpleLogger.log.io.fenceline",
         System.getProperty("org.slf4j.simpleLogger.log.io.fenceline", "info"));
     System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
   }

@@ -35,9 +35,10 @@ class GracefulStopTest {
     List<String> closed = new ArrayList<>();
     GracefulStop stop = new GracefulStop("test-stop", Duration.ofSeconds(1));
     stop.register(() -> closed.add("broker"));
-    stop.register(() -> {
-      throw new IllegalStateException("engine would not close");
-    });
+    stop.register(
+        () -> {
+          throw new IllegalStateException("engine would not close");
+        });
     stop.register(() -> closed.add("health"));
     assertThatThrownBy(stop::close).hasMessage("engine would not close");
     assertThat(closed).containsExactly("health", "broker");
@@ -48,6 +49,8 @@ class GracefulStopTest {
     GracefulStop stop = new GracefulStop("test-stop", Duration.ofSeconds(1));
     stop.listen();
     stop.close();
-    assertThat(Runtime.getRuntime().removeShutdownHook(stop.hook())).as("the hook was still registered").isFalse();
+    assertThat(Runtime.getRuntime().removeShutdownHook(stop.hook()))
+        .as("the hook was still registered")
+        .isFalse();
   }
 }

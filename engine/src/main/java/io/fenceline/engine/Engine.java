@@ -15,7 +15,11 @@ import org.slf4j.LoggerFactory;
 /** Runs the engine: makes sure the topics are right, then runs the topology until closed. */
 public final class Engine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
-  /** Default threshold of {@code /healthz} for an input partition whose committed offset does not move. */
+
+  /**
+   * Default threshold of {@code /healthz} for an input partition whose committed offset does not
+   * move.
+   */
   public static final Duration DEFAULT_STUCK_AFTER = Duration.ofSeconds(60);
 
   private final KafkaStreams streams;
@@ -40,18 +44,32 @@ public final class Engine implements AutoCloseable {
     try (Admin admin = Admin.create(adminProps)) {
       TopicAdmin.ensure(admin, config.layout().specs());
     }
-    KafkaStreams streams = new KafkaStreams(
-        EngineTopology.build(config.layout().nodeFactPartitions(), config.layout().eventPartitions()), config.streamsProperties());
-    streams.setUncaughtExceptionHandler(e -> {
-      LOG.error("engine stream thread failed; replacing it", e);
-      return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-    });
+    KafkaStreams streams =
+        new KafkaStreams(
+            EngineTopology.build(
+                config.layout().nodeFactPartitions(), config.layout().eventPartitions()),
+            config.streamsProperties());
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          LOG.error("engine stream thread failed; replacing it", e);
+          return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler
+              .StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
     streams.start();
     // Samples often enough that a stuck partition shows within about a quarter of the threshold.
-    Duration sampleEvery = Duration.ofMillis(Math.max(500, Math.min(10_000, stuckAfter.toMillis() / 4)));
-    EngineMonitor monitor = new EngineMonitor(streams, config.applicationId(), adminProps, stuckAfter, sampleEvery,
-        java.time.Clock.systemUTC());
-    LOG.info("engine started (application {}, node-facts partitions {})", config.applicationId(),
+    Duration sampleEvery =
+        Duration.ofMillis(Math.max(500, Math.min(10_000, stuckAfter.toMillis() / 4)));
+    EngineMonitor monitor =
+        new EngineMonitor(
+            streams,
+            config.applicationId(),
+            adminProps,
+            stuckAfter,
+            sampleEvery,
+            java.time.Clock.systemUTC());
+    LOG.info(
+        "engine started (application {}, node-facts partitions {})",
+        config.applicationId(),
         config.layout().nodeFactPartitions());
     return new Engine(streams, monitor);
   }
@@ -76,7 +94,8 @@ public final class Engine implements AutoCloseable {
     // A static member that closes cleanly leaves the group, so its tasks move to the other
     // instances at once (a crashed one is replaced within the session timeout, or at once when it
     // restarts under the same instance id).
-    streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-        .withTimeout(Duration.ofSeconds(30)));
+    streams.close(
+        CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+            .withTimeout(Duration.ofSeconds(30)));
   }
 }

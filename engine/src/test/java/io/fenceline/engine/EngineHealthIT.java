@@ -15,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,9 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The engine's {@code /healthz}, {@code /livez} and {@code /metrics} on a real broker: ready once
- * RUNNING, Kafka Streams metrics and fenceline's own in Prometheus form (the dead-letter count moves
- * with dead letters), not ready naming the partition and its lag when processing stops while events
- * wait, ready again when it resumes, and neither ready nor live once closed.
+ * RUNNING, Kafka Streams metrics and fenceline's own in Prometheus form (the dead-letter count
+ * moves with dead letters), not ready naming the partition and its lag when processing stops while
+ * events wait, ready again when it resumes, and neither ready nor live once closed.
  */
 class EngineHealthIT {
   private static final String APP = "engine-health-it";
@@ -43,7 +42,8 @@ class EngineHealthIT {
 
   private HttpResponse<String> get(int port, String path) {
     try {
-      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+      return http.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
           HttpResponse.BodyHandlers.ofString());
     } catch (Exception e) {
       throw new IllegalStateException(e);
@@ -51,18 +51,32 @@ class EngineHealthIT {
   }
 
   private static void publishGarbage(EmbeddedKafka kafka, int n) throws Exception {
-    Map<String, Object> p = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-        ProducerConfig.ACKS_CONFIG, "all");
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+    Map<String, Object> p =
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            kafka.bootstrapServers(),
+            ProducerConfig.ACKS_CONFIG,
+            "all");
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
       for (int i = 0; i < n; i++) {
-        producer.send(new ProducerRecord<>(Topics.EVENTS, CLUSTER, ("not an event " + i).getBytes(StandardCharsets.UTF_8))).get();
+        producer
+            .send(
+                new ProducerRecord<>(
+                    Topics.EVENTS, CLUSTER, ("not an event " + i).getBytes(StandardCharsets.UTF_8)))
+            .get();
       }
     }
   }
 
-  /** The value of the dead-letter total the compile processor's sensor reports (summed over its tags). */
+  /**
+   * The value of the dead-letter total the compile processor's sensor reports (summed over its
+   * tags).
+   */
   private static double deadLetters(String metrics) {
-    Matcher m = Pattern.compile("(?m)^kafka_stream_[a-z_]*dead_letter_total\\{[^}]*} ([0-9.E]+)$").matcher(metrics);
+    Matcher m =
+        Pattern.compile("(?m)^kafka_stream_[a-z_]*dead_letter_total\\{[^}]*} ([0-9.E]+)$")
+            .matcher(metrics);
     double sum = 0;
     boolean found = false;
     while (m.find()) {
@@ -78,48 +92,94 @@ class EngineHealthIT {
     Topics.Layout d = Topics.Layout.defaults();
     int partition = EventPartitions.partitionOf(CLUSTER, 2);
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"));
-        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-      Engine engine = Engine.start(new EngineConfig(kafka.bootstrapServers(), APP, dir.resolve("engine"),
-          new Topics.Layout(2, 2, d.eventRetentionMs(), d.deadLetterRetentionMs()), Map.of()), Duration.ofSeconds(2));
-      try (HealthServer server = new HealthServer(0, engine.monitor()::readiness, engine.monitor()::liveness,
-          engine.monitor()::scrape)) {
+        Admin admin =
+            Admin.create(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+      Engine engine =
+          Engine.start(
+              new EngineConfig(
+                  kafka.bootstrapServers(),
+                  APP,
+                  dir.resolve("engine"),
+                  new Topics.Layout(2, 2, d.eventRetentionMs(), d.deadLetterRetentionMs()),
+                  Map.of()),
+              Duration.ofSeconds(2));
+      try (HealthServer server =
+          new HealthServer(
+              0,
+              engine.monitor()::readiness,
+              engine.monitor()::liveness,
+              engine.monitor()::scrape)) {
         int port = server.port();
-        await("ready").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+        await("ready")
+            .atMost(Duration.ofSeconds(90))
+            .pollInterval(Duration.ofMillis(200))
             .until(() -> get(port, "/healthz").statusCode() == 200);
         assertThat(get(port, "/healthz").body()).isEqualTo("ok\n");
         assertThat(get(port, "/livez").statusCode()).isEqualTo(200);
 
         publishGarbage(kafka, 3);
-        await("dead letters counted").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+        await("dead letters counted")
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(500))
             .until(() -> deadLetters(get(port, "/metrics").body()) == 3.0);
         String metrics = get(port, "/metrics").body();
-        assertThat(metrics).contains("kafka_stream_", "fenceline_engine_ready 1.0", "fenceline_engine_input_stuck_partitions 0.0");
-        await("committed").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-            .until(() -> EngineProgress.read(admin, APP, Duration.ofSeconds(10)).get(partition).current());
+        assertThat(metrics)
+            .contains(
+                "kafka_stream_",
+                "fenceline_engine_ready 1.0",
+                "fenceline_engine_input_stuck_partitions 0.0");
+        await("committed")
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(200))
+            .until(
+                () ->
+                    EngineProgress.read(admin, APP, Duration.ofSeconds(10))
+                        .get(partition)
+                        .current());
 
         // Processing stops while events wait: not ready, naming the partition and its lag.
         engine.streams().pause();
         publishGarbage(kafka, 2);
-        await("stuck").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        await("stuck")
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(200))
             .until(() -> get(port, "/healthz").statusCode() == 503);
         HttpResponse<String> stuck = get(port, "/healthz");
-        assertThat(stuck.body()).startsWith("not ready: input partition " + Topics.EVENTS + "-" + partition
-            + " committed 3 of 5 (lag 2): the committed offset has not moved for ");
-        assertThat(get(port, "/livez").statusCode()).as("a stuck partition is no reason to restart").isEqualTo(200);
-        await().atMost(Duration.ofSeconds(30)).until(() -> get(port, "/metrics").body()
-            .contains("fenceline_engine_input_stuck_partitions 1.0"));
+        assertThat(stuck.body())
+            .startsWith(
+                "not ready: input partition "
+                    + Topics.EVENTS
+                    + "-"
+                    + partition
+                    + " committed 3 of 5 (lag 2): the committed offset has not moved for ");
+        assertThat(get(port, "/livez").statusCode())
+            .as("a stuck partition is no reason to restart")
+            .isEqualTo(200);
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    get(port, "/metrics")
+                        .body()
+                        .contains("fenceline_engine_input_stuck_partitions 1.0"));
         assertThat(get(port, "/metrics").body())
-            .contains("fenceline_engine_input_lag{partition=\"" + partition + "\"} 2.0", "fenceline_engine_ready 0.0");
+            .contains(
+                "fenceline_engine_input_lag{partition=\"" + partition + "\"} 2.0",
+                "fenceline_engine_ready 0.0");
 
         engine.streams().resume();
-        await("ready again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        await("ready again")
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(200))
             .until(() -> get(port, "/healthz").statusCode() == 200);
         assertThat(deadLetters(get(port, "/metrics").body())).isEqualTo(5.0);
 
         engine.close();
         HttpResponse<String> stopped = get(port, "/healthz");
         assertThat(stopped.statusCode()).isEqualTo(503);
-        assertThat(stopped.body()).isEqualTo("not ready: Kafka Streams state is NOT_RUNNING (not RUNNING)\n");
+        assertThat(stopped.body())
+            .isEqualTo("not ready: Kafka Streams state is NOT_RUNNING (not RUNNING)\n");
         assertThat(get(port, "/livez").statusCode()).isEqualTo(503);
       } finally {
         engine.close();

@@ -38,7 +38,15 @@ public final class ChurnGenerator {
     }
     if (draw < 750 || app == null) {
       SimNamespace ns = appNamespace(c);
-      return c.addPod(ns, ns.apps.get(random.nextInt(ns.apps.size())), null, null, -1, false, random, ChangeKind.POD_CREATE);
+      return c.addPod(
+          ns,
+          ns.apps.get(random.nextInt(ns.apps.size())),
+          null,
+          null,
+          -1,
+          false,
+          random,
+          ChangeKind.POD_CREATE);
     }
     return c.deletePod(app, ChangeKind.POD_DELETE);
   }
@@ -59,7 +67,11 @@ public final class ChurnGenerator {
         counts.merge(p.namespace + "\0" + p.app.name(), 1, Integer::sum);
       }
     }
-    String best = counts.entrySet().stream().max(java.util.Map.Entry.comparingByValue()).orElseThrow().getKey();
+    String best =
+        counts.entrySet().stream()
+            .max(java.util.Map.Entry.comparingByValue())
+            .orElseThrow()
+            .getKey();
     SimNamespace ns = c.namespacesByName.get(best.substring(0, best.indexOf('\0')));
     String appName = best.substring(best.indexOf('\0') + 1);
     App app = ns.apps.stream().filter(a -> a.name().equals(appName)).findFirst().orElseThrow();
@@ -76,7 +88,15 @@ public final class ChurnGenerator {
   public Change podCreate() {
     SimCluster c = fleet.clusters().get(random.nextInt(fleet.clusters().size()));
     SimNamespace ns = appNamespace(c);
-    return c.addPod(ns, ns.apps.get(random.nextInt(ns.apps.size())), null, null, -1, false, random, ChangeKind.POD_CREATE);
+    return c.addPod(
+        ns,
+        ns.apps.get(random.nextInt(ns.apps.size())),
+        null,
+        null,
+        -1,
+        false,
+        random,
+        ChangeKind.POD_CREATE);
   }
 
   /** A random application pod of a random cluster deleted. */
@@ -91,7 +111,10 @@ public final class ChurnGenerator {
     return c.changePodAddress(randomAppPod(c), random);
   }
 
-  /** A random application pod of a random cluster relabelled where no policy looks ({@code version}). */
+  /**
+   * A random application pod of a random cluster relabelled where no policy looks ({@code
+   * version}).
+   */
   public Change podVersionRelabel() {
     SimCluster c = fleet.clusters().get(random.nextInt(fleet.clusters().size()));
     return c.relabelPodVersion(randomAppPod(c), random);
@@ -99,8 +122,8 @@ public final class ChurnGenerator {
 
   /**
    * The next pod change of the engine benchmark's mix, per 100: 15 relabels (app and tier: the pod
-   * moves between sets and policies), 15 version relabels (no policy reads them), 20 address changes,
-   * 25 creations, 25 deletions (so the fleet keeps its size).
+   * moves between sets and policies), 15 version relabels (no policy reads them), 20 address
+   * changes, 25 creations, 25 deletions (so the fleet keeps its size).
    */
   public Change podChurn() {
     int draw = random.nextInt(100);
@@ -129,7 +152,8 @@ public final class ChurnGenerator {
         return c.editPolicy(p, random);
       }
     }
-    throw new IllegalStateException("cluster " + c.name() + " has no policy to edit but default denies");
+    throw new IllegalStateException(
+        "cluster " + c.name() + " has no policy to edit but default denies");
   }
 
   private SimNamespace appNamespace(SimCluster c) {

@@ -15,11 +15,19 @@ import java.util.Random;
  * namespaces. Same seed and spec, same fleet.
  */
 public final class FleetGenerator {
-  static final List<String> ENVS = List.of("prod", "prod", "prod", "prod", "staging", "staging", "staging", "dev", "dev", "dev");
+  static final List<String> ENVS =
+      List.of("prod", "prod", "prod", "prod", "staging", "staging", "staging", "dev", "dev", "dev");
   private static final int PODS_PER_NAMESPACE = 50;
-  private static final List<PolicyShape> FIXED_SHAPES = List.of(PolicyShape.DEFAULT_DENY,
-      PolicyShape.FRONTEND_TO_BACKEND, PolicyShape.FROM_INGRESS_CONTROLLER, PolicyShape.FROM_MONITORING,
-      PolicyShape.TEAM_WIDE, PolicyShape.EGRESS_TO_DATA, PolicyShape.MATCH_EXPRESSIONS, PolicyShape.EGRESS_LOCKDOWN);
+  private static final List<PolicyShape> FIXED_SHAPES =
+      List.of(
+          PolicyShape.DEFAULT_DENY,
+          PolicyShape.FRONTEND_TO_BACKEND,
+          PolicyShape.FROM_INGRESS_CONTROLLER,
+          PolicyShape.FROM_MONITORING,
+          PolicyShape.TEAM_WIDE,
+          PolicyShape.EGRESS_TO_DATA,
+          PolicyShape.MATCH_EXPRESSIONS,
+          PolicyShape.EGRESS_LOCKDOWN);
 
   private FleetGenerator() {}
 
@@ -27,41 +35,85 @@ public final class FleetGenerator {
     Random random = new Random(seed);
     List<SimCluster> clusters = new ArrayList<>();
     for (int c = 0; c < spec.clusters(); c++) {
-      clusters.add(cluster(String.format("c%02d", c), spec.nodesOf(c), spec.podsOf(c), spec.policiesOf(c), random));
+      clusters.add(
+          cluster(
+              String.format("c%02d", c),
+              spec.nodesOf(c),
+              spec.podsOf(c),
+              spec.policiesOf(c),
+              random));
     }
     return new Fleet(spec, seed, clusters);
   }
 
   private static SimCluster cluster(String name, int nodes, int pods, int policies, Random random) {
     SimCluster cluster = new SimCluster(name, nodes);
-    SimNamespace kubeSystem = cluster.addNamespace(new SimNamespace("kube-system", "platform", "prod", true));
-    SimNamespace monitoring = cluster.addNamespace(new SimNamespace("monitoring", "platform", "prod", true));
-    SimNamespace ingress = cluster.addNamespace(new SimNamespace("ingress-nginx", "platform", "prod", true));
+    SimNamespace kubeSystem =
+        cluster.addNamespace(new SimNamespace("kube-system", "platform", "prod", true));
+    SimNamespace monitoring =
+        cluster.addNamespace(new SimNamespace("monitoring", "platform", "prod", true));
+    SimNamespace ingress =
+        cluster.addNamespace(new SimNamespace("ingress-nginx", "platform", "prod", true));
     int appPods = pods;
     for (int i = 0; i < Math.max(2, nodes / 100) && appPods > 0; i++, appPods--) {
-      cluster.addPod(kubeSystem, null, Map.of("k8s-app", "kube-dns"), List.of(new SimPod.Port("dns", 53, "UDP"),
-          new SimPod.Port("dns-tcp", 53, "TCP"), new SimPod.Port("metrics", 9153, "TCP")), -1, false, random,
+      cluster.addPod(
+          kubeSystem,
+          null,
+          Map.of("k8s-app", "kube-dns"),
+          List.of(
+              new SimPod.Port("dns", 53, "UDP"),
+              new SimPod.Port("dns-tcp", 53, "TCP"),
+              new SimPod.Port("metrics", 9153, "TCP")),
+          -1,
+          false,
+          random,
           ChangeKind.INITIAL);
     }
     for (int i = 0; i < 2 && appPods > 0; i++, appPods--) {
-      cluster.addPod(monitoring, null, Map.of("app", "prometheus"), List.of(new SimPod.Port("web", 9090, "TCP")), -1,
-          false, random, ChangeKind.INITIAL);
+      cluster.addPod(
+          monitoring,
+          null,
+          Map.of("app", "prometheus"),
+          List.of(new SimPod.Port("web", 9090, "TCP")),
+          -1,
+          false,
+          random,
+          ChangeKind.INITIAL);
     }
     for (int i = 0; i < 2 && appPods > 0; i++, appPods--) {
-      cluster.addPod(ingress, null, Map.of("app", "ingress-nginx"), List.of(new SimPod.Port("http", 80, "TCP"),
-          new SimPod.Port("https", 443, "TCP")), -1, false, random, ChangeKind.INITIAL);
+      cluster.addPod(
+          ingress,
+          null,
+          Map.of("app", "ingress-nginx"),
+          List.of(new SimPod.Port("http", 80, "TCP"), new SimPod.Port("https", 443, "TCP")),
+          -1,
+          false,
+          random,
+          ChangeKind.INITIAL);
     }
     for (int n = 0; n < nodes && appPods > 0; n++, appPods--) {
-      cluster.addPod(monitoring, null, Map.of("app", "node-exporter"), List.of(new SimPod.Port("metrics", 9100, "TCP")),
-          n, true, random, ChangeKind.INITIAL);
+      cluster.addPod(
+          monitoring,
+          null,
+          Map.of("app", "node-exporter"),
+          List.of(new SimPod.Port("metrics", 9100, "TCP")),
+          n,
+          true,
+          random,
+          ChangeKind.INITIAL);
     }
 
     int namespaceCount = Math.max(2, appPods / PODS_PER_NAMESPACE);
     int teams = Math.max(2, namespaceCount / 10);
     List<SimNamespace> appNamespaces = new ArrayList<>();
     for (int i = 0; i < namespaceCount; i++) {
-      SimNamespace ns = cluster.addNamespace(new SimNamespace(String.format("ns-%04d", i),
-          String.format("team-%02d", random.nextInt(teams)), ENVS.get(random.nextInt(ENVS.size())), false));
+      SimNamespace ns =
+          cluster.addNamespace(
+              new SimNamespace(
+                  String.format("ns-%04d", i),
+                  String.format("team-%02d", random.nextInt(teams)),
+                  ENVS.get(random.nextInt(ENVS.size())),
+                  false));
       chooseApps(ns, random);
       appNamespaces.add(ns);
     }
@@ -80,7 +132,12 @@ public final class FleetGenerator {
         } else {
           String target = ns.apps.get(random.nextInt(ns.apps.size())).name();
           String source = ns.apps.get(random.nextInt(ns.apps.size())).name();
-          cluster.addPolicy(ns, PolicyShape.APP_TO_APP, "allow-" + source + "-to-" + target + "-" + k, target, source);
+          cluster.addPolicy(
+              ns,
+              PolicyShape.APP_TO_APP,
+              "allow-" + source + "-to-" + target + "-" + k,
+              target,
+              source);
         }
       }
     }

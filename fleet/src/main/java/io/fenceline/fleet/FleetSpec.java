@@ -9,16 +9,42 @@ public record FleetSpec(int clusters, int nodes, int pods, int policies) {
 
   public FleetSpec {
     if (clusters < 1 || nodes < clusters || pods < 0 || policies < 0) {
-      throw new IllegalArgumentException("fleet " + clusters + "/" + nodes + "/" + pods + "/" + policies
-          + ": need at least one cluster, one node per cluster, and no negative counts");
+      throw new IllegalArgumentException(
+          "fleet "
+              + clusters
+              + "/"
+              + nodes
+              + "/"
+              + pods
+              + "/"
+              + policies
+              + ": need at least one cluster, one node per cluster, and no negative counts");
     }
     if ((long) nodes * MAX_PODS_PER_NODE < pods) {
-      throw new IllegalArgumentException("fleet " + clusters + "/" + nodes + "/" + pods + "/" + policies
-          + ": more than " + MAX_PODS_PER_NODE + " pods per node");
+      throw new IllegalArgumentException(
+          "fleet "
+              + clusters
+              + "/"
+              + nodes
+              + "/"
+              + pods
+              + "/"
+              + policies
+              + ": more than "
+              + MAX_PODS_PER_NODE
+              + " pods per node");
     }
     if (nodes / clusters > 4096) {
-      throw new IllegalArgumentException("fleet " + clusters + "/" + nodes + "/" + pods + "/" + policies
-          + ": at most 4096 nodes per cluster (one /24 of pod addresses each)");
+      throw new IllegalArgumentException(
+          "fleet "
+              + clusters
+              + "/"
+              + nodes
+              + "/"
+              + pods
+              + "/"
+              + policies
+              + ": at most 4096 nodes per cluster (one /24 of pod addresses each)");
     }
   }
 
@@ -26,12 +52,18 @@ public record FleetSpec(int clusters, int nodes, int pods, int policies) {
   public static FleetSpec parse(String text) {
     String[] p = text.trim().split("/");
     if (p.length != 4) {
-      throw new IllegalArgumentException("fleet size '" + text + "': expected clusters/nodes/pods/policies, e.g. 1/50/1500/200");
+      throw new IllegalArgumentException(
+          "fleet size '" + text + "': expected clusters/nodes/pods/policies, e.g. 1/50/1500/200");
     }
     try {
-      return new FleetSpec(Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]), Integer.parseInt(p[3]));
+      return new FleetSpec(
+          Integer.parseInt(p[0]),
+          Integer.parseInt(p[1]),
+          Integer.parseInt(p[2]),
+          Integer.parseInt(p[3]));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("fleet size '" + text + "': every part must be a whole number");
+      throw new IllegalArgumentException(
+          "fleet size '" + text + "': every part must be a whole number");
     }
   }
 

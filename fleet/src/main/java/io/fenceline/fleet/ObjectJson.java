@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 
-/** Kubernetes API JSON of the simulated objects: what a manifest holds and what ingest publishes. */
+/**
+ * Kubernetes API JSON of the simulated objects: what a manifest holds and what ingest publishes.
+ */
 final class ObjectJson {
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -28,7 +30,8 @@ final class ObjectJson {
     return root;
   }
 
-  static ObjectNode pod(SimPod p, String nodeName, String nodeAddress, String ip4, String ip6, String rv) {
+  static ObjectNode pod(
+      SimPod p, String nodeName, String nodeAddress, String ip4, String ip6, String rv) {
     ObjectNode root = root("v1", "Pod", p.name, p.namespace, p.uid, rv);
     ObjectNode labels = ((ObjectNode) root.get("metadata")).putObject("labels");
     p.labels.forEach(labels::put);
@@ -41,7 +44,11 @@ final class ObjectJson {
     container.put("name", p.app == null ? p.labels.getOrDefault("app", "main") : p.app.name());
     ArrayNode ports = container.putArray("ports");
     for (SimPod.Port port : p.ports) {
-      ports.addObject().put("name", port.name()).put("containerPort", port.number()).put("protocol", port.protocol());
+      ports
+          .addObject()
+          .put("name", port.name())
+          .put("containerPort", port.number())
+          .put("protocol", port.protocol());
     }
     ObjectNode status = root.putObject("status");
     status.put("phase", "Running");
@@ -67,7 +74,8 @@ final class ObjectJson {
     return n;
   }
 
-  private static ObjectNode root(String apiVersion, String kind, String name, String namespace, String uid, String rv) {
+  private static ObjectNode root(
+      String apiVersion, String kind, String name, String namespace, String uid, String rv) {
     ObjectNode root = JSON.createObjectNode();
     root.put("apiVersion", apiVersion);
     root.put("kind", kind);

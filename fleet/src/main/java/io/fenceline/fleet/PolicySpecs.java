@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code spec} of a simulated policy, derived from its shape, the apps it names, its namespace's
- * team and its revision (an edit flips what an odd revision changes: a port added, an except added,
- * a value list widened).
+ * The {@code spec} of a simulated policy, derived from its shape, the apps it names, its
+ * namespace's team and its revision (an edit flips what an odd revision changes: a port added, an
+ * except added, a value list widened).
  */
 final class PolicySpecs {
   private PolicySpecs() {}
@@ -24,7 +24,9 @@ final class PolicySpecs {
       case FRONTEND_TO_BACKEND -> {
         select(spec, Map.of("tier", "backend"));
         ObjectNode rule = spec.putArray("ingress").addObject();
-        rule.putArray("from").addObject().set("podSelector", matchLabels(Map.of("tier", "frontend")));
+        rule.putArray("from")
+            .addObject()
+            .set("podSelector", matchLabels(Map.of("tier", "frontend")));
         ArrayNode ports = rule.putArray("ports");
         ports.addObject().put("port", "http");
         if (edited) {
@@ -35,7 +37,9 @@ final class PolicySpecs {
         select(spec, Map.of("tier", "frontend"));
         ObjectNode rule = spec.putArray("ingress").addObject();
         ObjectNode peer = rule.putArray("from").addObject();
-        peer.set("namespaceSelector", matchLabels(Map.of("kubernetes.io/metadata.name", "ingress-nginx")));
+        peer.set(
+            "namespaceSelector",
+            matchLabels(Map.of("kubernetes.io/metadata.name", "ingress-nginx")));
         peer.set("podSelector", matchLabels(Map.of("app", "ingress-nginx")));
         ArrayNode ports = rule.putArray("ports");
         ports.addObject().put("port", "http").put("protocol", "TCP");
@@ -46,8 +50,11 @@ final class PolicySpecs {
       case FROM_MONITORING -> {
         spec.putObject("podSelector");
         ObjectNode rule = spec.putArray("ingress").addObject();
-        rule.putArray("from").addObject()
-            .set("namespaceSelector", matchLabels(Map.of("kubernetes.io/metadata.name", "monitoring")));
+        rule.putArray("from")
+            .addObject()
+            .set(
+                "namespaceSelector",
+                matchLabels(Map.of("kubernetes.io/metadata.name", "monitoring")));
         ArrayNode ports = rule.putArray("ports");
         ports.addObject().put("port", "metrics");
         if (edited) {
@@ -57,7 +64,9 @@ final class PolicySpecs {
       case TEAM_WIDE -> {
         select(spec, Map.of("tier", "backend"));
         ObjectNode rule = spec.putArray("ingress").addObject();
-        rule.putArray("from").addObject().set("namespaceSelector", matchLabels(Map.of("team", ns.team)));
+        rule.putArray("from")
+            .addObject()
+            .set("namespaceSelector", matchLabels(Map.of("team", ns.team)));
         if (edited) {
           rule.putArray("ports").addObject().put("port", "http");
         }
@@ -77,18 +86,33 @@ final class PolicySpecs {
         internet.putArray("ports").addObject().put("port", 443);
         dns(egress);
         ObjectNode backends = egress.addObject();
-        backends.putArray("to").addObject().set("podSelector", matchLabels(Map.of("tier", "backend")));
+        backends
+            .putArray("to")
+            .addObject()
+            .set("podSelector", matchLabels(Map.of("tier", "backend")));
         backends.putArray("ports").addObject().put("port", "http");
       }
       case MATCH_EXPRESSIONS -> {
         ObjectNode sel = spec.putObject("podSelector");
-        expression(sel.putArray("matchExpressions"), "app", "In", List.of("api", "orders", "worker"));
+        expression(
+            sel.putArray("matchExpressions"), "app", "In", List.of("api", "orders", "worker"));
         ObjectNode rule = spec.putArray("ingress").addObject();
         ObjectNode peer = rule.putArray("from").addObject();
-        expression(peer.putObject("namespaceSelector").putArray("matchExpressions"), "env", "NotIn",
+        expression(
+            peer.putObject("namespaceSelector").putArray("matchExpressions"),
+            "env",
+            "NotIn",
             edited ? List.of("dev", "staging") : List.of("dev"));
-        expression(peer.putObject("podSelector").putArray("matchExpressions"), "tier", "Exists", List.of());
-        rule.putArray("ports").addObject().put("port", 8000).put("endPort", 8999).put("protocol", "TCP");
+        expression(
+            peer.putObject("podSelector").putArray("matchExpressions"),
+            "tier",
+            "Exists",
+            List.of());
+        rule.putArray("ports")
+            .addObject()
+            .put("port", 8000)
+            .put("endPort", 8999)
+            .put("protocol", "TCP");
       }
       case EGRESS_TO_DATA -> {
         select(spec, Map.of("tier", "backend"));
@@ -107,7 +131,9 @@ final class PolicySpecs {
       case APP_TO_APP -> {
         select(spec, Map.of("app", p.targetApp));
         ObjectNode rule = spec.putArray("ingress").addObject();
-        rule.putArray("from").addObject().set("podSelector", matchLabels(Map.of("app", p.sourceApp)));
+        rule.putArray("from")
+            .addObject()
+            .set("podSelector", matchLabels(Map.of("app", p.sourceApp)));
         rule.putArray("ports").addObject().put("port", "http");
       }
       default -> throw new IllegalStateException("no spec for " + p.shape);
@@ -136,7 +162,8 @@ final class PolicySpecs {
   private static void dns(ArrayNode egress) {
     ObjectNode rule = egress.addObject();
     ObjectNode peer = rule.putArray("to").addObject();
-    peer.set("namespaceSelector", matchLabels(Map.of("kubernetes.io/metadata.name", "kube-system")));
+    peer.set(
+        "namespaceSelector", matchLabels(Map.of("kubernetes.io/metadata.name", "kube-system")));
     peer.set("podSelector", matchLabels(Map.of("k8s-app", "kube-dns")));
     ArrayNode ports = rule.putArray("ports");
     ports.addObject().put("port", 53).put("protocol", "UDP");

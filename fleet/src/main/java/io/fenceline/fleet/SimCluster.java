@@ -101,7 +101,9 @@ public final class SimCluster {
   }
 
   private String nextUid(String kind, String key) {
-    return UUID.nameUUIDFromBytes((name + "/" + kind + "/" + key + "/" + serial++).getBytes(StandardCharsets.UTF_8)).toString();
+    return UUID.nameUUIDFromBytes(
+            (name + "/" + kind + "/" + key + "/" + serial++).getBytes(StandardCharsets.UTF_8))
+        .toString();
   }
 
   private String nextResourceVersion() {
@@ -117,7 +119,8 @@ public final class SimCluster {
         return n;
       }
     }
-    throw new IllegalStateException("cluster " + name + ": every node holds " + FleetSpec.MAX_PODS_PER_NODE + " pods");
+    throw new IllegalStateException(
+        "cluster " + name + ": every node holds " + FleetSpec.MAX_PODS_PER_NODE + " pods");
   }
 
   static String templateHash(SimNamespace ns, App app, int revision) {
@@ -127,15 +130,26 @@ public final class SimCluster {
 
   // ---- pods -----------------------------------------------------------------------------------
 
-  /** Schedules a new pod of {@code app} in {@code ns} (null app: an infrastructure pod, labels given). */
-  Change addPod(SimNamespace ns, App app, Map<String, String> infraLabels, List<SimPod.Port> infraPorts, int node,
-      boolean hostNetwork, Random random, ChangeKind cause) {
+  /**
+   * Schedules a new pod of {@code app} in {@code ns} (null app: an infrastructure pod, labels
+   * given).
+   */
+  Change addPod(
+      SimNamespace ns,
+      App app,
+      Map<String, String> infraLabels,
+      List<SimPod.Port> infraPorts,
+      int node,
+      boolean hostNetwork,
+      Random random,
+      ChangeKind cause) {
     int n = node >= 0 ? node : placeNode(random);
     int slot = 0;
     if (!hostNetwork) {
       slot = slots[n].nextClearBit(FIRST_SLOT);
       if (slot > LAST_SLOT) {
-        throw new IllegalStateException("cluster " + name + ": node " + nodeName(n) + " has no free pod address");
+        throw new IllegalStateException(
+            "cluster " + name + ": node " + nodeName(n) + " has no free pod address");
       }
       slots[n].set(slot);
     }
@@ -144,7 +158,8 @@ public final class SimCluster {
     List<SimPod.Port> ports;
     if (app != null) {
       int revision = ns.revisions.get(ns.apps.indexOf(app));
-      podName = app.name() + "-" + templateHash(ns, app, revision) + "-" + Long.toString(serial, 36);
+      podName =
+          app.name() + "-" + templateHash(ns, app, revision) + "-" + Long.toString(serial, 36);
       ports = new ArrayList<>();
       ports.add(new SimPod.Port("http", app.httpPort(), "TCP"));
       ports.add(new SimPod.Port("metrics", 9090, "TCP"));
@@ -156,11 +171,22 @@ public final class SimCluster {
       ports = infraPorts;
     }
     boolean dual = !hostNetwork && app != null && random.nextInt(20) == 0;
-    SimPod p = new SimPod(ns.name, podName, nextUid("Pod", ns.name + "/" + podName), app, ports, n, slot, dual, hostNetwork);
+    SimPod p =
+        new SimPod(
+            ns.name,
+            podName,
+            nextUid("Pod", ns.name + "/" + podName),
+            app,
+            ports,
+            n,
+            slot,
+            dual,
+            hostNetwork);
     if (app != null) {
       p.labels.put("app", app.name());
       p.labels.put("tier", app.tier());
-      p.labels.put("pod-template-hash", templateHash(ns, app, ns.revisions.get(ns.apps.indexOf(app))));
+      p.labels.put(
+          "pod-template-hash", templateHash(ns, app, ns.revisions.get(ns.apps.indexOf(app))));
     } else {
       p.labels.putAll(infraLabels);
     }
@@ -183,7 +209,8 @@ public final class SimCluster {
     if (!p.hostNetwork) {
       slots[p.node].clear(p.slot);
     }
-    return new Change(name, Kind.POD, p.namespace, p.name, p.uid, nextResourceVersion(), null, cause);
+    return new Change(
+        name, Kind.POD, p.namespace, p.name, p.uid, nextResourceVersion(), null, cause);
   }
 
   /** Moves an application pod to another app of its namespace (app and tier labels change). */
@@ -205,14 +232,17 @@ public final class SimCluster {
     return podChange(p, ChangeKind.POD_VERSION_RELABEL);
   }
 
-  /** Gives a pod (not on the host network) a new address on its node, as a recreated sandbox gets. */
+  /**
+   * Gives a pod (not on the host network) a new address on its node, as a recreated sandbox gets.
+   */
   Change changePodAddress(SimPod p, Random random) {
     int slot = slots[p.node].nextClearBit(FIRST_SLOT + random.nextInt(LAST_SLOT - FIRST_SLOT));
     if (slot > LAST_SLOT) {
       slot = slots[p.node].nextClearBit(FIRST_SLOT);
     }
     if (slot > LAST_SLOT) {
-      throw new IllegalStateException("cluster " + name + ": node " + nodeName(p.node) + " has no free pod address");
+      throw new IllegalStateException(
+          "cluster " + name + ": node " + nodeName(p.node) + " has no free pod address");
     }
     slots[p.node].set(slot);
     slots[p.node].clear(p.slot);
@@ -221,9 +251,22 @@ public final class SimCluster {
   }
 
   private Change podChange(SimPod p, ChangeKind cause) {
-    ObjectNode o = ObjectJson.pod(p, nodeName(p.node), nodeAddress(p.node), podAddress4(p),
-        p.dualStack ? podAddress6(p) : null, nextResourceVersion());
-    return new Change(name, Kind.POD, p.namespace, p.name, p.uid, o.path("metadata").path("resourceVersion").asText(), o,
+    ObjectNode o =
+        ObjectJson.pod(
+            p,
+            nodeName(p.node),
+            nodeAddress(p.node),
+            podAddress4(p),
+            p.dualStack ? podAddress6(p) : null,
+            nextResourceVersion());
+    return new Change(
+        name,
+        Kind.POD,
+        p.namespace,
+        p.name,
+        p.uid,
+        o.path("metadata").path("resourceVersion").asText(),
+        o,
         cause);
   }
 
@@ -251,9 +294,18 @@ public final class SimCluster {
   // ---- namespaces, policies, nodes ------------------------------------------------------------
 
   Change namespaceChange(SimNamespace ns, ChangeKind cause) {
-    String uid = UUID.nameUUIDFromBytes((name + "/Namespace/" + ns.name).getBytes(StandardCharsets.UTF_8)).toString();
+    String uid =
+        UUID.nameUUIDFromBytes((name + "/Namespace/" + ns.name).getBytes(StandardCharsets.UTF_8))
+            .toString();
     ObjectNode o = ObjectJson.namespace(ns, uid, nextResourceVersion());
-    return new Change(name, Kind.NAMESPACE, "", ns.name, uid, o.path("metadata").path("resourceVersion").asText(), o,
+    return new Change(
+        name,
+        Kind.NAMESPACE,
+        "",
+        ns.name,
+        uid,
+        o.path("metadata").path("resourceVersion").asText(),
+        o,
         cause);
   }
 
@@ -264,9 +316,16 @@ public final class SimCluster {
     return namespaceChange(ns, ChangeKind.NAMESPACE_RELABEL);
   }
 
-  Change addPolicy(SimNamespace ns, PolicyShape shape, String policyName, String targetApp, String sourceApp) {
-    SimPolicy p = new SimPolicy(ns.name, policyName, nextUid("NetworkPolicy", ns.name + "/" + policyName), shape,
-        targetApp, sourceApp);
+  Change addPolicy(
+      SimNamespace ns, PolicyShape shape, String policyName, String targetApp, String sourceApp) {
+    SimPolicy p =
+        new SimPolicy(
+            ns.name,
+            policyName,
+            nextUid("NetworkPolicy", ns.name + "/" + policyName),
+            shape,
+            targetApp,
+            sourceApp);
     policies.add(p);
     return policyChange(p, ChangeKind.INITIAL);
   }
@@ -282,9 +341,18 @@ public final class SimCluster {
   }
 
   private Change policyChange(SimPolicy p, ChangeKind cause) {
-    ObjectNode o = ObjectJson.policy(p, PolicySpecs.spec(p, namespacesByName.get(p.namespace)), nextResourceVersion());
-    return new Change(name, Kind.NETWORK_POLICY, p.namespace, p.name, p.uid,
-        o.path("metadata").path("resourceVersion").asText(), o, cause);
+    ObjectNode o =
+        ObjectJson.policy(
+            p, PolicySpecs.spec(p, namespacesByName.get(p.namespace)), nextResourceVersion());
+    return new Change(
+        name,
+        Kind.NETWORK_POLICY,
+        p.namespace,
+        p.name,
+        p.uid,
+        o.path("metadata").path("resourceVersion").asText(),
+        o,
+        cause);
   }
 
   /** The whole current state as upserts: namespaces, nodes, pods, policies. */
@@ -294,10 +362,19 @@ public final class SimCluster {
       out.add(namespaceChange(ns, ChangeKind.INITIAL));
     }
     for (int n = 0; n < nodeCount; n++) {
-      String uid = UUID.nameUUIDFromBytes((name + "/Node/" + n).getBytes(StandardCharsets.UTF_8)).toString();
+      String uid =
+          UUID.nameUUIDFromBytes((name + "/Node/" + n).getBytes(StandardCharsets.UTF_8)).toString();
       ObjectNode o = ObjectJson.node(nodeName(n), nodeAddress(n), uid, nextResourceVersion());
-      out.add(new Change(name, Kind.NODE, "", nodeName(n), uid, o.path("metadata").path("resourceVersion").asText(), o,
-          ChangeKind.INITIAL));
+      out.add(
+          new Change(
+              name,
+              Kind.NODE,
+              "",
+              nodeName(n),
+              uid,
+              o.path("metadata").path("resourceVersion").asText(),
+              o,
+              ChangeKind.INITIAL));
     }
     for (SimPod p : pods) {
       out.add(podChange(p, ChangeKind.INITIAL));

@@ -10,6 +10,7 @@ public final class SimNamespace {
   String team;
   String env;
   final List<App> apps = new ArrayList<>();
+
   /** Revision of each app's pod template (a rollout bumps it), by app index in {@link #apps}. */
   final List<Integer> revisions = new ArrayList<>();
 

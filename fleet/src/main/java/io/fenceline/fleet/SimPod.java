@@ -20,7 +20,15 @@ public final class SimPod {
   final boolean dualStack;
   final boolean hostNetwork;
 
-  SimPod(String namespace, String name, String uid, App app, List<Port> ports, int node, int slot, boolean dualStack,
+  SimPod(
+      String namespace,
+      String name,
+      String uid,
+      App app,
+      List<Port> ports,
+      int node,
+      int slot,
+      boolean dualStack,
       boolean hostNetwork) {
     this.namespace = namespace;
     this.name = name;

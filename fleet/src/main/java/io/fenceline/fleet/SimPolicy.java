@@ -13,7 +13,13 @@ public final class SimPolicy {
   String sourceApp;
   int revision;
 
-  SimPolicy(String namespace, String name, String uid, PolicyShape shape, String targetApp, String sourceApp) {
+  SimPolicy(
+      String namespace,
+      String name,
+      String uid,
+      PolicyShape shape,
+      String targetApp,
+      String sourceApp) {
     this.namespace = namespace;
     this.name = name;
     this.uid = uid;

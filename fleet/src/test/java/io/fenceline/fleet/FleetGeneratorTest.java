@@ -21,8 +21,25 @@ class FleetGeneratorTest {
   private static final FleetSpec SMALL = new FleetSpec(2, 40, 1200, 240);
 
   private static List<String> render(List<Change> changes) {
-    return changes.stream().map(c -> c.cluster() + " " + c.kind() + " " + c.namespace() + "/" + c.name() + " "
-        + c.cause() + " " + c.uid() + " " + c.resourceVersion() + " " + c.object()).toList();
+    return changes.stream()
+        .map(
+            c ->
+                c.cluster()
+                    + " "
+                    + c.kind()
+                    + " "
+                    + c.namespace()
+                    + "/"
+                    + c.name()
+                    + " "
+                    + c.cause()
+                    + " "
+                    + c.uid()
+                    + " "
+                    + c.resourceVersion()
+                    + " "
+                    + c.object())
+        .toList();
   }
 
   private static List<Change> churn(Fleet fleet, long seed, int n) {
@@ -66,7 +83,8 @@ class FleetGeneratorTest {
       for (SimPod p : c.pods) {
         perNode.merge(p.node, 1, Integer::sum);
         if (!p.hostNetwork) {
-          assertThat(ips.add(SimCluster.podAddress4(p))).as("pod IP %s unique in %s", SimCluster.podAddress4(p), c.name())
+          assertThat(ips.add(SimCluster.podAddress4(p)))
+              .as("pod IP %s unique in %s", SimCluster.podAddress4(p), c.name())
               .isTrue();
         }
       }
@@ -81,14 +99,29 @@ class FleetGeneratorTest {
     fleet.clusters().forEach(c -> c.policies.forEach(p -> shapes.add(p.shape)));
     assertThat(shapes).containsExactlyInAnyOrder(PolicyShape.values());
     String all = String.join("\n", render(fleet.snapshot()));
-    assertThat(all).contains("\"matchExpressions\"").contains("\"NotIn\"").contains("\"Exists\"")
-        .contains("\"ipBlock\"").contains("\"except\"").contains("\"port\":\"http\"").contains("\"port\":\"postgres\"")
-        .contains("\"endPort\"").contains("\"namespaceSelector\"").contains("\"hostNetwork\":true")
-        .contains("\"team\"").contains("\"env\"");
+    assertThat(all)
+        .contains("\"matchExpressions\"")
+        .contains("\"NotIn\"")
+        .contains("\"Exists\"")
+        .contains("\"ipBlock\"")
+        .contains("\"except\"")
+        .contains("\"port\":\"http\"")
+        .contains("\"port\":\"postgres\"")
+        .contains("\"endPort\"")
+        .contains("\"namespaceSelector\"")
+        .contains("\"hostNetwork\":true")
+        .contains("\"team\"")
+        .contains("\"env\"");
     Set<ChangeKind> kinds = EnumSet.noneOf(ChangeKind.class);
     churn(fleet, 3, 3000).forEach(c -> kinds.add(c.cause()));
-    assertThat(kinds).containsExactlyInAnyOrder(ChangeKind.POD_CREATE, ChangeKind.POD_DELETE, ChangeKind.POD_RELABEL,
-        ChangeKind.ROLLOUT, ChangeKind.NAMESPACE_RELABEL, ChangeKind.POLICY_EDIT);
+    assertThat(kinds)
+        .containsExactlyInAnyOrder(
+            ChangeKind.POD_CREATE,
+            ChangeKind.POD_DELETE,
+            ChangeKind.POD_RELABEL,
+            ChangeKind.ROLLOUT,
+            ChangeKind.NAMESPACE_RELABEL,
+            ChangeKind.POLICY_EDIT);
   }
 
   @Test
@@ -112,7 +145,8 @@ class FleetGeneratorTest {
       if (c.isDelete()) {
         continue;
       }
-      ObjectDecoder.Result r = ObjectDecoder.decode(new RawObject(c.object(), new SourceLocation(c.cluster(), 1)));
+      ObjectDecoder.Result r =
+          ObjectDecoder.decode(new RawObject(c.object(), new SourceLocation(c.cluster(), 1)));
       problems.addAll(r.problems());
       assertThat(r.object()).as("%s %s/%s", c.kind(), c.namespace(), c.name()).isNotNull();
       decoded.merge(r.object().kind(), 1, Integer::sum);
@@ -123,9 +157,11 @@ class FleetGeneratorTest {
 
   @Test
   void shouldRejectASizeThatDoesNotFitWithAMessageNamingIt() {
-    assertThatThrownBy(() -> FleetSpec.parse("1/2/300/5")).hasMessageContaining("1/2/300/5")
+    assertThatThrownBy(() -> FleetSpec.parse("1/2/300/5"))
+        .hasMessageContaining("1/2/300/5")
         .hasMessageContaining("110 pods per node");
     assertThatThrownBy(() -> FleetSpec.parse("1/x/3/5")).hasMessageContaining("'1/x/3/5'");
-    assertThatThrownBy(() -> FleetSpec.parse("1/50")).hasMessageContaining("clusters/nodes/pods/policies");
+    assertThatThrownBy(() -> FleetSpec.parse("1/50"))
+        .hasMessageContaining("clusters/nodes/pods/policies");
   }
 }

@@ -27,11 +27,19 @@ public final class ClusterHistory implements AutoCloseable {
   private final Clock clock;
   private final List<String> notes = new ArrayList<>();
 
-  /** The state at a moment: what was folded, where the replay stopped and whether the log covers it. */
-  public record At(Instant at, ClusterState state, EventLogReader.Stop stop, String unknown, String source) {}
+  /**
+   * The state at a moment: what was folded, where the replay stopped and whether the log covers it.
+   */
+  public record At(
+      Instant at, ClusterState state, EventLogReader.Stop stop, String unknown, String source) {}
 
-  public ClusterHistory(String bootstrapServers, Map<String, Object> clientProperties, String cluster,
-      SnapshotStore snapshots, Function<String, Progress> progress, Clock clock) {
+  public ClusterHistory(
+      String bootstrapServers,
+      Map<String, Object> clientProperties,
+      String cluster,
+      SnapshotStore snapshots,
+      Function<String, Progress> progress,
+      Clock clock) {
     this.cluster = cluster;
     this.reader = new EventLogReader(bootstrapServers, clientProperties, cluster);
     this.snapshots = snapshots;
@@ -39,7 +47,9 @@ public final class ClusterHistory implements AutoCloseable {
     this.clock = clock;
   }
 
-  /** Notes for the user (unreadable snapshots skipped, records the engine rejects); one line each. */
+  /**
+   * Notes for the user (unreadable snapshots skipped, records the engine rejects); one line each.
+   */
   public List<String> notes() {
     return List.copyOf(notes);
   }
@@ -52,8 +62,10 @@ public final class ClusterHistory implements AutoCloseable {
   public At at(Instant t) throws HistoryException {
     EventLogReader.Bounds bounds = reader.bounds();
     ClusterState start = start(t, bounds);
-    String source = start.nextOffset() == 0 ? "the log from its first record"
-        : "snapshot at offset " + start.nextOffset();
+    String source =
+        start.nextOffset() == 0
+            ? "the log from its first record"
+            : "snapshot at offset " + start.nextOffset();
     return replay(start, t, bounds.end(), null, source);
   }
 
@@ -61,7 +73,8 @@ public final class ClusterHistory implements AutoCloseable {
    * Goes on folding into {@code from}'s state (changed in place: pass a copy to keep it) up to
    * {@code t}, handing every folded record to {@code applied}.
    */
-  public At continueTo(At from, Instant t, Consumer<StateDiff.Applied> applied) throws HistoryException {
+  public At continueTo(At from, Instant t, Consumer<StateDiff.Applied> applied)
+      throws HistoryException {
     if (t.isBefore(from.at())) {
       throw new HistoryException(t + " is before " + from.at());
     }
@@ -69,7 +82,10 @@ public final class ClusterHistory implements AutoCloseable {
     return replay(from.state(), t, bounds.end(), applied, from.source());
   }
 
-  /** The oldest moment this cluster's past can be rebuilt from: the oldest usable snapshot, or the first event. */
+  /**
+   * The oldest moment this cluster's past can be rebuilt from: the oldest usable snapshot, or the
+   * first event.
+   */
   public Instant oldest() throws HistoryException {
     EventLogReader.Bounds bounds = reader.bounds();
     Instant best = null;
@@ -88,50 +104,89 @@ public final class ClusterHistory implements AutoCloseable {
       }
     }
     if (best == null) {
-      throw new HistoryException("cluster " + cluster + " has no events in the log and no usable snapshot; "
-          + describeOldest(bounds));
+      throw new HistoryException(
+          "cluster "
+              + cluster
+              + " has no events in the log and no usable snapshot; "
+              + describeOldest(bounds));
     }
     return best;
   }
 
-  private At replay(ClusterState state, Instant t, long end, Consumer<StateDiff.Applied> applied, String source)
+  private At replay(
+      ClusterState state, Instant t, long end, Consumer<StateDiff.Applied> applied, String source)
       throws HistoryException {
     long before = state.rejected();
-    EventLogReader.Stop stop = reader.replay(state, t, end, applied, progress.apply("replaying " + cluster));
+    EventLogReader.Stop stop =
+        reader.replay(state, t, end, applied, progress.apply("replaying " + cluster));
     if (state.rejected() > before) {
-      notes.add((state.rejected() - before) + " records of cluster " + cluster
-          + " were skipped as the engine skips them (dead letters)");
+      notes.add(
+          (state.rejected() - before)
+              + " records of cluster "
+              + cluster
+              + " were skipped as the engine skips them (dead letters)");
     }
     Instant first = state.coverage().firstEventAt();
     if (first == null && !stop.reachedEnd()) {
-      throw new HistoryException("cannot rebuild cluster " + cluster + " at " + t + ": its oldest event is from "
-          + stop.nextEventAt());
+      throw new HistoryException(
+          "cannot rebuild cluster "
+              + cluster
+              + " at "
+              + t
+              + ": its oldest event is from "
+              + stop.nextEventAt());
     }
     if (first == null) {
-      throw new HistoryException("cluster " + cluster + " has no events in the log (partition " + reader.partition()
-          + " of fenceline.events)");
+      throw new HistoryException(
+          "cluster "
+              + cluster
+              + " has no events in the log (partition "
+              + reader.partition()
+              + " of fenceline.events)");
     }
     if (t.isBefore(first)) {
-      throw new HistoryException("cannot rebuild cluster " + cluster + " at " + t + ": its oldest event (or snapshot)"
-          + " is from " + first);
+      throw new HistoryException(
+          "cannot rebuild cluster "
+              + cluster
+              + " at "
+              + t
+              + ": its oldest event (or snapshot)"
+              + " is from "
+              + first);
     }
     String unknown = state.coverage().unknownAt(t, stop.nextEventAt(), clock.instant());
     return new At(t, state, stop, unknown, source);
   }
 
   private ClusterState start(Instant t, EventLogReader.Bounds bounds) throws HistoryException {
-    SnapshotStore.Stored snap = snapshots == null ? null : snapshots.nearest(cluster, t, noteList());
+    SnapshotStore.Stored snap =
+        snapshots == null ? null : snapshots.nearest(cluster, t, noteList());
     if (snap != null && snap.header().nextOffset() > bounds.end()) {
-      throw new HistoryException("snapshot " + snap.file() + " stands for offset " + snap.header().nextOffset()
-          + " but the log ends at " + bounds.end() + ": was fenceline.events recreated? Move the snapshots of "
-          + cluster + " away.");
+      throw new HistoryException(
+          "snapshot "
+              + snap.file()
+              + " stands for offset "
+              + snap.header().nextOffset()
+              + " but the log ends at "
+              + bounds.end()
+              + ": was fenceline.events recreated? Move the snapshots of "
+              + cluster
+              + " away.");
     }
     if (snap != null && snap.header().nextOffset() >= bounds.start()) {
       try {
         Snapshot s = snapshots.read(snap);
         if (!s.cluster().equals(cluster) || s.partition() != reader.partition()) {
-          throw new HistoryException(snap.file() + " is a snapshot of " + s.cluster() + " partition " + s.partition()
-              + ", not of " + cluster + " partition " + reader.partition());
+          throw new HistoryException(
+              snap.file()
+                  + " is a snapshot of "
+                  + s.cluster()
+                  + " partition "
+                  + s.partition()
+                  + ", not of "
+                  + cluster
+                  + " partition "
+                  + reader.partition());
         }
         return s.state();
       } catch (IOException | SnapshotFormatException e) {
@@ -140,20 +195,37 @@ public final class ClusterHistory implements AutoCloseable {
     }
     if (bounds.start() > 0) {
       String oldest = describeOldest(bounds);
-      throw new HistoryException("cannot rebuild cluster " + cluster + " at " + t + ": retention deleted the log's "
-          + "records before offset " + bounds.start() + " and no snapshot at or before " + t + " can stand in for them"
-          + (snap != null ? " (the nearest, " + snap.file() + ", is older than the oldest retained record)" : "")
-          + "; " + oldest);
+      throw new HistoryException(
+          "cannot rebuild cluster "
+              + cluster
+              + " at "
+              + t
+              + ": retention deleted the log's "
+              + "records before offset "
+              + bounds.start()
+              + " and no snapshot at or before "
+              + t
+              + " can stand in for them"
+              + (snap != null
+                  ? " (the nearest, " + snap.file() + ", is older than the oldest retained record)"
+                  : "")
+              + "; "
+              + oldest);
     }
     return new ClusterState(cluster, 0);
   }
 
   private String describeOldest(EventLogReader.Bounds bounds) {
-    List<SnapshotStore.Stored> all = snapshots == null ? List.of() : snapshots.list(cluster, noteList());
+    List<SnapshotStore.Stored> all =
+        snapshots == null ? List.of() : snapshots.list(cluster, noteList());
     Instant firstRetained = reader.firstObservedAt(bounds);
-    String snap = all.isEmpty() ? "there are no snapshots" + (snapshots == null ? "" : " in " + snapshots.dir())
-        : "the oldest snapshot is from " + all.get(0).header().observedAt();
-    return snap + ", the oldest retained event from " + (firstRetained == null ? "(none)" : firstRetained);
+    String snap =
+        all.isEmpty()
+            ? "there are no snapshots" + (snapshots == null ? "" : " in " + snapshots.dir())
+            : "the oldest snapshot is from " + all.get(0).header().observedAt();
+    return snap
+        + ", the oldest retained event from "
+        + (firstRetained == null ? "(none)" : firstRetained);
   }
 
   private List<String> noteList() {
@@ -168,15 +240,21 @@ public final class ClusterHistory implements AutoCloseable {
     EventLogReader.Bounds bounds = reader.bounds();
     List<SnapshotStore.Stored> existing = snapshots.list(cluster, noteList());
     ClusterState state;
-    if (!existing.isEmpty() && existing.get(existing.size() - 1).header().nextOffset() >= bounds.start()) {
+    if (!existing.isEmpty()
+        && existing.get(existing.size() - 1).header().nextOffset() >= bounds.start()) {
       try {
         state = snapshots.read(existing.get(existing.size() - 1)).state();
       } catch (SnapshotFormatException e) {
         throw new HistoryException(e.getMessage());
       }
     } else if (bounds.start() > 0) {
-      throw new HistoryException("cannot snapshot cluster " + cluster + ": retention deleted the records before offset "
-          + bounds.start() + " and no snapshot covers them; " + describeOldest(bounds));
+      throw new HistoryException(
+          "cannot snapshot cluster "
+              + cluster
+              + ": retention deleted the records before offset "
+              + bounds.start()
+              + " and no snapshot covers them; "
+              + describeOldest(bounds));
     } else {
       state = new ClusterState(cluster, 0);
     }

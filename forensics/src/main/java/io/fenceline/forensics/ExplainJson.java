@@ -10,7 +10,8 @@ import io.fenceline.core.model.ObjectKey;
 
 /** The JSON form of {@code fenceline explain} (schema in {@code docs/forensics.md}). */
 public final class ExplainJson {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private ExplainJson() {}
 
@@ -30,7 +31,11 @@ public final class ExplainJson {
     n.set("ingress", side(x.ingress()));
     ArrayNode objects = n.putArray("objects");
     for (FlowReport.UsedObject o : r.objects()) {
-      objects.addObject().put("kind", o.kind().apiName()).put("name", o.name()).put("resourceVersion", o.resourceVersion());
+      objects
+          .addObject()
+          .put("kind", o.kind().apiName())
+          .put("name", o.name())
+          .put("resourceVersion", o.resourceVersion());
     }
     return n;
   }
@@ -50,7 +55,8 @@ public final class ExplainJson {
   }
 
   private static ObjectNode side(FlowExplainer.Side s) {
-    ObjectNode n = JSON.createObjectNode().put("isolated", s.isolated()).put("quarantined", s.quarantined());
+    ObjectNode n =
+        JSON.createObjectNode().put("isolated", s.isolated()).put("quarantined", s.quarantined());
     ArrayNode isolating = n.putArray("isolatingPolicies");
     for (ObjectKey p : s.isolatingPolicies()) {
       isolating.add(p.toString());
@@ -58,7 +64,9 @@ public final class ExplainJson {
     if (s.match() == null) {
       n.putNull("match");
     } else {
-      n.putObject("match").put("policy", s.match().policy().toString()).put("ruleIndex", s.match().ruleIndex())
+      n.putObject("match")
+          .put("policy", s.match().policy().toString())
+          .put("ruleIndex", s.match().ruleIndex())
           .put("peerIndex", s.match().peerIndex());
     }
     return n;

@@ -3,8 +3,8 @@ package io.fenceline.forensics;
 import java.io.PrintStream;
 
 /**
- * A one-line progress bar on stderr for replays that take longer than a second: records read of
- * the records to read, and the rate. Shown only on a terminal (a pipe or a log gets nothing).
+ * A one-line progress bar on stderr for replays that take longer than a second: records read of the
+ * records to read, and the rate. Shown only on a terminal (a pipe or a log gets nothing).
  */
 public final class ProgressBar implements Progress {
   private static final long SHOW_AFTER_NANOS = 1_000_000_000L;
@@ -60,7 +60,14 @@ public final class ProgressBar implements Progress {
     double f = Math.min(1.0, (double) done / total);
     int filled = (int) Math.round(f * WIDTH);
     double seconds = Math.max((now - started) / 1e9, 1e-9);
-    return String.format("%s [%s%s] %3d%% %,d/%,d records, %,.0f/s", label, "#".repeat(filled), " ".repeat(WIDTH - filled),
-        Math.round(f * 100), done, total, done / seconds);
+    return String.format(
+        "%s [%s%s] %3d%% %,d/%,d records, %,.0f/s",
+        label,
+        "#".repeat(filled),
+        " ".repeat(WIDTH - filled),
+        Math.round(f * 100),
+        done,
+        total,
+        done / seconds);
   }
 }

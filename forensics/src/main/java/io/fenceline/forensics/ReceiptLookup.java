@@ -60,7 +60,8 @@ public final class ReceiptLookup implements AutoCloseable {
           }
           try {
             Receipt x = Receipt.decode(r.value());
-            if (!x.appliedAt().isAfter(t) && (best == null || !x.appliedAt().isBefore(best.appliedAt()))) {
+            if (!x.appliedAt().isAfter(t)
+                && (best == null || !x.appliedAt().isBefore(best.appliedAt()))) {
               best = x;
             }
           } catch (IOException e) {
@@ -73,9 +74,14 @@ public final class ReceiptLookup implements AutoCloseable {
       return null;
     }
     long factsAtT = offsetAt(new TopicPartition(Topics.NODE_FACTS, best.partition()), t);
-    // A version 1 receipt says nothing of the set-members topic: judged by its node partition alone.
-    long setsAtT = best.setsPartition() < 0 ? -1 : offsetAt(new TopicPartition(Topics.SET_MEMBERS, best.setsPartition()), t);
-    return new AtMoment(best, factsAtT, "ok".equals(best.result()) && best.reflects(factsAtT, setsAtT));
+    // A version 1 receipt says nothing of the set-members topic: judged by its node partition
+    // alone.
+    long setsAtT =
+        best.setsPartition() < 0
+            ? -1
+            : offsetAt(new TopicPartition(Topics.SET_MEMBERS, best.setsPartition()), t);
+    return new AtMoment(
+        best, factsAtT, "ok".equals(best.result()) && best.reflects(factsAtT, setsAtT));
   }
 
   /** The first offset of {@code tp} written after {@code t} (its end when nothing was). */
@@ -83,7 +89,6 @@ public final class ReceiptLookup implements AutoCloseable {
     OffsetAndTimestamp after = consumer.offsetsForTimes(Map.of(tp, t.toEpochMilli() + 1)).get(tp);
     return after != null ? after.offset() : consumer.endOffsets(List.of(tp)).get(tp);
   }
-
 
   @Override
   public void close() {

@@ -20,10 +20,10 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Snapshot files of clusters' input state, one folder per cluster:
- * {@code DIR/<cluster>/<nextOffset, 20 digits>.snapshot.gz}, gzip'd JSON lines (see {@link
- * Snapshot}). Written to a temporary file and moved into place, so a reader never sees half a
- * snapshot. An unreadable file is reported by name and left out, never silently used.
+ * Snapshot files of clusters' input state, one folder per cluster: {@code
+ * DIR/<cluster>/<nextOffset, 20 digits>.snapshot.gz}, gzip'd JSON lines (see {@link Snapshot}).
+ * Written to a temporary file and moved into place, so a reader never sees half a snapshot. An
+ * unreadable file is reported by name and left out, never silently used.
  */
 public final class SnapshotStore {
   private static final String SUFFIX = ".snapshot.gz";
@@ -56,7 +56,10 @@ public final class SnapshotStore {
     return file;
   }
 
-  /** Every readable snapshot of {@code cluster}, oldest first; {@code problems} gets the unreadable ones. */
+  /**
+   * Every readable snapshot of {@code cluster}, oldest first; {@code problems} gets the unreadable
+   * ones.
+   */
   public List<Stored> list(String cluster, List<String> problems) {
     Path folder = dir.resolve(cluster);
     List<Stored> out = new ArrayList<>();
@@ -64,8 +67,14 @@ public final class SnapshotStore {
       return out;
     }
     try (Stream<Path> files = Files.list(folder)) {
-      for (Path f : files.filter(p -> p.getFileName().toString().endsWith(SUFFIX)
-          && !p.getFileName().toString().startsWith(".")).sorted().toList()) {
+      for (Path f :
+          files
+              .filter(
+                  p ->
+                      p.getFileName().toString().endsWith(SUFFIX)
+                          && !p.getFileName().toString().startsWith("."))
+              .sorted()
+              .toList()) {
         try {
           out.add(new Stored(f, Snapshot.header(firstLine(f))));
         } catch (IOException | SnapshotFormatException e) {
@@ -100,8 +109,10 @@ public final class SnapshotStore {
   }
 
   private static String firstLine(Path f) throws IOException {
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(f)),
-        StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(
+                new GZIPInputStream(Files.newInputStream(f)), StandardCharsets.UTF_8))) {
       String line = r.readLine();
       if (line == null) {
         throw new IOException("empty");

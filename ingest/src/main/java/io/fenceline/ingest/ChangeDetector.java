@@ -9,10 +9,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Remembers, per object key, a fingerprint of the slim form last published (without
- * {@code metadata.resourceVersion}, which every status write bumps) and the generation it was
- * published in. An update whose slim form is unchanged is suppressed: pods churn status
- * (conditions, container states, restarts) far more often than anything policy reads.
+ * Remembers, per object key, a fingerprint of the slim form last published (without {@code
+ * metadata.resourceVersion}, which every status write bumps) and the generation it was published
+ * in. An update whose slim form is unchanged is suppressed: pods churn status (conditions,
+ * container states, restarts) far more often than anything policy reads.
  *
  * <p>Memory: a 128-bit digest and a long per object, not the object.
  */
@@ -26,36 +26,40 @@ public final class ChangeDetector {
   private final ConcurrentHashMap<String, Seen> seen = new ConcurrentHashMap<>();
 
   /**
-   * True when {@code s} differs from what was last published under its key (or nothing was); the new
-   * fingerprint is then remembered with {@code generation}. False means: suppress.
+   * True when {@code s} differs from what was last published under its key (or nothing was); the
+   * new fingerprint is then remembered with {@code generation}. False means: suppress.
    */
   public boolean changed(SlimObject s, long generation) {
     Seen next = fingerprint(s, generation);
     boolean[] changed = {false};
-    seen.compute(s.key(), (k, prev) -> {
-      if (next.sameContent(prev)) {
-        return prev;
-      }
-      changed[0] = true;
-      return next;
-    });
+    seen.compute(
+        s.key(),
+        (k, prev) -> {
+          if (next.sameContent(prev)) {
+            return prev;
+          }
+          changed[0] = true;
+          return next;
+        });
     return changed[0];
   }
 
   /**
-   * True when {@code s} must be republished for {@code generation}: it was not yet published in that
-   * generation with this content. Remembers it as published in {@code generation}.
+   * True when {@code s} must be republished for {@code generation}: it was not yet published in
+   * that generation with this content. Remembers it as published in {@code generation}.
    */
   public boolean needsRepublish(SlimObject s, long generation) {
     Seen next = fingerprint(s, generation);
     boolean[] needed = {false};
-    seen.compute(s.key(), (k, prev) -> {
-      if (next.sameContent(prev) && prev.generation() >= generation) {
-        return prev;
-      }
-      needed[0] = true;
-      return next;
-    });
+    seen.compute(
+        s.key(),
+        (k, prev) -> {
+          if (next.sameContent(prev) && prev.generation() >= generation) {
+            return prev;
+          }
+          needed[0] = true;
+          return next;
+        });
     return needed[0];
   }
 

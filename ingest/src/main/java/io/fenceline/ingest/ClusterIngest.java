@@ -39,54 +39,113 @@ public final class ClusterIngest implements AutoCloseable {
     this.publisher = publisher;
   }
 
-  /** Starts the informers; returns at once ({@link #synced()} completes when every kind is listed). */
-  public static ClusterIngest start(String cluster, KubernetesClient client, EventPublisher publisher,
-      IngestMetrics metrics, Clock clock) {
+  /**
+   * Starts the informers; returns at once ({@link #synced()} completes when every kind is listed).
+   */
+  public static ClusterIngest start(
+      String cluster,
+      KubernetesClient client,
+      EventPublisher publisher,
+      IngestMetrics metrics,
+      Clock clock) {
     if (!publisher.cluster().equals(cluster)) {
-      throw new IllegalArgumentException("publisher of " + publisher.cluster() + " given for cluster " + cluster);
+      throw new IllegalArgumentException(
+          "publisher of " + publisher.cluster() + " given for cluster " + cluster);
     }
     ClusterIngest ingest = new ClusterIngest(cluster, publisher);
     ChangeDetector detector = new ChangeDetector();
     Generations generations = new Generations(clock);
     ObservedClock observed = new ObservedClock(clock);
-    publisher.failure().whenComplete((v, t) -> {
-      if (t != null) {
-        ingest.failure.completeExceptionally(t);
-      }
-    });
+    publisher
+        .failure()
+        .whenComplete(
+            (v, t) -> {
+              if (t != null) {
+                ingest.failure.completeExceptionally(t);
+              }
+            });
     try {
-      ingest.add(client.namespaces().runnableInformer(0), Namespace.class, Kind.NAMESPACE, publisher, detector,
-          generations, observed, metrics);
-      ingest.add(client.nodes().runnableInformer(0), Node.class, Kind.NODE, publisher, detector, generations, observed,
+      ingest.add(
+          client.namespaces().runnableInformer(0),
+          Namespace.class,
+          Kind.NAMESPACE,
+          publisher,
+          detector,
+          generations,
+          observed,
           metrics);
-      ingest.add(client.pods().inAnyNamespace().runnableInformer(0), Pod.class, Kind.POD, publisher, detector,
-          generations, observed, metrics);
-      ingest.add(client.network().v1().networkPolicies().inAnyNamespace().runnableInformer(0), NetworkPolicy.class,
-          Kind.NETWORK_POLICY, publisher, detector, generations, observed, metrics);
+      ingest.add(
+          client.nodes().runnableInformer(0),
+          Node.class,
+          Kind.NODE,
+          publisher,
+          detector,
+          generations,
+          observed,
+          metrics);
+      ingest.add(
+          client.pods().inAnyNamespace().runnableInformer(0),
+          Pod.class,
+          Kind.POD,
+          publisher,
+          detector,
+          generations,
+          observed,
+          metrics);
+      ingest.add(
+          client.network().v1().networkPolicies().inAnyNamespace().runnableInformer(0),
+          NetworkPolicy.class,
+          Kind.NETWORK_POLICY,
+          publisher,
+          detector,
+          generations,
+          observed,
+          metrics);
     } catch (RuntimeException e) {
       ingest.stopInformers();
       throw e;
     }
-    publisher.enableHeartbeats(HEARTBEAT_INTERVAL, () -> ingest.synced().isDone() && ingest.isWatching(), clock);
-    LOG.info("cluster {}: watching Namespaces, Nodes, Pods and NetworkPolicies at {}", cluster,
+    publisher.enableHeartbeats(
+        HEARTBEAT_INTERVAL, () -> ingest.synced().isDone() && ingest.isWatching(), clock);
+    LOG.info(
+        "cluster {}: watching Namespaces, Nodes, Pods and NetworkPolicies at {}",
+        cluster,
         client.getConfiguration().getMasterUrl());
     return ingest;
   }
 
-  private <T extends HasMetadata> void add(SharedIndexInformer<T> informer, Class<T> type, Kind kind,
-      EventSink sink, ChangeDetector detector, Generations generations, ObservedClock clock, IngestMetrics metrics) {
-    KindHandler<T> handler = new KindHandler<T>(cluster, kind, sink, detector, generations, clock, metrics)
-        .store(() -> informer.getStore().list());
+  private <T extends HasMetadata> void add(
+      SharedIndexInformer<T> informer,
+      Class<T> type,
+      Kind kind,
+      EventSink sink,
+      ChangeDetector detector,
+      Generations generations,
+      ObservedClock clock,
+      IngestMetrics metrics) {
+    KindHandler<T> handler =
+        new KindHandler<T>(cluster, kind, sink, detector, generations, clock, metrics)
+            .store(() -> informer.getStore().list());
     informer.itemStore(new TrimmingItemStore<>(ObjectTrimmer.forType(type)));
     informer.addEventHandler(handler);
     informers.add(informer);
     started.add(informer.start().toCompletableFuture());
-    informer.stopped().whenComplete((v, t) -> {
-      if (t != null) {
-        failure.completeExceptionally(new IllegalStateException(
-            "cluster " + cluster + ": the " + kind.apiName() + " informer stopped: " + t.getMessage(), t));
-      }
-    });
+    informer
+        .stopped()
+        .whenComplete(
+            (v, t) -> {
+              if (t != null) {
+                failure.completeExceptionally(
+                    new IllegalStateException(
+                        "cluster "
+                            + cluster
+                            + ": the "
+                            + kind.apiName()
+                            + " informer stopped: "
+                            + t.getMessage(),
+                        t));
+              }
+            });
   }
 
   public String cluster() {

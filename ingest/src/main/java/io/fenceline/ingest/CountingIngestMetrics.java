@@ -15,7 +15,8 @@ final class CountingIngestMetrics implements IngestMetrics {
   private final ConcurrentHashMap<String, AtomicLong> coalesced = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, AtomicInteger> backlog = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, AtomicLong> lastGeneration = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, AtomicReference<Instant>> lastGenerationAt = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, AtomicReference<Instant>> lastGenerationAt =
+      new ConcurrentHashMap<>();
 
   @Override
   public void published(String cluster, String kind, long events) {
@@ -39,13 +40,20 @@ final class CountingIngestMetrics implements IngestMetrics {
 
   @Override
   public void generationCompleted(String cluster, String kind, long generation, Instant at) {
-    lastGeneration.computeIfAbsent(cluster + "/" + kind, k -> new AtomicLong()).accumulateAndGet(generation, Math::max);
+    lastGeneration
+        .computeIfAbsent(cluster + "/" + kind, k -> new AtomicLong())
+        .accumulateAndGet(generation, Math::max);
     lastGenerationAt.computeIfAbsent(cluster + "/" + kind, k -> new AtomicReference<>()).set(at);
   }
 
   @Override
   public Snapshot snapshot() {
-    return new Snapshot(longs(published), longs(suppressed), longs(coalesced), ints(backlog), longs(lastGeneration),
+    return new Snapshot(
+        longs(published),
+        longs(suppressed),
+        longs(coalesced),
+        ints(backlog),
+        longs(lastGeneration),
         instants(lastGenerationAt));
   }
 

@@ -32,14 +32,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Publishes the change events of one cluster to {@code fenceline.events}, keyed by the cluster id
- * (one partition, one order), through one transactional producer ({@code fenceline-ingest-<cluster>},
- * idempotent, acks=all). A second ingest for the same cluster initialising that id fences this one:
- * it then stops and {@link #failure()} completes with an {@link IngestFencedException}.
+ * (one partition, one order), through one transactional producer ({@code
+ * fenceline-ingest-<cluster>}, idempotent, acks=all). A second ingest for the same cluster
+ * initialising that id fences this one: it then stops and {@link #failure()} completes with an
+ * {@link IngestFencedException}.
  *
- * <p>{@link #publish} never blocks: changes wait in {@link PendingChanges}, coalesced per object (so
- * memory stays bounded by the number of objects when Kafka is slow), and one sender thread drains
- * them in transactions, retrying a failed transaction with the same events. {@code observedAt} is made
- * monotonic in log order here (max of the last one sent and the event's own).
+ * <p>{@link #publish} never blocks: changes wait in {@link PendingChanges}, coalesced per object
+ * (so memory stays bounded by the number of objects when Kafka is slow), and one sender thread
+ * drains them in transactions, retrying a failed transaction with the same events. {@code
+ * observedAt} is made monotonic in log order here (max of the last one sent and the event's own).
  */
 public final class EventPublisher implements EventSink, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);
@@ -58,13 +59,19 @@ public final class EventPublisher implements EventSink, AutoCloseable {
   private long transactions;
   private volatile Heartbeats heartbeats;
   private long lastCommitNanos = System.nanoTime();
-  /** Where the producer publishes, for messages ("the broker" when a test gives a producer factory). */
+
+  /**
+   * Where the producer publishes, for messages ("the broker" when a test gives a producer factory).
+   */
   private String brokers = "the broker";
 
-  /** When and whether to publish {@link EventType#HEARTBEAT}s: only while {@code watching} holds. */
+  /**
+   * When and whether to publish {@link EventType#HEARTBEAT}s: only while {@code watching} holds.
+   */
   private record Heartbeats(Duration interval, BooleanSupplier watching, Clock clock) {}
 
-  EventPublisher(String cluster, Supplier<Producer<String, byte[]>> producers, IngestMetrics metrics) {
+  EventPublisher(
+      String cluster, Supplier<Producer<String, byte[]>> producers, IngestMetrics metrics) {
     this.cluster = cluster;
     this.transactionalId = transactionalId(cluster);
     this.producers = producers;
@@ -78,26 +85,39 @@ public final class EventPublisher implements EventSink, AutoCloseable {
   }
 
   /** Starts a publisher for {@code cluster}; {@code extraConfig} overrides producer settings. */
-  public static EventPublisher start(String cluster, String bootstrapServers, IngestMetrics metrics,
+  public static EventPublisher start(
+      String cluster,
+      String bootstrapServers,
+      IngestMetrics metrics,
       Map<String, Object> extraConfig) {
     Map<String, Object> config = producerConfig(cluster, bootstrapServers);
     config.putAll(extraConfig);
-    EventPublisher p = new EventPublisher(cluster,
-        () -> new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer()), metrics);
+    EventPublisher p =
+        new EventPublisher(
+            cluster,
+            () -> new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer()),
+            metrics);
     p.brokers = String.valueOf(config.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG));
     p.sender.start();
     return p;
   }
 
   /** Starts with a given producer factory (tests: MockProducer). */
-  static EventPublisher start(String cluster, Supplier<Producer<String, byte[]>> producers, IngestMetrics metrics) {
+  static EventPublisher start(
+      String cluster, Supplier<Producer<String, byte[]>> producers, IngestMetrics metrics) {
     EventPublisher p = new EventPublisher(cluster, producers, metrics);
     p.sender.start();
     return p;
   }
 
-  /** Starts with a given producer factory for the brokers at {@code brokers} (named in fatal errors). */
-  static EventPublisher start(String cluster, String brokers, Supplier<Producer<String, byte[]>> producers,
+  /**
+   * Starts with a given producer factory for the brokers at {@code brokers} (named in fatal
+   * errors).
+   */
+  static EventPublisher start(
+      String cluster,
+      String brokers,
+      Supplier<Producer<String, byte[]>> producers,
       IngestMetrics metrics) {
     EventPublisher p = new EventPublisher(cluster, producers, metrics);
     p.brokers = brokers;
@@ -125,7 +145,8 @@ public final class EventPublisher implements EventSink, AutoCloseable {
   @Override
   public void publish(ChangeEvent event) {
     if (!event.cluster().equals(cluster)) {
-      throw new IllegalArgumentException("event of cluster " + event.cluster() + " given to the publisher of " + cluster);
+      throw new IllegalArgumentException(
+          "event of cluster " + event.cluster() + " given to the publisher of " + cluster);
     }
     if (failure.isDone()) {
       return; // stopped for good (fenced or closed); the owner watches failure()
@@ -141,7 +162,9 @@ public final class EventPublisher implements EventSink, AutoCloseable {
     return pending.size();
   }
 
-  /** Completes exceptionally when the publisher stopped on its own (fenced, or a fatal Kafka error). */
+  /**
+   * Completes exceptionally when the publisher stopped on its own (fenced, or a fatal Kafka error).
+   */
   public CompletableFuture<Void> failure() {
     return failure;
   }
@@ -163,7 +186,8 @@ public final class EventPublisher implements EventSink, AutoCloseable {
       if (left <= 0) {
         return false;
       }
-      pending.awaitIdle(TimeUnit.NANOSECONDS.toMillis(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100))) + 1);
+      pending.awaitIdle(
+          TimeUnit.NANOSECONDS.toMillis(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100))) + 1);
     }
   }
 
@@ -187,7 +211,8 @@ public final class EventPublisher implements EventSink, AutoCloseable {
    */
   public void enableHeartbeats(Duration interval, BooleanSupplier watching, Clock clock) {
     if (interval.toSeconds() < 1) {
-      throw new IllegalArgumentException("heartbeat interval must be at least one second: " + interval);
+      throw new IllegalArgumentException(
+          "heartbeat interval must be at least one second: " + interval);
     }
     this.heartbeats = new Heartbeats(interval, watching, clock);
   }
@@ -223,7 +248,8 @@ public final class EventPublisher implements EventSink, AutoCloseable {
       LOG.error("{}", e.getMessage()); // said once, with the cause; no retry follows
       failure.completeExceptionally(e);
     } catch (InterruptedException e) {
-      failure.completeExceptionally(new IllegalStateException("publisher of cluster " + cluster + " interrupted"));
+      failure.completeExceptionally(
+          new IllegalStateException("publisher of cluster " + cluster + " interrupted"));
     } catch (RuntimeException | Error e) {
       LOG.error("cluster {}: publisher stopped: {}", cluster, e.toString(), e);
       failure.completeExceptionally(e);
@@ -246,14 +272,19 @@ public final class EventPublisher implements EventSink, AutoCloseable {
       Producer<String, byte[]> p = producers.get();
       try {
         p.initTransactions();
-        LOG.info("cluster {}: publishing to {} as transactional id {}", cluster, Topics.EVENTS, transactionalId);
+        LOG.info(
+            "cluster {}: publishing to {} as transactional id {}",
+            cluster,
+            Topics.EVENTS,
+            transactionalId);
         return p;
       } catch (KafkaException e) {
         p.close(Duration.ZERO);
         if (isFenced(e) || isFatal(e) || stopping) {
           throw fatal(e);
         }
-        LOG.warn("cluster {}: cannot initialise the producer yet ({}); retrying", cluster, e.toString());
+        LOG.warn(
+            "cluster {}: cannot initialise the producer yet ({}); retrying", cluster, e.toString());
         Thread.sleep(backoff);
         backoff = Math.min(backoff * 2, 5_000);
       }
@@ -264,19 +295,26 @@ public final class EventPublisher implements EventSink, AutoCloseable {
    * Sends the batch in one transaction, retrying (same events, same order) until it is committed.
    * An error that retrying cannot mend ({@link PublishErrors}) stops the publisher with a {@link
    * PublisherFailedException} naming the cluster, the object and what Kafka said; fencing stops it
-   * with an {@link IngestFencedException}; anything else is retried, logging the real cause each time.
+   * with an {@link IngestFencedException}; anything else is retried, logging the real cause each
+   * time.
    */
   private void commit(List<ChangeEvent> batch) throws InterruptedException {
     List<ChangeEvent> events = new ArrayList<>(batch.size());
     List<byte[]> values = new ArrayList<>(batch.size());
     for (ChangeEvent e : batch) {
       byte[] value = EventCodec.encode(e);
-      if (value.length > OversizeObjects.MAX_OBJECT_BYTES) { // only then can its object be too large
+      if (value.length
+          > OversizeObjects.MAX_OBJECT_BYTES) { // only then can its object be too large
         ChangeEvent fitted = EventObjects.fit(e);
         if (fitted != e) {
-          LOG.error("cluster {}: {} {} is {} bytes, more than an event carries ({}): published as a stub that the"
-              + " engine enforces failing closed (see docs/events.md)", cluster, e.kind(), e.displayName(),
-              fitted.truncated().bytes(), fitted.truncated().limit());
+          LOG.error(
+              "cluster {}: {} {} is {} bytes, more than an event carries ({}): published as a stub that the"
+                  + " engine enforces failing closed (see docs/events.md)",
+              cluster,
+              e.kind(),
+              e.displayName(),
+              fitted.truncated().bytes(),
+              fitted.truncated().limit());
           metrics.truncated(cluster, e.kind());
           e = fitted;
           value = EventCodec.encode(e);
@@ -295,7 +333,9 @@ public final class EventPublisher implements EventSink, AutoCloseable {
           Sending s = new Sending(events.get(i), value.length);
           sent.add(s);
           try {
-            producer.send(new ProducerRecord<>(Topics.EVENTS, cluster, value), (metadata, error) -> s.error = error);
+            producer.send(
+                new ProducerRecord<>(Topics.EVENTS, cluster, value),
+                (metadata, error) -> s.error = error);
           } catch (KafkaException refused) {
             s.error = refused;
             throw refused;
@@ -313,10 +353,16 @@ public final class EventPublisher implements EventSink, AutoCloseable {
           throw new IngestFencedException(cluster, transactionalId, e);
         }
         if (c.verdict() == PublishErrors.Verdict.FATAL) {
-          throw new PublisherFailedException(PublishErrors.message(cluster, brokers, Topics.EVENTS, c, culprit(sent, c.cause())), c.cause());
+          throw new PublisherFailedException(
+              PublishErrors.message(cluster, brokers, Topics.EVENTS, c, culprit(sent, c.cause())),
+              c.cause());
         }
-        LOG.warn("cluster {}: transaction of {} events failed ({}: {}); retrying", cluster, batch.size(),
-            c.cause().getClass().getSimpleName(), c.cause().getMessage());
+        LOG.warn(
+            "cluster {}: transaction of {} events failed ({}: {}); retrying",
+            cluster,
+            batch.size(),
+            c.cause().getClass().getSimpleName(),
+            c.cause().getMessage());
         try {
           producer.abortTransaction();
         } catch (KafkaException abortFailed) {
@@ -325,7 +371,8 @@ public final class EventPublisher implements EventSink, AutoCloseable {
             throw new IngestFencedException(cluster, transactionalId, abortFailed);
           }
           if (a.verdict() == PublishErrors.Verdict.FATAL) {
-            throw new PublisherFailedException(PublishErrors.message(cluster, brokers, Topics.EVENTS, a, null), a.cause());
+            throw new PublisherFailedException(
+                PublishErrors.message(cluster, brokers, Topics.EVENTS, a, null), a.cause());
           }
           // The producer is unusable: a new one (new epoch of our own transactional id) takes over.
           producer.close(Duration.ZERO);
@@ -351,11 +398,12 @@ public final class EventPublisher implements EventSink, AutoCloseable {
 
   private static List<Throwable> errors(List<Sending> sent) {
     List<Throwable> out = new ArrayList<>();
-    sent.forEach(s -> {
-      if (s.error != null) {
-        out.add(s.error);
-      }
-    });
+    sent.forEach(
+        s -> {
+          if (s.error != null) {
+            out.add(s.error);
+          }
+        });
     return out;
   }
 
@@ -363,10 +411,12 @@ public final class EventPublisher implements EventSink, AutoCloseable {
    * The record whose own error is {@code cause}. Its callback runs right after the producer entered
    * the error state the transaction method reported, so this waits a moment for it.
    */
-  private static PublishErrors.Sent culprit(List<Sending> sent, Throwable cause) throws InterruptedException {
+  private static PublishErrors.Sent culprit(List<Sending> sent, Throwable cause)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
     while (true) {
-      List<PublishErrors.Sent> snapshot = sent.stream().map(s -> new PublishErrors.Sent(s.event, s.bytes, s.error)).toList();
+      List<PublishErrors.Sent> snapshot =
+          sent.stream().map(s -> new PublishErrors.Sent(s.event, s.bytes, s.error)).toList();
       PublishErrors.Sent c = PublishErrors.culprit(snapshot, cause);
       if (c != null || System.nanoTime() > deadline) {
         return c;
@@ -377,21 +427,30 @@ public final class EventPublisher implements EventSink, AutoCloseable {
 
   private void heartbeatIfDue() throws InterruptedException {
     Heartbeats h = heartbeats;
-    if (h == null || System.nanoTime() - lastCommitNanos < h.interval().toNanos() || !h.watching().getAsBoolean()) {
+    if (h == null
+        || System.nanoTime() - lastCommitNanos < h.interval().toNanos()
+        || !h.watching().getAsBoolean()) {
       return;
     }
     // Sent a little before the interval is up, so the promise holds despite the send taking time.
-    commit(stamp(List.of(ChangeEvent.heartbeat(cluster, h.clock().instant(), h.interval().multipliedBy(2)))));
+    commit(
+        stamp(
+            List.of(
+                ChangeEvent.heartbeat(
+                    cluster, h.clock().instant(), h.interval().multipliedBy(2)))));
   }
 
   private List<ChangeEvent> stamp(List<ChangeEvent> batch) {
-    return batch.stream().map(e -> {
-      if (e.observedAt().isAfter(lastObservedAt)) {
-        lastObservedAt = e.observedAt();
-        return e;
-      }
-      return e.observedAt(lastObservedAt);
-    }).toList();
+    return batch.stream()
+        .map(
+            e -> {
+              if (e.observedAt().isAfter(lastObservedAt)) {
+                lastObservedAt = e.observedAt();
+                return e;
+              }
+              return e.observedAt(lastObservedAt);
+            })
+        .toList();
   }
 
   private void record(List<ChangeEvent> batch) {

@@ -26,19 +26,33 @@ public final class FleetIngest implements AutoCloseable {
 
   private FleetIngest() {}
 
-  public static FleetIngest start(List<ClusterSource> sources, String bootstrapServers, IngestMetrics metrics,
-      Clock clock, Map<String, Object> producerConfig) {
+  public static FleetIngest start(
+      List<ClusterSource> sources,
+      String bootstrapServers,
+      IngestMetrics metrics,
+      Clock clock,
+      Map<String, Object> producerConfig) {
     return start(sources, bootstrapServers, metrics, clock, producerConfig, null);
   }
 
-  /** With {@code monitor} non-null its producers' metrics are exported and {@code metrics} should be its {@link IngestMonitor#metrics()}. */
-  public static FleetIngest start(List<ClusterSource> sources, String bootstrapServers, IngestMetrics metrics,
-      Clock clock, Map<String, Object> producerConfig, IngestMonitor monitor) {
+  /**
+   * With {@code monitor} non-null its producers' metrics are exported and {@code metrics} should be
+   * its {@link IngestMonitor#metrics()}.
+   */
+  public static FleetIngest start(
+      List<ClusterSource> sources,
+      String bootstrapServers,
+      IngestMetrics metrics,
+      Clock clock,
+      Map<String, Object> producerConfig,
+      IngestMonitor monitor) {
     Set<String> ids = new HashSet<>();
     for (ClusterSource s : sources) {
       if (!ids.add(s.clusterId())) {
-        throw new IllegalArgumentException("cluster id '" + s.clusterId()
-            + "' given twice: two ingests of one cluster id would fence each other (use --context NAME=ID)");
+        throw new IllegalArgumentException(
+            "cluster id '"
+                + s.clusterId()
+                + "' given twice: two ingests of one cluster id would fence each other (use --context NAME=ID)");
       }
     }
     FleetIngest fleet = new FleetIngest();
@@ -46,16 +60,21 @@ public final class FleetIngest implements AutoCloseable {
       for (ClusterSource s : sources) {
         KubernetesClient client = new KubernetesClientBuilder().withConfig(s.config()).build();
         fleet.clients.add(client);
-        EventPublisher publisher = monitor == null
-            ? EventPublisher.start(s.clusterId(), bootstrapServers, metrics, producerConfig)
-            : monitor.startPublisher(s.clusterId(), bootstrapServers, producerConfig);
-        ClusterIngest ingest = ClusterIngest.start(s.clusterId(), client, publisher, metrics, clock);
+        EventPublisher publisher =
+            monitor == null
+                ? EventPublisher.start(s.clusterId(), bootstrapServers, metrics, producerConfig)
+                : monitor.startPublisher(s.clusterId(), bootstrapServers, producerConfig);
+        ClusterIngest ingest =
+            ClusterIngest.start(s.clusterId(), client, publisher, metrics, clock);
         fleet.ingests.add(ingest);
-        ingest.failure().whenComplete((v, t) -> {
-          if (t != null) {
-            fleet.failure.completeExceptionally(t);
-          }
-        });
+        ingest
+            .failure()
+            .whenComplete(
+                (v, t) -> {
+                  if (t != null) {
+                    fleet.failure.completeExceptionally(t);
+                  }
+                });
       }
     } catch (RuntimeException e) {
       fleet.close(Duration.ofSeconds(5));
@@ -68,8 +87,19 @@ public final class FleetIngest implements AutoCloseable {
   public List<String> notReady() {
     List<String> out = new ArrayList<>();
     if (failure.isDone()) {
-      out.add("ingest stopped: " + failure.handle((v, t) -> t == null ? "closed" : String.valueOf(t.getCause() != null
-          && t instanceof java.util.concurrent.CompletionException ? t.getCause().getMessage() : t.getMessage())).join());
+      out.add(
+          "ingest stopped: "
+              + failure
+                  .handle(
+                      (v, t) ->
+                          t == null
+                              ? "closed"
+                              : String.valueOf(
+                                  t.getCause() != null
+                                          && t instanceof java.util.concurrent.CompletionException
+                                      ? t.getCause().getMessage()
+                                      : t.getMessage()))
+                  .join());
     }
     for (ClusterIngest i : ingests) {
       if (!i.synced().isDone()) {
@@ -92,8 +122,10 @@ public final class FleetIngest implements AutoCloseable {
   public boolean awaitSynced(Duration timeout) throws InterruptedException, ExecutionException {
     try {
       CompletableFuture.anyOf(
-          CompletableFuture.allOf(ingests.stream().map(ClusterIngest::synced).toArray(CompletableFuture[]::new)),
-          failure()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+              CompletableFuture.allOf(
+                  ingests.stream().map(ClusterIngest::synced).toArray(CompletableFuture[]::new)),
+              failure())
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       return true;
     } catch (TimeoutException e) {
       return false;

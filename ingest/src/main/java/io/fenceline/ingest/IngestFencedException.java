@@ -6,7 +6,12 @@ package io.fenceline.ingest;
  */
 public final class IngestFencedException extends RuntimeException {
   public IngestFencedException(String cluster, String transactionalId, Throwable cause) {
-    super("another ingest for cluster '" + cluster + "' started (transactional id " + transactionalId
-        + "); Kafka fenced this one, which stops without publishing more", cause);
+    super(
+        "another ingest for cluster '"
+            + cluster
+            + "' started (transactional id "
+            + transactionalId
+            + "); Kafka fenced this one, which stops without publishing more",
+        cause);
   }
 }

@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * What ingest counts, per cluster (and kind where it matters). Plain counters: no metrics library is
- * on the classpath; {@link #snapshot()} is what a reporter would expose. Implementations are
+ * What ingest counts, per cluster (and kind where it matters). Plain counters: no metrics library
+ * is on the classpath; {@link #snapshot()} is what a reporter would expose. Implementations are
  * thread-safe.
  */
 public interface IngestMetrics {
@@ -47,8 +47,10 @@ public interface IngestMetrics {
     }
 
     private static long sum(Map<String, Long> m, String cluster) {
-      return m.entrySet().stream().filter(e -> e.getKey().startsWith(cluster + "/"))
-          .mapToLong(Map.Entry::getValue).sum();
+      return m.entrySet().stream()
+          .filter(e -> e.getKey().startsWith(cluster + "/"))
+          .mapToLong(Map.Entry::getValue)
+          .sum();
     }
   }
 

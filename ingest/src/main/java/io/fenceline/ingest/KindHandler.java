@@ -31,8 +31,14 @@ final class KindHandler<T extends HasMetadata> implements ResourceEventHandler<T
   private Supplier<List<T>> store = List::of;
   private volatile long generation;
 
-  KindHandler(String cluster, Kind kind, EventSink sink, ChangeDetector detector, Generations generations,
-      ObservedClock clock, IngestMetrics metrics) {
+  KindHandler(
+      String cluster,
+      Kind kind,
+      EventSink sink,
+      ChangeDetector detector,
+      Generations generations,
+      ObservedClock clock,
+      IngestMetrics metrics) {
     this.cluster = cluster;
     this.kind = kind;
     this.sink = sink;
@@ -55,7 +61,11 @@ final class KindHandler<T extends HasMetadata> implements ResourceEventHandler<T
   @Override
   public void onBeforeList(String lastSyncResourceVersion) {
     generation = generations.next();
-    LOG.debug("cluster {}: listing {} (generation {}, last resource version {})", cluster, kind.apiName(), generation,
+    LOG.debug(
+        "cluster {}: listing {} (generation {}, last resource version {})",
+        cluster,
+        kind.apiName(),
+        generation,
         lastSyncResourceVersion);
   }
 
@@ -89,8 +99,14 @@ final class KindHandler<T extends HasMetadata> implements ResourceEventHandler<T
       }
     }
     sink.publish(ChangeEvent.generationEnd(cluster, kind.apiName(), clock.now(), g));
-    LOG.info("cluster {}: {} {} listed at resource version {}: generation {} ({} republished)", cluster,
-        objects.size(), kind.apiName(), resourceVersion, g, republished);
+    LOG.info(
+        "cluster {}: {} {} listed at resource version {}: generation {} ({} republished)",
+        cluster,
+        objects.size(),
+        kind.apiName(),
+        resourceVersion,
+        g,
+        republished);
   }
 
   private void upsert(T obj) {

@@ -34,12 +34,14 @@ public final class ManifestIngest {
   private final Consumer<String> err;
 
   /** {@code err} receives notes and problems, one line each (stderr in the CLI). */
-  public ManifestIngest(Path path, String cluster, EventPublisher publisher, Clock clock, Consumer<String> err) {
+  public ManifestIngest(
+      Path path, String cluster, EventPublisher publisher, Clock clock, Consumer<String> err) {
     this.path = Objects.requireNonNull(path);
     this.cluster = Objects.requireNonNull(cluster);
     this.publisher = Objects.requireNonNull(publisher);
     if (!publisher.cluster().equals(cluster)) {
-      throw new IllegalArgumentException("publisher of " + publisher.cluster() + " given for cluster " + cluster);
+      throw new IllegalArgumentException(
+          "publisher of " + publisher.cluster() + " given for cluster " + cluster);
     }
     this.generations = new Generations(clock);
     this.clock = new ObservedClock(clock);
@@ -54,15 +56,28 @@ public final class ManifestIngest {
    * @throws TimeoutException when the broker did not acknowledge within {@code timeout}
    * @throws IngestFencedException when another ingest for the cluster took over
    */
-  public Published publishOnce(Duration timeout) throws ManifestReadException, TimeoutException, InterruptedException {
+  public Published publishOnce(Duration timeout)
+      throws ManifestReadException, TimeoutException, InterruptedException {
     return publish(ManifestSnapshot.read(path), timeout);
   }
 
-  /** Publishes an already read snapshot (so a caller can reject bad input before touching Kafka). */
-  public Published publish(ManifestSnapshot snapshot, Duration timeout) throws TimeoutException, InterruptedException {
+  /**
+   * Publishes an already read snapshot (so a caller can reject bad input before touching Kafka).
+   */
+  public Published publish(ManifestSnapshot snapshot, Duration timeout)
+      throws TimeoutException, InterruptedException {
     snapshot.notes().forEach(n -> err.accept("note: " + n));
-    snapshot.ignoredKinds().forEach((kind, n) ->
-        err.accept("note: ignored " + n + " " + kind + (n == 1 ? "" : " objects") + " (fenceline reads Namespace, Pod, NetworkPolicy, Node)"));
+    snapshot
+        .ignoredKinds()
+        .forEach(
+            (kind, n) ->
+                err.accept(
+                    "note: ignored "
+                        + n
+                        + " "
+                        + kind
+                        + (n == 1 ? "" : " objects")
+                        + " (fenceline reads Namespace, Pod, NetworkPolicy, Node)"));
     long g = generations.next();
     int events = 0;
     for (SlimObject o : snapshot.objects()) {
@@ -74,10 +89,20 @@ public final class ManifestIngest {
       events++;
     }
     if (!publisher.awaitCommitted(timeout)) {
-      throw new TimeoutException("the broker did not acknowledge the events of " + path + " within " + timeout.toSeconds() + " s");
+      throw new TimeoutException(
+          "the broker did not acknowledge the events of "
+              + path
+              + " within "
+              + timeout.toSeconds()
+              + " s");
     }
     Published p = new Published(g, snapshot.countsByKind(), events);
-    LOG.info("cluster {}: published {} objects of {} as generation {}", cluster, snapshot.objects().size(), path, g);
+    LOG.info(
+        "cluster {}: published {} objects of {} as generation {}",
+        cluster,
+        snapshot.objects().size(),
+        path,
+        g);
     return p;
   }
 
@@ -92,8 +117,15 @@ public final class ManifestIngest {
       throws ManifestReadException, TimeoutException, InterruptedException {
     Map<Path, String> published = ManifestReader.stamps(path);
     Published first = publishOnce(timeout);
-    publisher.enableHeartbeats(ClusterIngest.HEARTBEAT_INTERVAL, () -> !stop.getAsBoolean(), wallClock);
-    err.accept("published " + first.objectsByKind() + " as generation " + first.generation() + "; watching " + path);
+    publisher.enableHeartbeats(
+        ClusterIngest.HEARTBEAT_INTERVAL, () -> !stop.getAsBoolean(), wallClock);
+    err.accept(
+        "published "
+            + first.objectsByKind()
+            + " as generation "
+            + first.generation()
+            + "; watching "
+            + path);
     Map<Path, String> seen = published;
     while (!stop.getAsBoolean()) {
       Thread.sleep(poll.toMillis());

@@ -9,16 +9,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reduces a manifest object (JSON as parsed) to the same slim form {@link SlimObjects} gives for the
- * API's objects. Values are copied as written, valid or not (the engine judges); only what an event
- * cannot do without — a kind and a name — is required.
+ * Reduces a manifest object (JSON as parsed) to the same slim form {@link SlimObjects} gives for
+ * the API's objects. Values are copied as written, valid or not (the engine judges); only what an
+ * event cannot do without — a kind and a name — is required.
  */
 public final class ManifestObjects {
   private ManifestObjects() {}
 
   /**
-   * The size in bytes of the slim object ingest publishes for {@code raw} (0 for objects it does not
-   * publish): what {@code compile} compares with the event bound, so that it enforces what the
+   * The size in bytes of the slim object ingest publishes for {@code raw} (0 for objects it does
+   * not publish): what {@code compile} compares with the event bound, so that it enforces what the
    * pipeline enforces.
    */
   public static long publishedSize(RawObject raw) {
@@ -44,21 +44,30 @@ public final class ManifestObjects {
     JsonNode meta = n.path("metadata");
     JsonNode nameNode = meta.get("name");
     if (nameNode == null || !nameNode.isTextual() || nameNode.asText().isEmpty()) {
-      throw new ManifestReadException(raw.location() + ": " + kind.apiName() + " without metadata.name");
+      throw new ManifestReadException(
+          raw.location() + ": " + kind.apiName() + " without metadata.name");
     }
     boolean namespaced = kind.namespaced();
     String namespace = "";
     if (namespaced) {
       JsonNode ns = meta.get("namespace");
       if (ns != null && !ns.isNull() && (!ns.isTextual())) {
-        throw new ManifestReadException(raw.location() + ": " + kind.apiName() + " " + nameNode.asText()
-            + ": metadata.namespace must be a string");
+        throw new ManifestReadException(
+            raw.location()
+                + ": "
+                + kind.apiName()
+                + " "
+                + nameNode.asText()
+                + ": metadata.namespace must be a string");
       }
       namespace = ns == null || ns.isNull() || ns.asText().isEmpty() ? "default" : ns.asText();
     }
     ObjectNode root = SlimObjects.JSON.createObjectNode();
-    root.put("apiVersion", n.hasNonNull("apiVersion") && n.get("apiVersion").isTextual()
-        ? n.get("apiVersion").asText() : kind == Kind.NETWORK_POLICY ? "networking.k8s.io/v1" : "v1");
+    root.put(
+        "apiVersion",
+        n.hasNonNull("apiVersion") && n.get("apiVersion").isTextual()
+            ? n.get("apiVersion").asText()
+            : kind == Kind.NETWORK_POLICY ? "networking.k8s.io/v1" : "v1");
     root.put("kind", kind.apiName());
     ObjectNode m = root.putObject("metadata");
     m.put("name", nameNode.asText());
@@ -101,7 +110,7 @@ public final class ManifestObjects {
           root.putObject("status").set("addresses", addresses.deepCopy());
         }
       }
-      case NAMESPACE -> { }
+      case NAMESPACE -> {}
     }
     return new SlimObject(kind, namespace, nameNode.asText(), uid, rv, root);
   }
@@ -111,7 +120,9 @@ public final class ManifestObjects {
     ObjectNode s = SlimObjects.JSON.createObjectNode();
     copy(spec, "nodeName", s);
     JsonNode hostNetwork = spec.get("hostNetwork");
-    if (hostNetwork != null && !hostNetwork.isNull() && !(hostNetwork.isBoolean() && !hostNetwork.asBoolean())) {
+    if (hostNetwork != null
+        && !hostNetwork.isNull()
+        && !(hostNetwork.isBoolean() && !hostNetwork.asBoolean())) {
       s.set("hostNetwork", hostNetwork.deepCopy());
     }
     JsonNode containers = spec.get("containers");

@@ -17,8 +17,8 @@ import java.util.stream.Stream;
 
 /**
  * Reads the manifests of a file or a folder (recursively: *.yaml, *.yml, *.json, in path order)
- * with the core {@link ManifestParser}. Anything unreadable or unparseable is a
- * {@link ManifestReadException} naming {@code file:line}.
+ * with the core {@link ManifestParser}. Anything unreadable or unparseable is a {@link
+ * ManifestReadException} naming {@code file:line}.
  */
 public final class ManifestReader {
   private ManifestReader() {}
@@ -31,7 +31,10 @@ public final class ManifestReader {
     List<Path> files = new ArrayList<>();
     if (Files.isDirectory(path)) {
       try (Stream<Path> s = Files.walk(path)) {
-        s.filter(Files::isRegularFile).filter(ManifestReader::isManifest).sorted().forEach(files::add);
+        s.filter(Files::isRegularFile)
+            .filter(ManifestReader::isManifest)
+            .sorted()
+            .forEach(files::add);
       } catch (IOException | RuntimeException e) {
         throw new ManifestReadException(path + ": cannot list: " + e.getMessage());
       }
@@ -46,7 +49,11 @@ public final class ManifestReader {
     for (Path f : files(path)) {
       String text;
       try {
-        text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(f))).toString();
+        text =
+            StandardCharsets.UTF_8
+                .newDecoder()
+                .decode(ByteBuffer.wrap(Files.readAllBytes(f)))
+                .toString();
       } catch (CharacterCodingException e) {
         throw new ManifestReadException(f + ":1: not UTF-8 text");
       } catch (IOException e) {
@@ -62,17 +69,21 @@ public final class ManifestReader {
   }
 
   /**
-   * What the files under {@code path} hold now (path → digest of the content): two equal stamps mean
-   * nothing to republish. Contents, not modification times: an edit within the file system's time
-   * granularity that keeps the size would otherwise go unnoticed. Manifests are small.
+   * What the files under {@code path} hold now (path → digest of the content): two equal stamps
+   * mean nothing to republish. Contents, not modification times: an edit within the file system's
+   * time granularity that keeps the size would otherwise go unnoticed. Manifests are small.
    */
   static Map<Path, String> stamps(Path path) {
     Map<Path, String> out = new TreeMap<>();
     try {
       for (Path f : files(path)) {
         try {
-          out.put(f, java.util.HexFormat.of().formatHex(
-              java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f))));
+          out.put(
+              f,
+              java.util.HexFormat.of()
+                  .formatHex(
+                      java.security.MessageDigest.getInstance("SHA-256")
+                          .digest(Files.readAllBytes(f))));
         } catch (java.security.NoSuchAlgorithmException e) {
           throw new IllegalStateException(e);
         } catch (IOException e) {

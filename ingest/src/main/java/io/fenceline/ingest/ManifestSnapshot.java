@@ -21,7 +21,8 @@ import java.util.TreeMap;
  * the engine will report (invalid policies, bad labels) are collected as notes: they are published
  * all the same, since the engine judges validity.
  */
-public record ManifestSnapshot(List<SlimObject> objects, SortedMap<String, Integer> ignoredKinds, List<String> notes) {
+public record ManifestSnapshot(
+    List<SlimObject> objects, SortedMap<String, Integer> ignoredKinds, List<String> notes) {
 
   public static ManifestSnapshot read(Path path) throws ManifestReadException {
     return of(ManifestReader.read(path));
@@ -38,23 +39,34 @@ public record ManifestSnapshot(List<SlimObject> objects, SortedMap<String, Integ
         ignored.merge(raw.node().get("kind").asText(), 1, Integer::sum);
         continue;
       }
-      // Reported at once, as the engine will judge it: an object too large for one event is published as its
+      // Reported at once, as the engine will judge it: an object too large for one event is
+      // published as its
       // stub and enforced failing closed (the note names it and its size).
       long size = OversizeObjects.size(s.object());
-      ObjectDecoder.Result judged = OversizeObjects.decodeAsPublished(raw, s.kind(), s.object(), size);
+      ObjectDecoder.Result judged =
+          OversizeObjects.decodeAsPublished(raw, s.kind(), s.object(), size);
       for (Problem p : judged.problems()) {
         notes.add(p.toString());
       }
       SourceLocation prev = where.put(s.key(), raw.location());
       if (prev != null) {
-        notes.add(raw.location() + " " + s.kind().apiName() + " " + display(s) + ": duplicate of the object at " + prev
-            + "; this one replaces it");
+        notes.add(
+            raw.location()
+                + " "
+                + s.kind().apiName()
+                + " "
+                + display(s)
+                + ": duplicate of the object at "
+                + prev
+                + "; this one replaces it");
       }
       byKey.put(s.key(), s);
     }
     List<SlimObject> objects = new ArrayList<>(byKey.values());
-    objects.sort(Comparator.comparing((SlimObject o) -> rank(o.kind())).thenComparing(SlimObject::namespace)
-        .thenComparing(SlimObject::name));
+    objects.sort(
+        Comparator.comparing((SlimObject o) -> rank(o.kind()))
+            .thenComparing(SlimObject::namespace)
+            .thenComparing(SlimObject::name));
     return new ManifestSnapshot(List.copyOf(objects), ignored, List.copyOf(notes));
   }
 

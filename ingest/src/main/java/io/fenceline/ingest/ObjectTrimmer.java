@@ -20,15 +20,17 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
- * Copies of fabric8 objects with only what {@link SlimObjects} reads (so that
- * {@code SlimObjects.of(trim(o))} equals {@code SlimObjects.of(o)}): what the informers keep in
- * memory. A full pod or node (managed fields, env, images, conditions) is many times larger than
- * its slim form, and an informer keeps every object of the cluster.
+ * Copies of fabric8 objects with only what {@link SlimObjects} reads (so that {@code
+ * SlimObjects.of(trim(o))} equals {@code SlimObjects.of(o)}): what the informers keep in memory. A
+ * full pod or node (managed fields, env, images, conditions) is many times larger than its slim
+ * form, and an informer keeps every object of the cluster.
  */
 final class ObjectTrimmer {
   private ObjectTrimmer() {}
 
-  /** The trimming function for objects of {@code type}; identity for kinds that are small already. */
+  /**
+   * The trimming function for objects of {@code type}; identity for kinds that are small already.
+   */
   @SuppressWarnings("unchecked")
   static <T extends HasMetadata> UnaryOperator<T> forType(Class<T> type) {
     if (type == Pod.class) {
@@ -41,7 +43,11 @@ final class ObjectTrimmer {
   }
 
   static Pod pod(Pod p) {
-    PodBuilder b = new PodBuilder().withApiVersion(p.getApiVersion()).withKind(p.getKind()).withMetadata(meta(p.getMetadata()));
+    PodBuilder b =
+        new PodBuilder()
+            .withApiVersion(p.getApiVersion())
+            .withKind(p.getKind())
+            .withMetadata(meta(p.getMetadata()));
     if (p.getSpec() != null) {
       List<Container> containers = null;
       if (p.getSpec().getContainers() != null) {
@@ -49,19 +55,37 @@ final class ObjectTrimmer {
         for (Container c : p.getSpec().getContainers()) {
           ContainerBuilder cb = new ContainerBuilder().withName(c.getName());
           if (c.getPorts() != null && !c.getPorts().isEmpty()) {
-            cb.withPorts(c.getPorts().stream().map(cp -> new ContainerPortBuilder().withName(cp.getName())
-                .withContainerPort(cp.getContainerPort()).withProtocol(cp.getProtocol()).build()).toList());
+            cb.withPorts(
+                c.getPorts().stream()
+                    .map(
+                        cp ->
+                            new ContainerPortBuilder()
+                                .withName(cp.getName())
+                                .withContainerPort(cp.getContainerPort())
+                                .withProtocol(cp.getProtocol())
+                                .build())
+                    .toList());
           }
           containers.add(cb.build());
         }
       }
-      b.withSpec(new PodSpecBuilder().withNodeName(p.getSpec().getNodeName())
-          .withHostNetwork(p.getSpec().getHostNetwork()).withContainers(containers).build());
+      b.withSpec(
+          new PodSpecBuilder()
+              .withNodeName(p.getSpec().getNodeName())
+              .withHostNetwork(p.getSpec().getHostNetwork())
+              .withContainers(containers)
+              .build());
     }
     if (p.getStatus() != null) {
-      PodStatusBuilder sb = new PodStatusBuilder().withPhase(p.getStatus().getPhase()).withPodIP(p.getStatus().getPodIP());
+      PodStatusBuilder sb =
+          new PodStatusBuilder()
+              .withPhase(p.getStatus().getPhase())
+              .withPodIP(p.getStatus().getPodIP());
       if (p.getStatus().getPodIPs() != null) {
-        sb.withPodIPs(p.getStatus().getPodIPs().stream().map(ip -> new PodIPBuilder().withIp(ip.getIp()).build()).toList());
+        sb.withPodIPs(
+            p.getStatus().getPodIPs().stream()
+                .map(ip -> new PodIPBuilder().withIp(ip.getIp()).build())
+                .toList());
       }
       b.withStatus(sb.build());
     }
@@ -69,10 +93,24 @@ final class ObjectTrimmer {
   }
 
   static Node node(Node n) {
-    NodeBuilder b = new NodeBuilder().withApiVersion(n.getApiVersion()).withKind(n.getKind()).withMetadata(meta(n.getMetadata()));
+    NodeBuilder b =
+        new NodeBuilder()
+            .withApiVersion(n.getApiVersion())
+            .withKind(n.getKind())
+            .withMetadata(meta(n.getMetadata()));
     if (n.getStatus() != null && n.getStatus().getAddresses() != null) {
-      b.withStatus(new NodeStatusBuilder().withAddresses(n.getStatus().getAddresses().stream()
-          .map(a -> new NodeAddressBuilder().withType(a.getType()).withAddress(a.getAddress()).build()).toList()).build());
+      b.withStatus(
+          new NodeStatusBuilder()
+              .withAddresses(
+                  n.getStatus().getAddresses().stream()
+                      .map(
+                          a ->
+                              new NodeAddressBuilder()
+                                  .withType(a.getType())
+                                  .withAddress(a.getAddress())
+                                  .build())
+                      .toList())
+              .build());
     }
     return b.build();
   }
@@ -81,7 +119,12 @@ final class ObjectTrimmer {
     if (m == null) {
       return null;
     }
-    return new ObjectMetaBuilder().withName(m.getName()).withNamespace(m.getNamespace()).withLabels(m.getLabels())
-        .withUid(m.getUid()).withResourceVersion(m.getResourceVersion()).build();
+    return new ObjectMetaBuilder()
+        .withName(m.getName())
+        .withNamespace(m.getNamespace())
+        .withLabels(m.getLabels())
+        .withUid(m.getUid())
+        .withResourceVersion(m.getResourceVersion())
+        .build();
   }
 }

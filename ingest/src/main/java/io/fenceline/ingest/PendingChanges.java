@@ -11,10 +11,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The changes of one cluster not yet handed to Kafka, coalesced per object key so that memory is
- * bounded by the number of objects, however slow Kafka is: a newer event for a pending key
- * replaces the pending one in place (the latest state wins; a delete after an upsert wins, and an
- * upsert after a delete too). Order is kept otherwise: an object's pending change keeps the position
- * of its first pending change, so an object published in generation g stays ahead of the
+ * bounded by the number of objects, however slow Kafka is: a newer event for a pending key replaces
+ * the pending one in place (the latest state wins; a delete after an upsert wins, and an upsert
+ * after a delete too). Order is kept otherwise: an object's pending change keeps the position of
+ * its first pending change, so an object published in generation g stays ahead of the
  * end-of-generation marker of g. A marker moves to the end when a newer marker of the same kind
  * replaces it (every object of the newer generation was queued before it).
  *
@@ -49,8 +49,8 @@ final class PendingChanges {
   }
 
   /**
-   * Removes and returns up to {@code max} changes in order, waiting up to {@code waitMillis} for the
-   * first; empty when none came (or the queue was closed).
+   * Removes and returns up to {@code max} changes in order, waiting up to {@code waitMillis} for
+   * the first; empty when none came (or the queue was closed).
    */
   synchronized List<ChangeEvent> take(int max, long waitMillis) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);

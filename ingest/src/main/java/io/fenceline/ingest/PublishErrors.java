@@ -18,16 +18,22 @@ import org.apache.kafka.common.errors.UnknownProducerIdException;
 /**
  * What a failed transaction of the publisher means: fenced (another ingest took the cluster over),
  * fatal (retrying the same events would fail the same way: record too large, not authorized,
- * invalid topic, serialization) or worth a retry (Kafka's {@link RetriableException}s, and the errors
- * an abort recovers from). Pure.
+ * invalid topic, serialization) or worth a retry (Kafka's {@link RetriableException}s, and the
+ * errors an abort recovers from). Pure.
  */
 final class PublishErrors {
-  enum Verdict { FENCED, FATAL, RETRY }
+  enum Verdict {
+    FENCED,
+    FATAL,
+    RETRY
+  }
 
   /** The verdict and the error behind it (not the "we are in an error state" wrapper). */
   record Classified(Verdict verdict, Throwable cause) {}
 
-  /** One record of a failed transaction: its event, its serialized size, and its own error if any. */
+  /**
+   * One record of a failed transaction: its event, its serialized size, and its own error if any.
+   */
   record Sent(ChangeEvent event, int bytes, Throwable error) {}
 
   private PublishErrors() {}
@@ -63,11 +69,16 @@ final class PublishErrors {
     return t instanceof ApiException || t instanceof SerializationException;
   }
 
-  /** Errors after which aborting the transaction (and bumping the epoch) lets the producer go on. */
+  /**
+   * Errors after which aborting the transaction (and bumping the epoch) lets the producer go on.
+   */
   private static boolean abortRecovers(Throwable t) {
-    return t instanceof InvalidProducerEpochException || t instanceof TransactionAbortedException
-        || t instanceof TransactionAbortableException || t instanceof OutOfOrderSequenceException
-        || t instanceof UnknownProducerIdException || t instanceof InvalidPidMappingException;
+    return t instanceof InvalidProducerEpochException
+        || t instanceof TransactionAbortedException
+        || t instanceof TransactionAbortableException
+        || t instanceof OutOfOrderSequenceException
+        || t instanceof UnknownProducerIdException
+        || t instanceof InvalidPidMappingException;
   }
 
   /** The most specific error known: a record's own, else the deepest cause of the transaction's. */
@@ -90,7 +101,10 @@ final class PublishErrors {
     }
   }
 
-  /** The record to name: the first whose own error is {@code cause} (or the first with any error but an abort). */
+  /**
+   * The record to name: the first whose own error is {@code cause} (or the first with any error but
+   * an abort).
+   */
   static Sent culprit(List<Sent> sent, Throwable cause) {
     Sent any = null;
     for (Sent s : sent) {
@@ -98,7 +112,9 @@ final class PublishErrors {
         continue;
       }
       for (Throwable c = s.error(); c != null; c = c.getCause()) {
-        if (c == cause || (c.getClass() == cause.getClass() && java.util.Objects.equals(c.getMessage(), cause.getMessage()))) {
+        if (c == cause
+            || (c.getClass() == cause.getClass()
+                && java.util.Objects.equals(c.getMessage(), cause.getMessage()))) {
           return s;
         }
       }
@@ -109,23 +125,40 @@ final class PublishErrors {
     return any;
   }
 
-  /** "upsert of Pod shop/api-0 (4096 bytes)", "Namespace shop", "the Pod generation end marker", "a heartbeat". */
+  /**
+   * "upsert of Pod shop/api-0 (4096 bytes)", "Namespace shop", "the Pod generation end marker", "a
+   * heartbeat".
+   */
   static String describe(Sent s) {
     ChangeEvent e = s.event();
-    String what = switch (e.type()) {
-      case GENERATION_END -> "the " + e.kind() + " generation end marker";
-      case HEARTBEAT -> "a heartbeat";
-      default -> e.type().name().toLowerCase(java.util.Locale.ROOT) + " of " + e.kind() + " "
-          + (e.namespace().isEmpty() ? e.name() : e.namespace() + "/" + e.name());
-    };
+    String what =
+        switch (e.type()) {
+          case GENERATION_END -> "the " + e.kind() + " generation end marker";
+          case HEARTBEAT -> "a heartbeat";
+          default ->
+              e.type().name().toLowerCase(java.util.Locale.ROOT)
+                  + " of "
+                  + e.kind()
+                  + " "
+                  + (e.namespace().isEmpty() ? e.name() : e.namespace() + "/" + e.name());
+        };
     return what + " (" + s.bytes() + " bytes)";
   }
 
   /** The one message a fatal refusal is reported with. */
   static String message(String cluster, String brokers, String topic, Classified c, Sent culprit) {
     String cause = c.cause().getClass().getSimpleName() + ": " + c.cause().getMessage();
-    return "cluster '" + cluster + "': Kafka at " + brokers + " refused "
-        + (culprit == null ? "a transaction" : describe(culprit)) + " on topic " + topic + " with an error that"
-        + " retrying cannot mend (" + cause + "); the cluster's publisher stopped";
+    return "cluster '"
+        + cluster
+        + "': Kafka at "
+        + brokers
+        + " refused "
+        + (culprit == null ? "a transaction" : describe(culprit))
+        + " on topic "
+        + topic
+        + " with an error that"
+        + " retrying cannot mend ("
+        + cause
+        + "); the cluster's publisher stopped";
   }
 }

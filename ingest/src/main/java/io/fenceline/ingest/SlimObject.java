@@ -10,7 +10,12 @@ import java.util.Objects;
  * One Kubernetes object reduced to what policy needs, in the API's own JSON shape ({@code object}),
  * with the identity the event carries. {@code namespace} is empty for cluster-scoped kinds.
  */
-public record SlimObject(Kind kind, String namespace, String name, String uid, String resourceVersion,
+public record SlimObject(
+    Kind kind,
+    String namespace,
+    String name,
+    String uid,
+    String resourceVersion,
     ObjectNode object) {
 
   public SlimObject {
@@ -30,11 +35,20 @@ public record SlimObject(Kind kind, String namespace, String name, String uid, S
   }
 
   public ChangeEvent upsert(String cluster, Instant observedAt, long generation) {
-    return ChangeEvent.upsert(cluster, kind.apiName(), namespace, name, uid, resourceVersion, observedAt, generation,
+    return ChangeEvent.upsert(
+        cluster,
+        kind.apiName(),
+        namespace,
+        name,
+        uid,
+        resourceVersion,
+        observedAt,
+        generation,
         object);
   }
 
   public ChangeEvent delete(String cluster, Instant observedAt, long generation) {
-    return ChangeEvent.delete(cluster, kind.apiName(), namespace, name, uid, resourceVersion, observedAt, generation);
+    return ChangeEvent.delete(
+        cluster, kind.apiName(), namespace, name, uid, resourceVersion, observedAt, generation);
   }
 }

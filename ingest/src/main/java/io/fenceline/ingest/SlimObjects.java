@@ -52,7 +52,8 @@ public final class SlimObjects {
     if (o instanceof Node n) {
       return node(n);
     }
-    throw new IllegalArgumentException("fenceline does not ingest " + (o == null ? "null" : o.getKind()));
+    throw new IllegalArgumentException(
+        "fenceline does not ingest " + (o == null ? "null" : o.getKind()));
   }
 
   private static SlimObject pod(Pod p) {
@@ -132,7 +133,9 @@ public final class SlimObjects {
 
   private static SlimObject node(Node n) {
     ObjectNode root = root("v1", Kind.NODE, n.getMetadata(), false);
-    if (n.getStatus() != null && n.getStatus().getAddresses() != null && !n.getStatus().getAddresses().isEmpty()) {
+    if (n.getStatus() != null
+        && n.getStatus().getAddresses() != null
+        && !n.getStatus().getAddresses().isEmpty()) {
       ArrayNode as = root.putObject("status").putArray("addresses");
       for (NodeAddress a : n.getStatus().getAddresses()) {
         ObjectNode an = as.addObject();
@@ -162,13 +165,15 @@ public final class SlimObjects {
     Map<String, String> labels = m.getLabels();
     if (labels != null && !labels.isEmpty()) {
       ObjectNode ln = meta.putObject("labels");
-      new TreeMap<>(labels).forEach((k, v) -> {
-        if (v == null) {
-          ln.putNull(k);
-        } else {
-          ln.put(k, v);
-        }
-      });
+      new TreeMap<>(labels)
+          .forEach(
+              (k, v) -> {
+                if (v == null) {
+                  ln.putNull(k);
+                } else {
+                  ln.put(k, v);
+                }
+              });
     }
     if (m.getUid() != null) {
       meta.put("uid", m.getUid());
@@ -184,7 +189,12 @@ public final class SlimObjects {
   }
 
   private static SlimObject slim(Kind kind, ObjectMeta m, boolean namespaced, ObjectNode root) {
-    return new SlimObject(kind, namespaced ? namespaceOf(m) : "", m.getName(), m.getUid(), m.getResourceVersion(),
+    return new SlimObject(
+        kind,
+        namespaced ? namespaceOf(m) : "",
+        m.getName(),
+        m.getUid(),
+        m.getResourceVersion(),
         root);
   }
 
@@ -192,7 +202,8 @@ public final class SlimObjects {
     try {
       return JSON.readTree(json);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("fabric8 wrote JSON that does not parse: " + e.getOriginalMessage(), e);
+      throw new IllegalStateException(
+          "fabric8 wrote JSON that does not parse: " + e.getOriginalMessage(), e);
     }
   }
 }

@@ -9,8 +9,8 @@ import java.util.stream.Stream;
 
 /**
  * An informer store that keeps trimmed copies ({@link ObjectTrimmer}): the informer's events still
- * carry the full new object, the store (used for the old side of updates, for deletes seen only on a
- * relist, and for republishing a generation) holds only what the slim form needs.
+ * carry the full new object, the store (used for the old side of updates, for deletes seen only on
+ * a relist, and for republishing a generation) holds only what the slim form needs.
  */
 final class TrimmingItemStore<T extends HasMetadata> implements ItemStore<T> {
   private final ConcurrentHashMap<String, T> items = new ConcurrentHashMap<>();

@@ -24,7 +24,10 @@ class ChangeDetectorTest {
     assertThat(detector.changed(SlimObjects.of(p), 1)).isTrue();
     Pod churned = FABRIC8.clone(p);
     churned.getMetadata().setResourceVersion("2");
-    churned.getStatus().getConditions().add(new PodConditionBuilder().withType("ContainersReady").withStatus("False").build());
+    churned
+        .getStatus()
+        .getConditions()
+        .add(new PodConditionBuilder().withType("ContainersReady").withStatus("False").build());
     churned.getStatus().getContainerStatuses().get(0).setRestartCount(3);
     churned.getMetadata().getAnnotations().put("touched", "yes");
     assertThat(detector.changed(SlimObjects.of(churned), 1)).isFalse();

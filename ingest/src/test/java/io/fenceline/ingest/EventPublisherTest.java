@@ -54,7 +54,8 @@ class EventPublisherTest {
   }
 
   private static ChangeEvent pod(String cluster, String name, String ip, Instant at) {
-    return SlimObjects.of(Fixtures.pod("ns", name, Map.of("app", "a"), "n1", ip)).upsert(cluster, at, 1);
+    return SlimObjects.of(Fixtures.pod("ns", name, Map.of("app", "a"), "n1", ip))
+        .upsert(cluster, at, 1);
   }
 
   private static List<ChangeEvent> decoded(MockProducer<String, byte[]> p) {
@@ -77,12 +78,14 @@ class EventPublisherTest {
     TestProducer producer = new TestProducer();
     try (EventPublisher pub = EventPublisher.start("c1", () -> producer, metrics)) {
       pub.publish(pod("c1", "a", "10.0.0.1", T.plusSeconds(10)));
-      pub.publish(pod("c1", "b", "10.0.0.2", T.plusSeconds(5))); // observed "earlier" on another thread
+      pub.publish(
+          pod("c1", "b", "10.0.0.2", T.plusSeconds(5))); // observed "earlier" on another thread
       pub.publish(ChangeEvent.generationEnd("c1", "Pod", T.plusSeconds(11), 1));
       assertThat(pub.awaitCommitted(Duration.ofSeconds(10))).isTrue();
       List<ChangeEvent> sent = decoded(producer);
       assertThat(sent).extracting(ChangeEvent::name).containsExactly("a", "b", "");
-      assertThat(sent).extracting(ChangeEvent::observedAt)
+      assertThat(sent)
+          .extracting(ChangeEvent::observedAt)
           .containsExactly(T.plusSeconds(10), T.plusSeconds(10), T.plusSeconds(11));
       assertThat(producer.transactionInitialized()).isTrue();
       assertThat(producer.commitCount()).isGreaterThanOrEqualTo(1);
@@ -96,21 +99,31 @@ class EventPublisherTest {
   @Test
   void anIdleWatchingPublisherSendsHeartbeatsAndOnlyWhileWatching() throws Exception {
     TestProducer producer = new TestProducer();
-    java.util.concurrent.atomic.AtomicBoolean watching = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.atomic.AtomicBoolean watching =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
     try (EventPublisher pub = EventPublisher.start("c1", () -> producer, metrics)) {
       pub.enableHeartbeats(Duration.ofSeconds(1), watching::get, java.time.Clock.systemUTC());
       pub.publish(pod("c1", "a", "10.0.0.1", Instant.now()));
-      await().atMost(Duration.ofSeconds(30)).until(() -> decoded(producer).stream()
-          .anyMatch(e -> e.type() == io.fenceline.core.events.EventType.HEARTBEAT));
-      ChangeEvent beat = decoded(producer).stream()
-          .filter(e -> e.type() == io.fenceline.core.events.EventType.HEARTBEAT).findFirst().orElseThrow();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  decoded(producer).stream()
+                      .anyMatch(e -> e.type() == io.fenceline.core.events.EventType.HEARTBEAT));
+      ChangeEvent beat =
+          decoded(producer).stream()
+              .filter(e -> e.type() == io.fenceline.core.events.EventType.HEARTBEAT)
+              .findFirst()
+              .orElseThrow();
       assertThat(beat.kind()).isEqualTo(ChangeEvent.HEARTBEAT_KIND);
-      assertThat(beat.heartbeatInterval()).isEqualTo(Duration.ofSeconds(2)); // the promise leaves room for the send
+      assertThat(beat.heartbeatInterval())
+          .isEqualTo(Duration.ofSeconds(2)); // the promise leaves room for the send
       watching.set(false);
       Thread.sleep(300); // a heartbeat decided before the flag flipped may still be on its way
       int sent = producer.history().size();
       Thread.sleep(2_500);
-      assertThat(producer.history()).hasSize(sent); // not watching: silence, which forensics reports as unknown
+      assertThat(producer.history())
+          .hasSize(sent); // not watching: silence, which forensics reports as unknown
     }
   }
 
@@ -120,7 +133,9 @@ class EventPublisherTest {
     producer.commits.drainPermits(); // the broker holds every commit
     try (EventPublisher pub = EventPublisher.start("c1", () -> producer, metrics)) {
       pub.publish(pod("c1", "first", "10.0.0.1", T));
-      await().atMost(Duration.ofSeconds(5)).until(() -> pub.backlog() == 0); // taken, commit blocked
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> pub.backlog() == 0); // taken, commit blocked
       for (int round = 0; round < 200; round++) {
         for (int i = 0; i < 100; i++) {
           pub.publish(pod("c1", "p" + i, "10.1." + (round % 250) + "." + i, T));
@@ -177,7 +192,8 @@ class EventPublisherTest {
   void refusesEventsOfAnotherCluster() {
     TestProducer producer = new TestProducer();
     try (EventPublisher pub = EventPublisher.start("c1", () -> producer, metrics)) {
-      assertThatThrownBy(() -> pub.publish(pod("c2", "a", "10.0.0.1", T))).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> pub.publish(pod("c2", "a", "10.0.0.1", T)))
+          .isInstanceOf(IllegalArgumentException.class);
     }
   }
 
@@ -189,7 +205,8 @@ class EventPublisherTest {
         pub.publish(ChangeEvent.generationEnd("c1", kind, T, 7));
       }
       assertThat(pub.awaitCommitted(Duration.ofSeconds(10))).isTrue();
-      assertThat(decoded(producer)).allMatch(e -> e.type() == EventType.GENERATION_END && e.generation() == 7);
+      assertThat(decoded(producer))
+          .allMatch(e -> e.type() == EventType.GENERATION_END && e.generation() == 7);
       assertThat(metrics.snapshot().lastGeneration()).hasSize(4);
     }
   }

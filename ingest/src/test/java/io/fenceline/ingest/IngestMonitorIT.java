@@ -11,13 +11,18 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code fenceline ingest}'s /metrics on the real broker: the publisher's Kafka producer metrics and ingest's counts. */
+/**
+ * {@code fenceline ingest}'s /metrics on the real broker: the publisher's Kafka producer metrics
+ * and ingest's counts.
+ */
 class IngestMonitorIT {
   @TempDir Path dir;
 
   @Test
   void producerMetricsAndIngestCountsAreExported() throws Exception {
-    Files.writeString(dir.resolve("state.yaml"), """
+    Files.writeString(
+        dir.resolve("state.yaml"),
+        """
         apiVersion: v1
         kind: Namespace
         metadata: {name: shop}
@@ -35,15 +40,24 @@ class IngestMonitorIT {
         status: {phase: Running, podIP: 10.9.0.2}
         """);
     try (IngestMonitor monitor = new IngestMonitor();
-        EventPublisher publisher = monitor.startPublisher("it-metrics", ItEnvironment.get().bootstrap(), Map.of())) {
-      new ManifestIngest(dir, "it-metrics", publisher, Clock.systemUTC(), line -> {}).publishOnce(Duration.ofSeconds(60));
+        EventPublisher publisher =
+            monitor.startPublisher("it-metrics", ItEnvironment.get().bootstrap(), Map.of())) {
+      new ManifestIngest(dir, "it-metrics", publisher, Clock.systemUTC(), line -> {})
+          .publishOnce(Duration.ofSeconds(60));
       // Pod: two objects and the generation's end marker.
-      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(monitor.scrape())
-          .contains("fenceline_ingest_published_events_total{cluster=\"it-metrics\",kind=\"Pod\"} 3.0",
-              "fenceline_ingest_generation{cluster=\"it-metrics\",kind=\"Pod\"}")
-          .containsPattern("kafka_producer_[a-z_]+\\{[^}]*cluster=\"it-metrics\"")
-          .containsPattern("kafka_producer_record_send_total\\{[^}]*cluster=\"it-metrics\"[^}]*} [1-9]"));
-      assertThat(monitor.metrics().snapshot().publishedTotal("it-metrics")).isGreaterThanOrEqualTo(3);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(monitor.scrape())
+                      .contains(
+                          "fenceline_ingest_published_events_total{cluster=\"it-metrics\",kind=\"Pod\"} 3.0",
+                          "fenceline_ingest_generation{cluster=\"it-metrics\",kind=\"Pod\"}")
+                      .containsPattern("kafka_producer_[a-z_]+\\{[^}]*cluster=\"it-metrics\"")
+                      .containsPattern(
+                          "kafka_producer_record_send_total\\{[^}]*cluster=\"it-metrics\"[^}]*} [1-9]"));
+      assertThat(monitor.metrics().snapshot().publishedTotal("it-metrics"))
+          .isGreaterThanOrEqualTo(3);
     }
   }
 }

@@ -37,8 +37,11 @@ class IngestThroughputIT {
 
   private static void report(String line) throws IOException {
     System.err.println("MEASURED " + line);
-    Files.writeString(Path.of("target", "ingest-measurements.txt"), line + System.lineSeparator(),
-        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    Files.writeString(
+        Path.of("target", "ingest-measurements.txt"),
+        line + System.lineSeparator(),
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
   }
 
   @Test
@@ -46,30 +49,52 @@ class IngestThroughputIT {
     int n = 20_000;
     List<ChangeEvent> events = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      Pod p = Fixtures.pod("bench", "pod-" + i, Map.of("app", "a" + (i % 50)), "n" + (i % 100),
-          "10." + (i / 65536) + "." + (i / 256 % 256) + "." + (i % 256));
+      Pod p =
+          Fixtures.pod(
+              "bench",
+              "pod-" + i,
+              Map.of("app", "a" + (i % 50)),
+              "n" + (i % 100),
+              "10." + (i / 65536) + "." + (i / 256 % 256) + "." + (i % 256));
       events.add(SlimObjects.of(p).upsert("it-bench", Instant.now(), 1));
     }
     IngestMetrics metrics = IngestMetrics.counting();
-    try (EventPublisher pub = EventPublisher.start("it-bench", ItEnvironment.get().bootstrap(), metrics, Map.of())) {
-      pub.publish(ChangeEvent.generationEnd("it-bench", "Namespace", Instant.now(), 1)); // warm-up: producer id, metadata
+    try (EventPublisher pub =
+        EventPublisher.start("it-bench", ItEnvironment.get().bootstrap(), metrics, Map.of())) {
+      pub.publish(
+          ChangeEvent.generationEnd(
+              "it-bench", "Namespace", Instant.now(), 1)); // warm-up: producer id, metadata
       assertThat(pub.awaitCommitted(WAIT)).isTrue();
       long t0 = System.nanoTime();
       events.forEach(pub::publish);
       assertThat(pub.awaitCommitted(WAIT)).isTrue();
       double seconds = (System.nanoTime() - t0) / 1e9;
-      report(String.format("publisher: %d distinct pod upserts committed in %.2f s = %.0f events/s (%d transactions)",
-          n, seconds, n / seconds, pub.transactions() - 1));
+      report(
+          String.format(
+              "publisher: %d distinct pod upserts committed in %.2f s = %.0f events/s (%d transactions)",
+              n, seconds, n / seconds, pub.transactions() - 1));
       assertThat(metrics.snapshot().published()).containsEntry("it-bench/Pod", (long) n);
 
       // The informer side of the same pods: status-only updates go through the slim form and the
       // change detector and are dropped; every 20th update relabels and is published.
-      KindHandler<Pod> handler = new KindHandler<Pod>("it-bench", io.fenceline.core.model.Kind.POD, pub::publish,
-          new ChangeDetector(), new Generations(java.time.Clock.systemUTC()), new ObservedClock(java.time.Clock.systemUTC()),
-          metrics);
+      KindHandler<Pod> handler =
+          new KindHandler<Pod>(
+              "it-bench",
+              io.fenceline.core.model.Kind.POD,
+              pub::publish,
+              new ChangeDetector(),
+              new Generations(java.time.Clock.systemUTC()),
+              new ObservedClock(java.time.Clock.systemUTC()),
+              metrics);
       List<Pod> pods = new ArrayList<>();
       for (int i = 0; i < 2_000; i++) {
-        Pod p = Fixtures.pod("bench", "pod-" + i, Map.of("app", "a"), "n1", "10.9." + (i / 256) + "." + (i % 256));
+        Pod p =
+            Fixtures.pod(
+                "bench",
+                "pod-" + i,
+                Map.of("app", "a"),
+                "n1",
+                "10.9." + (i / 256) + "." + (i % 256));
         handler.onAdd(p);
         pods.add(p);
       }
@@ -93,9 +118,11 @@ class IngestThroughputIT {
       double s2 = (System.nanoTime() - t1) / 1e9;
       long suppressed = metrics.snapshot().suppressedTotal("it-bench");
       long sent = metrics.snapshot().publishedTotal("it-bench") - published;
-      report(String.format("informer path: %d pod updates (95%% status-only) handled and committed in %.2f s = %.0f updates/s;"
-          + " %d suppressed (%.1f%%), %d events published", updates, s2, updates / s2, suppressed,
-          100.0 * suppressed / updates, sent));
+      report(
+          String.format(
+              "informer path: %d pod updates (95%% status-only) handled and committed in %.2f s = %.0f updates/s;"
+                  + " %d suppressed (%.1f%%), %d events published",
+              updates, s2, updates / s2, suppressed, 100.0 * suppressed / updates, sent));
       assertThat(suppressed).isEqualTo(updates - updates / 20);
       assertThat(sent).isPositive().isLessThanOrEqualTo(updates / 20);
     }
@@ -107,15 +134,30 @@ class IngestThroughputIT {
     int updates = 1_000;
     int realEvery = 20;
     IngestMetrics metrics = IngestMetrics.counting();
-    try (MockCluster c = new MockCluster("it-churn"); LogReaders.Events events = new LogReaders.Events()) {
+    try (MockCluster c = new MockCluster("it-churn");
+        LogReaders.Events events = new LogReaders.Events()) {
       c.admin.namespaces().resource(Fixtures.namespace("churn", Map.of())).create();
       for (int i = 0; i < pods; i++) {
-        c.admin.pods().inNamespace("churn").resource(Fixtures.pod("churn", "p" + i, Map.of("app", "a"), "n1",
-            "10.7." + (i / 256) + "." + (i % 256))).create();
+        c.admin
+            .pods()
+            .inNamespace("churn")
+            .resource(
+                Fixtures.pod(
+                    "churn",
+                    "p" + i,
+                    Map.of("app", "a"),
+                    "n1",
+                    "10.7." + (i / 256) + "." + (i % 256)))
+            .create();
       }
       try (MockCluster.Ingest ingest = c.ingest(metrics)) {
-        await().atMost(WAIT).until(() -> events.of("it-churn").stream()
-            .anyMatch(e -> e.type() == EventType.GENERATION_END && e.kind().equals("Pod")));
+        await()
+            .atMost(WAIT)
+            .until(
+                () ->
+                    events.of("it-churn").stream()
+                        .anyMatch(
+                            e -> e.type() == EventType.GENERATION_END && e.kind().equals("Pod")));
         int initial = events.of("it-churn").size();
         long t0 = System.nanoTime();
         int real = 0;
@@ -129,21 +171,39 @@ class IngestThroughputIT {
               real++;
             }
             int k = u;
-            done.add(pool.submit(() -> {
-              if (change) {
-                c.admin.pods().inNamespace("churn").withName(name).edit(p -> {
-                  p.getMetadata().getLabels().put("rev", Integer.toString(k));
-                  return p;
-                });
-              } else {
-                c.admin.pods().inNamespace("churn").withName(name).editStatus(p -> {
-                  p.getStatus().setConditions(List.of(new PodConditionBuilder().withType("Ready")
-                      .withStatus(k % 2 == 0 ? "True" : "False").withLastProbeTime(Instant.now().toString()).build()));
-                  p.getStatus().getContainerStatuses().get(0).setRestartCount(k);
-                  return p;
-                });
-              }
-            }));
+            done.add(
+                pool.submit(
+                    () -> {
+                      if (change) {
+                        c.admin
+                            .pods()
+                            .inNamespace("churn")
+                            .withName(name)
+                            .edit(
+                                p -> {
+                                  p.getMetadata().getLabels().put("rev", Integer.toString(k));
+                                  return p;
+                                });
+                      } else {
+                        c.admin
+                            .pods()
+                            .inNamespace("churn")
+                            .withName(name)
+                            .editStatus(
+                                p -> {
+                                  p.getStatus()
+                                      .setConditions(
+                                          List.of(
+                                              new PodConditionBuilder()
+                                                  .withType("Ready")
+                                                  .withStatus(k % 2 == 0 ? "True" : "False")
+                                                  .withLastProbeTime(Instant.now().toString())
+                                                  .build()));
+                                  p.getStatus().getContainerStatuses().get(0).setRestartCount(k);
+                                  return p;
+                                });
+                      }
+                    }));
           }
           for (Future<?> f : done) {
             f.get();
@@ -155,16 +215,31 @@ class IngestThroughputIT {
         long statusOnly = updates - real;
         // Done when every status update was seen (and dropped) and every label change is in the log
         // (or was coalesced into a later one of the same pod before it was sent).
-        await().atMost(WAIT).until(() -> metrics.snapshot().suppressed().getOrDefault("it-churn/Pod", 0L) >= statusOnly
-            && events.of("it-churn").size() - initial + metrics.snapshot().coalesced().getOrDefault("it-churn", 0L)
-                >= expectedReal);
+        await()
+            .atMost(WAIT)
+            .until(
+                () ->
+                    metrics.snapshot().suppressed().getOrDefault("it-churn/Pod", 0L) >= statusOnly
+                        && events.of("it-churn").size()
+                                - initial
+                                + metrics.snapshot().coalesced().getOrDefault("it-churn", 0L)
+                            >= expectedReal);
         double seconds = (System.nanoTime() - t0) / 1e9;
         long suppressed = metrics.snapshot().suppressed().getOrDefault("it-churn/Pod", 0L);
         long published = events.of("it-churn").size() - initial;
         long coalesced = metrics.snapshot().coalesced().getOrDefault("it-churn", 0L);
-        report(String.format("churn: %d pod updates (%d status-only, %d label changes) in %.2f s from the mock API server:"
-                + " %d suppressed (%.1f%% of all updates), %d events published, %d coalesced",
-            updates, statusOnly, expectedReal, seconds, suppressed, 100.0 * suppressed / updates, published, coalesced));
+        report(
+            String.format(
+                "churn: %d pod updates (%d status-only, %d label changes) in %.2f s from the mock API server:"
+                    + " %d suppressed (%.1f%% of all updates), %d events published, %d coalesced",
+                updates,
+                statusOnly,
+                expectedReal,
+                seconds,
+                suppressed,
+                100.0 * suppressed / updates,
+                published,
+                coalesced));
         assertThat(suppressed).isEqualTo(statusOnly);
         assertThat(published).isBetween(1L, (long) expectedReal);
         assertThat(published + coalesced).isEqualTo(expectedReal);

@@ -1,8 +1,8 @@
 package io.fenceline.ingest;
 
+import io.fenceline.broker.EmbeddedKafka;
 import io.fenceline.engine.Engine;
 import io.fenceline.engine.EngineConfig;
-import io.fenceline.broker.EmbeddedKafka;
 import io.fenceline.kafka.topics.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,13 +35,23 @@ final class ItEnvironment {
         Path dir = Files.createTempDirectory("fenceline-ingest-it");
         EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"));
         Topics.Layout d = Topics.Layout.defaults();
-        Engine engine = Engine.start(new EngineConfig(kafka.bootstrapServers(), "ingest-it-engine",
-            dir.resolve("engine-state"), layout(), Map.of()));
+        Engine engine =
+            Engine.start(
+                new EngineConfig(
+                    kafka.bootstrapServers(),
+                    "ingest-it-engine",
+                    dir.resolve("engine-state"),
+                    layout(),
+                    Map.of()));
         instance = new ItEnvironment(dir, kafka, engine);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-          engine.close();
-          kafka.close();
-        }, "ingest-it-teardown"));
+        Runtime.getRuntime()
+            .addShutdownHook(
+                new Thread(
+                    () -> {
+                      engine.close();
+                      kafka.close();
+                    },
+                    "ingest-it-teardown"));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -51,7 +61,8 @@ final class ItEnvironment {
 
   static Topics.Layout layout() {
     Topics.Layout d = Topics.Layout.defaults();
-    return new Topics.Layout(EVENT_PARTITIONS, FACT_PARTITIONS, d.eventRetentionMs(), d.deadLetterRetentionMs());
+    return new Topics.Layout(
+        EVENT_PARTITIONS, FACT_PARTITIONS, d.eventRetentionMs(), d.deadLetterRetentionMs());
   }
 
   String bootstrap() {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fenceline.core.events.ChangeEvent;
-import io.fenceline.core.events.EventType;
 import io.fenceline.core.model.Kind;
 import java.time.Clock;
 import java.time.Instant;
@@ -21,26 +20,35 @@ class KindHandlerTest {
   private static final KubernetesSerialization FABRIC8 = new KubernetesSerialization();
   private final List<ChangeEvent> events = new ArrayList<>();
   private final AtomicLong millis = new AtomicLong(1_000);
-  private final Clock clock = new Clock() {
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
+  private final Clock clock =
+      new Clock() {
+        @Override
+        public ZoneOffset getZone() {
+          return ZoneOffset.UTC;
+        }
 
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+          return this;
+        }
 
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis.get());
-    }
-  };
+        @Override
+        public Instant instant() {
+          return Instant.ofEpochMilli(millis.get());
+        }
+      };
   private final IngestMetrics metrics = IngestMetrics.counting();
   private final List<Pod> store = new ArrayList<>();
-  private final KindHandler<Pod> handler = new KindHandler<Pod>("c1", Kind.POD, events::add, new ChangeDetector(),
-      new Generations(clock), new ObservedClock(clock), metrics).store(() -> List.copyOf(store));
+  private final KindHandler<Pod> handler =
+      new KindHandler<Pod>(
+              "c1",
+              Kind.POD,
+              events::add,
+              new ChangeDetector(),
+              new Generations(clock),
+              new ObservedClock(clock),
+              metrics)
+          .store(() -> List.copyOf(store));
 
   private static Pod pod(String name, String ip, String rv) {
     Pod p = Fixtures.pod("ns", name, Map.of("app", "a"), "n1", ip);
@@ -48,7 +56,10 @@ class KindHandlerTest {
     return p;
   }
 
-  /** The informer's first list: every pod added, then the list ends at the last pod's resourceVersion. */
+  /**
+   * The informer's first list: every pod added, then the list ends at the last pod's
+   * resourceVersion.
+   */
   private void firstList(Pod... pods) {
     handler.onBeforeList(null);
     store.addAll(List.of(pods));

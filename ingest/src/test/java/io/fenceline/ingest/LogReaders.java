@@ -35,16 +35,24 @@ final class LogReaders {
 
   /** One consumer of every partition of each topic given (topic → its partition count). */
   private static KafkaConsumer<String, byte[]> consumer(Map<String, Integer> topics) {
-    KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, ItEnvironment.get().bootstrap(),
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer());
+    KafkaConsumer<String, byte[]> c =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                ItEnvironment.get().bootstrap(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false),
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
     List<TopicPartition> tps = new ArrayList<>();
-    topics.forEach((topic, partitions) -> {
-      for (int p = 0; p < partitions; p++) {
-        tps.add(new TopicPartition(topic, p));
-      }
-    });
+    topics.forEach(
+        (topic, partitions) -> {
+          for (int p = 0; p < partitions; p++) {
+            tps.add(new TopicPartition(topic, p));
+          }
+        });
     c.assign(tps);
     c.seekToBeginning(tps);
     return c;
@@ -65,7 +73,8 @@ final class LogReaders {
 
   /** Every committed event of {@code fenceline.events}, by cluster, in log order. */
   static final class Events implements AutoCloseable {
-    private final KafkaConsumer<String, byte[]> consumer = consumer(Topics.EVENTS, ItEnvironment.EVENT_PARTITIONS);
+    private final KafkaConsumer<String, byte[]> consumer =
+        consumer(Topics.EVENTS, ItEnvironment.EVENT_PARTITIONS);
     private final Map<String, List<ChangeEvent>> byCluster = new HashMap<>();
     final List<String> keyMismatches = new ArrayList<>();
 
@@ -103,11 +112,18 @@ final class LogReaders {
    * cluster's members of {@code fenceline.set-members} folded in, as appliers hold it.
    */
   static final class Facts implements AutoCloseable {
-    private final KafkaConsumer<String, byte[]> consumer = consumer(Map.of(
-        Topics.NODE_FACTS, ItEnvironment.FACT_PARTITIONS, Topics.SET_MEMBERS, ItEnvironment.EVENT_PARTITIONS));
+    private final KafkaConsumer<String, byte[]> consumer =
+        consumer(
+            Map.of(
+                Topics.NODE_FACTS,
+                ItEnvironment.FACT_PARTITIONS,
+                Topics.SET_MEMBERS,
+                ItEnvironment.EVENT_PARTITIONS));
     private final Map<String, FactTable> tables = new HashMap<>();
+
     /** Per cluster, the set members in force, for the partition tables created after them. */
     private final Map<String, Map<FactKey, FactChange>> members = new HashMap<>();
+
     private final Set<String> clusters = new TreeSet<>();
 
     synchronized NodeModel node(String cluster, String node) {
@@ -117,11 +133,13 @@ final class LogReaders {
     }
 
     private FactTable table(int partition, String cluster) {
-      return tables.computeIfAbsent(partition + "|" + cluster, k -> {
-        FactTable t = new FactTable();
-        members.getOrDefault(cluster, Map.of()).values().forEach(t::apply);
-        return t;
-      });
+      return tables.computeIfAbsent(
+          partition + "|" + cluster,
+          k -> {
+            FactTable t = new FactTable();
+            members.getOrDefault(cluster, Map.of()).values().forEach(t::apply);
+            return t;
+          });
     }
 
     /** Pod keys bound on {@code node}. */
@@ -132,7 +150,10 @@ final class LogReaders {
     /** Every set member the node's chains use (as ipset text). */
     Set<String> members(String cluster, String node) {
       Set<String> out = new TreeSet<>();
-      node(cluster, node).sets().values().forEach(s -> s.stream().map(SetEntry::ipsetText).forEach(out::add));
+      node(cluster, node)
+          .sets()
+          .values()
+          .forEach(s -> s.stream().map(SetEntry::ipsetText).forEach(out::add));
       return out;
     }
 
@@ -152,17 +173,19 @@ final class LogReaders {
           clusters.add(d.cluster());
           FactChange c = new FactChange(d.key(), d.value());
           if (r.topic().equals(Topics.SET_MEMBERS)) {
-            Map<FactKey, FactChange> current = members.computeIfAbsent(d.cluster(), k -> new HashMap<>());
+            Map<FactKey, FactChange> current =
+                members.computeIfAbsent(d.cluster(), k -> new HashMap<>());
             if (c.isRemoval()) {
               current.remove(c.key());
             } else {
               current.put(c.key(), c);
             }
-            tables.forEach((k, t) -> {
-              if (k.endsWith("|" + d.cluster())) {
-                t.apply(c);
-              }
-            });
+            tables.forEach(
+                (k, t) -> {
+                  if (k.endsWith("|" + d.cluster())) {
+                    t.apply(c);
+                  }
+                });
           } else {
             table(r.partition(), d.cluster()).apply(c);
           }

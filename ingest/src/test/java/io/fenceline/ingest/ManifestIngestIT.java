@@ -30,7 +30,8 @@ class ManifestIngestIT {
     ItEnvironment.get();
   }
 
-  private static final String BASE = """
+  private static final String BASE =
+      """
       apiVersion: v1
       kind: Namespace
       metadata: {name: shop}
@@ -57,7 +58,8 @@ class ManifestIngestIT {
       metadata: {name: ignored, namespace: shop}
       """;
 
-  private static final String POLICY = """
+  private static final String POLICY =
+      """
       apiVersion: networking.k8s.io/v1
       kind: NetworkPolicy
       metadata: {name: allow-web, namespace: shop}
@@ -71,21 +73,40 @@ class ManifestIngestIT {
     Files.writeString(dir.resolve("base.yaml"), BASE);
     Files.writeString(dir.resolve("policy.yaml"), POLICY);
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try (EventPublisher publisher = EventPublisher.start("it-m", ItEnvironment.get().bootstrap(), IngestMetrics.counting(), Map.of());
-        LogReaders.Events events = new LogReaders.Events(); LogReaders.Facts facts = new LogReaders.Facts()) {
-      ManifestIngest ingest = new ManifestIngest(dir, "it-m", publisher, Clock.systemUTC(), line -> err.writeBytes((line + "\n").getBytes(StandardCharsets.UTF_8)));
+    try (EventPublisher publisher =
+            EventPublisher.start(
+                "it-m", ItEnvironment.get().bootstrap(), IngestMetrics.counting(), Map.of());
+        LogReaders.Events events = new LogReaders.Events();
+        LogReaders.Facts facts = new LogReaders.Facts()) {
+      ManifestIngest ingest =
+          new ManifestIngest(
+              dir,
+              "it-m",
+              publisher,
+              Clock.systemUTC(),
+              line -> err.writeBytes((line + "\n").getBytes(StandardCharsets.UTF_8)));
       ManifestIngest.Published first = ingest.publishOnce(WAIT);
-      assertThat(first.objectsByKind()).containsEntry("Pod", 2).containsEntry("NetworkPolicy", 1)
-          .containsEntry("Namespace", 1).containsEntry("Node", 1);
+      assertThat(first.objectsByKind())
+          .containsEntry("Pod", 2)
+          .containsEntry("NetworkPolicy", 1)
+          .containsEntry("Namespace", 1)
+          .containsEntry("Node", 1);
       assertThat(err.toString(StandardCharsets.UTF_8)).contains("ignored 1 Deployment");
       // Returned after the commit: a read_committed reader sees everything at once.
       List<ChangeEvent> log = events.of("it-m");
       assertThat(log).filteredOn(e -> e.type() == EventType.UPSERT).hasSize(5);
-      assertThat(log).filteredOn(e -> e.type() == EventType.GENERATION_END).extracting(ChangeEvent::kind)
+      assertThat(log)
+          .filteredOn(e -> e.type() == EventType.GENERATION_END)
+          .extracting(ChangeEvent::kind)
           .containsExactlyInAnyOrder("Namespace", "Pod", "NetworkPolicy", "Node");
       assertThat(log).allMatch(e -> e.generation() == first.generation());
-      await().atMost(WAIT).until(() -> facts.bindings("it-m", "n1").contains("shop/api-0")
-          && facts.members("it-m", "n1").stream().anyMatch(m -> m.startsWith("10.3.0.2")));
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  facts.bindings("it-m", "n1").contains("shop/api-0")
+                      && facts.members("it-m", "n1").stream()
+                          .anyMatch(m -> m.startsWith("10.3.0.2")));
 
       // The policy file goes: the next publication's sweep deletes the policy.
       Files.delete(dir.resolve("policy.yaml"));
@@ -96,7 +117,8 @@ class ManifestIngestIT {
       // A file that does not parse: nothing is published.
       int before = events.of("it-m").size();
       Files.writeString(dir.resolve("broken.yaml"), "kind: Pod\nmetadata: {name: [oops\n");
-      assertThatThrownBy(() -> ingest.publishOnce(WAIT)).isInstanceOf(ManifestReadException.class)
+      assertThatThrownBy(() -> ingest.publishOnce(WAIT))
+          .isInstanceOf(ManifestReadException.class)
           .hasMessageStartingWith(dir.resolve("broken.yaml") + ":");
       assertThat(publisher.backlog()).isZero();
       Thread.sleep(300);
@@ -107,7 +129,11 @@ class ManifestIngestIT {
   private void writeAtomically(Path target, String text) throws Exception {
     Path tmp = dir.resolve(target.getFileName() + ".tmp"); // not *.yaml: the reader skips it
     Files.writeString(tmp, text);
-    Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.move(
+        tmp,
+        target,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
   }
 
   @Test
@@ -116,30 +142,67 @@ class ManifestIngestIT {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     AtomicBoolean stop = new AtomicBoolean();
     AtomicReference<Throwable> failed = new AtomicReference<>();
-    try (EventPublisher publisher = EventPublisher.start("it-w", ItEnvironment.get().bootstrap(), IngestMetrics.counting(), Map.of());
+    try (EventPublisher publisher =
+            EventPublisher.start(
+                "it-w", ItEnvironment.get().bootstrap(), IngestMetrics.counting(), Map.of());
         LogReaders.Events events = new LogReaders.Events()) {
-      ManifestIngest ingest = new ManifestIngest(dir, "it-w", publisher, Clock.systemUTC(), line -> err.writeBytes((line + "\n").getBytes(StandardCharsets.UTF_8)));
-      Thread watcher = new Thread(() -> {
-        try {
-          ingest.watch(Duration.ofMillis(200), WAIT, stop::get);
-        } catch (Throwable t) {
-          failed.set(t);
-        }
-      });
+      ManifestIngest ingest =
+          new ManifestIngest(
+              dir,
+              "it-w",
+              publisher,
+              Clock.systemUTC(),
+              line -> err.writeBytes((line + "\n").getBytes(StandardCharsets.UTF_8)));
+      Thread watcher =
+          new Thread(
+              () -> {
+                try {
+                  ingest.watch(Duration.ofMillis(200), WAIT, stop::get);
+                } catch (Throwable t) {
+                  failed.set(t);
+                }
+              });
       watcher.start();
-      await().atMost(WAIT).until(() -> events.of("it-w").stream().filter(e -> e.type() == EventType.GENERATION_END).count() == 4);
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  events.of("it-w").stream()
+                          .filter(e -> e.type() == EventType.GENERATION_END)
+                          .count()
+                      == 4);
       writeAtomically(dir.resolve("base.yaml"), BASE.replace("app: web", "app: web2"));
-      await().atMost(WAIT).until(() -> events.of("it-w").stream().anyMatch(e -> e.name().equals("web-0")
-          && e.object() != null && e.object().path("metadata").path("labels").path("app").asText().equals("web2")));
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  events.of("it-w").stream()
+                      .anyMatch(
+                          e ->
+                              e.name().equals("web-0")
+                                  && e.object() != null
+                                  && e.object()
+                                      .path("metadata")
+                                      .path("labels")
+                                      .path("app")
+                                      .asText()
+                                      .equals("web2")));
       // A broken edit is reported and not published; fixing it publishes again.
       writeAtomically(dir.resolve("extra.yaml"), "kind: [\n");
-      await().atMost(WAIT).until(() -> err.toString(StandardCharsets.UTF_8).contains("not published"));
-      writeAtomically(dir.resolve("extra.yaml"), "apiVersion: v1\nkind: Namespace\nmetadata: {name: extra}\n");
-      await().atMost(WAIT).until(() -> events.of("it-w").stream().anyMatch(e -> e.name().equals("extra")));
+      await()
+          .atMost(WAIT)
+          .until(() -> err.toString(StandardCharsets.UTF_8).contains("not published"));
+      writeAtomically(
+          dir.resolve("extra.yaml"), "apiVersion: v1\nkind: Namespace\nmetadata: {name: extra}\n");
+      await()
+          .atMost(WAIT)
+          .until(() -> events.of("it-w").stream().anyMatch(e -> e.name().equals("extra")));
       stop.set(true);
       watcher.join(10_000);
       assertThat(failed.get()).isNull();
-      assertThat(events.of("it-w").stream().filter(e -> e.type() == EventType.GENERATION_END).count()).isEqualTo(12);
+      assertThat(
+              events.of("it-w").stream().filter(e -> e.type() == EventType.GENERATION_END).count())
+          .isEqualTo(12);
     }
   }
 }

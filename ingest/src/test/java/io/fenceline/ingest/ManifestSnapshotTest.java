@@ -20,7 +20,9 @@ class ManifestSnapshotTest {
 
   @Test
   void readsAFolderInCanonicalOrderAndNotesWhatItIgnores() throws Exception {
-    write("b/policy.yaml", """
+    write(
+        "b/policy.yaml",
+        """
         apiVersion: networking.k8s.io/v1
         kind: NetworkPolicy
         metadata: {name: deny, namespace: shop}
@@ -30,7 +32,9 @@ class ManifestSnapshotTest {
         kind: ConfigMap
         metadata: {name: cfg}
         """);
-    write("a/pods.yaml", """
+    write(
+        "a/pods.yaml",
+        """
         apiVersion: v1
         kind: List
         items:
@@ -45,31 +49,41 @@ class ManifestSnapshotTest {
         """);
     write("notes.txt", "not a manifest");
     ManifestSnapshot s = ManifestSnapshot.read(dir);
-    assertThat(s.objects()).extracting(SlimObject::key)
+    assertThat(s.objects())
+        .extracting(SlimObject::key)
         .containsExactly("Namespace//shop", "Pod/default/api-0", "NetworkPolicy/shop/deny");
     assertThat(s.ignoredKinds()).containsEntry("ConfigMap", 1);
     assertThat(s.countsByKind()).containsEntry("Pod", 1).containsEntry("Namespace", 1);
-    assertThat(s.objects().get(1).object().path("spec").path("containers").get(0).has("image")).isFalse();
+    assertThat(s.objects().get(1).object().path("spec").path("containers").get(0).has("image"))
+        .isFalse();
   }
 
   @Test
   void anUnparseableFileNamesFileAndLine() throws Exception {
     write("ok.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n");
     Path bad = write("z.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: [unclosed\n");
-    assertThatThrownBy(() -> ManifestSnapshot.read(dir)).isInstanceOf(ManifestReadException.class)
+    assertThatThrownBy(() -> ManifestSnapshot.read(dir))
+        .isInstanceOf(ManifestReadException.class)
         .hasMessageStartingWith(bad + ":");
   }
 
   @Test
   void anObjectWithoutANameCannotBePublished() throws Exception {
-    Path f = write("x.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\nkind: Pod\nmetadata: {labels: {a: b}}\n");
-    assertThatThrownBy(() -> ManifestSnapshot.read(f)).isInstanceOf(ManifestReadException.class)
+    Path f =
+        write(
+            "x.yaml",
+            "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\nkind: Pod\nmetadata: {labels: {a: b}}\n");
+    assertThatThrownBy(() -> ManifestSnapshot.read(f))
+        .isInstanceOf(ManifestReadException.class)
         .hasMessage(f + ":5: Pod without metadata.name");
   }
 
   @Test
   void invalidPoliciesArePublishedWithANote() throws Exception {
-    Path f = write("p.yaml", """
+    Path f =
+        write(
+            "p.yaml",
+            """
         apiVersion: networking.k8s.io/v1
         kind: NetworkPolicy
         metadata: {name: bad, namespace: a}
@@ -79,12 +93,14 @@ class ManifestSnapshotTest {
         """);
     ManifestSnapshot s = ManifestSnapshot.read(f);
     assertThat(s.objects()).hasSize(1);
-    assertThat(s.notes()).anyMatch(n -> n.startsWith(f + ":1 NetworkPolicy a/bad") && n.contains("cidr"));
+    assertThat(s.notes())
+        .anyMatch(n -> n.startsWith(f + ":1 NetworkPolicy a/bad") && n.contains("cidr"));
   }
 
   @Test
   void aMissingPathIsBadInput() {
-    assertThatThrownBy(() -> ManifestSnapshot.read(dir.resolve("nope"))).isInstanceOf(ManifestReadException.class)
+    assertThatThrownBy(() -> ManifestSnapshot.read(dir.resolve("nope")))
+        .isInstanceOf(ManifestReadException.class)
         .hasMessageContaining("no such file or directory");
   }
 }

@@ -27,8 +27,13 @@ final class MockCluster implements AutoCloseable {
   MockCluster(String id) {
     this.id = id;
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-    server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), responses,
-        new KubernetesMixedDispatcher(responses), false);
+    server =
+        new KubernetesMockServer(
+            new Context(Serialization.jsonMapper()),
+            new MockWebServer(),
+            responses,
+            new KubernetesMixedDispatcher(responses),
+            false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     admin = server.createClient();
   }

@@ -2,11 +2,11 @@ package io.fenceline.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fenceline.core.events.ChangeEvent;
 import io.fenceline.core.events.EventType;
 import java.time.Instant;
 import java.util.List;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
 class PendingChangesTest {
@@ -42,8 +42,10 @@ class PendingChangesTest {
     pending.put(delete("b", 1));
     pending.put(upsert("b", "10.0.0.2", 1));
     List<ChangeEvent> out = pending.take(100, 0);
-    assertThat(out).extracting(ChangeEvent::name, ChangeEvent::type)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("a", EventType.DELETE),
+    assertThat(out)
+        .extracting(ChangeEvent::name, ChangeEvent::type)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("a", EventType.DELETE),
             org.assertj.core.groups.Tuple.tuple("b", EventType.UPSERT));
   }
 
@@ -55,7 +57,8 @@ class PendingChangesTest {
     pending.put(upsert("b", "10.0.0.3", 2));
     pending.put(ChangeEvent.generationEnd("c", "Pod", T, 2)); // replaces marker 1, goes last
     List<ChangeEvent> out = pending.take(100, 0);
-    assertThat(out).extracting(e -> e.type() + ":" + e.name() + ":" + e.generation())
+    assertThat(out)
+        .extracting(e -> e.type() + ":" + e.name() + ":" + e.generation())
         .containsExactly("UPSERT:a:2", "UPSERT:b:2", "GENERATION_END::2");
   }
 
@@ -81,14 +84,16 @@ class PendingChangesTest {
     long t0 = System.nanoTime();
     assertThat(pending.take(10, 50)).isEmpty();
     assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(40_000_000L);
-    new Thread(() -> {
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException ignored) {
-        // test thread
-      }
-      pending.put(upsert("a", "10.0.0.1", 1));
-    }).start();
+    new Thread(
+            () -> {
+              try {
+                Thread.sleep(20);
+              } catch (InterruptedException ignored) {
+                // test thread
+              }
+              pending.put(upsert("a", "10.0.0.1", 1));
+            })
+        .start();
     assertThat(pending.take(10, 5_000)).hasSize(1);
   }
 }

@@ -41,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PublisherFatalErrorIT {
   /** Below one pod with many labels, above a namespace or a generation end marker. */
   static final int MAX_MESSAGE_BYTES = 2000;
+
   private static final Duration FAST = Duration.ofSeconds(30);
   private static EmbeddedKafka kafka;
 
@@ -61,15 +62,20 @@ class PublisherFatalErrorIT {
 
   /** fenceline's topics, {@code fenceline.events} with a small {@code max.message.bytes}. */
   static void createSmallEventsTopic(String bootstrap) {
-    List<TopicSpec> specs = Topics.Layout.defaults().specs().stream().map(s -> {
-      if (!s.name().equals(Topics.EVENTS)) {
-        return s;
-      }
-      Map<String, String> configs = new HashMap<>(s.configs());
-      configs.put("max.message.bytes", Integer.toString(MAX_MESSAGE_BYTES));
-      return new TopicSpec(s.name(), s.partitions(), configs);
-    }).toList();
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+    List<TopicSpec> specs =
+        Topics.Layout.defaults().specs().stream()
+            .map(
+                s -> {
+                  if (!s.name().equals(Topics.EVENTS)) {
+                    return s;
+                  }
+                  Map<String, String> configs = new HashMap<>(s.configs());
+                  configs.put("max.message.bytes", Integer.toString(MAX_MESSAGE_BYTES));
+                  return new TopicSpec(s.name(), s.partitions(), configs);
+                })
+            .toList();
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       TopicAdmin.ensure(admin, specs);
     }
   }
@@ -89,22 +95,29 @@ class PublisherFatalErrorIT {
   }
 
   static String bulkyPodYaml(String name) {
-    StringBuilder sb = new StringBuilder("""
+    StringBuilder sb =
+        new StringBuilder(
+            """
         apiVersion: v1
         kind: Pod
         metadata:
           name: %s
           namespace: shop
           labels:
-        """.formatted(name));
-    bulkyLabels().forEach((k, v) -> sb.append("    ").append(k).append(": \"").append(v).append("\"\n"));
-    return sb.append("""
+        """
+                .formatted(name));
+    bulkyLabels()
+        .forEach((k, v) -> sb.append("    ").append(k).append(": \"").append(v).append("\"\n"));
+    return sb.append(
+            """
         spec: {nodeName: node-1}
         status: {phase: Running, podIP: 10.0.0.9}
-        """).toString();
+        """)
+        .toString();
   }
 
-  private static final String SMALL = """
+  private static final String SMALL =
+      """
       apiVersion: v1
       kind: Namespace
       metadata: {name: shop}
@@ -119,9 +132,17 @@ class PublisherFatalErrorIT {
   private static void assertNamesTheObject(Throwable t, String cluster, String object) {
     assertThat(t).isInstanceOf(PublisherFailedException.class);
     assertThat(t.getMessage())
-        .startsWith("cluster '" + cluster + "': Kafka at " + kafka.bootstrapServers() + " refused upsert of Pod " + object + " (")
+        .startsWith(
+            "cluster '"
+                + cluster
+                + "': Kafka at "
+                + kafka.bootstrapServers()
+                + " refused upsert of Pod "
+                + object
+                + " (")
         .containsPattern("\\((\\d{4,}) bytes\\)")
-        .contains("on topic fenceline.events").contains("RecordTooLargeException")
+        .contains("on topic fenceline.events")
+        .contains("RecordTooLargeException")
         .endsWith("the cluster's publisher stopped");
   }
 
@@ -130,12 +151,17 @@ class PublisherFatalErrorIT {
     Path m = dir.resolve("once");
     Files.createDirectories(m);
     Files.writeString(m.resolve("state.yaml"), SMALL + "---\n" + bulkyPodYaml("bulky-0"));
-    try (EventPublisher publisher = EventPublisher.start("fatal-once", kafka.bootstrapServers(), IngestMetrics.counting(), Map.of())) {
-      ManifestIngest ingest = new ManifestIngest(m, "fatal-once", publisher, Clock.systemUTC(), line -> { });
+    try (EventPublisher publisher =
+        EventPublisher.start(
+            "fatal-once", kafka.bootstrapServers(), IngestMetrics.counting(), Map.of())) {
+      ManifestIngest ingest =
+          new ManifestIngest(m, "fatal-once", publisher, Clock.systemUTC(), line -> {});
       long started = System.nanoTime();
       assertThatThrownBy(() -> ingest.publishOnce(Duration.ofMinutes(2)))
           .satisfies(t -> assertNamesTheObject(t, "fatal-once", "shop/bulky-0"));
-      assertThat(Duration.ofNanos(System.nanoTime() - started)).as("fails fast, not after a timeout").isLessThan(FAST);
+      assertThat(Duration.ofNanos(System.nanoTime() - started))
+          .as("fails fast, not after a timeout")
+          .isLessThan(FAST);
       assertThat(publisher.failure()).isCompletedExceptionally();
       assertThat(publisher.transactions()).isZero();
     }
@@ -146,20 +172,28 @@ class PublisherFatalErrorIT {
     Path m = dir.resolve("watched");
     Files.createDirectories(m);
     Files.writeString(m.resolve("state.yaml"), SMALL);
-    try (EventPublisher publisher = EventPublisher.start("fatal-watch", kafka.bootstrapServers(), IngestMetrics.counting(), Map.of())) {
-      ManifestIngest ingest = new ManifestIngest(m, "fatal-watch", publisher, Clock.systemUTC(), line -> { });
+    try (EventPublisher publisher =
+        EventPublisher.start(
+            "fatal-watch", kafka.bootstrapServers(), IngestMetrics.counting(), Map.of())) {
+      ManifestIngest ingest =
+          new ManifestIngest(m, "fatal-watch", publisher, Clock.systemUTC(), line -> {});
       AtomicBoolean stop = new AtomicBoolean();
-      CompletableFuture<Void> watching = CompletableFuture.runAsync(() -> {
-        try {
-          ingest.watch(Duration.ofMillis(200), Duration.ofMinutes(2), stop::get);
-        } catch (Exception e) {
-          throw new java.util.concurrent.CompletionException(e);
-        }
-      });
-      await().atMost(FAST).until(() -> publisher.transactions() > 0); // the small state went through
+      CompletableFuture<Void> watching =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  ingest.watch(Duration.ofMillis(200), Duration.ofMinutes(2), stop::get);
+                } catch (Exception e) {
+                  throw new java.util.concurrent.CompletionException(e);
+                }
+              });
+      await()
+          .atMost(FAST)
+          .until(() -> publisher.transactions() > 0); // the small state went through
       Files.writeString(m.resolve("state.yaml"), SMALL + "---\n" + bulkyPodYaml("bulky-1"));
       try {
-        assertThatThrownBy(() -> watching.get(60, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+        assertThatThrownBy(() -> watching.get(60, TimeUnit.SECONDS))
+            .isInstanceOf(ExecutionException.class)
             .satisfies(t -> assertNamesTheObject(t.getCause(), "fatal-watch", "shop/bulky-1"));
       } finally {
         stop.set(true);
@@ -170,18 +204,40 @@ class PublisherFatalErrorIT {
   @Test
   void theInformerPathEndsWithTheError() throws Exception {
     try (MockCluster c = new MockCluster("fatal-informer")) {
-      c.admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build()).create();
+      c.admin
+          .namespaces()
+          .resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build())
+          .create();
       IngestMetrics metrics = IngestMetrics.counting();
       try (KubernetesClient client = c.server.createClient()) {
-        EventPublisher publisher = EventPublisher.start(c.id, kafka.bootstrapServers(), metrics, Map.of());
-        ClusterIngest ingest = ClusterIngest.start(c.id, client, publisher, metrics, Clock.systemUTC());
+        EventPublisher publisher =
+            EventPublisher.start(c.id, kafka.bootstrapServers(), metrics, Map.of());
+        ClusterIngest ingest =
+            ClusterIngest.start(c.id, client, publisher, metrics, Clock.systemUTC());
         try {
           ingest.synced().get(60, TimeUnit.SECONDS);
           await().atMost(FAST).until(() -> publisher.transactions() > 0);
-          c.admin.pods().inNamespace("shop").resource(new PodBuilder().withNewMetadata().withName("bulky-2").withNamespace("shop")
-              .withLabels(bulkyLabels()).endMetadata().withNewSpec().withNodeName("node-1").endSpec()
-              .withNewStatus().withPhase("Running").withPodIP("10.0.0.7").endStatus().build()).create();
-          assertThatThrownBy(() -> ingest.failure().get(60, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+          c.admin
+              .pods()
+              .inNamespace("shop")
+              .resource(
+                  new PodBuilder()
+                      .withNewMetadata()
+                      .withName("bulky-2")
+                      .withNamespace("shop")
+                      .withLabels(bulkyLabels())
+                      .endMetadata()
+                      .withNewSpec()
+                      .withNodeName("node-1")
+                      .endSpec()
+                      .withNewStatus()
+                      .withPhase("Running")
+                      .withPodIP("10.0.0.7")
+                      .endStatus()
+                      .build())
+              .create();
+          assertThatThrownBy(() -> ingest.failure().get(60, TimeUnit.SECONDS))
+              .isInstanceOf(ExecutionException.class)
               .satisfies(t -> assertNamesTheObject(t.getCause(), "fatal-informer", "shop/bulky-2"));
         } finally {
           ingest.close(Duration.ofSeconds(5));

@@ -22,28 +22,44 @@ class SlimObjectsTest {
 
   @Test
   void podKeepsOnlyWhatPolicyReads() throws Exception {
-    Pod p = Fixtures.pod("shop", "api-0", Map.of("app", "api", "tier", "backend"), "node-1", "10.244.1.5");
+    Pod p =
+        Fixtures.pod(
+            "shop", "api-0", Map.of("app", "api", "tier", "backend"), "node-1", "10.244.1.5");
     p.getMetadata().setResourceVersion("42");
     SlimObject s = SlimObjects.of(p);
     assertThat(s.kind()).isEqualTo(Kind.POD);
     assertThat(s.key()).isEqualTo("Pod/shop/api-0");
     assertThat(s.uid()).isEqualTo("uid-shop-api-0");
     assertThat(s.resourceVersion()).isEqualTo("42");
-    assertThat(SlimObjects.JSON.writeValueAsString(s.object())).isEqualTo(
-        "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"api-0\",\"namespace\":\"shop\","
-            + "\"labels\":{\"app\":\"api\",\"tier\":\"backend\"},\"uid\":\"uid-shop-api-0\",\"resourceVersion\":\"42\"},"
-            + "\"spec\":{\"nodeName\":\"node-1\",\"containers\":[{\"name\":\"app\",\"ports\":["
-            + "{\"name\":\"http\",\"containerPort\":8080,\"protocol\":\"TCP\"},"
-            + "{\"name\":\"dns\",\"containerPort\":53,\"protocol\":\"UDP\"}]},{\"name\":\"sidecar\"}]},"
-            + "\"status\":{\"phase\":\"Running\",\"podIP\":\"10.244.1.5\",\"podIPs\":[{\"ip\":\"10.244.1.5\"}]}}");
+    assertThat(SlimObjects.JSON.writeValueAsString(s.object()))
+        .isEqualTo(
+            "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"api-0\",\"namespace\":\"shop\","
+                + "\"labels\":{\"app\":\"api\",\"tier\":\"backend\"},\"uid\":\"uid-shop-api-0\",\"resourceVersion\":\"42\"},"
+                + "\"spec\":{\"nodeName\":\"node-1\",\"containers\":[{\"name\":\"app\",\"ports\":["
+                + "{\"name\":\"http\",\"containerPort\":8080,\"protocol\":\"TCP\"},"
+                + "{\"name\":\"dns\",\"containerPort\":53,\"protocol\":\"UDP\"}]},{\"name\":\"sidecar\"}]},"
+                + "\"status\":{\"phase\":\"Running\",\"podIP\":\"10.244.1.5\",\"podIPs\":[{\"ip\":\"10.244.1.5\"}]}}");
     assertThat(decodeProblems(s)).isEmpty();
   }
 
   @Test
   void pendingPodWithoutIpOrNodeIsPublishedAsIs() {
-    Pod p = new PodBuilder().withNewMetadata().withName("x").withNamespace("a").endMetadata()
-        .withNewSpec().withHostNetwork(true).addNewContainer().withName("c").endContainer().endSpec()
-        .withNewStatus().withPhase("Pending").endStatus().build();
+    Pod p =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("x")
+            .withNamespace("a")
+            .endMetadata()
+            .withNewSpec()
+            .withHostNetwork(true)
+            .addNewContainer()
+            .withName("c")
+            .endContainer()
+            .endSpec()
+            .withNewStatus()
+            .withPhase("Pending")
+            .endStatus()
+            .build();
     JsonNode o = SlimObjects.of(p).object();
     assertThat(o.path("spec").path("hostNetwork").asBoolean()).isTrue();
     assertThat(o.path("spec").has("nodeName")).isFalse();
@@ -60,9 +76,19 @@ class SlimObjectsTest {
     assertThat(spec.path("podSelector").path("matchLabels").path("app").asText()).isEqualTo("api");
     JsonNode ports = spec.path("ingress").get(0).path("ports");
     assertThat(ports.get(0).path("port").isInt()).as("numeric port stays a number").isTrue();
-    assertThat(ports.get(1).path("port").asText()).as("named port stays a string").isEqualTo("http");
+    assertThat(ports.get(1).path("port").asText())
+        .as("named port stays a string")
+        .isEqualTo("http");
     assertThat(ports.get(2).path("endPort").asInt()).isEqualTo(9100);
-    assertThat(spec.path("ingress").get(0).path("from").get(1).path("ipBlock").path("except").get(0).asText())
+    assertThat(
+            spec.path("ingress")
+                .get(0)
+                .path("from")
+                .get(1)
+                .path("ipBlock")
+                .path("except")
+                .get(0)
+                .asText())
         .isEqualTo("10.1.0.0/16");
     // exactly what the API would send for this spec
     assertThat(spec).isEqualTo(SlimObjects.JSON.readTree(FABRIC8.asJson(np.getSpec())));
@@ -91,10 +117,11 @@ class SlimObjectsTest {
   void nodeKeepsAddressesOnly() throws Exception {
     SlimObject s = SlimObjects.of(Fixtures.node("node-1", "192.0.2.10"));
     assertThat(s.namespace()).isEmpty();
-    assertThat(SlimObjects.JSON.writeValueAsString(s.object())).isEqualTo(
-        "{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"node-1\",\"labels\":"
-            + "{\"kubernetes.io/hostname\":\"node-1\"}},\"status\":{\"addresses\":["
-            + "{\"type\":\"InternalIP\",\"address\":\"192.0.2.10\"},{\"type\":\"Hostname\",\"address\":\"node-1\"}]}}");
+    assertThat(SlimObjects.JSON.writeValueAsString(s.object()))
+        .isEqualTo(
+            "{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"node-1\",\"labels\":"
+                + "{\"kubernetes.io/hostname\":\"node-1\"}},\"status\":{\"addresses\":["
+                + "{\"type\":\"InternalIP\",\"address\":\"192.0.2.10\"},{\"type\":\"Hostname\",\"address\":\"node-1\"}]}}");
   }
 
   @Test
@@ -106,7 +133,10 @@ class SlimObjectsTest {
 
   @Test
   void otherKindsAreRefused() {
-    assertThatThrownBy(() -> SlimObjects.of(new ConfigMapBuilder().withNewMetadata().withName("x").endMetadata().build()))
+    assertThatThrownBy(
+            () ->
+                SlimObjects.of(
+                    new ConfigMapBuilder().withNewMetadata().withName("x").endMetadata().build()))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -116,26 +146,34 @@ class SlimObjectsTest {
     p.getMetadata().setResourceVersion("7");
     assertThat(SlimObjects.of(ObjectTrimmer.pod(p)).object()).isEqualTo(SlimObjects.of(p).object());
     var n = Fixtures.node("node-1", "192.0.2.10");
-    assertThat(SlimObjects.of(ObjectTrimmer.node(n)).object()).isEqualTo(SlimObjects.of(n).object());
+    assertThat(SlimObjects.of(ObjectTrimmer.node(n)).object())
+        .isEqualTo(SlimObjects.of(n).object());
     assertThat(ObjectTrimmer.node(n).getStatus().getImages()).isEmpty();
   }
 
   @Test
   void manifestObjectsHaveTheSameShapeAsApiObjects() throws Exception {
-    for (var o : java.util.List.of(Fixtures.pod("shop", "api-0", Map.of("b", "2", "a", "1"), "node-1", "10.244.1.5"),
-        Fixtures.policy("shop", "allow-web"), Fixtures.node("node-1", "192.0.2.10"),
-        Fixtures.namespace("shop", Map.of("team", "a")))) {
+    for (var o :
+        java.util.List.of(
+            Fixtures.pod("shop", "api-0", Map.of("b", "2", "a", "1"), "node-1", "10.244.1.5"),
+            Fixtures.policy("shop", "allow-web"),
+            Fixtures.node("node-1", "192.0.2.10"),
+            Fixtures.namespace("shop", Map.of("team", "a")))) {
       String yaml = FABRIC8.asYaml(o);
       RawObject raw = ManifestParser.parse("x.yaml", yaml).get(0);
       SlimObject fromManifest = ManifestObjects.of(raw);
       assertThat(SlimObjects.JSON.writeValueAsString(fromManifest.object()))
-          .as(o.getKind()).isEqualTo(SlimObjects.JSON.writeValueAsString(SlimObjects.of(o).object()));
+          .as(o.getKind())
+          .isEqualTo(SlimObjects.JSON.writeValueAsString(SlimObjects.of(o).object()));
       assertThat(fromManifest.key()).isEqualTo(SlimObjects.of(o).key());
     }
   }
 
   private static java.util.List<String> decodeProblems(SlimObject s) {
-    return ObjectDecoder.decode(new RawObject(s.object(), new SourceLocation("test", 1))).problems().stream()
-        .map(Object::toString).toList();
+    return ObjectDecoder.decode(new RawObject(s.object(), new SourceLocation("test", 1)))
+        .problems()
+        .stream()
+        .map(Object::toString)
+        .toList();
   }
 }

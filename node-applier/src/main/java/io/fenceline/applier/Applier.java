@@ -38,13 +38,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node applier, the Kafka shell around {@link NodeSync}: assigns itself its node's partition of
- * {@code fenceline.node-facts}, reads it {@code read_committed} from offset 0 into the sync's facts,
- * applies nothing until it has reached the end offset noted at start, then loops: steps the sync
- * until it is idle (it applies the full state first, replacing whatever fenceline owned before, then
- * what arrives together as one delta), doing what each step asks (commit, receipt, metrics), and
- * polls. Offsets are committed and a receipt published only after the kernel accepted the change; a
- * failure is retried with backoff from the full desired state. Until caught up — and whenever
- * Kafka is away — the kernel keeps the last rules applied.
+ * {@code fenceline.node-facts}, reads it {@code read_committed} from offset 0 into the sync's
+ * facts, applies nothing until it has reached the end offset noted at start, then loops: steps the
+ * sync until it is idle (it applies the full state first, replacing whatever fenceline owned
+ * before, then what arrives together as one delta), doing what each step asks (commit, receipt,
+ * metrics), and polls. Offsets are committed and a receipt published only after the kernel accepted
+ * the change; a failure is retried with backoff from the full desired state. Until caught up — and
+ * whenever Kafka is away — the kernel keeps the last rules applied.
  */
 public final class Applier implements Runnable, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Applier.class);
@@ -60,6 +60,7 @@ public final class Applier implements Runnable, AutoCloseable {
 
   /** Why Kafka could not be reached at start (until the first apply says more). */
   private volatile String bootError;
+
   private volatile Thread loop;
 
   /** An applier that programs {@code netfilter} and tells nobody what it applied. */
@@ -72,13 +73,21 @@ public final class Applier implements Runnable, AutoCloseable {
    * tests write it as payload files; building it copies every set member, so a node's production
    * applier passes none).
    */
-  public Applier(ApplierConfig config, Netfilter netfilter, Clock clock, Consumer<RenderedNode> onApplied) {
+  public Applier(
+      ApplierConfig config, Netfilter netfilter, Clock clock, Consumer<RenderedNode> onApplied) {
     this.config = config;
     this.clock = clock;
     this.onApplied = onApplied;
     this.metrics = new ApplierMetrics(config.cluster(), config.node());
-    this.sync = NodeSync.of(new NodeSync.Settings(config.cluster(), config.node(), config.driftCheckInterval(),
-        config.maxBackoff(), config.heartbeatInterval()), netfilter);
+    this.sync =
+        NodeSync.of(
+            new NodeSync.Settings(
+                config.cluster(),
+                config.node(),
+                config.driftCheckInterval(),
+                config.maxBackoff(),
+                config.heartbeatInterval()),
+            netfilter);
     this.prefix = "[" + config.cluster() + "/" + config.node() + "] ";
   }
 
@@ -104,7 +113,9 @@ public final class Applier implements Runnable, AutoCloseable {
     return Health.down(lastError == null ? "the node's rules are not applied yet" : lastError);
   }
 
-  /** Liveness for {@code /livez}: the apply loop runs (it retries Kafka and the kernel by itself). */
+  /**
+   * Liveness for {@code /livez}: the apply loop runs (it retries Kafka and the kernel by itself).
+   */
   public Health liveness() {
     Thread t = loop;
     if (t != null && !t.isAlive() && running.get()) {
@@ -122,34 +133,60 @@ public final class Applier implements Runnable, AutoCloseable {
   public void run() {
     loop = Thread.currentThread();
     Map<String, Object> consumerProps = new java.util.HashMap<>(config.clientProperties());
-    consumerProps.putAll(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-        ConsumerConfig.GROUP_ID_CONFIG, config.consumerGroup(),
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000,
-        // The engine creates the topics with their layout; a consumer must never create one with the broker's defaults.
-        ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false));
+    consumerProps.putAll(
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            config.bootstrapServers(),
+            ConsumerConfig.GROUP_ID_CONFIG,
+            config.consumerGroup(),
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed",
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false,
+            ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+            5000,
+            // The engine creates the topics with their layout; a consumer must never create one
+            // with the broker's defaults.
+            ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
+            false));
     Map<String, Object> producerProps = new java.util.HashMap<>(config.clientProperties());
-    producerProps.putAll(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true));
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer());
-        KafkaProducer<String, byte[]> receipts = new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer())) {
+    producerProps.putAll(
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            config.bootstrapServers(),
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true));
+    try (KafkaConsumer<String, byte[]> consumer =
+            new KafkaConsumer<>(
+                consumerProps, new StringDeserializer(), new ByteArrayDeserializer());
+        KafkaProducer<String, byte[]> receipts =
+            new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer())) {
       int partitions = awaitTopic(consumer, Topics.NODE_FACTS);
       int setPartitions = partitions < 0 ? -1 : awaitTopic(consumer, Topics.SET_MEMBERS);
       if (setPartitions < 0) {
         return; // closed while Kafka was away: nothing was touched
       }
-      TopicPartition tp = new TopicPartition(Topics.NODE_FACTS, NodePartitions.partitionOf(config.cluster(), config.node(), partitions));
-      TopicPartition sp = new TopicPartition(Topics.SET_MEMBERS, Topics.setPartitionOf(config.cluster(), setPartitions));
+      TopicPartition tp =
+          new TopicPartition(
+              Topics.NODE_FACTS,
+              NodePartitions.partitionOf(config.cluster(), config.node(), partitions));
+      TopicPartition sp =
+          new TopicPartition(
+              Topics.SET_MEMBERS, Topics.setPartitionOf(config.cluster(), setPartitions));
       consumer.assign(List.of(tp, sp));
       consumer.seekToBeginning(List.of(tp, sp));
       Map<TopicPartition, Long> end = consumer.endOffsets(List.of(tp, sp));
-      LOG.info("{}reading {} from offset 0 to {} and {} from offset 0 to {} before applying anything", prefix, tp,
-          end.get(tp), sp, end.get(sp));
-      while (running.get() && (consumer.position(tp) < end.get(tp) || consumer.position(sp) < end.get(sp))) {
+      LOG.info(
+          "{}reading {} from offset 0 to {} and {} from offset 0 to {} before applying anything",
+          prefix,
+          tp,
+          end.get(tp),
+          sp,
+          end.get(sp));
+      while (running.get()
+          && (consumer.position(tp) < end.get(tp) || consumer.position(sp) < end.get(sp))) {
         read(consumer.poll(Duration.ofMillis(500)), consumer, tp, sp);
       }
       catchUpSets(consumer, tp, sp);
@@ -158,7 +195,8 @@ public final class Applier implements Runnable, AutoCloseable {
         while (!((step = sync.step(clock.instant())) instanceof NodeSync.Idle)) {
           act(step, consumer, receipts, tp, sp);
         }
-        ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(sync.dirty() ? 50 : 200));
+        ConsumerRecords<String, byte[]> records =
+            consumer.poll(Duration.ofMillis(sync.dirty() ? 50 : 200));
         read(records, consumer, tp, sp);
         if (!records.isEmpty()) {
           catchUpSets(consumer, tp, sp);
@@ -166,20 +204,23 @@ public final class Applier implements Runnable, AutoCloseable {
         Long endNow = consumer.endOffsets(List.of(tp)).get(tp);
         metrics.lag.set(endNow == null ? -1 : Math.max(0, endNow - consumer.position(tp)));
       }
-    } catch (org.apache.kafka.common.errors.WakeupException | org.apache.kafka.common.errors.InterruptException e) {
+    } catch (org.apache.kafka.common.errors.WakeupException
+        | org.apache.kafka.common.errors.InterruptException e) {
       LOG.info("{}stopping", prefix);
     }
   }
 
   /**
-   * Before anything just read is applied, reads the set-members partition to its end (read_committed:
-   * the last stable offset), so a step never applies part of a transaction's set members: an
-   * ipBlock's block and its excepts become visible together. The engine writes a change's members
-   * and its chains in one transaction; when the chains are visible before the members (the commit
-   * markers reach the two partitions one after the other), the new chain meets a set without the
-   * new members and allows less, never more, until the next poll brings them (docs/adr/0004).
+   * Before anything just read is applied, reads the set-members partition to its end
+   * (read_committed: the last stable offset), so a step never applies part of a transaction's set
+   * members: an ipBlock's block and its excepts become visible together. The engine writes a
+   * change's members and its chains in one transaction; when the chains are visible before the
+   * members (the commit markers reach the two partitions one after the other), the new chain meets
+   * a set without the new members and allows less, never more, until the next poll brings them
+   * (docs/adr/0004).
    */
-  private void catchUpSets(KafkaConsumer<String, byte[]> consumer, TopicPartition tp, TopicPartition sp) {
+  private void catchUpSets(
+      KafkaConsumer<String, byte[]> consumer, TopicPartition tp, TopicPartition sp) {
     long end = consumer.endOffsets(List.of(sp)).get(sp);
     if (consumer.position(sp) >= end) {
       return;
@@ -195,21 +236,35 @@ public final class Applier implements Runnable, AutoCloseable {
   }
 
   /** Does the I/O a step of the sync asks for: offsets, receipts, metrics. */
-  private void act(NodeSync.Step step, KafkaConsumer<String, byte[]> consumer, KafkaProducer<String, byte[]> receipts,
-      TopicPartition tp, TopicPartition sp) {
+  private void act(
+      NodeSync.Step step,
+      KafkaConsumer<String, byte[]> consumer,
+      KafkaProducer<String, byte[]> receipts,
+      TopicPartition tp,
+      TopicPartition sp) {
     if (step instanceof NodeSync.Applied a) {
       metrics.applyDuration.record(a.took());
       metrics.applies.increment();
       metrics.rules.set(a.receipt().rules());
       metrics.setMembers.set(a.receipt().setMembers());
-      LOG.info("{}applied {} ({} chains changed, +{} -{} set members, {} pods isolated) in {} ms", prefix,
-          a.full() ? "full state" : "delta", a.changedChains(), a.addedMembers(), a.removedMembers(), a.bindings(),
+      LOG.info(
+          "{}applied {} ({} chains changed, +{} -{} set members, {} pods isolated) in {} ms",
+          prefix,
+          a.full() ? "full state" : "delta",
+          a.changedChains(),
+          a.addedMembers(),
+          a.removedMembers(),
+          a.bindings(),
           a.took().toNanos() / 1000 / 1000.0);
       if (onApplied != null) {
         onApplied.accept(sync.applied());
       }
-      consumer.commitSync(Map.of(tp, new OffsetAndMetadata(a.position()),
-          sp, new OffsetAndMetadata(a.receipt().setsOffset())));
+      consumer.commitSync(
+          Map.of(
+              tp,
+              new OffsetAndMetadata(a.position()),
+              sp,
+              new OffsetAndMetadata(a.receipt().setsOffset())));
       publish(receipts, tp, sp, a);
       metrics.appliedOffset.set(a.position());
       caughtUp.countDown();
@@ -218,8 +273,12 @@ public final class Applier implements Runnable, AutoCloseable {
       publish(receipts, tp, sp, f);
     } else if (step instanceof NodeSync.Current c) {
       // Records for other nodes or clusters: nothing to apply, but the node is current up to here.
-      consumer.commitSync(Map.of(tp, new OffsetAndMetadata(c.position()),
-          sp, new OffsetAndMetadata(c.receipt().setsOffset())));
+      consumer.commitSync(
+          Map.of(
+              tp,
+              new OffsetAndMetadata(c.position()),
+              sp,
+              new OffsetAndMetadata(c.receipt().setsOffset())));
       publish(receipts, tp, sp, c);
       metrics.appliedOffset.set(c.position());
     } else if (step instanceof NodeSync.Heartbeat h) {
@@ -230,11 +289,11 @@ public final class Applier implements Runnable, AutoCloseable {
   }
 
   /**
-   * The partition count of {@code topic} ({@code fenceline.node-facts}, {@code fenceline.set-members}),
-   * asking until Kafka answers. Meanwhile the kernel keeps whatever rules it holds (this applier
-   * touches nothing before it has read its partitions to the end), {@code /healthz} reports not
-   * ready with the reason, and a fresh node without rules stays without them: fenceline isolates
-   * nothing it has not applied.
+   * The partition count of {@code topic} ({@code fenceline.node-facts}, {@code
+   * fenceline.set-members}), asking until Kafka answers. Meanwhile the kernel keeps whatever rules
+   * it holds (this applier touches nothing before it has read its partitions to the end), {@code
+   * /healthz} reports not ready with the reason, and a fresh node without rules stays without them:
+   * fenceline isolates nothing it has not applied.
    *
    * @return the partition count, or -1 when the applier was closed before Kafka answered
    */
@@ -242,15 +301,21 @@ public final class Applier implements Runnable, AutoCloseable {
     while (running.get()) {
       String problem;
       try {
-        List<org.apache.kafka.common.PartitionInfo> ps = consumer.partitionsFor(topic, config.bootRetry());
+        List<org.apache.kafka.common.PartitionInfo> ps =
+            consumer.partitionsFor(topic, config.bootRetry());
         if (ps != null && !ps.isEmpty()) {
           return ps.size();
         }
-        problem = "topic " + topic + " does not exist at " + config.bootstrapServers()
-            + " yet (the engine creates it)";
+        problem =
+            "topic "
+                + topic
+                + " does not exist at "
+                + config.bootstrapServers()
+                + " yet (the engine creates it)";
         pauseBeforeRetry(); // an absent topic is answered at once: do not spin
       } catch (org.apache.kafka.common.errors.TimeoutException e) {
-        problem = "cannot reach Kafka at " + config.bootstrapServers() + " (" + e.getMessage() + ")";
+        problem =
+            "cannot reach Kafka at " + config.bootstrapServers() + " (" + e.getMessage() + ")";
       }
       bootError = problem + "; the kernel keeps the rules it had, retrying";
       metrics.bootRetries.increment();
@@ -272,13 +337,22 @@ public final class Applier implements Runnable, AutoCloseable {
    * Feeds one poll's records of both partitions to the sync (unreadable facts are logged and
    * skipped), then where it has read each to.
    */
-  private void read(ConsumerRecords<String, byte[]> records, KafkaConsumer<String, byte[]> consumer, TopicPartition tp,
+  private void read(
+      ConsumerRecords<String, byte[]> records,
+      KafkaConsumer<String, byte[]> consumer,
+      TopicPartition tp,
       TopicPartition sp) {
     for (ConsumerRecord<String, byte[]> r : records) {
       try {
         sync.offer(FactCodec.decode(r.key(), r.value()), source(r));
       } catch (FactFormatException e) {
-        LOG.error("{}unreadable fact at {}-{}@{}, skipped: {}", prefix, r.topic(), r.partition(), r.offset(), e.getMessage());
+        LOG.error(
+            "{}unreadable fact at {}-{}@{}, skipped: {}",
+            prefix,
+            r.topic(),
+            r.partition(),
+            r.offset(),
+            e.getMessage());
       }
     }
     sync.readSetsTo(consumer.position(sp));
@@ -291,11 +365,15 @@ public final class Applier implements Runnable, AutoCloseable {
     if (off == null) {
       return null;
     }
-    return new NodeSync.Source(Long.parseLong(new String(off.value(), StandardCharsets.UTF_8)),
+    return new NodeSync.Source(
+        Long.parseLong(new String(off.value(), StandardCharsets.UTF_8)),
         at == null ? null : Instant.parse(new String(at.value(), StandardCharsets.UTF_8)));
   }
 
-  private void publish(KafkaProducer<String, byte[]> producer, TopicPartition tp, TopicPartition sp,
+  private void publish(
+      KafkaProducer<String, byte[]> producer,
+      TopicPartition tp,
+      TopicPartition sp,
       NodeSync.Reported step) {
     Receipt r = step.receipt().toReceipt(tp.partition(), sp.partition(), 0, clock.instant());
     producer.send(new ProducerRecord<>(Topics.NODE_STATUS, r.key(), r.encode()));

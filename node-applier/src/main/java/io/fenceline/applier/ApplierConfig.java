@@ -3,8 +3,8 @@ package io.fenceline.applier;
 import java.time.Duration;
 
 /**
- * How one applier runs: which node of which cluster, where Kafka is, and its timings.
- * {@code heartbeatInterval}: when nothing else was published for this long, the applier publishes its
+ * How one applier runs: which node of which cluster, where Kafka is, and its timings. {@code
+ * heartbeatInterval}: when nothing else was published for this long, the applier publishes its
  * current receipt again, so a receipt older than a few intervals means the applier is not running.
  */
 public record ApplierConfig(
@@ -19,14 +19,40 @@ public record ApplierConfig(
 
   public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(30);
 
-  public ApplierConfig(String cluster, String node, String bootstrapServers, Duration driftCheckInterval,
-      Duration maxBackoff, int metricsPort) {
-    this(cluster, node, bootstrapServers, driftCheckInterval, maxBackoff, metricsPort, java.util.Map.of());
+  public ApplierConfig(
+      String cluster,
+      String node,
+      String bootstrapServers,
+      Duration driftCheckInterval,
+      Duration maxBackoff,
+      int metricsPort) {
+    this(
+        cluster,
+        node,
+        bootstrapServers,
+        driftCheckInterval,
+        maxBackoff,
+        metricsPort,
+        java.util.Map.of());
   }
 
-  public ApplierConfig(String cluster, String node, String bootstrapServers, Duration driftCheckInterval,
-      Duration maxBackoff, int metricsPort, java.util.Map<String, Object> clientProperties) {
-    this(cluster, node, bootstrapServers, driftCheckInterval, maxBackoff, metricsPort, clientProperties, DEFAULT_HEARTBEAT);
+  public ApplierConfig(
+      String cluster,
+      String node,
+      String bootstrapServers,
+      Duration driftCheckInterval,
+      Duration maxBackoff,
+      int metricsPort,
+      java.util.Map<String, Object> clientProperties) {
+    this(
+        cluster,
+        node,
+        bootstrapServers,
+        driftCheckInterval,
+        maxBackoff,
+        metricsPort,
+        clientProperties,
+        DEFAULT_HEARTBEAT);
   }
 
   public ApplierConfig {

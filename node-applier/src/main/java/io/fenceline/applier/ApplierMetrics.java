@@ -23,14 +23,26 @@ final class ApplierMetrics {
 
   ApplierMetrics(String cluster, String node) {
     String[] tags = {"cluster", cluster, "node", node};
-    Gauge.builder("fenceline.applier.applied.offset", appliedOffset, AtomicLong::get).tags(tags).register(registry);
-    Gauge.builder("fenceline.applier.lag", lag, AtomicLong::get).tags(tags)
-        .description("records of the node's partition not yet applied").register(registry);
+    Gauge.builder("fenceline.applier.applied.offset", appliedOffset, AtomicLong::get)
+        .tags(tags)
+        .register(registry);
+    Gauge.builder("fenceline.applier.lag", lag, AtomicLong::get)
+        .tags(tags)
+        .description("records of the node's partition not yet applied")
+        .register(registry);
     Gauge.builder("fenceline.applier.rules", rules, AtomicLong::get).tags(tags).register(registry);
-    Gauge.builder("fenceline.applier.set.members", setMembers, AtomicLong::get).tags(tags).register(registry);
-    applyDuration = Timer.builder("fenceline.applier.apply.duration").tags(tags).publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
-    applyFailures = Counter.builder("fenceline.applier.apply.failures").tags(tags).register(registry);
+    Gauge.builder("fenceline.applier.set.members", setMembers, AtomicLong::get)
+        .tags(tags)
+        .register(registry);
+    applyDuration =
+        Timer.builder("fenceline.applier.apply.duration")
+            .tags(tags)
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofSeconds(30))
+            .register(registry);
+    applyFailures =
+        Counter.builder("fenceline.applier.apply.failures").tags(tags).register(registry);
     driftRepairs = Counter.builder("fenceline.applier.drift.repairs").tags(tags).register(registry);
     bootRetries = Counter.builder("fenceline.applier.boot.retries").tags(tags).register(registry);
     applies = Counter.builder("fenceline.applier.applies").tags(tags).register(registry);

@@ -1,9 +1,9 @@
 package io.fenceline.applier;
 
 /**
- * The kernel refused one step of an apply. The message is the receipt's {@code error}: one line of at
- * most {@link #MAX_LENGTH} characters naming the step, the command and what the tool said, and what
- * the kernel holds now (the previous rules, or why taking the partial change back failed too).
+ * The kernel refused one step of an apply. The message is the receipt's {@code error}: one line of
+ * at most {@link #MAX_LENGTH} characters naming the step, the command and what the tool said, and
+ * what the kernel holds now (the previous rules, or why taking the partial change back failed too).
  */
 public final class ApplyRefusedException extends RuntimeException {
   public static final int MAX_LENGTH = 600;

@@ -25,17 +25,19 @@ import java.util.TreeSet;
  *       removes members that are gone, destroys sets nothing references any more.
  * </ol>
  *
- * If a filter restore is refused, or {@code ipset restore} stops at a line of the prepare input
- * (it is not atomic: the lines before the one it refused took effect), {@link #undo(int)} takes
- * back exactly what those lines did: the added members are removed, the created sets destroyed.
- * While an apply runs, the old rules may see the new members already (additions come first),
- * and the new rules see the old members of a rebuilt set until its swap (removals come last).
+ * If a filter restore is refused, or {@code ipset restore} stops at a line of the prepare input (it
+ * is not atomic: the lines before the one it refused took effect), {@link #undo(int)} takes back
+ * exactly what those lines did: the added members are removed, the created sets destroyed. While an
+ * apply runs, the old rules may see the new members already (additions come first), and the new
+ * rules see the old members of a rebuilt set until its swap (removals come last).
  */
-public record SetPlan(List<String> prepareLines, List<String> undoLines, String cleanup, int added, int removed) {
+public record SetPlan(
+    List<String> prepareLines, List<String> undoLines, String cleanup, int added, int removed) {
 
   public SetPlan {
     prepareLines = List.copyOf(prepareLines);
-    undoLines = Collections.unmodifiableList(new ArrayList<>(undoLines)); // may hold nulls: nothing to undo
+    undoLines =
+        Collections.unmodifiableList(new ArrayList<>(undoLines)); // may hold nulls: nothing to undo
     if (prepareLines.size() != undoLines.size()) {
       throw new IllegalArgumentException("one undo entry per prepare line");
     }
@@ -47,8 +49,8 @@ public record SetPlan(List<String> prepareLines, List<String> undoLines, String 
   }
 
   /**
-   * Input that takes back the first {@code executed} lines of {@link #prepare()}, last first
-   * (empty if nothing to take back). Every line tolerates the absence of what it removes.
+   * Input that takes back the first {@code executed} lines of {@link #prepare()}, last first (empty
+   * if nothing to take back). Every line tolerates the absence of what it removes.
    */
   public String undo(int executed) {
     StringBuilder sb = new StringBuilder();
@@ -107,7 +109,8 @@ public record SetPlan(List<String> prepareLines, List<String> undoLines, String 
       }
       if (old == null || adds.size() + gone.size() > PayloadDelta.REBUILD_THRESHOLD) {
         // Rebuilt: the real set must exist with these options (a set of the same name and another
-        // type is refused here, before any rule changes); its new content waits in the temporary set.
+        // type is refused here, before any rule changes); its new content waits in the temporary
+        // set.
         prepare.add("create " + s.name() + " " + s.createOptions() + " -exist");
         undo.add(null);
         prepare.add("create " + s.tempName() + " " + s.createOptions() + " -exist");
@@ -149,11 +152,14 @@ public record SetPlan(List<String> prepareLines, List<String> undoLines, String 
    * The plan of an apply that knows exactly what changed (an applier patching its sets from the
    * facts it read, see {@code KernelSets}): {@code created} sets are new (created and filled at
    * once), {@code adds} and {@code dels} are entries (ipset text) of sets the kernel keeps, by
-   * name, and {@code destroyed} maps each set nothing references any more to its member count.
-   * Same order as {@link #of}: creations and additions before the filter restores, removals after.
+   * name, and {@code destroyed} maps each set nothing references any more to its member count. Same
+   * order as {@link #of}: creations and additions before the filter restores, removals after.
    */
-  public static SetPlan ofChanges(List<KernelSet> created, Map<String, List<String>> adds,
-      Map<String, List<String>> dels, Map<String, Integer> destroyed) {
+  public static SetPlan ofChanges(
+      List<KernelSet> created,
+      Map<String, List<String>> adds,
+      Map<String, List<String>> dels,
+      Map<String, Integer> destroyed) {
     List<String> prepare = new ArrayList<>();
     List<String> undo = new ArrayList<>();
     int added = 0;
@@ -189,9 +195,9 @@ public record SetPlan(List<String> prepareLines, List<String> undoLines, String 
   }
 
   /**
-   * {@code ipset restore} runs line by line, and a set the rules use sees every line as it runs:
-   * an except ({@code nomatch}) goes in before the blocks and out after them, so no moment allows
-   * an excepted range.
+   * {@code ipset restore} runs line by line, and a set the rules use sees every line as it runs: an
+   * except ({@code nomatch}) goes in before the blocks and out after them, so no moment allows an
+   * excepted range.
    */
   private static List<String> exceptsFirst(List<String> members, boolean adding) {
     List<String> out = new ArrayList<>(members.size());

@@ -11,39 +11,43 @@ import java.util.Set;
  */
 public record LabSpec(String prefix, List<LabNode> nodes, List<LabHost> hosts) {
 
-    public LabSpec {
-        LabNames.requireValidPrefix(prefix);
-        nodes = List.copyOf(nodes);
-        hosts = List.copyOf(hosts);
-        Set<String> nodeNames = new HashSet<>();
-        for (LabNode n : nodes) {
-            if (!nodeNames.add(n.name())) {
-                throw new IllegalArgumentException("duplicate node " + n.name());
-            }
-        }
-        Set<String> ids = new HashSet<>();
-        for (LabHost h : hosts) {
-            if (!ids.add(h.id())) {
-                throw new IllegalArgumentException("duplicate host " + h.id());
-            }
-            if (h.node() != null && !nodeNames.contains(h.node())) {
-                throw new IllegalArgumentException("host " + h.id() + " is on unknown node " + h.node());
-            }
-        }
+  public LabSpec {
+    LabNames.requireValidPrefix(prefix);
+    nodes = List.copyOf(nodes);
+    hosts = List.copyOf(hosts);
+    Set<String> nodeNames = new HashSet<>();
+    for (LabNode n : nodes) {
+      if (!nodeNames.add(n.name())) {
+        throw new IllegalArgumentException("duplicate node " + n.name());
+      }
     }
+    Set<String> ids = new HashSet<>();
+    for (LabHost h : hosts) {
+      if (!ids.add(h.id())) {
+        throw new IllegalArgumentException("duplicate host " + h.id());
+      }
+      if (h.node() != null && !nodeNames.contains(h.node())) {
+        throw new IllegalArgumentException("host " + h.id() + " is on unknown node " + h.node());
+      }
+    }
+  }
 
-    public LabNode node(String name) {
-        return nodes.stream().filter(n -> n.name().equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("unknown node " + name));
-    }
+  public LabNode node(String name) {
+    return nodes.stream()
+        .filter(n -> n.name().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("unknown node " + name));
+  }
 
-    public LabHost host(String id) {
-        return hosts.stream().filter(h -> h.id().equals(id)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("unknown host " + id));
-    }
+  public LabHost host(String id) {
+    return hosts.stream()
+        .filter(h -> h.id().equals(id))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("unknown host " + id));
+  }
 
-    /** Index of a host in {@link #hosts()}; used for short interface names. */
-    public int indexOf(LabHost host) {
-        return hosts.indexOf(Objects.requireNonNull(host));
-    }
+  /** Index of a host in {@link #hosts()}; used for short interface names. */
+  public int indexOf(LabHost host) {
+    return hosts.indexOf(Objects.requireNonNull(host));
+  }
 }

@@ -8,8 +8,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code fenceline applier uninstall}: removes every chain, rule and set fenceline owns. */
-@Command(name = "uninstall", mixinStandardHelpOptions = true,
-    description = "Remove everything fenceline owns from this node (the FORWARD jump, FNL-* chains and sets).")
+@Command(
+    name = "uninstall",
+    mixinStandardHelpOptions = true,
+    description =
+        "Remove everything fenceline owns from this node (the FORWARD jump, FNL-* chains and sets).")
 public final class ApplierUninstallCommand implements Callable<Integer> {
   @Option(names = "--netns", paramLabel = "NAME", description = "Inside this network namespace.")
   String netns;
@@ -18,7 +21,8 @@ public final class ApplierUninstallCommand implements Callable<Integer> {
   public Integer call() {
     CommandRunner runner = new CommandRunner(netns, 60);
     new ProcessNetfilter(runner, IptablesBackend.detect(runner)).removeAll();
-    System.err.println("fenceline: removed everything fenceline owned" + (netns == null ? "" : " in " + netns));
+    System.err.println(
+        "fenceline: removed everything fenceline owned" + (netns == null ? "" : " in " + netns));
     return 0;
   }
 }

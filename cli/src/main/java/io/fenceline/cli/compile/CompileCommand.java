@@ -35,7 +35,10 @@ import picocli.CommandLine.Spec;
 public final class CompileCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--manifests", required = true, paramLabel = "PATH",
+  @Option(
+      names = "--manifests",
+      required = true,
+      paramLabel = "PATH",
       description = "A YAML/JSON manifest file, or a folder of them (read recursively).")
   Path manifests;
 
@@ -45,7 +48,10 @@ public final class CompileCommand implements Callable<Integer> {
   @Option(names = "--strict", description = "Exit 1 when any object is invalid.")
   boolean strict;
 
-  @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT",
+  @Option(
+      names = {"-o", "--output"},
+      defaultValue = "table",
+      paramLabel = "FORMAT",
       description = "Summary format on stdout: table or json (default: ${DEFAULT-VALUE}).")
   String output;
 
@@ -54,10 +60,13 @@ public final class CompileCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter stdout = spec.commandLine().getOut();
     if (!output.equals("table") && !output.equals("json")) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--output must be table or json");
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--output must be table or json");
     }
     // Decoded as the pipeline enforces it: objects too large for one event fail closed here too.
-    DecodedObjects decoded = Manifests.decode(ManifestFiles.read(manifests), io.fenceline.ingest.ManifestObjects::publishedSize);
+    DecodedObjects decoded =
+        Manifests.decode(
+            ManifestFiles.read(manifests), io.fenceline.ingest.ManifestObjects::publishedSize);
     for (Problem p : decoded.problems()) {
       err.println(p);
     }
@@ -86,7 +95,8 @@ public final class CompileCommand implements Callable<Integer> {
       NodeSummary.printTable(stdout, summaries);
     }
     stdout.flush();
-    err.printf("compiled %d objects into %d node payloads under %s (%d invalid objects)%n",
+    err.printf(
+        "compiled %d objects into %d node payloads under %s (%d invalid objects)%n",
         objects, summaries.size(), out, problems);
     err.flush();
     return strict && problems > 0 ? ExitCodes.FAILURE : ExitCodes.OK;

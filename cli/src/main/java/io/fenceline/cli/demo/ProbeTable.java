@@ -25,7 +25,9 @@ final class ProbeTable {
     }
     Map<Probe, ProbeResult> results = lab.probeAll(probes);
     out.println();
-    out.printf("Probe matrix, TCP %d, real packets through the node namespaces (row = from, column = to):%n", port);
+    out.printf(
+        "Probe matrix, TCP %d, real packets through the node namespaces (row = from, column = to):%n",
+        port);
     int w = hosts.stream().mapToInt(h -> h.id().length()).max().orElse(4) + 6;
     StringBuilder header = new StringBuilder(" ".repeat(w));
     for (int i = 0; i < hosts.size(); i++) {
@@ -33,12 +35,18 @@ final class ProbeTable {
     }
     out.println(header);
     for (int r = 0; r < hosts.size(); r++) {
-      StringBuilder row = new StringBuilder(String.format("%-" + w + "s", "#" + (r + 1) + " " + hosts.get(r).id()));
+      StringBuilder row =
+          new StringBuilder(String.format("%-" + w + "s", "#" + (r + 1) + " " + hosts.get(r).id()));
       for (LabHost to : hosts) {
         if (to == hosts.get(r)) {
           row.append(String.format("%-4s", "-"));
         } else {
-          row.append(String.format("%-4s", results.get(new Probe(hosts.get(r).id(), to.id(), "TCP", port, 4)).connected() ? "ok" : "X"));
+          row.append(
+              String.format(
+                  "%-4s",
+                  results.get(new Probe(hosts.get(r).id(), to.id(), "TCP", port, 4)).connected()
+                      ? "ok"
+                      : "X"));
         }
       }
       out.println(row);

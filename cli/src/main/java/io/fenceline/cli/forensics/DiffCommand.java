@@ -5,12 +5,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import io.fenceline.broker.BrokerResolver;
 import io.fenceline.cli.BadInputException;
 import io.fenceline.core.history.EventRef;
 import io.fenceline.core.history.StateDiff;
 import io.fenceline.forensics.ClusterHistory;
 import io.fenceline.forensics.HistoryException;
-import io.fenceline.broker.BrokerResolver;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,29 +23,50 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code fenceline diff}: what changed in the enforced state between two moments, and why. */
-@Command(name = "diff", mixinStandardHelpOptions = true,
-    description = {"What changed in the enforced state of a cluster between two moments, rebuilt from the",
-        "event log: policies added, removed or changed; pods isolated or no longer isolated; set members",
-        "added or removed; flows between pods whose verdict flipped; each with the events responsible.",
-        "Exit 0; 2 for bad input or a moment the log cannot answer for; 4 when either moment is unknown."})
+@Command(
+    name = "diff",
+    mixinStandardHelpOptions = true,
+    description = {
+      "What changed in the enforced state of a cluster between two moments, rebuilt from the",
+      "event log: policies added, removed or changed; pods isolated or no longer isolated; set members",
+      "added or removed; flows between pods whose verdict flipped; each with the events responsible.",
+      "Exit 0; 2 for bad input or a moment the log cannot answer for; 4 when either moment is unknown."
+    })
 public final class DiffCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin HistorySource source;
 
-  @Option(names = "--from", required = true, paramLabel = "T1", description = "RFC 3339 time, now, or relative (-2h).")
+  @Option(
+      names = "--from",
+      required = true,
+      paramLabel = "T1",
+      description = "RFC 3339 time, now, or relative (-2h).")
   String from;
 
-  @Option(names = "--to", defaultValue = "now", paramLabel = "T2", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--to",
+      defaultValue = "now",
+      paramLabel = "T2",
+      description = "Default: ${DEFAULT-VALUE}.")
   String to;
 
-  @Option(names = "--node", paramLabel = "NODE", description = "Only the pods and sets of this node.")
+  @Option(
+      names = "--node",
+      paramLabel = "NODE",
+      description = "Only the pods and sets of this node.")
   String node;
 
-  @Option(names = "--max-flow-pods", defaultValue = "200", paramLabel = "N",
+  @Option(
+      names = "--max-flow-pods",
+      defaultValue = "200",
+      paramLabel = "N",
       description = "Compare flows only when at most N pods exist (default: ${DEFAULT-VALUE}).")
   int maxFlowPods;
 
-  @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = {"-o", "--output"},
+      defaultValue = "table",
+      description = "table or json (default: ${DEFAULT-VALUE}).")
   String output;
 
   @Override
@@ -57,17 +78,22 @@ public final class DiffCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try (BrokerResolver.Resolved broker = source.broker(); ClusterHistory h = source.open(broker)) {
+    try (BrokerResolver.Resolved broker = source.broker();
+        ClusterHistory h = source.open(broker)) {
       ClusterHistory.At a = h.at(t1);
-      ClusterHistory.At before = new ClusterHistory.At(a.at(), a.state().copy(), a.stop(), a.unknown(), a.source());
+      ClusterHistory.At before =
+          new ClusterHistory.At(a.at(), a.state().copy(), a.stop(), a.unknown(), a.source());
       List<StateDiff.Applied> between = new ArrayList<>();
       ClusterHistory.At b = h.continueTo(a, t2, between::add);
       HistorySource.notes(h, err);
       StateDiff d = StateDiff.between(before.state(), b.state(), between, node, maxFlowPods);
       if (output.equals("json")) {
-        ObjectMapper json = JsonMapper.builder()
-            .addModule(new SimpleModule().addSerializer(Instant.class, ToStringSerializer.instance))
-            .enable(SerializationFeature.INDENT_OUTPUT).build();
+        ObjectMapper json =
+            JsonMapper.builder()
+                .addModule(
+                    new SimpleModule().addSerializer(Instant.class, ToStringSerializer.instance))
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .build();
         out.println(json.writeValueAsString(d));
       } else {
         table(out, d, t1, t2);
@@ -80,18 +106,26 @@ public final class DiffCommand implements Callable<Integer> {
   }
 
   private void table(PrintWriter out, StateDiff d, Instant t1, Instant t2) {
-    out.printf("cluster %s%s from %s to %s: %d events%n", source.cluster(), node == null ? "" : " node " + node, t1, t2,
-        d.events());
+    out.printf(
+        "cluster %s%s from %s to %s: %d events%n",
+        source.cluster(), node == null ? "" : " node " + node, t1, t2, d.events());
     if (d.isEmpty()) {
       out.println("no change in the enforced state");
     }
     for (StateDiff.PolicyChange p : d.policies()) {
-      out.printf("policy %-8s %s (resourceVersion %s -> %s)%n", p.change(), p.policy(), dash(p.rvBefore()), dash(p.rvAfter()));
+      out.printf(
+          "policy %-8s %s (resourceVersion %s -> %s)%n",
+          p.change(), p.policy(), dash(p.rvBefore()), dash(p.rvAfter()));
       events(out, p.events());
     }
     for (StateDiff.IsolationChange i : d.isolation()) {
-      out.printf("pod %s %s for %s (isolating policies %s -> %s)%n", i.pod(), i.after() ? "became isolated" : "no longer isolated",
-          i.direction().name().toLowerCase(java.util.Locale.ROOT), i.policiesBefore(), i.policiesAfter());
+      out.printf(
+          "pod %s %s for %s (isolating policies %s -> %s)%n",
+          i.pod(),
+          i.after() ? "became isolated" : "no longer isolated",
+          i.direction().name().toLowerCase(java.util.Locale.ROOT),
+          i.policiesBefore(),
+          i.policiesAfter());
       events(out, i.events());
     }
     for (StateDiff.MemberChange m : d.members()) {
@@ -99,8 +133,9 @@ public final class DiffCommand implements Callable<Integer> {
       events(out, m.events());
     }
     for (StateDiff.FlowFlip f : d.flows()) {
-      out.printf("flow %s -> %s %d/%s: %s -> %s%n", f.src(), f.dst(), f.port(), f.protocol(), verdict(f.before()),
-          verdict(f.after()));
+      out.printf(
+          "flow %s -> %s %d/%s: %s -> %s%n",
+          f.src(), f.dst(), f.port(), f.protocol(), verdict(f.before()), verdict(f.after()));
       events(out, f.events());
     }
     if (d.flowsSkipped() != null) {

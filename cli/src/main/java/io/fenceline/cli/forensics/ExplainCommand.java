@@ -1,5 +1,6 @@
 package io.fenceline.cli.forensics;
 
+import io.fenceline.broker.BrokerResolver;
 import io.fenceline.cli.BadInputException;
 import io.fenceline.core.explain.FlowExplainer;
 import io.fenceline.core.history.FlowQuery;
@@ -7,7 +8,6 @@ import io.fenceline.core.history.FlowReport;
 import io.fenceline.forensics.ClusterHistory;
 import io.fenceline.forensics.ExplainJson;
 import io.fenceline.forensics.HistoryException;
-import io.fenceline.broker.BrokerResolver;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -18,24 +18,34 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code fenceline explain}: was a flow allowed at a moment, and by what. */
-@Command(name = "explain", mixinStandardHelpOptions = true,
-    description = {"Explain a flow at a moment, rebuilt from the event log: the verdict, then the egress side",
-        "(at the source pod) and the ingress side (at the destination pod): isolated or not, by which",
-        "policies, and the policy, rule and peer (0-based) that allowed it. An IP resolves to the pod that",
-        "held it at that moment, else it is external.",
-        "Exit 0 for either verdict, 2 for bad input or a moment the log cannot answer for,",
-        "4 when the log does not describe the cluster at that moment (the answer is then printed as unknown)."})
+@Command(
+    name = "explain",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Explain a flow at a moment, rebuilt from the event log: the verdict, then the egress side",
+      "(at the source pod) and the ingress side (at the destination pod): isolated or not, by which",
+      "policies, and the policy, rule and peer (0-based) that allowed it. An IP resolves to the pod that",
+      "held it at that moment, else it is external.",
+      "Exit 0 for either verdict, 2 for bad input or a moment the log cannot answer for,",
+      "4 when the log does not describe the cluster at that moment (the answer is then printed as unknown)."
+    })
 public final class ExplainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin HistorySource source;
 
   @Mixin FlowOptions flow;
 
-  @Option(names = "--at", defaultValue = "now", paramLabel = "T",
+  @Option(
+      names = "--at",
+      defaultValue = "now",
+      paramLabel = "T",
       description = "RFC 3339 time, now, or relative (-2h, -90m). Default: ${DEFAULT-VALUE}.")
   String at;
 
-  @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = {"-o", "--output"},
+      defaultValue = "table",
+      description = "table or json (default: ${DEFAULT-VALUE}).")
   String output;
 
   @Override
@@ -47,7 +57,8 @@ public final class ExplainCommand implements Callable<Integer> {
     Instant t = source.moment(at, "--at");
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try (BrokerResolver.Resolved broker = source.broker(); ClusterHistory h = source.open(broker)) {
+    try (BrokerResolver.Resolved broker = source.broker();
+        ClusterHistory h = source.open(broker)) {
       ClusterHistory.At state = h.at(t);
       HistorySource.notes(h, err);
       FlowReport r;
@@ -70,15 +81,24 @@ public final class ExplainCommand implements Callable<Integer> {
 
   static void table(PrintWriter out, FlowReport r, String cluster) {
     FlowExplainer.Explanation x = r.explanation();
-    out.printf("%s %s -> %s %d/%s at %s (cluster %s)%n", r.unknown() != null ? "UNKNOWN (log holds: "
-        + verdict(x) + ")" : verdict(x).toUpperCase(java.util.Locale.ROOT), end(x.src()), end(x.dst()), x.port(),
-        x.protocol(), r.at(), cluster);
+    out.printf(
+        "%s %s -> %s %d/%s at %s (cluster %s)%n",
+        r.unknown() != null
+            ? "UNKNOWN (log holds: " + verdict(x) + ")"
+            : verdict(x).toUpperCase(java.util.Locale.ROOT),
+        end(x.src()),
+        end(x.dst()),
+        x.port(),
+        x.protocol(),
+        r.at(),
+        cluster);
     side(out, "egress ", x.egress(), x.src());
     side(out, "ingress", x.ingress(), x.dst());
     out.println("objects:");
     for (FlowReport.UsedObject o : r.objects()) {
-      out.printf("  %-14s %-40s resourceVersion %s%n", o.kind().apiName(), o.name(),
-          o.resourceVersion() == null ? "-" : o.resourceVersion());
+      out.printf(
+          "  %-14s %-40s resourceVersion %s%n",
+          o.kind().apiName(), o.name(), o.resourceVersion() == null ? "-" : o.resourceVersion());
     }
   }
 
@@ -90,19 +110,26 @@ public final class ExplainCommand implements Callable<Integer> {
     return e.pod() == null ? e.ip() + " (external)" : e.pod() + " (" + e.ip() + ")";
   }
 
-  private static void side(PrintWriter out, String name, FlowExplainer.Side s, FlowExplainer.Endpoint subject) {
+  private static void side(
+      PrintWriter out, String name, FlowExplainer.Side s, FlowExplainer.Endpoint subject) {
     if (subject.pod() == null) {
       out.printf("  %s: not a pod here (no policy applies)%n", name);
     } else if (!s.isolated()) {
       out.printf("  %s: allowed, %s is not isolated for %s%n", name, subject.pod(), name.trim());
     } else if (s.quarantined()) {
-      out.printf("  %s: DENIED, %s is quarantined: its object was too large to publish, so it is isolated in both"
-          + " directions until a smaller version arrives (fail closed)%n", name, subject.pod());
+      out.printf(
+          "  %s: DENIED, %s is quarantined: its object was too large to publish, so it is isolated in both"
+              + " directions until a smaller version arrives (fail closed)%n",
+          name, subject.pod());
     } else if (s.match() == null) {
       out.printf("  %s: DENIED, isolated by %s and no rule matched%n", name, s.isolatingPolicies());
     } else {
-      out.printf("  %s: allowed by %s rule %d peer %s (isolated by %s)%n", name, s.match().policy(),
-          s.match().ruleIndex(), s.match().peerIndex() < 0 ? "any" : Integer.toString(s.match().peerIndex()),
+      out.printf(
+          "  %s: allowed by %s rule %d peer %s (isolated by %s)%n",
+          name,
+          s.match().policy(),
+          s.match().ruleIndex(),
+          s.match().peerIndex() < 0 ? "any" : Integer.toString(s.match().peerIndex()),
           s.isolatingPolicies());
     }
   }

@@ -1,5 +1,6 @@
 package io.fenceline.cli.forensics;
 
+import io.fenceline.broker.BrokerResolver;
 import io.fenceline.cli.BadInputException;
 import io.fenceline.cli.ExitCodes;
 import io.fenceline.core.explain.FlowExplainer;
@@ -8,7 +9,6 @@ import io.fenceline.core.history.FlowHistory;
 import io.fenceline.core.history.FlowQuery;
 import io.fenceline.forensics.ClusterHistory;
 import io.fenceline.forensics.HistoryException;
-import io.fenceline.broker.BrokerResolver;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,29 +21,48 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code fenceline history}: every moment a flow's verdict changed, and the event that changed it. */
-@Command(name = "history", mixinStandardHelpOptions = true,
-    description = {"Every moment the verdict of a flow changed, with the event that changed it, rebuilt from",
-        "the event log; stretches the log does not describe are listed as unknown. A change of the pod an IP",
-        "resolves to counts as a change. Exit 0; 2 for bad input or a period the log cannot answer for."})
+/**
+ * {@code fenceline history}: every moment a flow's verdict changed, and the event that changed it.
+ */
+@Command(
+    name = "history",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Every moment the verdict of a flow changed, with the event that changed it, rebuilt from",
+      "the event log; stretches the log does not describe are listed as unknown. A change of the pod an IP",
+      "resolves to counts as a change. Exit 0; 2 for bad input or a period the log cannot answer for."
+    })
 public final class HistoryCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin HistorySource source;
 
   @Mixin FlowOptions flow;
 
-  @Option(names = "--since", paramLabel = "T1", description = "Start (default: the oldest moment the log can rebuild).")
+  @Option(
+      names = "--since",
+      paramLabel = "T1",
+      description = "Start (default: the oldest moment the log can rebuild).")
   String since;
 
-  @Option(names = "--until", defaultValue = "now", paramLabel = "T2", description = "End (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--until",
+      defaultValue = "now",
+      paramLabel = "T2",
+      description = "End (default: ${DEFAULT-VALUE}).")
   String until;
 
   private record Row(Instant at, String text) {}
 
   private static Row row(FlowHistory.Moment m, Instant at, String why) {
-    String who = m.report() == null ? "" : " " + end(m.report().explanation().src()) + " -> "
-        + end(m.report().explanation().dst());
-    return new Row(at, String.format("%-30s %-8s%s  %s%n    %s", at, m.verdict(), who, why, m.detail()));
+    String who =
+        m.report() == null
+            ? ""
+            : " "
+                + end(m.report().explanation().src())
+                + " -> "
+                + end(m.report().explanation().dst());
+    return new Row(
+        at, String.format("%-30s %-8s%s  %s%n    %s", at, m.verdict(), who, why, m.detail()));
   }
 
   private static String end(FlowExplainer.Endpoint e) {
@@ -51,7 +70,11 @@ public final class HistoryCommand implements Callable<Integer> {
   }
 
   private static Instant end(List<Coverage.Window> windows, Instant t) {
-    return windows.stream().filter(w -> w.to() != null && w.contains(t)).findFirst().orElseThrow().to();
+    return windows.stream()
+        .filter(w -> w.to() != null && w.contains(t))
+        .findFirst()
+        .orElseThrow()
+        .to();
   }
 
   @Override
@@ -60,7 +83,8 @@ public final class HistoryCommand implements Callable<Integer> {
     Instant t2 = source.moment(until, "--until");
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try (BrokerResolver.Resolved broker = source.broker(); ClusterHistory h = source.open(broker)) {
+    try (BrokerResolver.Resolved broker = source.broker();
+        ClusterHistory h = source.open(broker)) {
       Instant t1 = since == null ? h.oldest() : source.moment(since, "--since");
       if (t2.isBefore(t1)) {
         throw new BadInputException("--until " + t2 + " is before --since " + t1);
@@ -74,7 +98,11 @@ public final class HistoryCommand implements Callable<Integer> {
       List<Row> rows = new ArrayList<>();
       FlowHistory.Moment hidden = null;
       for (FlowHistory.Moment m : history.moments()) {
-        Coverage.Window in = windows.stream().filter(w -> w.to() != null && w.contains(m.at())).findFirst().orElse(null);
+        Coverage.Window in =
+            windows.stream()
+                .filter(w -> w.to() != null && w.contains(m.at()))
+                .findFirst()
+                .orElse(null);
         if (in != null && m.cause() != null) {
           hidden = m; // inside an unknown stretch: only the verdict at its end is shown
           continue;
@@ -93,11 +121,16 @@ public final class HistoryCommand implements Callable<Integer> {
       for (Coverage.Window w : windows) {
         boolean overlaps = (w.to() == null || w.to().isAfter(t1)) && !w.from().isAfter(t2);
         if (overlaps) {
-          rows.add(new Row(w.from(), String.format("%-30s %-8s until %s: %s", w.from(), "unknown",
-              w.to() == null ? "(still)" : w.to(), w.reason())));
+          rows.add(
+              new Row(
+                  w.from(),
+                  String.format(
+                      "%-30s %-8s until %s: %s",
+                      w.from(), "unknown", w.to() == null ? "(still)" : w.to(), w.reason())));
         }
       }
-      if (end.unknown() != null && end.state().coverage().windows().stream().noneMatch(w -> w.contains(t2))) {
+      if (end.unknown() != null
+          && end.state().coverage().windows().stream().noneMatch(w -> w.contains(t2))) {
         rows.add(new Row(t2, String.format("%-30s %-8s %s", t2, "unknown", end.unknown())));
       }
       rows.sort(Comparator.comparing(Row::at));

@@ -1,12 +1,12 @@
 package io.fenceline.cli.forensics;
 
+import io.fenceline.broker.BrokerResolver;
 import io.fenceline.cli.BadInputException;
 import io.fenceline.cli.io.KafkaConnection;
 import io.fenceline.core.history.MomentSpec;
 import io.fenceline.forensics.ClusterHistory;
 import io.fenceline.forensics.ProgressBar;
 import io.fenceline.forensics.SnapshotStore;
-import io.fenceline.broker.BrokerResolver;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -21,10 +21,16 @@ import picocli.CommandLine.Option;
 public final class HistorySource {
   @Mixin KafkaConnection kafka;
 
-  @Option(names = "--cluster", defaultValue = "default", paramLabel = "ID", description = "Cluster id (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--cluster",
+      defaultValue = "default",
+      paramLabel = "ID",
+      description = "Cluster id (default: ${DEFAULT-VALUE}).")
   String cluster;
 
-  @Option(names = "--snapshots", paramLabel = "DIR",
+  @Option(
+      names = "--snapshots",
+      paramLabel = "DIR",
       description = "Snapshot folder (default: snapshots/ in the data directory).")
   Path snapshots;
 
@@ -46,15 +52,23 @@ public final class HistorySource {
     }
   }
 
-  /** The broker: the given one, or the embedded one of the data directory (started here if none runs). */
+  /**
+   * The broker: the given one, or the embedded one of the data directory (started here if none
+   * runs).
+   */
   public BrokerResolver.Resolved broker() {
     return kafka.resolve(true);
   }
 
   public ClusterHistory open(BrokerResolver.Resolved broker) {
     try {
-      return new ClusterHistory(broker.bootstrapServers(), kafka.clientProperties(), cluster, snapshots(),
-          ProgressBar::forTerminal, clock);
+      return new ClusterHistory(
+          broker.bootstrapServers(),
+          kafka.clientProperties(),
+          cluster,
+          snapshots(),
+          ProgressBar::forTerminal,
+          clock);
     } catch (IllegalStateException e) {
       throw new BadInputException("fenceline: " + e.getMessage());
     }

@@ -1,5 +1,6 @@
 package io.fenceline.cli.ingest;
 
+import io.fenceline.broker.BrokerResolver;
 import io.fenceline.cli.BadInputException;
 import io.fenceline.cli.ExitCodes;
 import io.fenceline.cli.GracefulStop;
@@ -17,8 +18,6 @@ import io.fenceline.ingest.ManifestIngest;
 import io.fenceline.ingest.ManifestReadException;
 import io.fenceline.ingest.ManifestSnapshot;
 import io.fenceline.ingest.PublisherFailedException;
-import io.fenceline.broker.BrokerResolver;
-import io.fenceline.broker.DataDirs;
 import io.fenceline.kafka.health.Health;
 import io.fenceline.kafka.health.HealthServer;
 import java.io.PrintWriter;
@@ -27,7 +26,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -57,28 +55,46 @@ import picocli.CommandLine.Spec;
 public final class IngestCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--context", paramLabel = "NAME[=CLUSTER_ID]",
-      description = "A kubeconfig context to ingest (repeatable); the cluster id is the context name unless given.")
+  @Option(
+      names = "--context",
+      paramLabel = "NAME[=CLUSTER_ID]",
+      description =
+          "A kubeconfig context to ingest (repeatable); the cluster id is the context name unless given.")
   List<String> contexts = new ArrayList<>();
 
-  @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig file (default: $KUBECONFIG or ~/.kube/config).")
+  @Option(
+      names = "--kubeconfig",
+      paramLabel = "FILE",
+      description = "Kubeconfig file (default: $KUBECONFIG or ~/.kube/config).")
   Path kubeconfig;
 
   @Option(names = "--in-cluster", description = "Use the service account of the pod this runs in.")
   boolean inCluster;
 
-  @Option(names = "--cluster", paramLabel = "ID",
-      description = "Cluster id for --manifests, --in-cluster or the current context (default: default; the context name for a context).")
+  @Option(
+      names = "--cluster",
+      paramLabel = "ID",
+      description =
+          "Cluster id for --manifests, --in-cluster or the current context (default: default; the context name for a context).")
   String cluster;
 
-  @Option(names = "--manifests", paramLabel = "PATH", description = "Manifest file or folder (YAML/JSON, multi-document, List kinds).")
+  @Option(
+      names = "--manifests",
+      paramLabel = "PATH",
+      description = "Manifest file or folder (YAML/JSON, multi-document, List kinds).")
   Path manifests;
 
-  @Option(names = "--watch", description = "With --manifests: keep running and republish when the files change.")
+  @Option(
+      names = "--watch",
+      description = "With --manifests: keep running and republish when the files change.")
   boolean watch;
 
-  @Option(names = "--timeout", defaultValue = "60", paramLabel = "SECONDS",
-      description = "With --manifests: how long to wait for the broker's acknowledgement (default: ${DEFAULT-VALUE}); exit 3 after.")
+  @Option(
+      names = "--timeout",
+      defaultValue = "60",
+      paramLabel = "SECONDS",
+      description =
+          "With --manifests: how long to wait for the broker's acknowledgement (default: ${DEFAULT-VALUE}); exit 3 after.")
   int timeoutSeconds;
 
   @Mixin PartitionOptions partitions;
@@ -97,22 +113,28 @@ public final class IngestCommand implements Callable<Integer> {
   private void validate() {
     CommandLine cl = spec.commandLine();
     if (manifests != null && (!contexts.isEmpty() || inCluster || kubeconfig != null)) {
-      throw new CommandLine.ParameterException(cl, "--manifests cannot be combined with --context, --in-cluster or --kubeconfig");
+      throw new CommandLine.ParameterException(
+          cl, "--manifests cannot be combined with --context, --in-cluster or --kubeconfig");
     }
     if (watch && manifests == null) {
-      throw new CommandLine.ParameterException(cl, "--watch needs --manifests (clusters are always watched)");
+      throw new CommandLine.ParameterException(
+          cl, "--watch needs --manifests (clusters are always watched)");
     }
     if (inCluster && (!contexts.isEmpty() || kubeconfig != null)) {
-      throw new CommandLine.ParameterException(cl, "--in-cluster cannot be combined with --context or --kubeconfig");
+      throw new CommandLine.ParameterException(
+          cl, "--in-cluster cannot be combined with --context or --kubeconfig");
     }
     if (cluster != null && !contexts.isEmpty()) {
-      throw new CommandLine.ParameterException(cl, "--cluster does not apply to --context: use --context NAME=CLUSTER_ID");
+      throw new CommandLine.ParameterException(
+          cl, "--cluster does not apply to --context: use --context NAME=CLUSTER_ID");
     }
     if (cluster != null && (cluster.isBlank() || cluster.contains("/"))) {
-      throw new CommandLine.ParameterException(cl, "--cluster must be non-empty and contain no '/'");
+      throw new CommandLine.ParameterException(
+          cl, "--cluster must be non-empty and contain no '/'");
     }
     if (metricsPort.enabled() && manifests != null && !watch) {
-      throw new CommandLine.ParameterException(cl, "--metrics-port needs a running ingest: clusters, or --manifests with --watch");
+      throw new CommandLine.ParameterException(
+          cl, "--metrics-port needs a running ingest: clusters, or --manifests with --watch");
     }
     if (timeoutSeconds <= 0) {
       throw new CommandLine.ParameterException(cl, "--timeout must be positive");
@@ -134,7 +156,9 @@ public final class IngestCommand implements Callable<Integer> {
     String id = cluster == null ? "default" : cluster;
     ManifestSnapshot snapshot;
     try {
-      snapshot = ManifestSnapshot.read(manifests); // before any broker is touched: bad input publishes nothing
+      snapshot =
+          ManifestSnapshot.read(
+              manifests); // before any broker is touched: bad input publishes nothing
     } catch (ManifestReadException e) {
       throw new BadInputException(e.getMessage());
     }
@@ -143,20 +167,40 @@ public final class IngestCommand implements Callable<Integer> {
         BrokerResolver.Resolved broker = kafka.resolve(true);
         IngestMonitor monitor = new IngestMonitor()) {
       kafka.ensureTopics(broker.bootstrapServers(), partitions.layout());
-      EventPublisher publisher = watch
-          ? monitor.startPublisher(id, broker.bootstrapServers(), kafka.clientProperties())
-          : EventPublisher.start(id, broker.bootstrapServers(), IngestMetrics.counting(), kafka.clientProperties());
+      EventPublisher publisher =
+          watch
+              ? monitor.startPublisher(id, broker.bootstrapServers(), kafka.clientProperties())
+              : EventPublisher.start(
+                  id,
+                  broker.bootstrapServers(),
+                  IngestMetrics.counting(),
+                  kafka.clientProperties());
       HealthServer health = null;
       try {
-        health = metricsPort.serve(() -> publisherHealth(publisher), () -> publisherHealth(publisher), monitor::scrape);
+        health =
+            metricsPort.serve(
+                () -> publisherHealth(publisher),
+                () -> publisherHealth(publisher),
+                monitor::scrape);
         if (health != null) {
           say("fenceline ingest: /healthz, /livez and /metrics on port " + health.port());
         }
-        ManifestIngest ingest = new ManifestIngest(manifests, id, publisher, Clock.systemUTC(), this::say);
+        ManifestIngest ingest =
+            new ManifestIngest(manifests, id, publisher, Clock.systemUTC(), this::say);
         if (!watch) {
           ManifestIngest.Published p = ingest.publish(snapshot, timeout);
-          say("published " + describe(p) + " of " + manifests + " to cluster " + id + " at " + broker.bootstrapServers()
-              + " (generation " + p.generation() + ", committed)");
+          say(
+              "published "
+                  + describe(p)
+                  + " of "
+                  + manifests
+                  + " to cluster "
+                  + id
+                  + " at "
+                  + broker.bootstrapServers()
+                  + " (generation "
+                  + p.generation()
+                  + ", committed)");
           return ExitCodes.OK;
         }
         stop.listen();
@@ -172,7 +216,9 @@ public final class IngestCommand implements Callable<Integer> {
         say("fenceline ingest: cluster " + id + ": " + e.getMessage());
         return ExitCodes.FAILURE;
       } catch (PublisherFailedException e) {
-        say("fenceline ingest: " + e.getMessage()); // names the cluster, the object and what Kafka said
+        say(
+            "fenceline ingest: "
+                + e.getMessage()); // names the cluster, the object and what Kafka said
         return ExitCodes.FAILURE;
       } finally {
         if (health != null) {
@@ -184,8 +230,9 @@ public final class IngestCommand implements Callable<Integer> {
   }
 
   /**
-   * Ctrl-C / SIGTERM as an orderly stop: the shutdown hook asks the command to stop and waits (up to
-   * 15 s) until it has sent what was pending, so the JVM does not exit in the middle of a transaction.
+   * Ctrl-C / SIGTERM as an orderly stop: the shutdown hook asks the command to stop and waits (up
+   * to 15 s) until it has sent what was pending, so the JVM does not exit in the middle of a
+   * transaction.
    */
   private static GracefulStop newStop() {
     return new GracefulStop("fenceline-ingest-stop", Duration.ofSeconds(15));
@@ -229,32 +276,54 @@ public final class IngestCommand implements Callable<Integer> {
       kafka.ensureTopics(broker.bootstrapServers(), partitions.layout());
       FleetIngest fleet;
       try {
-        fleet = FleetIngest.start(sources, broker.bootstrapServers(), metrics, Clock.systemUTC(),
-            kafka.clientProperties(), monitor);
+        fleet =
+            FleetIngest.start(
+                sources,
+                broker.bootstrapServers(),
+                metrics,
+                Clock.systemUTC(),
+                kafka.clientProperties(),
+                monitor);
       } catch (IllegalArgumentException e) {
         throw new BadInputException("fenceline ingest: " + e.getMessage());
       }
       HealthServer health = null;
       try {
-        health = metricsPort.serve(() -> Health.of(fleet.notReady()),
-            () -> fleet.failure().isDone() ? Health.of(fleet.notReady()) : Health.up(), monitor::scrape);
+        health =
+            metricsPort.serve(
+                () -> Health.of(fleet.notReady()),
+                () -> fleet.failure().isDone() ? Health.of(fleet.notReady()) : Health.up(),
+                monitor::scrape);
         if (health != null) {
           say("fenceline ingest: /healthz, /livez and /metrics on port " + health.port());
         }
         stop.listen();
         for (ClusterSource s : sources) {
-          say("fenceline ingest: cluster " + s.clusterId() + " from " + s.description() + " at " + s.config().getMasterUrl());
+          say(
+              "fenceline ingest: cluster "
+                  + s.clusterId()
+                  + " from "
+                  + s.description()
+                  + " at "
+                  + s.config().getMasterUrl());
         }
         fleet.failure().whenComplete((v, t) -> stop.request());
         if (fleet.awaitSynced(Duration.ofMinutes(5)) && !fleet.failure().isDone()) {
-          say("fenceline ingest: listed and watching " + sources.size() + " cluster(s); publishing to "
-              + broker.bootstrapServers() + " (Ctrl-C to stop)");
+          say(
+              "fenceline ingest: listed and watching "
+                  + sources.size()
+                  + " cluster(s); publishing to "
+                  + broker.bootstrapServers()
+                  + " (Ctrl-C to stop)");
         }
         stop.await();
         if (fleet.failure().isCompletedExceptionally()) {
           Throwable t = fleet.failure().handle((v, e) -> e).get();
-          say("fenceline ingest: " + (t.getCause() != null && t instanceof java.util.concurrent.CompletionException
-              ? t.getCause().getMessage() : t.getMessage()));
+          say(
+              "fenceline ingest: "
+                  + (t.getCause() != null && t instanceof java.util.concurrent.CompletionException
+                      ? t.getCause().getMessage()
+                      : t.getMessage()));
           return ExitCodes.FAILURE;
         }
         return ExitCodes.OK;
@@ -268,8 +337,14 @@ public final class IngestCommand implements Callable<Integer> {
         fleet.close(Duration.ofSeconds(10));
         IngestMetrics.Snapshot s = metrics.snapshot();
         for (ClusterIngest c : fleet.clusters()) {
-          say("fenceline ingest: cluster " + c.cluster() + ": " + s.publishedTotal(c.cluster()) + " events published, "
-              + s.suppressedTotal(c.cluster()) + " unchanged updates suppressed");
+          say(
+              "fenceline ingest: cluster "
+                  + c.cluster()
+                  + ": "
+                  + s.publishedTotal(c.cluster())
+                  + " events published, "
+                  + s.suppressedTotal(c.cluster())
+                  + " unchanged updates suppressed");
         }
       }
     }

@@ -10,18 +10,25 @@ import picocli.CommandLine.Option;
  * embedded one of {@code --data-dir}.
  */
 public final class BrokerAddress {
-  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+  @Option(
+      names = "--bootstrap-servers",
+      paramLabel = "HOST:PORT",
       description = "Kafka bootstrap servers (default: the embedded broker of --data-dir).")
   String bootstrapServers;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory (default: .fenceline/ in the repository root).")
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description = "Data directory (default: .fenceline/ in the repository root).")
   Path dataDir;
 
   public Path dataDir() {
     return dataDir == null ? DataDirs.defaultDataDir() : dataDir;
   }
 
-  /** The broker to use; {@code startIfNone}: start the embedded one in this process when none runs. */
+  /**
+   * The broker to use; {@code startIfNone}: start the embedded one in this process when none runs.
+   */
   public BrokerResolver.Resolved resolve(boolean startIfNone) {
     return BrokerResolver.resolve(bootstrapServers, dataDir(), startIfNone);
   }

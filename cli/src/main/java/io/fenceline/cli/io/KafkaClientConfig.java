@@ -26,7 +26,8 @@ public final class KafkaClientConfig {
     try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       p.load(r);
     } catch (IOException | IllegalArgumentException e) {
-      throw new BadInputException(file + ": cannot read Kafka client properties: " + e.getMessage());
+      throw new BadInputException(
+          file + ": cannot read Kafka client properties: " + e.getMessage());
     }
     Map<String, Object> out = new TreeMap<>();
     p.forEach((k, v) -> out.put(k.toString(), v.toString()));

@@ -17,15 +17,20 @@ import picocli.CommandLine.Option;
 public final class KafkaConnection {
   @Mixin BrokerAddress broker;
 
-  @Option(names = "--kafka-config", paramLabel = "FILE",
-      description = "Kafka client properties (security.protocol, ssl.*, sasl.*, ...) for every client.")
+  @Option(
+      names = "--kafka-config",
+      paramLabel = "FILE",
+      description =
+          "Kafka client properties (security.protocol, ssl.*, sasl.*, ...) for every client.")
   Path kafkaConfig;
 
   public Path dataDir() {
     return broker.dataDir();
   }
 
-  /** The broker to use; {@code startIfNone}: start the embedded one in this process when none runs. */
+  /**
+   * The broker to use; {@code startIfNone}: start the embedded one in this process when none runs.
+   */
   public BrokerResolver.Resolved resolve(boolean startIfNone) {
     return broker.resolve(startIfNone);
   }
@@ -36,7 +41,8 @@ public final class KafkaConnection {
 
   /** Creates the topics of {@code layout} that do not exist yet, with these client properties. */
   public void ensureTopics(String bootstrapServers, Topics.Layout layout) {
-    try (Admin admin = Admin.create(KafkaClientConfig.withBootstrap(clientProperties(), bootstrapServers))) {
+    try (Admin admin =
+        Admin.create(KafkaClientConfig.withBootstrap(clientProperties(), bootstrapServers))) {
       TopicAdmin.ensure(admin, layout.specs());
     }
   }

@@ -21,7 +21,8 @@ import java.util.stream.Stream;
  * nodes are removed (only folders that hold fenceline payload files, nothing else in DIR).
  */
 public final class PayloadWriter {
-  public static final List<String> FILES = List.of("ipset.restore", "iptables.restore", "ip6tables.restore");
+  public static final List<String> FILES =
+      List.of("ipset.restore", "iptables.restore", "ip6tables.restore");
 
   private PayloadWriter() {}
 
@@ -35,8 +36,8 @@ public final class PayloadWriter {
   }
 
   /**
-   * Removes node folders of an earlier run that are not among {@code nodes} (only folders that
-   * hold fenceline payload files; nothing else in {@code dir} is touched).
+   * Removes node folders of an earlier run that are not among {@code nodes} (only folders that hold
+   * fenceline payload files; nothing else in {@code dir} is touched).
    */
   public static void removeOtherNodes(Path dir, Collection<String> nodes) {
     Set<String> keep = new HashSet<>(nodes);
@@ -44,7 +45,9 @@ public final class PayloadWriter {
       Files.createDirectories(dir);
       try (Stream<Path> s = Files.list(dir)) {
         for (Path child : s.toList()) {
-          if (Files.isDirectory(child) && !keep.contains(child.getFileName().toString()) && isPayloadDir(child)) {
+          if (Files.isDirectory(child)
+              && !keep.contains(child.getFileName().toString())
+              && isPayloadDir(child)) {
             deleteTree(child);
           }
         }
@@ -54,7 +57,9 @@ public final class PayloadWriter {
     }
   }
 
-  /** Writes one node's payload (each file replaced atomically), leaving other nodes' folders alone. */
+  /**
+   * Writes one node's payload (each file replaced atomically), leaving other nodes' folders alone.
+   */
   public static void writeNode(Path dir, NodePayload p) {
     try {
       Path nodeDir = dir.resolve(p.node());

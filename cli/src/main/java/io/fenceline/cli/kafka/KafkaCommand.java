@@ -1,11 +1,11 @@
 package io.fenceline.cli.kafka;
 
-import io.fenceline.cli.ExitCodes;
-import io.fenceline.cli.GracefulStop;
 import io.fenceline.broker.BrokerAlreadyRunningException;
 import io.fenceline.broker.BrokerDirectory;
 import io.fenceline.broker.DataDirs;
 import io.fenceline.broker.EmbeddedKafka;
+import io.fenceline.cli.ExitCodes;
+import io.fenceline.cli.GracefulStop;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +16,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code fenceline kafka}: the embedded single-node Kafka broker of a data dir, in the foreground. */
+/**
+ * {@code fenceline kafka}: the embedded single-node Kafka broker of a data dir, in the foreground.
+ */
 @Command(
     name = "kafka",
     mixinStandardHelpOptions = true,
@@ -29,12 +31,18 @@ import picocli.CommandLine.Spec;
 public final class KafkaCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--data-dir", paramLabel = "DIR",
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
       description = "Data dir of the broker (default: .fenceline/ in the repository root).")
   Path dataDir;
 
   private final GracefulStop stop = new GracefulStop("fenceline-kafka-stop", Duration.ZERO);
-  /** Tests run in a JVM whose signals are not ours: they stop the command with {@link #requestStop()}. */
+
+  /**
+   * Tests run in a JVM whose signals are not ours: they stop the command with {@link
+   * #requestStop()}.
+   */
   boolean handleSignals = true;
 
   @Override
@@ -59,15 +67,20 @@ public final class KafkaCommand implements Callable<Integer> {
     try {
       out.println(kafka.bootstrapServers());
       out.flush();
-      err.printf("fenceline: Kafka broker running at %s (data dir %s, %s, ready in %d ms); stop with Ctrl-C%n",
-          kafka.bootstrapServers(), dir, kafka.firstStart() ? "new" : "restarted", kafka.startupTime().toMillis());
+      err.printf(
+          "fenceline: Kafka broker running at %s (data dir %s, %s, ready in %d ms); stop with Ctrl-C%n",
+          kafka.bootstrapServers(),
+          dir,
+          kafka.firstStart() ? "new" : "restarted",
+          kafka.startupTime().toMillis());
       err.flush();
       if (handleSignals) {
-        stop.trapSignals(() -> {
-          err.println("fenceline: second signal, exiting without waiting for the broker");
-          err.flush();
-          Runtime.getRuntime().halt(ExitCodes.FAILURE);
-        });
+        stop.trapSignals(
+            () -> {
+              err.println("fenceline: second signal, exiting without waiting for the broker");
+              err.flush();
+              Runtime.getRuntime().halt(ExitCodes.FAILURE);
+            });
       }
       stop.await();
       err.println("fenceline: stopping the Kafka broker...");
@@ -87,7 +100,8 @@ public final class KafkaCommand implements Callable<Integer> {
 
   private static int alreadyRunning(PrintWriter out, PrintWriter err, Path dir, String address) {
     String pid = BrokerDirectory.read(dir).map(e -> " (pid " + e.pid() + ")").orElse("");
-    err.printf("fenceline: a Kafka broker for %s is already running at %s%s; not starting another%n",
+    err.printf(
+        "fenceline: a Kafka broker for %s is already running at %s%s; not starting another%n",
         dir, address, pid);
     err.flush();
     out.println(address);

@@ -6,7 +6,11 @@ import picocli.CommandLine.Option;
 
 /** Which fleet to generate (a picocli mixin): {@code --size} and {@code --seed}. */
 public final class FleetOptions {
-  @Option(names = "--size", required = true, paramLabel = "C/N/P/K", description = "Clusters/nodes/pods/policies.")
+  @Option(
+      names = "--size",
+      required = true,
+      paramLabel = "C/N/P/K",
+      description = "Clusters/nodes/pods/policies.")
   String size;
 
   @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")

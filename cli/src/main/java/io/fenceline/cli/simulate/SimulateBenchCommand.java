@@ -2,8 +2,8 @@ package io.fenceline.cli.simulate;
 
 import io.fenceline.broker.DataDirs;
 import io.fenceline.cli.io.NodeFactsPartitions;
-import io.fenceline.simulator.bench.FleetBenchmark;
 import io.fenceline.fleet.FleetSpec;
+import io.fenceline.simulator.bench.FleetBenchmark;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,7 +13,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code fenceline simulate bench}: the fleet-scale benchmark (see docs/benchmarks.md, "Fleet scale"). */
+/**
+ * {@code fenceline simulate bench}: the fleet-scale benchmark (see docs/benchmarks.md, "Fleet
+ * scale").
+ */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
@@ -25,40 +28,69 @@ import picocli.CommandLine.Option;
       "Each result is appended to --results; all results are rendered into --markdown and --svg."
     })
 public final class SimulateBenchCommand implements Callable<Integer> {
-  @Option(names = "--sizes", required = true, split = ",", paramLabel = "C/N/P/K",
+  @Option(
+      names = "--sizes",
+      required = true,
+      split = ",",
+      paramLabel = "C/N/P/K",
       description = "Fleet sizes to run, smallest first, comma separated.")
   List<String> sizes;
 
   @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--rate", defaultValue = "1000", description = "Steady churn, events/s (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rate",
+      defaultValue = "1000",
+      description = "Steady churn, events/s (default: ${DEFAULT-VALUE}).")
   double rate;
 
-  @Option(names = "--steady-seconds", defaultValue = "30", description = "Length of the steady churn (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--steady-seconds",
+      defaultValue = "30",
+      description = "Length of the steady churn (default: ${DEFAULT-VALUE}).")
   long steadySeconds;
 
-  @Option(names = "--cost-samples", defaultValue = "10", description = "Single changes per kind for the cost figures (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--cost-samples",
+      defaultValue = "10",
+      description = "Single changes per kind for the cost figures (default: ${DEFAULT-VALUE}).")
   int costSamples;
 
   @Mixin NodeFactsPartitions partitions;
 
-  @Option(names = "--no-kernel", description = "Skip applying the largest node's payload on a real kernel (needs root).")
+  @Option(
+      names = "--no-kernel",
+      description = "Skip applying the largest node's payload on a real kernel (needs root).")
   boolean noKernel;
 
-  @Option(names = "--report-only", description = "Run nothing: render the results file into --markdown and --svg.")
+  @Option(
+      names = "--report-only",
+      description = "Run nothing: render the results file into --markdown and --svg.")
   boolean reportOnly;
 
-  @Option(names = "--work-dir", paramLabel = "DIR", description = "Scratch space (default: DATA_DIR/simulate-bench).")
+  @Option(
+      names = "--work-dir",
+      paramLabel = "DIR",
+      description = "Scratch space (default: DATA_DIR/simulate-bench).")
   Path workDir;
 
-  @Option(names = "--results", paramLabel = "FILE", description = "Results file (default: docs/fleet-scale.json in the repository).")
+  @Option(
+      names = "--results",
+      paramLabel = "FILE",
+      description = "Results file (default: docs/fleet-scale.json in the repository).")
   Path results;
 
-  @Option(names = "--markdown", paramLabel = "FILE", description = "Report (default: docs/benchmarks.md in the repository).")
+  @Option(
+      names = "--markdown",
+      paramLabel = "FILE",
+      description = "Report (default: docs/benchmarks.md in the repository).")
   Path markdown;
 
-  @Option(names = "--svg", paramLabel = "FILE", description = "Plot (default: docs/fleet-latency.svg in the repository).")
+  @Option(
+      names = "--svg",
+      paramLabel = "FILE",
+      description = "Plot (default: docs/fleet-latency.svg in the repository).")
   Path svg;
 
   @Override
@@ -66,15 +98,23 @@ public final class SimulateBenchCommand implements Callable<Integer> {
     List<FleetSpec> specs = new ArrayList<>();
     sizes.forEach(s -> specs.add(FleetSizes.parse("--sizes", s)));
     if (rate <= 0 || steadySeconds <= 0 || costSamples <= 0 || partitions.count() <= 0) {
-      throw new io.fenceline.cli.BadInputException("--rate, --steady-seconds, --cost-samples and --node-facts-partitions must be positive");
+      throw new io.fenceline.cli.BadInputException(
+          "--rate, --steady-seconds, --cost-samples and --node-facts-partitions must be positive");
     }
     Path docs = repositoryRoot().resolve("docs");
-    FleetBenchmark.Options options = new FleetBenchmark.Options(specs, seed, partitions.count(), rate,
-        Duration.ofSeconds(steadySeconds), costSamples, !noKernel,
-        workDir == null ? DataDirs.defaultDataDir().resolve("simulate-bench") : workDir,
-        results == null ? docs.resolve("fleet-scale.json") : results,
-        markdown == null ? docs.resolve("benchmarks.md") : markdown,
-        svg == null ? docs.resolve("fleet-latency.svg") : svg);
+    FleetBenchmark.Options options =
+        new FleetBenchmark.Options(
+            specs,
+            seed,
+            partitions.count(),
+            rate,
+            Duration.ofSeconds(steadySeconds),
+            costSamples,
+            !noKernel,
+            workDir == null ? DataDirs.defaultDataDir().resolve("simulate-bench") : workDir,
+            results == null ? docs.resolve("fleet-scale.json") : results,
+            markdown == null ? docs.resolve("benchmarks.md") : markdown,
+            svg == null ? docs.resolve("fleet-latency.svg") : svg);
     if (reportOnly) {
       FleetBenchmark.report(options);
       return 0;

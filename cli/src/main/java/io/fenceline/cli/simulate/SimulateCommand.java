@@ -3,7 +3,10 @@ package io.fenceline.cli.simulate;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code fenceline simulate}: a fleet and its churn from a seed, as manifests, as events, or benchmarked. */
+/**
+ * {@code fenceline simulate}: a fleet and its churn from a seed, as manifests, as events, or
+ * benchmarked.
+ */
 @Command(
     name = "simulate",
     mixinStandardHelpOptions = true,
@@ -12,12 +15,17 @@ import picocli.CommandLine.Command;
       "usual kinds) and its churn, deterministically from a seed. Sizes are CLUSTERS/NODES/PODS/POLICIES",
       "summed over the fleet, e.g. 10/5000/150000/20000."
     },
-    subcommands = {SimulateManifestsCommand.class, SimulatePublishCommand.class, SimulateBenchCommand.class})
+    subcommands = {
+      SimulateManifestsCommand.class,
+      SimulatePublishCommand.class,
+      SimulateBenchCommand.class
+    })
 public final class SimulateCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: manifests, publish or bench");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "a subcommand is required: manifests, publish or bench");
   }
 }

@@ -10,7 +10,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code fenceline simulate manifests}: writes a generated fleet as one manifest folder per cluster. */
+/**
+ * {@code fenceline simulate manifests}: writes a generated fleet as one manifest folder per
+ * cluster.
+ */
 @Command(
     name = "manifests",
     mixinStandardHelpOptions = true,
@@ -24,7 +27,11 @@ public final class SimulateManifestsCommand implements Callable<Integer> {
 
   @Mixin FleetOptions fleetOptions;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where to write the cluster folders.")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "DIR",
+      description = "Where to write the cluster folders.")
   Path out;
 
   @Override
@@ -35,8 +42,16 @@ public final class SimulateManifestsCommand implements Callable<Integer> {
       spec.commandLine().getOut().println(f);
     }
     spec.commandLine().getOut().flush();
-    spec.commandLine().getErr().printf("wrote %d clusters, %d nodes, %d pods, %d policies (seed %d) under %s%n",
-        fleet.clusters().size(), fleet.nodes().size(), fleet.podCount(), fleet.policyCount(), fleetOptions.seed(), out);
+    spec.commandLine()
+        .getErr()
+        .printf(
+            "wrote %d clusters, %d nodes, %d pods, %d policies (seed %d) under %s%n",
+            fleet.clusters().size(),
+            fleet.nodes().size(),
+            fleet.podCount(),
+            fleet.policyCount(),
+            fleetOptions.seed(),
+            out);
     return 0;
   }
 }

@@ -1,8 +1,8 @@
 package io.fenceline.cli.simulate;
 
+import io.fenceline.broker.BrokerResolver;
 import io.fenceline.cli.io.KafkaConnection;
 import io.fenceline.cli.io.PartitionOptions;
-import io.fenceline.broker.BrokerResolver;
 import io.fenceline.fleet.ChurnGenerator;
 import io.fenceline.fleet.Fleet;
 import io.fenceline.simulator.publish.FleetPublisher;
@@ -15,7 +15,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code fenceline simulate publish}: a generated fleet and its churn to {@code fenceline.events}. */
+/**
+ * {@code fenceline simulate publish}: a generated fleet and its churn to {@code fenceline.events}.
+ */
 @Command(
     name = "publish",
     mixinStandardHelpOptions = true,
@@ -29,14 +31,23 @@ public final class SimulatePublishCommand implements Callable<Integer> {
 
   @Mixin FleetOptions fleetOptions;
 
-  @Option(names = "--rate", defaultValue = "100", description = "Churn events per second (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rate",
+      defaultValue = "100",
+      description = "Churn events per second (default: ${DEFAULT-VALUE}).")
   double rate;
 
-  @Option(names = "--duration", defaultValue = "0", paramLabel = "SECONDS",
+  @Option(
+      names = "--duration",
+      defaultValue = "0",
+      paramLabel = "SECONDS",
       description = "Seconds of churn after the initial state (default: ${DEFAULT-VALUE}: none).")
   long duration;
 
-  @Option(names = "--rollouts", defaultValue = "0", description = "Rollout bursts during the churn (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rollouts",
+      defaultValue = "0",
+      description = "Rollout bursts during the churn (default: ${DEFAULT-VALUE}).")
   int rollouts;
 
   @Mixin PartitionOptions partitions;
@@ -46,7 +57,8 @@ public final class SimulatePublishCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (rate <= 0) {
-      throw new io.fenceline.cli.BadInputException("--rate: must be more than 0 events/s, got " + rate);
+      throw new io.fenceline.cli.BadInputException(
+          "--rate: must be more than 0 events/s, got " + rate);
     }
     Fleet fleet = fleetOptions.generate();
     ChurnGenerator churn = new ChurnGenerator(fleet, fleetOptions.seed());
@@ -56,9 +68,11 @@ public final class SimulatePublishCommand implements Callable<Integer> {
     }
   }
 
-  private int publish(Fleet fleet, ChurnGenerator churn, BrokerResolver.Resolved broker) throws Exception {
-    try (FleetPublisher publisher = new FleetPublisher(fleet, broker.bootstrapServers(), kafka.clientProperties(),
-            Clock.systemUTC())) {
+  private int publish(Fleet fleet, ChurnGenerator churn, BrokerResolver.Resolved broker)
+      throws Exception {
+    try (FleetPublisher publisher =
+        new FleetPublisher(
+            fleet, broker.bootstrapServers(), kafka.clientProperties(), Clock.systemUTC())) {
       publisher.publishInitial(fleet.snapshot());
       publisher.awaitCommitted(Duration.ofMinutes(10));
       long initial = publisher.published();
@@ -66,7 +80,9 @@ public final class SimulatePublishCommand implements Callable<Integer> {
       long bursts = 0;
       int slices = rollouts + 1;
       for (int i = 0; i < slices && duration > 0; i++) {
-        PacedChurn.Result r = PacedChurn.run(churn, publisher, rate, Duration.ofMillis(duration * 1000 / slices), () -> false);
+        PacedChurn.Result r =
+            PacedChurn.run(
+                churn, publisher, rate, Duration.ofMillis(duration * 1000 / slices), () -> false);
         churned += r.events();
         if (i < rollouts) {
           var burst = churn.rollout();
@@ -75,9 +91,19 @@ public final class SimulatePublishCommand implements Callable<Integer> {
         }
       }
       publisher.awaitCommitted(Duration.ofMinutes(10));
-      spec.commandLine().getOut().printf("published %d events of the initial state (%d clusters, %d nodes, %d pods, "
-          + "%d policies), %d churn events and %d rollout events to %s%n", initial, fleet.spec().clusters(),
-          fleet.spec().nodes(), fleet.spec().pods(), fleet.spec().policies(), churned, bursts, broker.bootstrapServers());
+      spec.commandLine()
+          .getOut()
+          .printf(
+              "published %d events of the initial state (%d clusters, %d nodes, %d pods, "
+                  + "%d policies), %d churn events and %d rollout events to %s%n",
+              initial,
+              fleet.spec().clusters(),
+              fleet.spec().nodes(),
+              fleet.spec().pods(),
+              fleet.spec().policies(),
+              churned,
+              bursts,
+              broker.bootstrapServers());
       spec.commandLine().getOut().flush();
     }
     return 0;

@@ -3,12 +3,12 @@ package io.fenceline.cli.status;
 import io.fenceline.applier.status.DeadLetterRecord;
 import io.fenceline.applier.status.NodeStatus;
 import io.fenceline.applier.status.PipelineStatus;
-import io.fenceline.kafka.topics.Receipt;
 import io.fenceline.applier.status.StatusQuery;
+import io.fenceline.broker.BrokerResolver;
 import io.fenceline.core.model.ObjectKey;
 import io.fenceline.engine.EngineConfig;
-import io.fenceline.broker.BrokerResolver;
 import io.fenceline.kafka.topics.EngineProgress;
+import io.fenceline.kafka.topics.Receipt;
 import io.fenceline.kafka.topics.Topics;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -31,32 +31,53 @@ import picocli.CommandLine.Spec;
  * the applier still reports), per cluster whether the engine processed its events to the end, and
  * the dead letters. The verdict is {@link PipelineStatus}'s; this command reads Kafka and prints.
  */
-@Command(name = "status", mixinStandardHelpOptions = true,
-    description = {"Show whether the pipeline is current: per node the latest applier receipt, its age and whether",
-        "the node applied its partition of fenceline.node-facts to the end; per cluster whether the engine",
-        "committed its partition of fenceline.events to the end; dead letters as warnings.",
-        "Exit 0 when every shown part is current, 1 otherwise (each problem on a line with the reason)."})
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Show whether the pipeline is current: per node the latest applier receipt, its age and whether",
+      "the node applied its partition of fenceline.node-facts to the end; per cluster whether the engine",
+      "committed its partition of fenceline.events to the end; dead letters as warnings.",
+      "Exit 0 when every shown part is current, 1 otherwise (each problem on a line with the reason)."
+    })
 public final class StatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--cluster", paramLabel = "ID",
-      description = "Only this cluster (repeatable; default: every cluster known from receipts, and every partition"
-          + " of fenceline.events that holds events). --policy needs at most one (default: default).")
+  @Option(
+      names = "--cluster",
+      paramLabel = "ID",
+      description =
+          "Only this cluster (repeatable; default: every cluster known from receipts, and every partition"
+              + " of fenceline.events that holds events). --policy needs at most one (default: default).")
   List<String> clusters = new ArrayList<>();
 
-  @Option(names = "--policy", paramLabel = "NS/NAME", description = "Only the nodes with pods this policy selects.")
+  @Option(
+      names = "--policy",
+      paramLabel = "NS/NAME",
+      description = "Only the nodes with pods this policy selects.")
   String policy;
 
-  @Option(names = "--stale-after", defaultValue = "60", paramLabel = "SECONDS",
-      description = "A node whose latest receipt is older is stale: its applier is not running (appliers republish"
-          + " their receipt every --heartbeat-interval, 30 s by default; default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--stale-after",
+      defaultValue = "60",
+      paramLabel = "SECONDS",
+      description =
+          "A node whose latest receipt is older is stale: its applier is not running (appliers republish"
+              + " their receipt every --heartbeat-interval, 30 s by default; default: ${DEFAULT-VALUE}).")
   long staleAfterSeconds;
 
-  @Option(names = "--application-id", defaultValue = EngineConfig.DEFAULT_APPLICATION_ID, paramLabel = "ID",
-      description = "The engine's Kafka Streams application id, i.e. its consumer group (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--application-id",
+      defaultValue = EngineConfig.DEFAULT_APPLICATION_ID,
+      paramLabel = "ID",
+      description =
+          "The engine's Kafka Streams application id, i.e. its consumer group (default: ${DEFAULT-VALUE}).")
   String applicationId;
 
-  @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = {"-o", "--output"},
+      defaultValue = "table",
+      description = "table or json (default: ${DEFAULT-VALUE}).")
   String output;
 
   @picocli.CommandLine.Mixin io.fenceline.cli.io.KafkaConnection kafka;
@@ -67,10 +88,12 @@ public final class StatusCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "-o must be table or json");
     }
     if (staleAfterSeconds <= 0) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--stale-after must be positive");
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--stale-after must be positive");
     }
     if (policy != null && clusters.size() > 1) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--policy takes at most one --cluster");
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--policy takes at most one --cluster");
     }
     PrintWriter out = spec.commandLine().getOut();
     Set<String> shown = new TreeSet<>(clusters);
@@ -93,8 +116,16 @@ public final class StatusCommand implements Callable<Integer> {
         engineError = "no answer from Kafka in time";
       }
       List<DeadLetterRecord> dead = q.deadLetters();
-      PipelineStatus.Report report = PipelineStatus.assemble(Clock.systemUTC().instant(),
-          Duration.ofSeconds(staleAfterSeconds), applicationId, shown, nodes, engine, engineError, dead);
+      PipelineStatus.Report report =
+          PipelineStatus.assemble(
+              Clock.systemUTC().instant(),
+              Duration.ofSeconds(staleAfterSeconds),
+              applicationId,
+              shown,
+              nodes,
+              engine,
+              engineError,
+              dead);
       if (output.equals("json")) {
         out.println(report.toJson());
       } else {
@@ -107,12 +138,31 @@ public final class StatusCommand implements Callable<Integer> {
 
   private static void table(PrintWriter out, PipelineStatus.Report report) {
     String fmt = "%-12s %-16s %9s %9s %9s %-7s %-7s %-24s %-8s %s%n";
-    out.printf(fmt, "CLUSTER", "NODE", "PARTITION", "APPLIED", "END", "CURRENT", "RESULT", "LAST-RECEIPT", "AGE",
+    out.printf(
+        fmt,
+        "CLUSTER",
+        "NODE",
+        "PARTITION",
+        "APPLIED",
+        "END",
+        "CURRENT",
+        "RESULT",
+        "LAST-RECEIPT",
+        "AGE",
         "SOURCE-OBSERVED-AT");
     for (PipelineStatus.Node n : report.nodes()) {
       Receipt r = n.receipt();
-      out.printf(fmt, r.cluster(), r.node(), r.partition(), r.factsOffset(), n.status().partitionEnd(),
-          n.current() ? "yes" : "no", n.stale() ? "stale" : r.result(), r.appliedAt(), PipelineStatus.human(n.age()),
+      out.printf(
+          fmt,
+          r.cluster(),
+          r.node(),
+          r.partition(),
+          r.factsOffset(),
+          n.status().partitionEnd(),
+          n.current() ? "yes" : "no",
+          n.stale() ? "stale" : r.result(),
+          r.appliedAt(),
+          PipelineStatus.human(n.age()),
           r.sourceObservedAt() == null ? "-" : r.sourceObservedAt());
     }
     out.println();
@@ -121,8 +171,14 @@ public final class StatusCommand implements Callable<Integer> {
     out.printf(efmt, "PARTITION", "COMMITTED", "END", "LAG", "CURRENT", "CLUSTERS");
     for (PipelineStatus.EnginePartition ep : report.engine()) {
       EngineProgress.Partition p = ep.progress();
-      out.printf(efmt, Topics.EVENTS + "-" + p.partition(), p.committed() == null ? "-" : p.committed(), p.end(), p.lag(),
-          p.current() ? "yes" : "no", ep.clusters().isEmpty() ? "-" : String.join(",", ep.clusters()));
+      out.printf(
+          efmt,
+          Topics.EVENTS + "-" + p.partition(),
+          p.committed() == null ? "-" : p.committed(),
+          p.end(),
+          p.lag(),
+          p.current() ? "yes" : "no",
+          ep.clusters().isEmpty() ? "-" : String.join(",", ep.clusters()));
     }
     if (!report.problems().isEmpty() || !report.warnings().isEmpty()) {
       out.println();
@@ -130,7 +186,12 @@ public final class StatusCommand implements Callable<Integer> {
     report.problems().forEach(p -> out.println("problem: " + p));
     report.warnings().forEach(w -> out.println("warning: " + w));
     out.println();
-    out.println(report.current() ? "current (stale after " + report.staleAfter().toSeconds() + "s)"
-        : "not current: " + report.problems().size() + " problem" + (report.problems().size() == 1 ? "" : "s"));
+    out.println(
+        report.current()
+            ? "current (stale after " + report.staleAfter().toSeconds() + "s)"
+            : "not current: "
+                + report.problems().size()
+                + " problem"
+                + (report.problems().size() == 1 ? "" : "s"));
   }
 }

@@ -41,8 +41,14 @@ public final class NetnsCluster implements AutoCloseable {
     for (DecodedObjects.Located l : decoded.objects()) {
       ClusterObject o = l.object();
       if (o instanceof Node n) {
-        n.addresses().stream().filter(IpAddress::isV4).findFirst().ifPresent(a -> nodeIps.put(n.name(), a.toString()));
-      } else if (o instanceof Pod p && p.nodeName() != null && !p.ips().isEmpty() && !p.phase().finished()) {
+        n.addresses().stream()
+            .filter(IpAddress::isV4)
+            .findFirst()
+            .ifPresent(a -> nodeIps.put(n.name(), a.toString()));
+      } else if (o instanceof Pod p
+          && p.nodeName() != null
+          && !p.ips().isEmpty()
+          && !p.phase().finished()) {
         pods.add(p);
       }
     }
@@ -62,14 +68,24 @@ public final class NetnsCluster implements AutoCloseable {
             }
             String owner = cidrOwner.putIfAbsent(c, node);
             if (owner != null && !owner.equals(node)) {
-              throw new BadInputException("--netns needs each node's pods in a /24 of their own; " + c
-                  + " holds pods of " + owner + " and " + node);
+              throw new BadInputException(
+                  "--netns needs each node's pods in a /24 of their own; "
+                      + c
+                      + " holds pods of "
+                      + owner
+                      + " and "
+                      + node);
             }
           }
         }
       }
-      labNodes.add(new LabNode(node, nodeIps.getOrDefault(node, "10.99.0." + (10 + i)), "fd00:99::" + (10 + i),
-          cidr == null ? "100.64." + i + ".0/24" : cidr, "fd00:10:244:" + i + "::/64"));
+      labNodes.add(
+          new LabNode(
+              node,
+              nodeIps.getOrDefault(node, "10.99.0." + (10 + i)),
+              "fd00:99::" + (10 + i),
+              cidr == null ? "100.64." + i + ".0/24" : cidr,
+              "fd00:10:244:" + i + "::/64"));
     }
     List<LabHost> hosts = new ArrayList<>();
     Set<String> hostNetworkNodes = new HashSet<>();
@@ -81,8 +97,10 @@ public final class NetnsCluster implements AutoCloseable {
         }
         continue;
       }
-      String v4 = p.ips().stream().filter(IpAddress::isV4).map(Object::toString).findFirst().orElse(null);
-      String v6 = p.ips().stream().filter(a -> !a.isV4()).map(Object::toString).findFirst().orElse(null);
+      String v4 =
+          p.ips().stream().filter(IpAddress::isV4).map(Object::toString).findFirst().orElse(null);
+      String v6 =
+          p.ips().stream().filter(a -> !a.isV4()).map(Object::toString).findFirst().orElse(null);
       if (v4 != null) {
         hosts.add(new LabHost(id, p.nodeName(), v4, v6, false));
       }
@@ -104,7 +122,8 @@ public final class NetnsCluster implements AutoCloseable {
 
       @Override
       public String describe() {
-        return "enforcing in network namespaces " + lab.spec().nodes().stream().map(n -> lab.nodeNamespace(n.name())).toList();
+        return "enforcing in network namespaces "
+            + lab.spec().nodes().stream().map(n -> lab.nodeNamespace(n.name())).toList();
       }
     };
   }

@@ -4,6 +4,7 @@ import io.fenceline.applier.Applier;
 import io.fenceline.applier.ApplierConfig;
 import io.fenceline.applier.kernel.DryRunNetfilter;
 import io.fenceline.applier.status.ConvergenceCheck;
+import io.fenceline.broker.BrokerResolver;
 import io.fenceline.cli.io.BrokerAddress;
 import io.fenceline.cli.io.PayloadWriter;
 import io.fenceline.core.render.PayloadText;
@@ -12,7 +13,6 @@ import io.fenceline.engine.EngineConfig;
 import io.fenceline.ingest.EventPublisher;
 import io.fenceline.ingest.IngestMetrics;
 import io.fenceline.ingest.ManifestIngest;
-import io.fenceline.broker.BrokerResolver;
 import io.fenceline.kafka.topics.TopicAdmin;
 import io.fenceline.kafka.topics.Topics;
 import java.nio.file.Path;
@@ -28,10 +28,10 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
- * The whole pipeline in one process: a broker (the embedded one unless given), the engine, the
- * file ingest of a manifest path as one cluster, and one dry-run applier per node. Converged means
- * the engine processed every event (the ingest's last generation end marker included) and every
- * node's receipt says it applied its partition to the end ({@link ConvergenceCheck}).
+ * The whole pipeline in one process: a broker (the embedded one unless given), the engine, the file
+ * ingest of a manifest path as one cluster, and one dry-run applier per node. Converged means the
+ * engine processed every event (the ingest's last generation end marker included) and every node's
+ * receipt says it applied its partition to the end ({@link ConvergenceCheck}).
  */
 final class Pipeline implements AutoCloseable {
   static final String ENGINE_APP = "fenceline-engine";
@@ -75,31 +75,57 @@ final class Pipeline implements AutoCloseable {
     };
   }
 
-  Pipeline(BrokerAddress address, Path manifests, String cluster, Collection<String> nodes, Targets targets,
-      Consumer<String> progress) throws Exception {
+  Pipeline(
+      BrokerAddress address,
+      Path manifests,
+      String cluster,
+      Collection<String> nodes,
+      Targets targets,
+      Consumer<String> progress)
+      throws Exception {
     this.cluster = cluster;
     this.nodes = nodes;
     Path dataDir = address.dataDir();
     progress.accept("starting the broker");
     broker = address.resolve(true);
     Topics.Layout layout = Topics.Layout.defaults();
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
       TopicAdmin.ensure(admin, layout.specs());
     }
     progress.accept("starting the engine");
-    engine = Engine.start(new EngineConfig(broker.bootstrapServers(), ENGINE_APP, dataDir.resolve("engine-state"), layout, Map.of()));
+    engine =
+        Engine.start(
+            new EngineConfig(
+                broker.bootstrapServers(),
+                ENGINE_APP,
+                dataDir.resolve("engine-state"),
+                layout,
+                Map.of()));
     progress.accept("starting " + nodes.size() + " appliers (" + targets.describe() + ")");
     for (String node : nodes) {
-      Applier a = new Applier(new ApplierConfig(cluster, node, broker.bootstrapServers(), Duration.ofSeconds(30),
-          Duration.ofSeconds(10), -1), targets.netfilter(node), Clock.systemUTC(),
-          rendered -> targets.applied(node, rendered));
+      Applier a =
+          new Applier(
+              new ApplierConfig(
+                  cluster,
+                  node,
+                  broker.bootstrapServers(),
+                  Duration.ofSeconds(30),
+                  Duration.ofSeconds(10),
+                  -1),
+              targets.netfilter(node),
+              Clock.systemUTC(),
+              rendered -> targets.applied(node, rendered));
       Thread t = new Thread(a, "applier-" + node);
       t.setDaemon(true);
       t.start();
       appliers.add(a);
       threads.add(t);
     }
-    publisher = EventPublisher.start(cluster, broker.bootstrapServers(), IngestMetrics.counting(), Map.of());
+    publisher =
+        EventPublisher.start(
+            cluster, broker.bootstrapServers(), IngestMetrics.counting(), Map.of());
     ingest = new ManifestIngest(manifests, cluster, publisher, Clock.systemUTC(), progress);
     progress.accept("publishing " + manifests + " as cluster " + cluster);
     ingest.publishOnce(Duration.ofSeconds(60));

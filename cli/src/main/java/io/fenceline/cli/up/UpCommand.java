@@ -16,24 +16,39 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code fenceline up}: the whole pipeline in one process on a manifest path. */
-@Command(name = "up", mixinStandardHelpOptions = true,
-    description = {"Run the whole pipeline in one process: the broker (embedded unless --bootstrap-servers), the",
-        "engine, file ingest of --manifests as cluster 'default', and one applier per node of the",
-        "manifests. --dry-run DIR writes each node's payload to DIR/<node>/ (the `compile` contract).",
-        "It never touches this host's firewall. --exit-when-converged exits 0 once every node applied",
-        "the last published state, or 3 with the reason after --timeout."})
+@Command(
+    name = "up",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the whole pipeline in one process: the broker (embedded unless --bootstrap-servers), the",
+      "engine, file ingest of --manifests as cluster 'default', and one applier per node of the",
+      "manifests. --dry-run DIR writes each node's payload to DIR/<node>/ (the `compile` contract).",
+      "It never touches this host's firewall. --exit-when-converged exits 0 once every node applied",
+      "the last published state, or 3 with the reason after --timeout."
+    })
 public final class UpCommand implements Callable<Integer> {
-  @Option(names = "--manifests", required = true, paramLabel = "PATH") Path manifests;
+  @Option(names = "--manifests", required = true, paramLabel = "PATH")
+  Path manifests;
 
-  @Option(names = "--dry-run", paramLabel = "DIR", description = "Write payloads here instead of programming a kernel.")
+  @Option(
+      names = "--dry-run",
+      paramLabel = "DIR",
+      description = "Write payloads here instead of programming a kernel.")
   Path dryRun;
 
-  @Option(names = "--netns", description = "Enforce in network namespaces built for the manifests' nodes and pods (root).")
+  @Option(
+      names = "--netns",
+      description = "Enforce in network namespaces built for the manifests' nodes and pods (root).")
   boolean netns;
 
-  @Option(names = "--exit-when-converged") boolean exitWhenConverged;
+  @Option(names = "--exit-when-converged")
+  boolean exitWhenConverged;
 
-  @Option(names = "--timeout", defaultValue = "120", paramLabel = "SECONDS", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--timeout",
+      defaultValue = "120",
+      paramLabel = "SECONDS",
+      description = "Default: ${DEFAULT-VALUE}.")
   long timeoutSeconds;
 
   @Mixin BrokerAddress broker;
@@ -44,7 +59,8 @@ public final class UpCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (netns == (dryRun != null)) {
-      throw new BadInputException("fenceline up needs exactly one of --dry-run DIR or --netns (it refuses to touch this host's firewall)");
+      throw new BadInputException(
+          "fenceline up needs exactly one of --dry-run DIR or --netns (it refuses to touch this host's firewall)");
     }
     // Read the manifests first: bad input exits 2 before anything starts.
     var decoded = Manifests.decode(ManifestFiles.read(manifests));
@@ -54,8 +70,15 @@ public final class UpCommand implements Callable<Integer> {
     Pipeline.Targets targets = sandbox != null ? sandbox.targets() : Pipeline.dryRun(dryRun);
     try (GracefulStop stop = new GracefulStop("fenceline-up-stop", Duration.ofSeconds(60))) {
       stop.register(sandbox);
-      Pipeline p = stop.register(new Pipeline(broker, manifests, "default", nodes, targets,
-          msg -> System.err.println("fenceline up: " + msg)));
+      Pipeline p =
+          stop.register(
+              new Pipeline(
+                  broker,
+                  manifests,
+                  "default",
+                  nodes,
+                  targets,
+                  msg -> System.err.println("fenceline up: " + msg)));
       String why = p.awaitConverged(started.plusSeconds(timeoutSeconds));
       if (why != null) {
         System.err.println("fenceline up: not converged after " + timeoutSeconds + " s: " + why);
@@ -63,8 +86,11 @@ public final class UpCommand implements Callable<Integer> {
           return ExitCodes.TIMEOUT;
         }
       } else {
-        System.err.printf("fenceline up: converged in %.1f s: %d nodes applied the manifests' state (%s)%n",
-            Duration.between(started, Instant.now()).toMillis() / 1000.0, nodes.size(), targets.describe());
+        System.err.printf(
+            "fenceline up: converged in %.1f s: %d nodes applied the manifests' state (%s)%n",
+            Duration.between(started, Instant.now()).toMillis() / 1000.0,
+            nodes.size(),
+            targets.describe());
         if (afterConverged != null) {
           afterConverged.accept(sandbox);
         } else if (dryRun != null) {

@@ -16,10 +16,14 @@ class CompileCommandTest {
   private final StringWriter err = new StringWriter();
 
   private int run(String... args) {
-    return Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+    return Main.commandLine()
+        .setOut(new PrintWriter(out))
+        .setErr(new PrintWriter(err))
+        .execute(args);
   }
 
-  private static final String POD = """
+  private static final String POD =
+      """
       apiVersion: v1
       kind: Pod
       metadata: {name: a, namespace: default, labels: {app: a}}
@@ -30,7 +34,8 @@ class CompileCommandTest {
   @Test
   void compilesTheExamplesIntoOneFolderPerNode() throws Exception {
     Path examples = Path.of(System.getProperty("user.dir")).resolve("../examples").normalize();
-    int rc = run("compile", "--manifests", examples.toString(), "--out", tmp.resolve("out").toString());
+    int rc =
+        run("compile", "--manifests", examples.toString(), "--out", tmp.resolve("out").toString());
     assertThat(rc).as(err.toString()).isZero();
     for (String node : new String[] {"node-1", "node-2"}) {
       for (String f : new String[] {"ipset.restore", "iptables.restore", "ip6tables.restore"}) {
@@ -38,7 +43,9 @@ class CompileCommandTest {
       }
     }
     assertThat(Files.readString(tmp.resolve("out/node-1/iptables.restore")))
-        .contains("default/db-0 ingress").contains("--dport 6379").contains("-I FORWARD 1 ");
+        .contains("default/db-0 ingress")
+        .contains("--dport 6379")
+        .contains("-I FORWARD 1 ");
     assertThat(out.toString()).contains("node-1").contains("ISOLATED");
   }
 
@@ -56,7 +63,13 @@ class CompileCommandTest {
 
   @Test
   void aMissingPathExits2() {
-    int rc = run("compile", "--manifests", tmp.resolve("nope").toString(), "--out", tmp.resolve("out").toString());
+    int rc =
+        run(
+            "compile",
+            "--manifests",
+            tmp.resolve("nope").toString(),
+            "--out",
+            tmp.resolve("out").toString());
     assertThat(rc).isEqualTo(2);
     assertThat(err.toString()).contains("nope: no such file or directory");
   }
@@ -64,7 +77,10 @@ class CompileCommandTest {
   @Test
   void invalidObjectsAreReportedAndFailOnlyWithStrict() throws Exception {
     Path m = tmp.resolve("m.yaml");
-    Files.writeString(m, POD + """
+    Files.writeString(
+        m,
+        POD
+            + """
         ---
         apiVersion: networking.k8s.io/v1
         kind: NetworkPolicy
@@ -73,11 +89,24 @@ class CompileCommandTest {
           podSelector: {}
           ingress: [{ports: [{port: 70000}]}]
         """);
-    assertThat(run("compile", "--manifests", m.toString(), "--out", tmp.resolve("o1").toString())).isZero();
-    assertThat(err.toString()).contains(m + ":7 NetworkPolicy default/p spec.ingress[0].ports[0].port: must be a number between 1 and 65535");
-    assertThat(run("compile", "--strict", "--manifests", m.toString(), "--out", tmp.resolve("o2").toString())).isEqualTo(1);
+    assertThat(run("compile", "--manifests", m.toString(), "--out", tmp.resolve("o1").toString()))
+        .isZero();
+    assertThat(err.toString())
+        .contains(
+            m
+                + ":7 NetworkPolicy default/p spec.ingress[0].ports[0].port: must be a number between 1 and 65535");
+    assertThat(
+            run(
+                "compile",
+                "--strict",
+                "--manifests",
+                m.toString(),
+                "--out",
+                tmp.resolve("o2").toString()))
+        .isEqualTo(1);
     // Fail closed: the pod is isolated with no allows.
-    assertThat(Files.readString(tmp.resolve("o1/node-1/iptables.restore"))).contains("-d 10.0.0.1/32");
+    assertThat(Files.readString(tmp.resolve("o1/node-1/iptables.restore")))
+        .contains("-d 10.0.0.1/32");
   }
 
   @Test

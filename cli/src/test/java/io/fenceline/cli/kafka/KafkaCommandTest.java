@@ -25,8 +25,8 @@ class KafkaCommandTest {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine cl = commandLine(command, out, err);
-    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
-        () -> cl.execute("--data-dir", dataDir.toString()));
+    CompletableFuture<Integer> exit =
+        CompletableFuture.supplyAsync(() -> cl.execute("--data-dir", dataDir.toString()));
 
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
     while (out.toString().isEmpty() && !exit.isDone() && System.nanoTime() < deadline) {

@@ -2,11 +2,11 @@ package io.fenceline.cli.simulate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fenceline.broker.BrokerResolver;
 import io.fenceline.cli.Main;
 import io.fenceline.core.events.ChangeEvent;
 import io.fenceline.core.events.EventCodec;
 import io.fenceline.core.events.EventType;
-import io.fenceline.broker.BrokerResolver;
 import io.fenceline.kafka.topics.Topics;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -34,15 +34,36 @@ class SimulatePublishCommandTest {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     Path data = tmp.resolve("data");
-    int rc = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute("simulate", "publish",
-        "--size", "2/4/60/16", "--rate", "50", "--duration", "1", "--rollouts", "1", "--data-dir", data.toString());
+    int rc =
+        Main.commandLine()
+            .setOut(new PrintWriter(out))
+            .setErr(new PrintWriter(err))
+            .execute(
+                "simulate",
+                "publish",
+                "--size",
+                "2/4/60/16",
+                "--rate",
+                "50",
+                "--duration",
+                "1",
+                "--rollouts",
+                "1",
+                "--data-dir",
+                data.toString());
     assertThat(rc).as(err.toString()).isZero();
     assertThat(out.toString()).contains("2 clusters, 4 nodes, 60 pods, 16 policies");
     // The broker this command started is gone again; read what it committed with a new one.
     try (BrokerResolver.Resolved broker = BrokerResolver.resolve(null, data, true);
-        KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
+        KafkaConsumer<String, byte[]> c =
+            new KafkaConsumer<>(
+                Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    broker.bootstrapServers(),
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                    "read_committed"),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
       List<TopicPartition> tps = new ArrayList<>();
       for (int p = 0; p < Topics.Layout.defaults().eventPartitions(); p++) {
         tps.add(new TopicPartition(Topics.EVENTS, p));
@@ -65,7 +86,9 @@ class SimulatePublishCommandTest {
       }
       assertThat(endsSeen).hasSize(8);
       assertThat(events).extracting(ChangeEvent::cluster).contains("c00", "c01");
-      assertThat(events).filteredOn(e -> e.kind().equals("Pod") && e.type() == EventType.UPSERT).hasSizeGreaterThan(60);
+      assertThat(events)
+          .filteredOn(e -> e.kind().equals("Pod") && e.type() == EventType.UPSERT)
+          .hasSizeGreaterThan(60);
       assertThat(events).anyMatch(e -> e.type() == EventType.DELETE);
     }
   }

@@ -9,8 +9,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The addresses several ipBlocks of one family allow together, as the fewest disjoint prefixes:
- * the union of every block's CIDR minus that block's own excepts. One {@code hash:net} set of these
+ * The addresses several ipBlocks of one family allow together, as the fewest disjoint prefixes: the
+ * union of every block's CIDR minus that block's own excepts. One {@code hash:net} set of these
  * prefixes matches exactly what the blocks match one by one, without {@code nomatch} entries (an
  * except of one block never removes addresses another block allows). A zero-length prefix, which
  * {@code hash:net} refuses, comes out as its two halves.
@@ -85,7 +85,9 @@ final class BlockCover {
     BigInteger start = r.first();
     while (start.compareTo(r.last()) <= 0) {
       int size = start.signum() == 0 ? bits : start.getLowestSetBit(); // alignment of start
-      while (size > 0 && start.add(BigInteger.ONE.shiftLeft(size)).subtract(BigInteger.ONE).compareTo(r.last()) > 0) {
+      while (size > 0
+          && start.add(BigInteger.ONE.shiftLeft(size)).subtract(BigInteger.ONE).compareTo(r.last())
+              > 0) {
         size--;
       }
       if (size == bits) { // the whole space: hash:net wants two halves

@@ -22,7 +22,9 @@ public final class ChainBudget {
   /** The largest encoded chain fact. */
   public static final int MAX_CHAIN_BYTES = 900 * 1024;
 
-  /** The most chains one pod binding lists (about 20 bytes each); beyond, the binding fails closed. */
+  /**
+   * The most chains one pod binding lists (about 20 bytes each); beyond, the binding fails closed.
+   */
   public static final int MAX_CHAINS_PER_BINDING = 20_000;
 
   /** A clause encodes to at most this many bytes (names, comments and definitions are bounded). */
@@ -32,8 +34,9 @@ public final class ChainBudget {
 
   /**
    * The encoded size of {@code policy}'s chain in direction {@code d} when it is more than {@link
-   * #MAX_CHAIN_BYTES}, else 0; each ingress named port counts as resolving to one number (as it does
-   * on every valid pod: port names are unique in a pod). A chain of few clauses is not encoded.
+   * #MAX_CHAIN_BYTES}, else 0; each ingress named port counts as resolving to one number (as it
+   * does on every valid pod: port names are unique in a pod). A chain of few clauses is not
+   * encoded.
    */
   public static long excess(NetworkPolicy policy, Direction d) {
     PolicyChainFact chain = ChainBuilder.build(policy, d, null).chain();
@@ -49,9 +52,13 @@ public final class ChainBudget {
         || FactCodec.encode(chain).length <= MAX_CHAIN_BYTES;
   }
 
-  /** The chain enforced for a policy direction whose chain does not fit: no clause, so nothing allowed. */
+  /**
+   * The chain enforced for a policy direction whose chain does not fit: no clause, so nothing
+   * allowed.
+   */
   static PolicyChainFact failedClosed(NetworkPolicy policy, Direction d) {
-    String id = StableHash.of(policy.key() + " " + d.lowerName() + "\nfailed closed: chain too large");
+    String id =
+        StableHash.of(policy.key() + " " + d.lowerName() + "\nfailed closed: chain too large");
     return new PolicyChainFact(id, policy.key(), d, List.of());
   }
 }

@@ -57,7 +57,8 @@ final class ChainBuilder {
     List<PolicyRule> rules = policy.rules(dir);
     for (int r = 0; r < rules.size(); r++) {
       PolicyRule rule = rules.get(r);
-      List<PolicyPort> ports = rule.ports().isEmpty() ? java.util.Collections.singletonList(null) : rule.ports();
+      List<PolicyPort> ports =
+          rule.ports().isEmpty() ? java.util.Collections.singletonList(null) : rule.ports();
       for (PeerGroup group : groups(policy, rule)) {
         String comment = policy.key() + " " + dir.lowerName() + " rule " + r + group.label();
         for (PolicyPort port : ports) {
@@ -68,11 +69,22 @@ final class ChainBuilder {
               }
             } else {
               PeerSetDef named = namedPortSet(policy, group.selector(), port);
-              clauses.add(clause(sets, group.selector() == null ? group.set() : null, named, port, null, null, comment));
+              clauses.add(
+                  clause(
+                      sets,
+                      group.selector() == null ? group.set() : null,
+                      named,
+                      port,
+                      null,
+                      null,
+                      comment));
             }
           } else {
             Integer from = port == null ? null : port.port();
-            Integer to = port == null || port.port() == null ? null : port.endPort() != null ? port.endPort() : port.port();
+            Integer to =
+                port == null || port.port() == null
+                    ? null
+                    : port.endPort() != null ? port.endPort() : port.port();
             clauses.add(clause(sets, group.set(), null, port, from, to, comment));
           }
         }
@@ -111,7 +123,11 @@ final class ChainBuilder {
         blockIndexes.add(p);
       } else {
         PolicyPeer.Selector s = (PolicyPeer.Selector) peer;
-        out.add(new PeerGroup(PeerSetDef.pods(policy.namespace(), s.namespaceSelector(), s.podSelector()), s, " peer " + p));
+        out.add(
+            new PeerGroup(
+                PeerSetDef.pods(policy.namespace(), s.namespaceSelector(), s.podSelector()),
+                s,
+                " peer " + p));
       }
     }
     if (blocksAt >= 0) {
@@ -133,7 +149,10 @@ final class ChainBuilder {
     return out;
   }
 
-  /** {@code " peer 3"}, {@code " peers 1,3,4"}, or for many {@code " peers 0,1,2,3,4,5,6,7 and 9992 more"}. */
+  /**
+   * {@code " peer 3"}, {@code " peers 1,3,4"}, or for many {@code " peers 0,1,2,3,4,5,6,7 and 9992
+   * more"}.
+   */
   private static String peersLabel(List<Integer> indexes) {
     if (indexes.size() == 1) {
       return " peer " + indexes.get(0);
@@ -172,14 +191,20 @@ final class ChainBuilder {
   }
 
   /** Egress named port: pods the peer selects (any pod for ipBlock or no peer) with that port. */
-  private static PeerSetDef namedPortSet(NetworkPolicy policy, PolicyPeer.Selector s, PolicyPort port) {
+  private static PeerSetDef namedPortSet(
+      NetworkPolicy policy, PolicyPeer.Selector s, PolicyPort port) {
     if (s != null) {
-      return PeerSetDef.namedPort(policy.namespace(), s.namespaceSelector(), s.podSelector(), port.name(), port.protocol());
+      return PeerSetDef.namedPort(
+          policy.namespace(), s.namespaceSelector(), s.podSelector(), port.name(), port.protocol());
     }
-    return PeerSetDef.namedPort(null, LabelSelector.EVERYTHING, LabelSelector.EVERYTHING, port.name(), port.protocol());
+    return PeerSetDef.namedPort(
+        null, LabelSelector.EVERYTHING, LabelSelector.EVERYTHING, port.name(), port.protocol());
   }
 
-  /** The numbers {@code port} names on {@code target}; with no target (sizing a chain), one placeholder. */
+  /**
+   * The numbers {@code port} names on {@code target}; with no target (sizing a chain), one
+   * placeholder.
+   */
   private static TreeSet<Integer> resolve(Pod target, PolicyPort port) {
     TreeSet<Integer> out = new TreeSet<>();
     if (target == null) {

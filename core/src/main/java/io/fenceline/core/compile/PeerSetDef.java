@@ -39,10 +39,14 @@ record PeerSetDef(
     String blockCanonical,
     String blockWords) {
 
-  /** The longest set definition a chain fact carries (for people reading payloads; the id hashes all of it). */
+  /**
+   * The longest set definition a chain fact carries (for people reading payloads; the id hashes all
+   * of it).
+   */
   static final int MAX_DEFINITION_CHARS = 200;
 
-  static PeerSetDef pods(String scopeNamespace, LabelSelector namespaceSelector, LabelSelector podSelector) {
+  static PeerSetDef pods(
+      String scopeNamespace, LabelSelector namespaceSelector, LabelSelector podSelector) {
     return new PeerSetDef(
         SetKind.POD_IPS,
         namespaceSelector == null ? scopeNamespace : null,
@@ -57,7 +61,11 @@ record PeerSetDef(
   }
 
   static PeerSetDef namedPort(
-      String scopeNamespace, LabelSelector namespaceSelector, LabelSelector podSelector, String name, Protocol protocol) {
+      String scopeNamespace,
+      LabelSelector namespaceSelector,
+      LabelSelector podSelector,
+      String name,
+      Protocol protocol) {
     return new PeerSetDef(
         SetKind.NAMED_PORT,
         namespaceSelector == null ? scopeNamespace : null,
@@ -71,17 +79,30 @@ record PeerSetDef(
         null);
   }
 
-  /** The ipBlocks of address family {@code family} among {@code blocks}, as one set (null if none). */
+  /**
+   * The ipBlocks of address family {@code family} among {@code blocks}, as one set (null if none).
+   */
   static PeerSetDef blocks(List<PolicyPeer.IpBlock> blocks, int family) {
-    List<PolicyPeer.IpBlock> ofFamily = blocks.stream().filter(b -> b.cidr().family() == family).toList();
+    List<PolicyPeer.IpBlock> ofFamily =
+        blocks.stream().filter(b -> b.cidr().family() == family).toList();
     if (ofFamily.isEmpty()) {
       return null;
     }
     if (ofFamily.size() == 1) {
       PolicyPeer.IpBlock b = ofFamily.get(0);
-      String canonical = "block " + b.cidr() + (b.except().isEmpty() ? "" : " except " + b.except());
-      return new PeerSetDef(SetKind.IP_BLOCK, null, null, null, null, null, family, oneBlock(b.cidr(), b.except()),
-          canonical, canonical);
+      String canonical =
+          "block " + b.cidr() + (b.except().isEmpty() ? "" : " except " + b.except());
+      return new PeerSetDef(
+          SetKind.IP_BLOCK,
+          null,
+          null,
+          null,
+          null,
+          null,
+          family,
+          oneBlock(b.cidr(), b.except()),
+          canonical,
+          canonical);
     }
     StringBuilder words = new StringBuilder(ofFamily.size() + " blocks ");
     for (PolicyPeer.IpBlock b : ofFamily) {
@@ -93,9 +114,21 @@ record PeerSetDef(
         words.append(" except ").append(b.except());
       }
     }
-    List<SetEntry> entries = BlockCover.of(ofFamily, family).stream().map(p -> SetEntry.block(p, false)).toList();
-    String canonical = "blocks " + entries.stream().map(SetEntry::ipsetText).collect(Collectors.joining(","));
-    return new PeerSetDef(SetKind.IP_BLOCK, null, null, null, null, null, family, entries, canonical, words.toString());
+    List<SetEntry> entries =
+        BlockCover.of(ofFamily, family).stream().map(p -> SetEntry.block(p, false)).toList();
+    String canonical =
+        "blocks " + entries.stream().map(SetEntry::ipsetText).collect(Collectors.joining(","));
+    return new PeerSetDef(
+        SetKind.IP_BLOCK,
+        null,
+        null,
+        null,
+        null,
+        null,
+        family,
+        entries,
+        canonical,
+        words.toString());
   }
 
   /**
@@ -136,7 +169,15 @@ record PeerSetDef(
     return switch (kind) {
       case IP_BLOCK -> blockCanonical;
       case POD_IPS -> "pods " + scope() + " pod" + podSelector;
-      case NAMED_PORT -> "pods " + scope() + " pod" + podSelector + " port " + portProtocol.kernelName() + "/" + portName;
+      case NAMED_PORT ->
+          "pods "
+              + scope()
+              + " pod"
+              + podSelector
+              + " port "
+              + portProtocol.kernelName()
+              + "/"
+              + portName;
     };
   }
 
@@ -149,7 +190,8 @@ record PeerSetDef(
     if (definition.length() > MAX_DEFINITION_CHARS) {
       definition = definition.substring(0, MAX_DEFINITION_CHARS) + "...";
     }
-    return new SetRef(StableHash.of(canonical()), kind, kind == SetKind.IP_BLOCK ? blockFamily : 0, definition);
+    return new SetRef(
+        StableHash.of(canonical()), kind, kind == SetKind.IP_BLOCK ? blockFamily : 0, definition);
   }
 
   /** The entries {@code pod} puts into this set (assumes its namespace is in scope). */

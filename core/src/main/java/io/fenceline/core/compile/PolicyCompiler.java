@@ -48,14 +48,19 @@ public final class PolicyCompiler {
   private final Map<ObjectKey, PodBindingFact> bindings = new HashMap<>();
   private final Map<String, LiveChain> chains = new HashMap<>();
   private final Map<String, LiveSet> sets = new HashMap<>();
+
   /** Chains that are the same for every target of a policy, built once per policy version. */
   private final Map<ObjectKey, Map<Direction, ChainBuilder.Built>> sharedChains = new HashMap<>();
+
   /** Pod sets without a namespace selector, by the one namespace they look at. */
   private final Map<String, Set<String>> scopedSets = new HashMap<>();
+
   /** Pod sets with a namespace selector. */
   private final Set<String> selectorSets = new LinkedHashSet<>();
+
   /** For each namespace, the selector sets whose namespace selector matches it. */
   private final Map<String, Set<String>> selectorSetsByNamespace = new HashMap<>();
+
   /**
    * Namespaces whose selector-set matches are in {@link #selectorSetsByNamespace}: every namespace
    * with an object or with pods. A namespace known only through its pods has just its automatic
@@ -272,7 +277,8 @@ public final class PolicyCompiler {
       }
     }
     Set<ObjectKey> affected = new TreeSet<>(targetsByPolicy.getOrDefault(key, Set.of()));
-    boolean selectorChanged = prev == null || next == null || !prev.podSelector().equals(next.podSelector());
+    boolean selectorChanged =
+        prev == null || next == null || !prev.podSelector().equals(next.podSelector());
     if (selectorChanged) {
       for (ObjectKey podKey : podsByNamespace.getOrDefault(ns, Set.of())) {
         podsVisited++;
@@ -319,10 +325,16 @@ public final class PolicyCompiler {
     SortedSet<ObjectKey> selecting = policiesByTarget.get(podKey);
     PodBindingFact next = null;
     List<ChainBuilder.Built> built = new ArrayList<>();
-    boolean enforceable = pod != null && !pod.hostNetwork() && !pod.phase().finished()
-        && pod.nodeName() != null && !pod.nodeName().isEmpty() && !pod.ips().isEmpty();
+    boolean enforceable =
+        pod != null
+            && !pod.hostNetwork()
+            && !pod.phase().finished()
+            && pod.nodeName() != null
+            && !pod.nodeName().isEmpty()
+            && !pod.ips().isEmpty();
     if (enforceable && pod.quarantined()) {
-      next = new PodBindingFact(pod.nodeName(), podKey, pod.ips(), true, true, List.of(), List.of());
+      next =
+          new PodBindingFact(pod.nodeName(), podKey, pod.ips(), true, true, List.of(), List.of());
     } else if (enforceable && selecting != null) {
       boolean ingress = false;
       boolean egress = false;
@@ -348,13 +360,16 @@ public final class PolicyCompiler {
         }
       }
       if (ingressChains.size() + egressChains.size() > ChainBudget.MAX_CHAINS_PER_BINDING) {
-        // A binding is one record: past the bound, the pod is isolated in its directions with nothing allowed.
+        // A binding is one record: past the bound, the pod is isolated in its directions with
+        // nothing allowed.
         ingressChains = List.of();
         egressChains = List.of();
         built.clear();
       }
       if (ingress || egress) {
-        next = new PodBindingFact(pod.nodeName(), podKey, pod.ips(), ingress, egress, ingressChains, egressChains);
+        next =
+            new PodBindingFact(
+                pod.nodeName(), podKey, pod.ips(), ingress, egress, ingressChains, egressChains);
       }
     }
     if (Objects.equals(prev, next)) {
@@ -383,7 +398,8 @@ public final class PolicyCompiler {
     if (ChainBuilder.dependsOnTarget(policy, d)) {
       return bounded(ChainBuilder.build(policy, d, target), policy, d);
     }
-    return sharedChains.computeIfAbsent(policy.key(), k -> new java.util.EnumMap<>(Direction.class))
+    return sharedChains
+        .computeIfAbsent(policy.key(), k -> new java.util.EnumMap<>(Direction.class))
         .computeIfAbsent(d, dir -> bounded(ChainBuilder.build(policy, dir, target), policy, dir));
   }
 
@@ -392,8 +408,11 @@ public final class PolicyCompiler {
    * turns policies whose chains are too large into failed-closed ones; this catches the rest (a
    * target declaring one port name many times), so no chain can stop the engine.
    */
-  private static ChainBuilder.Built bounded(ChainBuilder.Built b, NetworkPolicy policy, Direction d) {
-    return ChainBudget.fits(b.chain()) ? b : new ChainBuilder.Built(ChainBudget.failedClosed(policy, d), Map.of());
+  private static ChainBuilder.Built bounded(
+      ChainBuilder.Built b, NetworkPolicy policy, Direction d) {
+    return ChainBudget.fits(b.chain())
+        ? b
+        : new ChainBuilder.Built(ChainBudget.failedClosed(policy, d), Map.of());
   }
 
   private static List<String> chainRefs(PodBindingFact b) {
@@ -520,7 +539,8 @@ public final class PolicyCompiler {
     }
   }
 
-  private boolean evaluate(io.fenceline.core.model.LabelSelector selector, Map<String, String> labels) {
+  private boolean evaluate(
+      io.fenceline.core.model.LabelSelector selector, Map<String, String> labels) {
     selectorEvaluations++;
     return Selectors.matches(selector, labels);
   }

@@ -9,11 +9,15 @@ public record WorkCounters(long selectorEvaluations, long podsVisited, long fact
 
   public WorkCounters minus(WorkCounters o) {
     return new WorkCounters(
-        selectorEvaluations - o.selectorEvaluations, podsVisited - o.podsVisited, factsEmitted - o.factsEmitted);
+        selectorEvaluations - o.selectorEvaluations,
+        podsVisited - o.podsVisited,
+        factsEmitted - o.factsEmitted);
   }
 
   public WorkCounters plus(WorkCounters o) {
     return new WorkCounters(
-        selectorEvaluations + o.selectorEvaluations, podsVisited + o.podsVisited, factsEmitted + o.factsEmitted);
+        selectorEvaluations + o.selectorEvaluations,
+        podsVisited + o.podsVisited,
+        factsEmitted + o.factsEmitted);
   }
 }

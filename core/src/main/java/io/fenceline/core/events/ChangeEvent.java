@@ -31,7 +31,10 @@ public record ChangeEvent(
     JsonNode object,
     Truncation truncated) {
 
-  /** The schema version of an event without {@code truncated}. Readers accept versions up to {@link #CURRENT_VERSION}. */
+  /**
+   * The schema version of an event without {@code truncated}. Readers accept versions up to {@link
+   * #CURRENT_VERSION}.
+   */
   public static final int BASE_VERSION = 1;
 
   /** The newest schema version this code reads and writes (2: {@code truncated} events). */
@@ -40,24 +43,70 @@ public record ChangeEvent(
   /** The object was {@code bytes} long, more than the {@code limit} an event may carry. */
   public record Truncation(long bytes, long limit) {}
 
-  public ChangeEvent(int version, String cluster, String kind, String namespace, String name, String uid,
-      String resourceVersion, EventType type, Instant observedAt, long generation, JsonNode object) {
-    this(version, cluster, kind, namespace, name, uid, resourceVersion, type, observedAt, generation, object, null);
+  public ChangeEvent(
+      int version,
+      String cluster,
+      String kind,
+      String namespace,
+      String name,
+      String uid,
+      String resourceVersion,
+      EventType type,
+      Instant observedAt,
+      long generation,
+      JsonNode object) {
+    this(
+        version,
+        cluster,
+        kind,
+        namespace,
+        name,
+        uid,
+        resourceVersion,
+        type,
+        observedAt,
+        generation,
+        object,
+        null);
   }
 
   /** This event, observed at {@code at} instead. */
   public ChangeEvent observedAt(Instant at) {
-    return new ChangeEvent(version, cluster, kind, namespace, name, uid, resourceVersion, type, at, generation, object,
+    return new ChangeEvent(
+        version,
+        cluster,
+        kind,
+        namespace,
+        name,
+        uid,
+        resourceVersion,
+        type,
+        at,
+        generation,
+        object,
         truncated);
   }
 
-  /** This UPSERT with its object replaced by {@code stub}, marked as truncated from {@code bytes}. */
+  /**
+   * This UPSERT with its object replaced by {@code stub}, marked as truncated from {@code bytes}.
+   */
   public ChangeEvent truncatedTo(JsonNode stub, long bytes, long limit) {
     if (type != EventType.UPSERT) {
       throw new IllegalStateException("only an UPSERT carries an object");
     }
-    return new ChangeEvent(2, cluster, kind, namespace, name, uid, resourceVersion, type, observedAt, generation,
-        Objects.requireNonNull(stub, "stub"), new Truncation(bytes, limit));
+    return new ChangeEvent(
+        2,
+        cluster,
+        kind,
+        namespace,
+        name,
+        uid,
+        resourceVersion,
+        type,
+        observedAt,
+        generation,
+        Objects.requireNonNull(stub, "stub"),
+        new Truncation(bytes, limit));
   }
 
   public ChangeEvent {
@@ -69,39 +118,101 @@ public record ChangeEvent(
     name = name == null ? "" : name;
   }
 
-  public static ChangeEvent upsert(String cluster, String kind, String namespace, String name, String uid,
-      String resourceVersion, Instant observedAt, long generation, JsonNode object) {
-    return new ChangeEvent(BASE_VERSION, cluster, kind, namespace, name, uid, resourceVersion,
-        EventType.UPSERT, observedAt, generation, Objects.requireNonNull(object, "object"));
+  public static ChangeEvent upsert(
+      String cluster,
+      String kind,
+      String namespace,
+      String name,
+      String uid,
+      String resourceVersion,
+      Instant observedAt,
+      long generation,
+      JsonNode object) {
+    return new ChangeEvent(
+        BASE_VERSION,
+        cluster,
+        kind,
+        namespace,
+        name,
+        uid,
+        resourceVersion,
+        EventType.UPSERT,
+        observedAt,
+        generation,
+        Objects.requireNonNull(object, "object"));
   }
 
-  public static ChangeEvent delete(String cluster, String kind, String namespace, String name, String uid,
-      String resourceVersion, Instant observedAt, long generation) {
-    return new ChangeEvent(BASE_VERSION, cluster, kind, namespace, name, uid, resourceVersion,
-        EventType.DELETE, observedAt, generation, null);
+  public static ChangeEvent delete(
+      String cluster,
+      String kind,
+      String namespace,
+      String name,
+      String uid,
+      String resourceVersion,
+      Instant observedAt,
+      long generation) {
+    return new ChangeEvent(
+        BASE_VERSION,
+        cluster,
+        kind,
+        namespace,
+        name,
+        uid,
+        resourceVersion,
+        EventType.DELETE,
+        observedAt,
+        generation,
+        null);
   }
 
-  public static ChangeEvent generationEnd(String cluster, String kind, Instant observedAt, long generation) {
-    return new ChangeEvent(BASE_VERSION, cluster, kind, "", "", null, null, EventType.GENERATION_END,
-        observedAt, generation, null);
+  public static ChangeEvent generationEnd(
+      String cluster, String kind, Instant observedAt, long generation) {
+    return new ChangeEvent(
+        BASE_VERSION,
+        cluster,
+        kind,
+        "",
+        "",
+        null,
+        null,
+        EventType.GENERATION_END,
+        observedAt,
+        generation,
+        null);
   }
 
   /** The kind a {@link EventType#HEARTBEAT} names: the ingest itself, not a Kubernetes object. */
   public static final String HEARTBEAT_KIND = "Ingest";
 
-  public static ChangeEvent heartbeat(String cluster, Instant observedAt, java.time.Duration interval) {
+  public static ChangeEvent heartbeat(
+      String cluster, Instant observedAt, java.time.Duration interval) {
     if (interval.toSeconds() < 1) {
-      throw new IllegalArgumentException("heartbeat interval must be at least one second: " + interval);
+      throw new IllegalArgumentException(
+          "heartbeat interval must be at least one second: " + interval);
     }
-    var object = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
-        .put("intervalSeconds", Math.toIntExact(interval.toSeconds()));
-    return new ChangeEvent(BASE_VERSION, cluster, HEARTBEAT_KIND, "", "", null, null, EventType.HEARTBEAT,
-        observedAt, 0, object);
+    var object =
+        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+            .objectNode()
+            .put("intervalSeconds", Math.toIntExact(interval.toSeconds()));
+    return new ChangeEvent(
+        BASE_VERSION,
+        cluster,
+        HEARTBEAT_KIND,
+        "",
+        "",
+        null,
+        null,
+        EventType.HEARTBEAT,
+        observedAt,
+        0,
+        object);
   }
 
   /** The promised interval of a {@link EventType#HEARTBEAT}, else null. */
   public java.time.Duration heartbeatInterval() {
-    return type == EventType.HEARTBEAT ? java.time.Duration.ofSeconds(object.get("intervalSeconds").asLong()) : null;
+    return type == EventType.HEARTBEAT
+        ? java.time.Duration.ofSeconds(object.get("intervalSeconds").asLong())
+        : null;
   }
 
   /** {@code namespace/name}, or {@code name} for cluster-scoped kinds. */

@@ -17,14 +17,32 @@ public final class EventCodec {
   /**
    * Field names up to a megabyte (Jackson's default stops at 50,000 characters): ingest publishes
    * objects as written, a label key of 60,000 characters included, and the engine must decode the
-   * event to report that key as the problem rather than drop the whole event as "not JSON". A record
-   * is bounded by Kafka's size limit anyway.
+   * event to report that key as the problem rather than drop the whole event as "not JSON". A
+   * record is bounded by Kafka's size limit anyway.
    */
-  private static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
-      .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder().maxNameLength(1 << 20).build())
-      .build());
-  private static final Set<String> FIELDS = Set.of("v", "cluster", "kind", "namespace", "name", "uid",
-      "resourceVersion", "type", "observedAt", "generation", "object", "truncated");
+  private static final ObjectMapper JSON =
+      new ObjectMapper(
+          com.fasterxml.jackson.core.JsonFactory.builder()
+              .streamReadConstraints(
+                  com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                      .maxNameLength(1 << 20)
+                      .build())
+              .build());
+
+  private static final Set<String> FIELDS =
+      Set.of(
+          "v",
+          "cluster",
+          "kind",
+          "namespace",
+          "name",
+          "uid",
+          "resourceVersion",
+          "type",
+          "observedAt",
+          "generation",
+          "object",
+          "truncated");
 
   private EventCodec() {}
 
@@ -52,7 +70,9 @@ public final class EventCodec {
       n.set("object", e.object());
     }
     if (e.truncated() != null) {
-      n.putObject("truncated").put("bytes", e.truncated().bytes()).put("limit", e.truncated().limit());
+      n.putObject("truncated")
+          .put("bytes", e.truncated().bytes())
+          .put("limit", e.truncated().limit());
     }
     try {
       return JSON.writeValueAsBytes(n);
@@ -78,8 +98,12 @@ public final class EventCodec {
     }
     int version = integer(n, "v");
     if (version < 1 || version > ChangeEvent.CURRENT_VERSION) {
-      throw new EventFormatException("unsupported event version " + version + " (this engine reads 1.."
-          + ChangeEvent.CURRENT_VERSION + ")");
+      throw new EventFormatException(
+          "unsupported event version "
+              + version
+              + " (this engine reads 1.."
+              + ChangeEvent.CURRENT_VERSION
+              + ")");
     }
     for (var it = n.fieldNames(); it.hasNext(); ) {
       String f = it.next();
@@ -97,7 +121,8 @@ public final class EventCodec {
     try {
       observedAt = Instant.parse(text(n, "observedAt", true));
     } catch (DateTimeParseException ex) {
-      throw new EventFormatException("observedAt is not an RFC 3339 UTC time: " + n.get("observedAt"));
+      throw new EventFormatException(
+          "observedAt is not an RFC 3339 UTC time: " + n.get("observedAt"));
     }
     ChangeEvent.Truncation truncated = null;
     if (n.has("truncated")) {
@@ -105,8 +130,12 @@ public final class EventCodec {
       if (version < 2) {
         throw new EventFormatException("'truncated' needs event version 2, got " + version);
       }
-      if (!t.isObject() || t.size() != 2 || !t.path("bytes").canConvertToLong() || !t.path("limit").canConvertToLong()
-          || !t.path("bytes").isIntegralNumber() || !t.path("limit").isIntegralNumber()) {
+      if (!t.isObject()
+          || t.size() != 2
+          || !t.path("bytes").canConvertToLong()
+          || !t.path("limit").canConvertToLong()
+          || !t.path("bytes").isIntegralNumber()
+          || !t.path("limit").isIntegralNumber()) {
         throw new EventFormatException("truncated must be {\"bytes\": n, \"limit\": n}");
       }
       truncated = new ChangeEvent.Truncation(t.get("bytes").asLong(), t.get("limit").asLong());
@@ -125,9 +154,19 @@ public final class EventCodec {
       throw new EventFormatException("a " + type + " carries no object");
     }
     String name = text(n, "name", type != EventType.GENERATION_END);
-    return new ChangeEvent(version, text(n, "cluster", true), text(n, "kind", true), text(n, "namespace", false),
-        name, text(n, "uid", false), text(n, "resourceVersion", false), type, observedAt,
-        n.has("generation") ? longValue(n, "generation") : 0L, type == EventType.UPSERT ? object : null, truncated);
+    return new ChangeEvent(
+        version,
+        text(n, "cluster", true),
+        text(n, "kind", true),
+        text(n, "namespace", false),
+        name,
+        text(n, "uid", false),
+        text(n, "resourceVersion", false),
+        type,
+        observedAt,
+        n.has("generation") ? longValue(n, "generation") : 0L,
+        type == EventType.UPSERT ? object : null,
+        truncated);
   }
 
   private static ChangeEvent heartbeat(JsonNode n, int version, Instant observedAt, JsonNode object)
@@ -135,19 +174,36 @@ public final class EventCodec {
     if (!ChangeEvent.HEARTBEAT_KIND.equals(text(n, "kind", true))) {
       throw new EventFormatException("a HEARTBEAT has kind " + ChangeEvent.HEARTBEAT_KIND);
     }
-    if (n.has("namespace") || n.has("name") || n.has("object") && (object == null || !object.isObject()
-        || object.size() != 1 || !object.path("intervalSeconds").isIntegralNumber()
-        || object.get("intervalSeconds").asLong() < 1)) {
-      throw new EventFormatException("a HEARTBEAT names no object and carries only {\"intervalSeconds\": n > 0}");
+    if (n.has("namespace")
+        || n.has("name")
+        || n.has("object")
+            && (object == null
+                || !object.isObject()
+                || object.size() != 1
+                || !object.path("intervalSeconds").isIntegralNumber()
+                || object.get("intervalSeconds").asLong() < 1)) {
+      throw new EventFormatException(
+          "a HEARTBEAT names no object and carries only {\"intervalSeconds\": n > 0}");
     }
     if (object == null) {
       throw new EventFormatException("a HEARTBEAT needs {\"intervalSeconds\": n > 0}");
     }
-    return new ChangeEvent(version, text(n, "cluster", true), ChangeEvent.HEARTBEAT_KIND, "", "", null, null,
-        EventType.HEARTBEAT, observedAt, 0, object);
+    return new ChangeEvent(
+        version,
+        text(n, "cluster", true),
+        ChangeEvent.HEARTBEAT_KIND,
+        "",
+        "",
+        null,
+        null,
+        EventType.HEARTBEAT,
+        observedAt,
+        0,
+        object);
   }
 
-  private static String text(JsonNode n, String field, boolean required) throws EventFormatException {
+  private static String text(JsonNode n, String field, boolean required)
+      throws EventFormatException {
     JsonNode v = n.get(field);
     if (v == null || v.isNull()) {
       if (required) {

@@ -43,14 +43,19 @@ public final class EventFold {
     List<ObjectKey> olderThan(Kind kind, long generation);
   }
 
-  /** One record as read: its event and kind, or why it is rejected (then {@code event} may be null). */
+  /**
+   * One record as read: its event and kind, or why it is rejected (then {@code event} may be null).
+   */
   public record Read(ChangeEvent event, Kind kind, String rejected) {
     public boolean accepted() {
       return rejected == null;
     }
   }
 
-  /** What one accepted record did: the changes for the compiler, in order, and what to report ("" for nothing). */
+  /**
+   * What one accepted record did: the changes for the compiler, in order, and what to report (""
+   * for nothing).
+   */
   public record Step(List<ClusterChange> changes, String problems) {}
 
   /** Reads the record with key {@code key} and value {@code value}. */
@@ -62,30 +67,43 @@ public final class EventFold {
       return new Read(null, null, ex.getMessage());
     }
     if (key == null || !key.equals(e.cluster())) {
-      return new Read(e, null, "record key '" + key + "' is not the event's cluster '" + e.cluster() + "'");
+      return new Read(
+          e, null, "record key '" + key + "' is not the event's cluster '" + e.cluster() + "'");
     }
     if (e.type() == EventType.HEARTBEAT) {
       return new Read(e, null, null); // ingest is alive; nothing to fold
     }
     Kind kind = Kind.fromApiName(e.kind());
     if (kind == null) {
-      return new Read(e, null, "unknown kind '" + e.kind() + "' (fenceline reads " + EventObjects.knownKinds() + ")");
+      return new Read(
+          e,
+          null,
+          "unknown kind '" + e.kind() + "' (fenceline reads " + EventObjects.knownKinds() + ")");
     }
-    // Only a record longer than the bound can hold an object longer than it: no re-encoding otherwise.
-    return new Read(value.length > OversizeObjects.MAX_OBJECT_BYTES ? EventObjects.fit(e) : e, kind, null);
+    // Only a record longer than the bound can hold an object longer than it: no re-encoding
+    // otherwise.
+    return new Read(
+        value.length > OversizeObjects.MAX_OBJECT_BYTES ? EventObjects.fit(e) : e, kind, null);
   }
 
-  /** Decodes an accepted UPSERT's object as the fold enforces it; {@code origin} names the record in problems. */
+  /**
+   * Decodes an accepted UPSERT's object as the fold enforces it; {@code origin} names the record in
+   * problems.
+   */
   public static EventObjects.Result object(Read read, String origin) {
     return EventObjects.decode(read.event(), origin);
   }
 
   /** Folds an accepted record into {@code store}, decoding an UPSERT's object here. */
   public static Step apply(Read read, String origin, Store store) {
-    return apply(read, read.event().type() == EventType.UPSERT ? object(read, origin) : null, store);
+    return apply(
+        read, read.event().type() == EventType.UPSERT ? object(read, origin) : null, store);
   }
 
-  /** Folds an accepted record into {@code store}; {@code decoded} is its UPSERT's object from {@link #object}. */
+  /**
+   * Folds an accepted record into {@code store}; {@code decoded} is its UPSERT's object from {@link
+   * #object}.
+   */
   public static Step apply(Read read, EventObjects.Result decoded, Store store) {
     if (!read.accepted()) {
       throw new IllegalArgumentException("a rejected record folds nothing: " + read.rejected());
@@ -97,7 +115,8 @@ public final class EventFold {
       case UPSERT -> {
         ClusterObject o = decoded.object();
         if (o == null) {
-          yield new Step(List.of(), decoded.problems()); // unusable: the previous version stays in force
+          yield new Step(
+              List.of(), decoded.problems()); // unusable: the previous version stays in force
         }
         store.put(kind, o.key(), e, o);
         yield new Step(List.of(ClusterChange.upsert(o)), decoded.problems());

@@ -21,7 +21,9 @@ import java.util.stream.Collectors;
 public final class EventObjects {
   private EventObjects() {}
 
-  /** {@code object} null: unusable; {@code problems} non-empty: report (the object may still apply). */
+  /**
+   * {@code object} null: unusable; {@code problems} non-empty: report (the object may still apply).
+   */
   public record Result(ClusterObject object, String problems) {}
 
   public static Result decode(ChangeEvent e, String origin) {
@@ -31,19 +33,35 @@ public final class EventObjects {
       node.put("kind", e.kind());
     }
     RawObject raw = new RawObject(node, new SourceLocation(origin, 1));
-    ObjectDecoder.Result r = e.truncated() != null
-        ? OversizeObjects.decodeStub(raw, e.truncated().bytes())
-        : ObjectDecoder.decode(raw);
-    String problems = r.problems().stream().map(Problem::toString).collect(Collectors.joining("; "));
+    ObjectDecoder.Result r =
+        e.truncated() != null
+            ? OversizeObjects.decodeStub(raw, e.truncated().bytes())
+            : ObjectDecoder.decode(raw);
+    String problems =
+        r.problems().stream().map(Problem::toString).collect(Collectors.joining("; "));
     ClusterObject o = r.object();
     if (o != null) {
       ObjectKey expected = key(Kind.fromApiName(e.kind()), e.namespace(), e.name());
       if (!o.key().equals(expected) || !o.kind().apiName().equals(e.kind())) {
-        return new Result(null, origin + ": the object (" + o.kind().apiName() + " " + o.key()
-            + ") is not the one the event names (" + e.kind() + " " + e.displayName() + ")");
+        return new Result(
+            null,
+            origin
+                + ": the object ("
+                + o.kind().apiName()
+                + " "
+                + o.key()
+                + ") is not the one the event names ("
+                + e.kind()
+                + " "
+                + e.displayName()
+                + ")");
       }
     }
-    return new Result(o, problems.isEmpty() ? (o == null ? origin + ": object could not be decoded" : "") : problems);
+    return new Result(
+        o,
+        problems.isEmpty()
+            ? (o == null ? origin + ": object could not be decoded" : "")
+            : problems);
   }
 
   /** The model key of an object of {@code kind}: cluster-scoped kinds have no namespace. */
@@ -64,7 +82,8 @@ public final class EventObjects {
     if (kind == null) {
       return e; // rejected as an unknown kind anyway
     }
-    return e.truncatedTo(OversizeObjects.stub(kind, e.object()), bytes, OversizeObjects.MAX_OBJECT_BYTES);
+    return e.truncatedTo(
+        OversizeObjects.stub(kind, e.object()), bytes, OversizeObjects.MAX_OBJECT_BYTES);
   }
 
   public static ObjectKey key(Kind kind, String namespace, String name) {

@@ -49,14 +49,17 @@ public final class FlowExplainer {
   /** An end of the flow: a pod (with the address used) or an external address. */
   public record Endpoint(IpAddress ip, ObjectKey pod) {}
 
-  /** The policy, 0-based rule index and peer index (-1: the rule has no peers, so any) that allowed. */
+  /**
+   * The policy, 0-based rule index and peer index (-1: the rule has no peers, so any) that allowed.
+   */
   public record Match(ObjectKey policy, int ruleIndex, int peerIndex) {}
 
   /**
    * One side of a flow. {@code quarantined}: the pod's object was too large to publish, so it is
    * isolated in this direction by fenceline itself and nothing allows it (fail closed).
    */
-  public record Side(boolean isolated, List<ObjectKey> isolatingPolicies, Match match, boolean quarantined) {
+  public record Side(
+      boolean isolated, List<ObjectKey> isolatingPolicies, Match match, boolean quarantined) {
     public Side(boolean isolated, List<ObjectKey> isolatingPolicies, Match match) {
       this(isolated, isolatingPolicies, match, false);
     }
@@ -66,7 +69,13 @@ public final class FlowExplainer {
     }
   }
 
-  public record Explanation(boolean allowed, Endpoint src, Endpoint dst, Protocol protocol, int port, Side egress,
+  public record Explanation(
+      boolean allowed,
+      Endpoint src,
+      Endpoint dst,
+      Protocol protocol,
+      int port,
+      Side egress,
       Side ingress) {}
 
   public FlowExplainer(State state) {
@@ -130,8 +139,14 @@ public final class FlowExplainer {
       if (p == null) {
         throw new IllegalArgumentException("no pod " + text);
       }
-      IpAddress ip = p.ips().stream().filter(a -> a.family() == family).findFirst()
-          .orElseThrow(() -> new IllegalArgumentException("pod " + text + " has no IPv" + family + " address"));
+      IpAddress ip =
+          p.ips().stream()
+              .filter(a -> a.family() == family)
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "pod " + text + " has no IPv" + family + " address"));
       return new Endpoint(ip, key);
     }
     IpAddress ip = IpAddress.parse(text);
@@ -150,13 +165,16 @@ public final class FlowExplainer {
   }
 
   private Collection<NetworkPolicy> namespacePolicies(String namespace) {
-    return policies.subMap(new ObjectKey(namespace, ""), true, new ObjectKey(namespace + "\0", ""), false).values();
+    return policies
+        .subMap(new ObjectKey(namespace, ""), true, new ObjectKey(namespace + "\0", ""), false)
+        .values();
   }
 
   public Explanation explain(Endpoint src, Endpoint dst, Protocol protocol, int port) {
     Side egress = side(Direction.EGRESS, src, dst, protocol, port);
     Side ingress = side(Direction.INGRESS, dst, src, protocol, port);
-    return new Explanation(egress.allows() && ingress.allows(), src, dst, protocol, port, egress, ingress);
+    return new Explanation(
+        egress.allows() && ingress.allows(), src, dst, protocol, port, egress, ingress);
   }
 
   private Side side(Direction d, Endpoint subject, Endpoint peer, Protocol protocol, int port) {
@@ -206,9 +224,14 @@ public final class FlowExplainer {
     if (pod == null || !pod.isPeerCandidate() || pod.quarantined()) {
       return false;
     }
-    boolean nsOk = s.namespaceSelector() == null ? pod.namespace().equals(p.namespace())
-        : Selectors.matches(s.namespaceSelector(),
-            namespaces.getOrDefault(pod.namespace(), Namespace.of(pod.namespace(), Map.of())).labels());
+    boolean nsOk =
+        s.namespaceSelector() == null
+            ? pod.namespace().equals(p.namespace())
+            : Selectors.matches(
+                s.namespaceSelector(),
+                namespaces
+                    .getOrDefault(pod.namespace(), Namespace.of(pod.namespace(), Map.of()))
+                    .labels());
     return nsOk && (s.podSelector() == null || Selectors.matches(s.podSelector(), pod.labels()));
   }
 
@@ -229,7 +252,8 @@ public final class FlowExplainer {
             }
           }
         }
-      } else if (pp.port() == null || (port >= pp.port() && port <= (pp.endPort() == null ? pp.port() : pp.endPort()))) {
+      } else if (pp.port() == null
+          || (port >= pp.port() && port <= (pp.endPort() == null ? pp.port() : pp.endPort()))) {
         return true;
       }
     }

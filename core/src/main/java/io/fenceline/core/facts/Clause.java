@@ -24,10 +24,15 @@ public record Clause(
 
   /** Canonical text, hashed into the chain's id. */
   public String canonical() {
-    return "peer=" + (peerSet == null ? "*" : peerSet.id())
-        + " np=" + (namedPortSet == null ? "-" : namedPortSet.id())
-        + " proto=" + (protocol == null ? "*" : protocol.kernelName())
-        + " ports=" + (fromPort == null ? "*" : fromPort + "-" + toPort)
-        + " #" + comment;
+    return "peer="
+        + (peerSet == null ? "*" : peerSet.id())
+        + " np="
+        + (namedPortSet == null ? "-" : namedPortSet.id())
+        + " proto="
+        + (protocol == null ? "*" : protocol.kernelName())
+        + " ports="
+        + (fromPort == null ? "*" : fromPort + "-" + toPort)
+        + " #"
+        + comment;
   }
 }

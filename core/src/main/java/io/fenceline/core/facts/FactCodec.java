@@ -38,7 +38,9 @@ public final class FactCodec {
     if (fact instanceof SetMemberFact m) {
       n.put("type", "member").put("set", m.setId()).put("entry", m.entry().ipsetText());
     } else if (fact instanceof PolicyChainFact c) {
-      n.put("type", "chain").put("id", c.id()).put("policy", c.policy().toString())
+      n.put("type", "chain")
+          .put("id", c.id())
+          .put("policy", c.policy().toString())
           .put("direction", c.direction().lowerName());
       ArrayNode clauses = n.putArray("clauses");
       for (Clause cl : c.clauses()) {
@@ -75,7 +77,10 @@ public final class FactCodec {
   }
 
   private static ObjectNode setRef(SetRef r) {
-    return JSON.createObjectNode().put("id", r.id()).put("kind", r.kind().name()).put("family", r.family())
+    return JSON.createObjectNode()
+        .put("id", r.id())
+        .put("kind", r.kind().name())
+        .put("family", r.family())
         .put("definition", r.definition());
   }
 
@@ -102,17 +107,21 @@ public final class FactCodec {
     }
     Fact fact;
     try {
-      fact = switch (n.path("type").asText()) {
-        case "member" -> new SetMemberFact(n.get("set").asText(), parseEntry(n.get("entry").asText()));
-        case "chain" -> chain(n);
-        case "binding" -> binding(n);
-        default -> throw new FactFormatException(keyText + ": unknown fact type " + n.path("type"));
-      };
+      fact =
+          switch (n.path("type").asText()) {
+            case "member" ->
+                new SetMemberFact(n.get("set").asText(), parseEntry(n.get("entry").asText()));
+            case "chain" -> chain(n);
+            case "binding" -> binding(n);
+            default ->
+                throw new FactFormatException(keyText + ": unknown fact type " + n.path("type"));
+          };
     } catch (RuntimeException e) {
       throw new FactFormatException(keyText + ": malformed fact: " + e.getMessage());
     }
     if (!fact.key().equals(key)) {
-      throw new FactFormatException(keyText + ": key does not match the value's key " + fact.key().text());
+      throw new FactFormatException(
+          keyText + ": key does not match the value's key " + fact.key().text());
     }
     return new Decoded(cluster, key, fact);
   }
@@ -120,20 +129,27 @@ public final class FactCodec {
   private static PolicyChainFact chain(JsonNode n) {
     List<Clause> clauses = new ArrayList<>();
     for (JsonNode o : n.get("clauses")) {
-      clauses.add(new Clause(
-          o.has("peerSet") ? setRef(o.get("peerSet")) : null,
-          o.has("namedPortSet") ? setRef(o.get("namedPortSet")) : null,
-          o.has("protocol") ? Protocol.valueOf(o.get("protocol").asText()) : null,
-          o.has("fromPort") ? o.get("fromPort").asInt() : null,
-          o.has("toPort") ? o.get("toPort").asInt() : null,
-          o.path("comment").asText("")));
+      clauses.add(
+          new Clause(
+              o.has("peerSet") ? setRef(o.get("peerSet")) : null,
+              o.has("namedPortSet") ? setRef(o.get("namedPortSet")) : null,
+              o.has("protocol") ? Protocol.valueOf(o.get("protocol").asText()) : null,
+              o.has("fromPort") ? o.get("fromPort").asInt() : null,
+              o.has("toPort") ? o.get("toPort").asInt() : null,
+              o.path("comment").asText("")));
     }
-    return new PolicyChainFact(n.get("id").asText(), ObjectKey.parse(n.get("policy").asText()),
-        Direction.valueOf(n.get("direction").asText().toUpperCase(Locale.ROOT)), clauses);
+    return new PolicyChainFact(
+        n.get("id").asText(),
+        ObjectKey.parse(n.get("policy").asText()),
+        Direction.valueOf(n.get("direction").asText().toUpperCase(Locale.ROOT)),
+        clauses);
   }
 
   private static SetRef setRef(JsonNode o) {
-    return new SetRef(o.get("id").asText(), SetKind.valueOf(o.get("kind").asText()), o.get("family").asInt(),
+    return new SetRef(
+        o.get("id").asText(),
+        SetKind.valueOf(o.get("kind").asText()),
+        o.get("family").asInt(),
         o.path("definition").asText(""));
   }
 
@@ -144,8 +160,14 @@ public final class FactCodec {
     n.get("ingressChains").forEach(x -> in.add(x.asText()));
     List<String> eg = new ArrayList<>();
     n.get("egressChains").forEach(x -> eg.add(x.asText()));
-    return new PodBindingFact(n.get("node").asText(), ObjectKey.parse(n.get("pod").asText()), ips,
-        n.get("ingressIsolated").asBoolean(), n.get("egressIsolated").asBoolean(), in, eg);
+    return new PodBindingFact(
+        n.get("node").asText(),
+        ObjectKey.parse(n.get("pod").asText()),
+        ips,
+        n.get("ingressIsolated").asBoolean(),
+        n.get("egressIsolated").asBoolean(),
+        in,
+        eg);
   }
 
   static FactKey parseKey(String text) throws FactFormatException {
@@ -156,10 +178,11 @@ public final class FactCodec {
           return new FactKey.Member(parts[1], parseEntry(parts[2]));
         case "chain":
           return new FactKey.Chain(parts[1]);
-        case "binding": {
-          String rest = parts[2];
-          return new FactKey.Binding(parts[1], ObjectKey.parse(rest));
-        }
+        case "binding":
+          {
+            String rest = parts[2];
+            return new FactKey.Binding(parts[1], ObjectKey.parse(rest));
+          }
         default:
           throw new FactFormatException("unknown fact key " + text);
       }
@@ -176,7 +199,9 @@ public final class FactCodec {
     if (comma > 0) {
       String addr = t.substring(0, comma);
       String[] pp = t.substring(comma + 1).split(":");
-      return SetEntry.ipPort(IpAddress.parse(addr), Protocol.valueOf(pp[0].toUpperCase(Locale.ROOT)),
+      return SetEntry.ipPort(
+          IpAddress.parse(addr),
+          Protocol.valueOf(pp[0].toUpperCase(Locale.ROOT)),
           Integer.parseInt(pp[1]));
     }
     if (t.indexOf('/') > 0) {

@@ -3,8 +3,8 @@ package io.fenceline.core.facts;
 import io.fenceline.core.model.ObjectKey;
 
 /**
- * Stable key of a node fact. Facts are idempotent: the latest value per key is the state, a
- * removal is a tombstone.
+ * Stable key of a node fact. Facts are idempotent: the latest value per key is the state, a removal
+ * is a tombstone.
  */
 public sealed interface FactKey extends Comparable<FactKey> {
   /** Dependency rank: members before chains before bindings (removals go in reverse). */

@@ -16,7 +16,8 @@ import java.util.TreeSet;
  */
 public final class FactTable {
   private final Map<String, PolicyChainFact> chains = new HashMap<>();
-  private final Map<String, SortedMap<FactKey.Binding, PodBindingFact>> bindingsByNode = new HashMap<>();
+  private final Map<String, SortedMap<FactKey.Binding, PodBindingFact>> bindingsByNode =
+      new HashMap<>();
   private final Map<String, SortedSet<SetEntry>> membersBySet = new HashMap<>();
 
   public void apply(Collection<FactChange> changes) {
@@ -28,35 +29,37 @@ public final class FactTable {
   public void apply(FactChange change) {
     FactKey key = change.key();
     if (key instanceof FactKey.Member m) {
-        if (change.isRemoval()) {
-          SortedSet<SetEntry> s = membersBySet.get(m.setId());
-          if (s != null) {
-            s.remove(m.entry());
-            if (s.isEmpty()) {
-              membersBySet.remove(m.setId());
-            }
+      if (change.isRemoval()) {
+        SortedSet<SetEntry> s = membersBySet.get(m.setId());
+        if (s != null) {
+          s.remove(m.entry());
+          if (s.isEmpty()) {
+            membersBySet.remove(m.setId());
           }
-        } else {
-          membersBySet.computeIfAbsent(m.setId(), k -> new TreeSet<>()).add(m.entry());
         }
+      } else {
+        membersBySet.computeIfAbsent(m.setId(), k -> new TreeSet<>()).add(m.entry());
+      }
     } else if (key instanceof FactKey.Chain c) {
-        if (change.isRemoval()) {
-          chains.remove(c.chainId());
-        } else {
-          chains.put(c.chainId(), (PolicyChainFact) change.value());
-        }
+      if (change.isRemoval()) {
+        chains.remove(c.chainId());
+      } else {
+        chains.put(c.chainId(), (PolicyChainFact) change.value());
+      }
     } else if (key instanceof FactKey.Binding b) {
-        if (change.isRemoval()) {
-          SortedMap<FactKey.Binding, PodBindingFact> m = bindingsByNode.get(b.node());
-          if (m != null) {
-            m.remove(b);
-            if (m.isEmpty()) {
-              bindingsByNode.remove(b.node());
-            }
+      if (change.isRemoval()) {
+        SortedMap<FactKey.Binding, PodBindingFact> m = bindingsByNode.get(b.node());
+        if (m != null) {
+          m.remove(b);
+          if (m.isEmpty()) {
+            bindingsByNode.remove(b.node());
           }
-        } else {
-          bindingsByNode.computeIfAbsent(b.node(), k -> new TreeMap<>()).put(b, (PodBindingFact) change.value());
         }
+      } else {
+        bindingsByNode
+            .computeIfAbsent(b.node(), k -> new TreeMap<>())
+            .put(b, (PodBindingFact) change.value());
+      }
     }
   }
 
@@ -83,9 +86,9 @@ public final class FactTable {
   }
 
   /**
-   * A node's bindings and the chains they use, with the sets those chains reference listed
-   * without their members (each maps to an empty set): what re-rendering a node's rules needs,
-   * built at a cost that does not grow with the members of its sets. See {@link #members}.
+   * A node's bindings and the chains they use, with the sets those chains reference listed without
+   * their members (each maps to an empty set): what re-rendering a node's rules needs, built at a
+   * cost that does not grow with the members of its sets. See {@link #members}.
    */
   public NodeModel nodeStructure(String node) {
     return model(node, false);
@@ -115,9 +118,12 @@ public final class FactTable {
     SortedMap<SetRef, SortedSet<SetEntry>> sets = new TreeMap<>();
     for (PolicyChainFact c : used.values()) {
       for (SetRef ref : c.sets()) {
-        sets.computeIfAbsent(ref, r -> withMembers
-            ? new TreeSet<>(membersBySet.getOrDefault(r.id(), new TreeSet<>()))
-            : Collections.emptySortedSet());
+        sets.computeIfAbsent(
+            ref,
+            r ->
+                withMembers
+                    ? new TreeSet<>(membersBySet.getOrDefault(r.id(), new TreeSet<>()))
+                    : Collections.emptySortedSet());
       }
     }
     return new NodeModel(node, bindings, used, sets, missingChains);

@@ -19,8 +19,9 @@ import java.util.function.ToIntFunction;
  * (its cluster's partition), while any chain of the cluster that some partition holds uses its set
  * (docs/adr/0004: written once per cluster, not once per partition). It keeps a reference count per
  * (chain, partition) and per set: when a chain becomes needed on a partition its current content is
- * sent there (after the members of any set that became needed, then the binding), and when the count
- * drops to zero it is tombstoned there (binding, then chain, then the members of sets no longer used).
+ * sent there (after the members of any set that became needed, then the binding), and when the
+ * count drops to zero it is tombstoned there (binding, then chain, then the members of sets no
+ * longer used).
  *
  * <p>Pure; one instance per cluster. {@code nodePartition} is the node → partition hash that the
  * appliers share.
@@ -43,6 +44,7 @@ public final class PartitionRouter {
   private final Map<String, Set<SetEntry>> members = new HashMap<>();
   private final Map<FactKey.Binding, PodBindingFact> bindings = new HashMap<>();
   private final Map<String, Map<Integer, Integer>> chainRefs = new HashMap<>();
+
   /** Per set: how many (chain, partition) holdings use it; present while positive. */
   private final Map<String, Integer> setRefs = new HashMap<>();
 
@@ -142,7 +144,10 @@ public final class PartitionRouter {
       }
       setRefs.remove(set.id());
       for (SetEntry e : new TreeSet<>(members.getOrDefault(set.id(), Set.of())).descendingSet()) {
-        out.add(new Routed(new FactChange(new FactKey.Member(set.id(), e), null), Collections.emptySortedSet()));
+        out.add(
+            new Routed(
+                new FactChange(new FactKey.Member(set.id(), e), null),
+                Collections.emptySortedSet()));
       }
     }
   }
@@ -158,12 +163,15 @@ public final class PartitionRouter {
   }
 
   private static SortedSet<Integer> partitions(Map<Integer, Integer> refs) {
-    return refs == null ? Collections.emptySortedSet() : Collections.unmodifiableSortedSet(new TreeSet<>(refs.keySet()));
+    return refs == null
+        ? Collections.emptySortedSet()
+        : Collections.unmodifiableSortedSet(new TreeSet<>(refs.keySet()));
   }
 
   private final Map<Integer, SortedSet<Integer>> singles = new HashMap<>();
 
   private SortedSet<Integer> single(int p) {
-    return singles.computeIfAbsent(p, k -> Collections.unmodifiableSortedSet(new TreeSet<>(List.of(k))));
+    return singles.computeIfAbsent(
+        p, k -> Collections.unmodifiableSortedSet(new TreeSet<>(List.of(k))));
   }
 }

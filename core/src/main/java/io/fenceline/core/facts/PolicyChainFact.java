@@ -11,8 +11,8 @@ import java.util.TreeSet;
  * one kind of target pod). Content-addressed: {@code id} is a hash of everything else, so a policy
  * edit makes a new chain and bindings move to it; chains are never modified in place.
  */
-public record PolicyChainFact(String id, ObjectKey policy, Direction direction, List<Clause> clauses)
-    implements Fact {
+public record PolicyChainFact(
+    String id, ObjectKey policy, Direction direction, List<Clause> clauses) implements Fact {
 
   public PolicyChainFact {
     clauses = List.copyOf(clauses);

@@ -53,7 +53,10 @@ public record SetEntry(IpPrefix prefix, boolean nomatch, Protocol protocol, int 
     if (c != 0) {
       return c;
     }
-    c = Integer.compare(protocol == null ? -1 : protocol.ordinal(), o.protocol == null ? -1 : o.protocol.ordinal());
+    c =
+        Integer.compare(
+            protocol == null ? -1 : protocol.ordinal(),
+            o.protocol == null ? -1 : o.protocol.ordinal());
     return c != 0 ? c : Integer.compare(port, o.port);
   }
 

@@ -5,9 +5,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * Short, stable identifiers: the first 80 bits of SHA-256 in RFC 4648 base32 (16 characters of
- * A-Z, 2-7). Kernel object names are built from these, so this function must never change: a
- * change would rename every chain and set on every node at upgrade.
+ * Short, stable identifiers: the first 80 bits of SHA-256 in RFC 4648 base32 (16 characters of A-Z,
+ * 2-7). Kernel object names are built from these, so this function must never change: a change
+ * would rename every chain and set on every node at upgrade.
  */
 public final class StableHash {
   private static final char[] ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".toCharArray();

@@ -51,8 +51,14 @@ public final class ClusterState implements FlowExplainer.State {
     this(cluster, new HashMap<>(), new Coverage(), startOffset, null, 0, 0);
   }
 
-  private ClusterState(String cluster, HashMap<ObjectRef, Entry> entries, Coverage coverage, long nextOffset,
-      Instant observedAt, long events, long rejected) {
+  private ClusterState(
+      String cluster,
+      HashMap<ObjectRef, Entry> entries,
+      Coverage coverage,
+      long nextOffset,
+      Instant observedAt,
+      long events,
+      long rejected) {
     this.cluster = cluster;
     this.entries = entries;
     this.coverage = coverage;
@@ -70,8 +76,8 @@ public final class ClusterState implements FlowExplainer.State {
   }
 
   /** A state restored from a snapshot: its entries, its coverage, and the offset it stands for. */
-  public static ClusterState restore(String cluster, List<Entry> entries, Coverage coverage, long nextOffset,
-      Instant observedAt) {
+  public static ClusterState restore(
+      String cluster, List<Entry> entries, Coverage coverage, long nextOffset, Instant observedAt) {
     HashMap<ObjectRef, Entry> map = new HashMap<>();
     for (Entry e : entries) {
       map.put(new ObjectRef(e.object().kind(), e.object().key()), e);
@@ -81,7 +87,8 @@ public final class ClusterState implements FlowExplainer.State {
 
   /** An independent copy (the state at T1 kept while the replay goes on to T2). */
   public ClusterState copy() {
-    return new ClusterState(cluster, new HashMap<>(entries), coverage.copy(), nextOffset, observedAt, events, rejected);
+    return new ClusterState(
+        cluster, new HashMap<>(entries), coverage.copy(), nextOffset, observedAt, events, rejected);
   }
 
   /**
@@ -90,10 +97,12 @@ public final class ClusterState implements FlowExplainer.State {
    */
   public List<ObjectRef> apply(LogEvent r) {
     if (r.offset() < nextOffset) {
-      throw new IllegalArgumentException("offset " + r.offset() + " is behind this state (next " + nextOffset + ")");
+      throw new IllegalArgumentException(
+          "offset " + r.offset() + " is behind this state (next " + nextOffset + ")");
     }
     if (!r.decoded()) {
-      throw new IllegalArgumentException("record " + r.offset() + " is folded before its object was decoded");
+      throw new IllegalArgumentException(
+          "record " + r.offset() + " is folded before its object was decoded");
     }
     nextOffset = r.offset() + 1;
     events++;
@@ -106,52 +115,58 @@ public final class ClusterState implements FlowExplainer.State {
       rejected++;
       return List.of();
     }
-    observedAt = observedAt == null || e.observedAt().isAfter(observedAt) ? e.observedAt() : observedAt;
+    observedAt =
+        observedAt == null || e.observedAt().isAfter(observedAt) ? e.observedAt() : observedAt;
     coverage.observe(e);
     if (e.type() == EventType.UPSERT && r.object() == null) {
       return List.of(); // unusable: the previous version stays in force
     }
     // The changes as the engine's fold makes them; "changed" here means for a reader of history.
     List<ObjectRef> changed = new ArrayList<>();
-    EventFold.apply(r.read(), new EventObjects.Result(r.object(), ""), new EventFold.Store() {
-      @Override
-      public void put(Kind kind, ObjectKey key, ChangeEvent event, ClusterObject object) {
-        ObjectRef ref = new ObjectRef(kind, key);
-        Entry prev = entries.get(ref);
-        ClusterState.this.put(ref, new Entry(object, event, r.offset()));
-        // A republish of the same content (a relist) changes nothing but the entry's generation.
-        if (prev == null || !prev.object().equals(object)) {
-          changed.add(ref);
-        }
-      }
-
-      @Override
-      public void remove(Kind kind, ObjectKey key) {
-        ObjectRef ref = new ObjectRef(kind, key);
-        if (ClusterState.this.remove(ref)) {
-          changed.add(ref);
-        }
-      }
-
-      @Override
-      public List<ObjectKey> olderThan(Kind kind, long generation) {
-        List<ObjectKey> stale = new ArrayList<>();
-        for (Map.Entry<ObjectRef, Entry> x : entries.entrySet()) {
-          if (x.getKey().kind() == kind && x.getValue().event().generation() < generation) {
-            stale.add(x.getKey().key());
+    EventFold.apply(
+        r.read(),
+        new EventObjects.Result(r.object(), ""),
+        new EventFold.Store() {
+          @Override
+          public void put(Kind kind, ObjectKey key, ChangeEvent event, ClusterObject object) {
+            ObjectRef ref = new ObjectRef(kind, key);
+            Entry prev = entries.get(ref);
+            ClusterState.this.put(ref, new Entry(object, event, r.offset()));
+            // A republish of the same content (a relist) changes nothing but the entry's
+            // generation.
+            if (prev == null || !prev.object().equals(object)) {
+              changed.add(ref);
+            }
           }
-        }
-        Collections.sort(stale);
-        return stale;
-      }
-    });
+
+          @Override
+          public void remove(Kind kind, ObjectKey key) {
+            ObjectRef ref = new ObjectRef(kind, key);
+            if (ClusterState.this.remove(ref)) {
+              changed.add(ref);
+            }
+          }
+
+          @Override
+          public List<ObjectKey> olderThan(Kind kind, long generation) {
+            List<ObjectKey> stale = new ArrayList<>();
+            for (Map.Entry<ObjectRef, Entry> x : entries.entrySet()) {
+              if (x.getKey().kind() == kind && x.getValue().event().generation() < generation) {
+                stale.add(x.getKey().key());
+              }
+            }
+            Collections.sort(stale);
+            return stale;
+          }
+        });
     return changed;
   }
 
   /** Moves past a record that is not this cluster's (clusters may share a partition of the log). */
   public void skip(long offset) {
     if (offset < nextOffset) {
-      throw new IllegalArgumentException("offset " + offset + " is behind this state (next " + nextOffset + ")");
+      throw new IllegalArgumentException(
+          "offset " + offset + " is behind this state (next " + nextOffset + ")");
     }
     nextOffset = offset + 1;
   }

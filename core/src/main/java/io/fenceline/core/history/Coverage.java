@@ -13,6 +13,7 @@ import java.util.TreeSet;
 /**
  * Which moments of a cluster's log describe the cluster, and which do not. The state at T is
  * unknown:
+ *
  * <ul>
  *   <li>before the first complete list (a {@code GENERATION_END} of Namespaces, Pods and
  *       NetworkPolicies), when the log does not yet hold the whole cluster;
@@ -20,12 +21,13 @@ import java.util.TreeSet;
  *       {@code HEARTBEAT} named) until a relist of those three kinds completed: changes made while
  *       nobody watched are only learned, and deletions only swept, at that relist.
  * </ul>
+ *
  * A log written only by one-shot file publications carries no heartbeat and so makes no promise:
  * each publication stands until the next. Pure.
  */
 public final class Coverage {
-  static final Set<String> LISTED_KINDS = Set.of(Kind.NAMESPACE.apiName(), Kind.POD.apiName(),
-      Kind.NETWORK_POLICY.apiName());
+  static final Set<String> LISTED_KINDS =
+      Set.of(Kind.NAMESPACE.apiName(), Kind.POD.apiName(), Kind.NETWORK_POLICY.apiName());
 
   /** A stretch when the state is unknown; {@code to} null while it has not ended. */
   public record Window(Instant from, Instant to, String reason) {
@@ -35,8 +37,15 @@ public final class Coverage {
   }
 
   /** Everything a snapshot must keep to go on where this coverage stopped. */
-  public record Saved(Instant firstEventAt, Instant listedAt, Set<String> listed, Duration promise,
-      Instant lastEventAt, Window open, Set<String> relisted, List<Window> windows) {}
+  public record Saved(
+      Instant firstEventAt,
+      Instant listedAt,
+      Set<String> listed,
+      Duration promise,
+      Instant lastEventAt,
+      Window open,
+      Set<String> relisted,
+      List<Window> windows) {}
 
   private Instant firstEventAt;
   private Instant listedAt;
@@ -63,7 +72,14 @@ public final class Coverage {
   }
 
   public Saved save() {
-    return new Saved(firstEventAt, listedAt, Set.copyOf(listed), promise, lastEventAt, open, Set.copyOf(relisted),
+    return new Saved(
+        firstEventAt,
+        listedAt,
+        Set.copyOf(listed),
+        promise,
+        lastEventAt,
+        open,
+        Set.copyOf(relisted),
         List.copyOf(windows));
   }
 
@@ -76,9 +92,19 @@ public final class Coverage {
     if (firstEventAt == null) {
       firstEventAt = t;
     }
-    if (open == null && promise != null && lastEventAt != null && t.isAfter(lastEventAt.plus(promise))) {
-      open = new Window(lastEventAt.plus(promise), null, "ingest was silent after " + lastEventAt
-          + " (its heartbeat promised an event every " + promise.toSeconds() + " s) until a relist completed");
+    if (open == null
+        && promise != null
+        && lastEventAt != null
+        && t.isAfter(lastEventAt.plus(promise))) {
+      open =
+          new Window(
+              lastEventAt.plus(promise),
+              null,
+              "ingest was silent after "
+                  + lastEventAt
+                  + " (its heartbeat promised an event every "
+                  + promise.toSeconds()
+                  + " s) until a relist completed");
       relisted.clear();
     }
     if (e.type() == EventType.GENERATION_END && LISTED_KINDS.contains(e.kind())) {
@@ -106,13 +132,14 @@ public final class Coverage {
   }
 
   /**
-   * Why the state at {@code t} is unknown, or null if it is known. {@code nextEventAt} is the time of
-   * the first record after {@code t} (null when the log ends before it); the state must have folded
-   * in every record up to {@code t}.
+   * Why the state at {@code t} is unknown, or null if it is known. {@code nextEventAt} is the time
+   * of the first record after {@code t} (null when the log ends before it); the state must have
+   * folded in every record up to {@code t}.
    */
   public String unknownAt(Instant t, Instant nextEventAt, Instant now) {
     if (listedAt == null || t.isBefore(listedAt)) {
-      return "the log holds no complete list of the cluster before " + (listedAt == null ? "this moment" : listedAt)
+      return "the log holds no complete list of the cluster before "
+          + (listedAt == null ? "this moment" : listedAt)
           + " (the first relist of Namespaces, Pods and NetworkPolicies had not ended)";
     }
     for (Window w : windows) {
@@ -126,8 +153,12 @@ public final class Coverage {
     if (promise != null && lastEventAt != null && t.isAfter(lastEventAt.plus(promise))) {
       Instant until = nextEventAt == null ? now : nextEventAt;
       if (until == null || until.isAfter(lastEventAt.plus(promise))) {
-        return "ingest was silent after " + lastEventAt + " (its heartbeat promised an event every "
-            + promise.toSeconds() + " s)" + (nextEventAt == null ? " and the log ends there" : "");
+        return "ingest was silent after "
+            + lastEventAt
+            + " (its heartbeat promised an event every "
+            + promise.toSeconds()
+            + " s)"
+            + (nextEventAt == null ? " and the log ends there" : "");
       }
     }
     return null;

@@ -7,12 +7,17 @@ import java.util.List;
 /**
  * Follows one flow through the log: after every record that changed an object, the flow is
  * explained again, and each change of the answer (verdict, the pod an IP resolves to, or the
- * reason) is kept with the record that caused it. A pod named
- * by the query that does not exist at some moment gives the verdict {@code absent}. Pure.
+ * reason) is kept with the record that caused it. A pod named by the query that does not exist at
+ * some moment gives the verdict {@code absent}. Pure.
  */
 public final class FlowHistory {
   /** A moment the verdict changed: when, why (null for the starting point) and the new answer. */
-  public record Moment(Instant at, EventRef cause, String verdict, FlowReport report, String detail,
+  public record Moment(
+      Instant at,
+      EventRef cause,
+      String verdict,
+      FlowReport report,
+      String detail,
       boolean verdictChanged) {}
 
   private final FlowQuery query;
@@ -53,7 +58,10 @@ public final class FlowHistory {
       detail = e.getMessage();
     }
     // A reused IP resolving to another pod is a change too, even when the verdict stays.
-    String who = report == null ? "" : report.explanation().src().pod() + " " + report.explanation().dst().pod();
+    String who =
+        report == null
+            ? ""
+            : report.explanation().src().pod() + " " + report.explanation().dst().pod();
     boolean changed = !v.equals(verdict) || !who.equals(identity);
     if (changed || !detail.equals(lastDetail)) {
       moments.add(new Moment(at, cause, v, report, detail, changed));
@@ -78,10 +86,17 @@ public final class FlowHistory {
     if (s.match() == null) {
       return "isolated by " + s.isolatingPolicies() + ", no rule matched";
     }
-    return "allowed by " + s.match().policy() + " rule " + s.match().ruleIndex() + " peer " + s.match().peerIndex();
+    return "allowed by "
+        + s.match().policy()
+        + " rule "
+        + s.match().ruleIndex()
+        + " peer "
+        + s.match().peerIndex();
   }
 
-  /** Every moment the answer changed: its verdict, the pod an IP resolved to, or only the reason. */
+  /**
+   * Every moment the answer changed: its verdict, the pod an IP resolved to, or only the reason.
+   */
   public List<Moment> moments() {
     return List.copyOf(moments);
   }

@@ -27,11 +27,13 @@ public record FlowQuery(String src, String dst, int port, Protocol protocol) {
     try {
       port = Integer.parseInt(parts[0]);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--port must be PORT/PROTO such as 6379/TCP, got '" + portSpec + "'");
+      throw new IllegalArgumentException(
+          "--port must be PORT/PROTO such as 6379/TCP, got '" + portSpec + "'");
     }
     Protocol protocol;
     try {
-      protocol = parts.length > 1 ? Protocol.valueOf(parts[1].toUpperCase(Locale.ROOT)) : Protocol.TCP;
+      protocol =
+          parts.length > 1 ? Protocol.valueOf(parts[1].toUpperCase(Locale.ROOT)) : Protocol.TCP;
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("unknown protocol '" + parts[1] + "' (TCP, UDP or SCTP)");
     }
@@ -54,8 +56,11 @@ public record FlowQuery(String src, String dst, int port, Protocol protocol) {
     }
     Pod a = state.pods().get(ObjectKey.parse(src));
     Pod b = state.pods().get(ObjectKey.parse(dst));
-    boolean v4 = a == null || b == null || (a.ips().stream().anyMatch(i -> i.family() == 4)
-        && b.ips().stream().anyMatch(i -> i.family() == 4));
+    boolean v4 =
+        a == null
+            || b == null
+            || (a.ips().stream().anyMatch(i -> i.family() == 4)
+                && b.ips().stream().anyMatch(i -> i.family() == 4));
     return v4 ? 4 : 6;
   }
 

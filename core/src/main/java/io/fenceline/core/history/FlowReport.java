@@ -11,13 +11,17 @@ import java.util.Set;
 
 /**
  * The answer to "was this flow allowed at T, and why": the explanation against the state at T and
- * the objects it rests on, each with the resourceVersion it had then. {@code unknown} non-null
- * says the log does not describe the cluster at T (see {@link Coverage}); the explanation is then
- * what the log held, not necessarily what the cluster was.
+ * the objects it rests on, each with the resourceVersion it had then. {@code unknown} non-null says
+ * the log does not describe the cluster at T (see {@link Coverage}); the explanation is then what
+ * the log held, not necessarily what the cluster was.
  */
-public record FlowReport(Instant at, FlowExplainer.Explanation explanation, List<UsedObject> objects, String unknown) {
+public record FlowReport(
+    Instant at, FlowExplainer.Explanation explanation, List<UsedObject> objects, String unknown) {
 
-  /** An object the answer used: kind, {@code namespace/name} (or name) and its resourceVersion (null if not published). */
+  /**
+   * An object the answer used: kind, {@code namespace/name} (or name) and its resourceVersion (null
+   * if not published).
+   */
   public record UsedObject(Kind kind, String name, String resourceVersion) {}
 
   public static FlowReport of(ClusterState state, FlowQuery q, Instant at, String unknown) {
@@ -41,9 +45,9 @@ public record FlowReport(Instant at, FlowExplainer.Explanation explanation, List
     for (ObjectRef r : used) {
       ClusterState.Entry entry = state.entry(r);
       String name = r.key().namespace().isEmpty() ? r.key().name() : r.key().toString();
-      objects.add(new UsedObject(r.kind(), name, entry == null ? null : entry.event().resourceVersion()));
+      objects.add(
+          new UsedObject(r.kind(), name, entry == null ? null : entry.event().resourceVersion()));
     }
     return new FlowReport(at, x, List.copyOf(objects), unknown);
   }
-
 }

@@ -1,8 +1,6 @@
 package io.fenceline.core.history;
 
 import io.fenceline.core.events.ChangeEvent;
-import io.fenceline.core.events.EventCodec;
-import io.fenceline.core.events.EventFormatException;
 import io.fenceline.core.events.EventFold;
 import io.fenceline.core.events.EventObjects;
 import io.fenceline.core.events.EventType;
@@ -16,7 +14,8 @@ import io.fenceline.core.model.Kind;
  * was unusable and its previous version stays in force. Decoding is pure and independent per
  * record, so a reader may decode in parallel and fold in order.
  */
-public record LogEvent(long offset, ChangeEvent event, ClusterObject object, String rejected, boolean decoded) {
+public record LogEvent(
+    long offset, ChangeEvent event, ClusterObject object, String rejected, boolean decoded) {
 
   public static LogEvent decode(String key, byte[] value, long offset) {
     LogEvent h = header(key, value, offset);
@@ -43,7 +42,8 @@ public record LogEvent(long offset, ChangeEvent event, ClusterObject object, Str
 
   /** This UPSERT with its object decoded (null object: unusable, the previous version stays). */
   public LogEvent withObject() {
-    return new LogEvent(offset, event, EventFold.object(read(), "events@" + offset).object(), null, true);
+    return new LogEvent(
+        offset, event, EventFold.object(read(), "events@" + offset).object(), null, true);
   }
 
   /**
@@ -58,13 +58,19 @@ public record LogEvent(long offset, ChangeEvent event, ClusterObject object, Str
   /** The object this record is about, for records that name one. */
   public ObjectRef ref() {
     Kind k = kind();
-    return k == null || event.name().isEmpty() ? null : new ObjectRef(k, EventObjects.key(k, event.namespace(), event.name()));
+    return k == null || event.name().isEmpty()
+        ? null
+        : new ObjectRef(k, EventObjects.key(k, event.namespace(), event.name()));
   }
 
   /** The decoded form of an event already known to be well formed (a snapshot's stored events). */
   public static LogEvent of(ChangeEvent e, long offset) {
-    return new LogEvent(offset, e, e.type() == EventType.UPSERT ? EventObjects.decode(e, "snapshot@" + offset).object()
-        : null, null, true);
+    return new LogEvent(
+        offset,
+        e,
+        e.type() == EventType.UPSERT ? EventObjects.decode(e, "snapshot@" + offset).object() : null,
+        null,
+        true);
   }
 
   /** This record as the fold reads it (only for records that were not rejected). */

@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
 
 /**
  * A moment as a user types it: RFC 3339 ({@code 2026-11-26T10:00:00Z}, any offset), {@code now}, or
- * relative to now ({@code -2h}, {@code -90m}, {@code -30s}, {@code -1d}, combined as {@code -1h30m}).
- * Pure: "now" is given.
+ * relative to now ({@code -2h}, {@code -90m}, {@code -30s}, {@code -1d}, combined as {@code
+ * -1h30m}). Pure: "now" is given.
  */
 public final class MomentSpec {
   private static final Pattern RELATIVE = Pattern.compile("-((?:\\d+[dhms])+)");
@@ -29,20 +29,25 @@ public final class MomentSpec {
       Matcher p = PART.matcher(m.group(1));
       while (p.find()) {
         long n = Long.parseLong(p.group(1));
-        d = d.plus(switch (p.group(2)) {
-          case "d" -> Duration.ofDays(n);
-          case "h" -> Duration.ofHours(n);
-          case "m" -> Duration.ofMinutes(n);
-          default -> Duration.ofSeconds(n);
-        });
+        d =
+            d.plus(
+                switch (p.group(2)) {
+                  case "d" -> Duration.ofDays(n);
+                  case "h" -> Duration.ofHours(n);
+                  case "m" -> Duration.ofMinutes(n);
+                  default -> Duration.ofSeconds(n);
+                });
       }
       return now.minus(d);
     }
     try {
       return OffsetDateTime.parse(t).toInstant();
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("'" + text + "' is not a moment: use RFC 3339 (2026-11-26T10:00:00Z), "
-          + "now, or relative to now (-2h, -90m, -1h30m, -1d)");
+      throw new IllegalArgumentException(
+          "'"
+              + text
+              + "' is not a moment: use RFC 3339 (2026-11-26T10:00:00Z), "
+              + "now, or relative to now (-2h, -90m, -1h30m, -1d)");
     }
   }
 }

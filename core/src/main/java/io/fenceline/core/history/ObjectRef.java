@@ -3,7 +3,10 @@ package io.fenceline.core.history;
 import io.fenceline.core.model.Kind;
 import io.fenceline.core.model.ObjectKey;
 
-/** An object of a cluster's event log: its kind and key ({@code namespace/name}, namespace empty if cluster-scoped). */
+/**
+ * An object of a cluster's event log: its kind and key ({@code namespace/name}, namespace empty if
+ * cluster-scoped).
+ */
 public record ObjectRef(Kind kind, ObjectKey key) implements Comparable<ObjectRef> {
   @Override
   public int compareTo(ObjectRef o) {

@@ -19,16 +19,18 @@ import java.util.Set;
 /**
  * A snapshot of a cluster's input state: every object in force with the event that carried it, the
  * log position it stands for and the log's {@link Coverage} so far, so that a replay can start
- * there instead of at the log's first record, and so that history survives retention deleting
- * old events. Encoded as JSON lines (documented in {@code docs/forensics.md}): a header line, then
- * one line per object. Pure: bytes in, bytes out.
+ * there instead of at the log's first record, and so that history survives retention deleting old
+ * events. Encoded as JSON lines (documented in {@code docs/forensics.md}): a header line, then one
+ * line per object. Pure: bytes in, bytes out.
  */
-public record Snapshot(String cluster, int partition, long nextOffset, Instant observedAt, ClusterState state) {
+public record Snapshot(
+    String cluster, int partition, long nextOffset, Instant observedAt, ClusterState state) {
   public static final int VERSION = 1;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The header alone: what a store lists without reading every object. */
-  public record Header(String cluster, int partition, long nextOffset, Instant observedAt, int objects) {}
+  public record Header(
+      String cluster, int partition, long nextOffset, Instant observedAt, int objects) {}
 
   public static Snapshot of(ClusterState state, int partition) {
     return new Snapshot(state.cluster(), partition, state.nextOffset(), state.observedAt(), state);
@@ -38,9 +40,14 @@ public record Snapshot(String cluster, int partition, long nextOffset, Instant o
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     java.util.SortedMap<ObjectRef, ClusterState.Entry> entries = state.entries();
     try {
-      ObjectNode h = JSON.createObjectNode().put("v", VERSION).put("cluster", cluster).put("partition", partition)
-          .put("nextOffset", nextOffset).put("observedAt", observedAt == null ? null : observedAt.toString())
-          .put("objects", entries.size());
+      ObjectNode h =
+          JSON.createObjectNode()
+              .put("v", VERSION)
+              .put("cluster", cluster)
+              .put("partition", partition)
+              .put("nextOffset", nextOffset)
+              .put("observedAt", observedAt == null ? null : observedAt.toString())
+              .put("objects", entries.size());
       h.set("coverage", coverage(state.coverage().save()));
       out.write(JSON.writeValueAsBytes(h));
       out.write('\n');
@@ -59,11 +66,16 @@ public record Snapshot(String cluster, int partition, long nextOffset, Instant o
     JsonNode h = parse(firstLine, "header");
     int v = h.path("v").asInt(-1);
     if (v != VERSION) {
-      throw new SnapshotFormatException("snapshot version " + h.path("v") + " (this fenceline reads " + VERSION + ")");
+      throw new SnapshotFormatException(
+          "snapshot version " + h.path("v") + " (this fenceline reads " + VERSION + ")");
     }
     try {
-      return new Header(h.get("cluster").asText(), h.get("partition").asInt(), h.get("nextOffset").asLong(),
-          h.hasNonNull("observedAt") ? Instant.parse(h.get("observedAt").asText()) : null, h.get("objects").asInt());
+      return new Header(
+          h.get("cluster").asText(),
+          h.get("partition").asInt(),
+          h.get("nextOffset").asLong(),
+          h.hasNonNull("observedAt") ? Instant.parse(h.get("observedAt").asText()) : null,
+          h.get("objects").asInt());
     } catch (RuntimeException e) {
       throw new SnapshotFormatException("snapshot header is incomplete: " + e.getMessage());
     }
@@ -82,9 +94,11 @@ public record Snapshot(String cluster, int partition, long nextOffset, Instant o
       JsonNode line = parse(lines[i], "line " + (i + 1));
       try {
         long offset = line.get("offset").asLong();
-        LogEvent r = LogEvent.of(EventCodec.decode(JSON.writeValueAsBytes(line.get("event"))), offset);
+        LogEvent r =
+            LogEvent.of(EventCodec.decode(JSON.writeValueAsBytes(line.get("event"))), offset);
         if (r.object() == null) {
-          throw new SnapshotFormatException("line " + (i + 1) + ": the stored object no longer decodes");
+          throw new SnapshotFormatException(
+              "line " + (i + 1) + ": the stored object no longer decodes");
         }
         entries.add(new ClusterState.Entry(r.object(), r.event(), offset));
       } catch (EventFormatException | IOException | RuntimeException e) {
@@ -92,12 +106,18 @@ public record Snapshot(String cluster, int partition, long nextOffset, Instant o
       }
     }
     if (entries.size() != header.objects()) {
-      throw new SnapshotFormatException("the header counts " + header.objects() + " objects but " + entries.size()
-          + " follow (truncated?)");
+      throw new SnapshotFormatException(
+          "the header counts "
+              + header.objects()
+              + " objects but "
+              + entries.size()
+              + " follow (truncated?)");
     }
-    ClusterState state = ClusterState.restore(header.cluster(), entries, coverage, header.nextOffset(),
-        header.observedAt());
-    return new Snapshot(header.cluster(), header.partition(), header.nextOffset(), header.observedAt(), state);
+    ClusterState state =
+        ClusterState.restore(
+            header.cluster(), entries, coverage, header.nextOffset(), header.observedAt());
+    return new Snapshot(
+        header.cluster(), header.partition(), header.nextOffset(), header.observedAt(), state);
   }
 
   private static JsonNode parse(String line, String where) throws SnapshotFormatException {
@@ -114,7 +134,8 @@ public record Snapshot(String cluster, int partition, long nextOffset, Instant o
 
   private static ObjectNode coverage(Coverage.Saved s) {
     ObjectNode n = JSON.createObjectNode();
-    n.put("firstEventAt", str(s.firstEventAt())).put("listedAt", str(s.listedAt()))
+    n.put("firstEventAt", str(s.firstEventAt()))
+        .put("listedAt", str(s.listedAt()))
         .put("promiseSeconds", s.promise() == null ? null : s.promise().toSeconds())
         .put("lastEventAt", str(s.lastEventAt()));
     ArrayNode listed = n.putArray("listed");
@@ -137,17 +158,29 @@ public record Snapshot(String cluster, int partition, long nextOffset, Instant o
     for (JsonNode w : n.path("windows")) {
       windows.add(window(w));
     }
-    return new Coverage.Saved(time(n, "firstEventAt"), time(n, "listedAt"), texts(n.path("listed")),
-        n.hasNonNull("promiseSeconds") ? Duration.ofSeconds(n.get("promiseSeconds").asLong()) : null,
-        time(n, "lastEventAt"), n.hasNonNull("open") ? window(n.get("open")) : null, texts(n.path("relisted")), windows);
+    return new Coverage.Saved(
+        time(n, "firstEventAt"),
+        time(n, "listedAt"),
+        texts(n.path("listed")),
+        n.hasNonNull("promiseSeconds")
+            ? Duration.ofSeconds(n.get("promiseSeconds").asLong())
+            : null,
+        time(n, "lastEventAt"),
+        n.hasNonNull("open") ? window(n.get("open")) : null,
+        texts(n.path("relisted")),
+        windows);
   }
 
   private static ObjectNode window(Coverage.Window w) {
-    return JSON.createObjectNode().put("from", w.from().toString()).put("to", str(w.to())).put("reason", w.reason());
+    return JSON.createObjectNode()
+        .put("from", w.from().toString())
+        .put("to", str(w.to()))
+        .put("reason", w.reason());
   }
 
   private static Coverage.Window window(JsonNode n) {
-    return new Coverage.Window(Instant.parse(n.get("from").asText()), time(n, "to"), n.path("reason").asText());
+    return new Coverage.Window(
+        Instant.parse(n.get("from").asText()), time(n, "to"), n.path("reason").asText());
   }
 
   private static Set<String> texts(JsonNode a) {

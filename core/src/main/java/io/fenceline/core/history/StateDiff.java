@@ -21,7 +21,6 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -41,14 +40,28 @@ public record StateDiff(
     String flowsSkipped,
     int events) {
 
-  public record PolicyChange(ObjectKey policy, String change, String rvBefore, String rvAfter, List<EventRef> events) {}
+  public record PolicyChange(
+      ObjectKey policy, String change, String rvBefore, String rvAfter, List<EventRef> events) {}
 
-  public record IsolationChange(ObjectKey pod, Direction direction, boolean before, boolean after,
-      List<ObjectKey> policiesBefore, List<ObjectKey> policiesAfter, List<EventRef> events) {}
+  public record IsolationChange(
+      ObjectKey pod,
+      Direction direction,
+      boolean before,
+      boolean after,
+      List<ObjectKey> policiesBefore,
+      List<ObjectKey> policiesAfter,
+      List<EventRef> events) {}
 
-  public record MemberChange(String set, String definition, String member, boolean added, List<EventRef> events) {}
+  public record MemberChange(
+      String set, String definition, String member, boolean added, List<EventRef> events) {}
 
-  public record FlowFlip(ObjectKey src, ObjectKey dst, int port, Protocol protocol, boolean before, boolean after,
+  public record FlowFlip(
+      ObjectKey src,
+      ObjectKey dst,
+      int port,
+      Protocol protocol,
+      boolean before,
+      boolean after,
       List<EventRef> events) {}
 
   /**
@@ -56,7 +69,11 @@ public record StateDiff(
    *     objects each changed (from {@link ClusterState#apply})
    * @param maxFlowPods flows are compared between at most this many pods (pairs × ports grow fast)
    */
-  public static StateDiff between(ClusterState before, ClusterState after, List<Applied> between, String node,
+  public static StateDiff between(
+      ClusterState before,
+      ClusterState after,
+      List<Applied> between,
+      String node,
       int maxFlowPods) {
     Responsibility blame = new Responsibility(between);
     List<PolicyChange> policies = policyChanges(before, after, blame);
@@ -66,8 +83,11 @@ public record StateDiff(
     List<FlowFlip> flows = List.of();
     String skipped = null;
     if (pods.size() > maxFlowPods) {
-      skipped = pods.size() + " pods exceed the flow comparison limit of " + maxFlowPods
-          + " (narrow with --node or raise --max-flow-pods)";
+      skipped =
+          pods.size()
+              + " pods exceed the flow comparison limit of "
+              + maxFlowPods
+              + " (narrow with --node or raise --max-flow-pods)";
     } else {
       flows = flowFlips(before, after, pods, node, blame);
     }
@@ -82,24 +102,31 @@ public record StateDiff(
     return policies.isEmpty() && isolation.isEmpty() && members.isEmpty() && flows.isEmpty();
   }
 
-  private static List<PolicyChange> policyChanges(ClusterState a, ClusterState b, Responsibility blame) {
+  private static List<PolicyChange> policyChanges(
+      ClusterState a, ClusterState b, Responsibility blame) {
     Set<ObjectKey> keys = new TreeSet<>(a.policies().keySet());
     keys.addAll(b.policies().keySet());
     List<PolicyChange> out = new ArrayList<>();
     for (ObjectKey k : keys) {
       NetworkPolicy pa = a.policies().get(k);
       NetworkPolicy pb = b.policies().get(k);
-      String change = pa == null ? "added" : pb == null ? "removed" : pa.equals(pb) ? null : "changed";
+      String change =
+          pa == null ? "added" : pb == null ? "removed" : pa.equals(pb) ? null : "changed";
       if (change != null) {
-        out.add(new PolicyChange(k, change, a.resourceVersion(Kind.NETWORK_POLICY, k),
-            b.resourceVersion(Kind.NETWORK_POLICY, k), blame.of(List.of(new ObjectRef(Kind.NETWORK_POLICY, k)))));
+        out.add(
+            new PolicyChange(
+                k,
+                change,
+                a.resourceVersion(Kind.NETWORK_POLICY, k),
+                b.resourceVersion(Kind.NETWORK_POLICY, k),
+                blame.of(List.of(new ObjectRef(Kind.NETWORK_POLICY, k)))));
       }
     }
     return out;
   }
 
-  private static List<IsolationChange> isolationChanges(ClusterState a, ClusterState b, String node,
-      Responsibility blame) {
+  private static List<IsolationChange> isolationChanges(
+      ClusterState a, ClusterState b, String node, Responsibility blame) {
     FlowExplainer xa = new FlowExplainer(a);
     FlowExplainer xb = new FlowExplainer(b);
     List<IsolationChange> out = new ArrayList<>();
@@ -115,15 +142,19 @@ public record StateDiff(
         if (ia.isEmpty() != ib.isEmpty()) {
           List<ObjectRef> refs = new ArrayList<>();
           refs.add(new ObjectRef(Kind.POD, pa.key()));
-          new TreeSet<>(concat(ia, ib)).forEach(p -> refs.add(new ObjectRef(Kind.NETWORK_POLICY, p)));
-          out.add(new IsolationChange(pa.key(), d, !ia.isEmpty(), !ib.isEmpty(), ia, ib, blame.of(refs)));
+          new TreeSet<>(concat(ia, ib))
+              .forEach(p -> refs.add(new ObjectRef(Kind.NETWORK_POLICY, p)));
+          out.add(
+              new IsolationChange(
+                  pa.key(), d, !ia.isEmpty(), !ib.isEmpty(), ia, ib, blame.of(refs)));
         }
       }
     }
     return out;
   }
 
-  private static List<MemberChange> memberChanges(ClusterState a, ClusterState b, String node, Responsibility blame) {
+  private static List<MemberChange> memberChanges(
+      ClusterState a, ClusterState b, String node, Responsibility blame) {
     Map<SetRef, SortedSet<SetEntry>> sa = sets(CompiledCluster.fromScratch(a.upserts()), node);
     Map<SetRef, SortedSet<SetEntry>> sb = sets(CompiledCluster.fromScratch(b.upserts()), node);
     Set<SetRef> refs = new TreeSet<>(sa.keySet());
@@ -134,12 +165,24 @@ public record StateDiff(
       SortedSet<SetEntry> mb = sb.getOrDefault(ref, new TreeSet<>());
       for (SetEntry x : mb) {
         if (!ma.contains(x)) {
-          out.add(new MemberChange(setName(ref, x), ref.definition(), x.ipsetText(), true, blame.ofAddress(a, b, x)));
+          out.add(
+              new MemberChange(
+                  setName(ref, x),
+                  ref.definition(),
+                  x.ipsetText(),
+                  true,
+                  blame.ofAddress(a, b, x)));
         }
       }
       for (SetEntry x : ma) {
         if (!mb.contains(x)) {
-          out.add(new MemberChange(setName(ref, x), ref.definition(), x.ipsetText(), false, blame.ofAddress(a, b, x)));
+          out.add(
+              new MemberChange(
+                  setName(ref, x),
+                  ref.definition(),
+                  x.ipsetText(),
+                  false,
+                  blame.ofAddress(a, b, x)));
         }
       }
     }
@@ -172,8 +215,8 @@ public record StateDiff(
     return new ArrayList<>(keys);
   }
 
-  private static List<FlowFlip> flowFlips(ClusterState a, ClusterState b, List<ObjectKey> pods, String node,
-      Responsibility blame) {
+  private static List<FlowFlip> flowFlips(
+      ClusterState a, ClusterState b, List<ObjectKey> pods, String node, Responsibility blame) {
     Set<PortProbe> ports = ports(a, b);
     FlowExplainer xa = new FlowExplainer(a);
     FlowExplainer xb = new FlowExplainer(b);
@@ -200,22 +243,29 @@ public record StateDiff(
     return out;
   }
 
-  private static FlowExplainer.Endpoint[] ends(ClusterState st, FlowExplainer x, ObjectKey s, ObjectKey d) {
+  private static FlowExplainer.Endpoint[] ends(
+      ClusterState st, FlowExplainer x, ObjectKey s, ObjectKey d) {
     Pod ps = st.pods().get(s);
     Pod pd = st.pods().get(d);
     if (ps == null || pd == null || !ps.isPeerCandidate() || !pd.isPeerCandidate()) {
       return null;
     }
     for (int family : new int[] {4, 6}) {
-      boolean both = ps.ips().stream().anyMatch(i -> i.family() == family) && pd.ips().stream().anyMatch(i -> i.family() == family);
+      boolean both =
+          ps.ips().stream().anyMatch(i -> i.family() == family)
+              && pd.ips().stream().anyMatch(i -> i.family() == family);
       if (both) {
-        return new FlowExplainer.Endpoint[] {x.endpoint(s.toString(), family), x.endpoint(d.toString(), family)};
+        return new FlowExplainer.Endpoint[] {
+          x.endpoint(s.toString(), family), x.endpoint(d.toString(), family)
+        };
       }
     }
     return null;
   }
 
-  /** A port a flow is tried on: every port a policy or a container names, and one port nobody names. */
+  /**
+   * A port a flow is tried on: every port a policy or a container names, and one port nobody names.
+   */
   record PortProbe(int port, Protocol protocol) implements Comparable<PortProbe> {
     @Override
     public int compareTo(PortProbe o) {
@@ -316,8 +366,9 @@ public record StateDiff(
         refs.add(new ObjectRef(Kind.NAMESPACE, new ObjectKey("", p.namespace())));
       }
       for (ObjectRef r : byObject.keySet()) {
-        if (r.kind() == Kind.NETWORK_POLICY && (r.key().namespace().equals(s.namespace())
-            || r.key().namespace().equals(d.namespace()))) {
+        if (r.kind() == Kind.NETWORK_POLICY
+            && (r.key().namespace().equals(s.namespace())
+                || r.key().namespace().equals(d.namespace()))) {
           refs.add(r);
         }
         if (r.kind() == Kind.NAMESPACE) {
@@ -333,5 +384,4 @@ public record StateDiff(
       return out;
     }
   }
-
 }

@@ -22,7 +22,9 @@ import java.util.List;
 public final class ManifestParser {
   private static final JsonFactory YAML = YAMLFactory.builder().build();
   private static final JsonFactory JSON =
-      JsonFactory.builder().enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+      JsonFactory.builder()
+          .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .build();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private ManifestParser() {}
@@ -46,21 +48,24 @@ public final class ManifestParser {
         }
         if (t != JsonToken.START_OBJECT) {
           throw new ManifestSyntaxException(
-              new SourceLocation(source, line), "expected an object (a Kubernetes manifest), found " + describe(t));
+              new SourceLocation(source, line),
+              "expected an object (a Kubernetes manifest), found " + describe(t));
         }
         List<Integer> itemLines = new ArrayList<>();
         ObjectNode doc = readObject(p, 0, itemLines);
         if (isList(doc)) {
           JsonNode items = doc.get("items");
           if (items != null && !items.isNull() && !items.isArray()) {
-            throw new ManifestSyntaxException(new SourceLocation(source, line), "'items' of a List must be a list");
+            throw new ManifestSyntaxException(
+                new SourceLocation(source, line), "'items' of a List must be a list");
           }
           if (items != null && items.isArray()) {
             for (int i = 0; i < items.size(); i++) {
               JsonNode item = items.get(i);
               int itemLine = i < itemLines.size() ? itemLines.get(i) : line;
               if (!item.isObject()) {
-                throw new ManifestSyntaxException(new SourceLocation(source, itemLine), "a List item must be an object");
+                throw new ManifestSyntaxException(
+                    new SourceLocation(source, itemLine), "a List item must be an object");
               }
               out.add(new RawObject(item, new SourceLocation(source, itemLine)));
             }
@@ -74,7 +79,8 @@ public final class ManifestParser {
       int line = loc == null ? 1 : Math.max(1, loc.getLineNr());
       throw new ManifestSyntaxException(new SourceLocation(source, line), e.getOriginalMessage());
     } catch (IOException e) {
-      throw new ManifestSyntaxException(new SourceLocation(source, 1), String.valueOf(e.getMessage()));
+      throw new ManifestSyntaxException(
+          new SourceLocation(source, 1), String.valueOf(e.getMessage()));
     }
     return out;
   }
@@ -94,8 +100,12 @@ public final class ManifestParser {
     };
   }
 
-  /** Builds the object at the current START_OBJECT; at depth 0 notes where each 'items' element starts. */
-  private static ObjectNode readObject(JsonParser p, int depth, List<Integer> itemLines) throws IOException {
+  /**
+   * Builds the object at the current START_OBJECT; at depth 0 notes where each 'items' element
+   * starts.
+   */
+  private static ObjectNode readObject(JsonParser p, int depth, List<Integer> itemLines)
+      throws IOException {
     ObjectNode node = NODES.objectNode();
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
@@ -119,14 +129,15 @@ public final class ManifestParser {
     switch (t) {
       case START_OBJECT:
         return readObject(p, depth, new ArrayList<>());
-      case START_ARRAY: {
-        ArrayNode arr = NODES.arrayNode();
-        JsonToken e;
-        while ((e = p.nextToken()) != JsonToken.END_ARRAY) {
-          arr.add(readValue(p, e, depth + 1));
+      case START_ARRAY:
+        {
+          ArrayNode arr = NODES.arrayNode();
+          JsonToken e;
+          while ((e = p.nextToken()) != JsonToken.END_ARRAY) {
+            arr.add(readValue(p, e, depth + 1));
+          }
+          return arr;
         }
-        return arr;
-      }
       case VALUE_STRING:
         return NODES.textNode(p.getText());
       case VALUE_NUMBER_INT:
@@ -144,7 +155,8 @@ public final class ManifestParser {
     }
   }
 
-  private static final class JsonParseFailure extends com.fasterxml.jackson.core.JsonParseException {
+  private static final class JsonParseFailure
+      extends com.fasterxml.jackson.core.JsonParseException {
     JsonParseFailure(JsonParser p, String msg) {
       super(p, msg);
     }

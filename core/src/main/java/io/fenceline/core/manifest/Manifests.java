@@ -29,13 +29,17 @@ public final class Manifests {
    * slim object ingest would publish for it, and an object larger than an event carries is decoded
    * from its stub, failing closed ({@link OversizeObjects}), as the engine does.
    */
-  public static DecodedObjects decode(List<RawObject> raws, ToLongFunction<RawObject> publishedSize) {
+  public static DecodedObjects decode(
+      List<RawObject> raws, ToLongFunction<RawObject> publishedSize) {
     Map<String, DecodedObjects.Located> byKey = new LinkedHashMap<>();
     List<Problem> problems = new ArrayList<>();
     TreeMap<String, Integer> ignored = new TreeMap<>();
     for (RawObject raw : raws) {
       long size = publishedSize.applyAsLong(raw);
-      Kind kind = raw.node().path("kind").isTextual() ? Kind.fromApiName(raw.node().get("kind").asText()) : null;
+      Kind kind =
+          raw.node().path("kind").isTextual()
+              ? Kind.fromApiName(raw.node().get("kind").asText())
+              : null;
       ObjectDecoder.Result r = OversizeObjects.decodeAsPublished(raw, kind, raw.node(), size);
       problems.addAll(r.problems());
       if (r.ignoredKind() != null) {
@@ -48,8 +52,13 @@ public final class Manifests {
       String id = o.kind() + " " + o.key();
       DecodedObjects.Located prev = byKey.put(id, new DecodedObjects.Located(o, raw.location()));
       if (prev != null) {
-        problems.add(new Problem(raw.location(), o.kind().apiName(), display(o), "metadata.name",
-            "duplicate of the object at " + prev.location() + "; this one replaces it"));
+        problems.add(
+            new Problem(
+                raw.location(),
+                o.kind().apiName(),
+                display(o),
+                "metadata.name",
+                "duplicate of the object at " + prev.location() + "; this one replaces it"));
       }
     }
     return new DecodedObjects(List.copyOf(byKey.values()), problems, ignored);
@@ -69,7 +78,9 @@ public final class Manifests {
     for (DecodedObjects.Located l : decoded.objects()) {
       objects.add(l.object());
     }
-    objects.sort(Comparator.comparing((ClusterObject o) -> rank(o.kind())).thenComparing(ClusterObject::key));
+    objects.sort(
+        Comparator.comparing((ClusterObject o) -> rank(o.kind()))
+            .thenComparing(ClusterObject::key));
     List<ClusterChange> out = new ArrayList<>();
     for (ClusterObject o : objects) {
       out.add(ClusterChange.upsert(o));

@@ -7,7 +7,8 @@ final class NameRules {
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
   private static final Pattern DNS_SUBDOMAIN =
       Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-  private static final Pattern LABEL_NAME = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
+  private static final Pattern LABEL_NAME =
+      Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
   private static final Pattern PORT_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?");
 
   private NameRules() {}
@@ -55,7 +56,10 @@ final class NameRules {
 
   /** IANA service name, as a named port must be. */
   static String portName(String s) {
-    if (s.isEmpty() || s.length() > 15 || !PORT_NAME.matcher(s).matches() || s.contains("--")
+    if (s.isEmpty()
+        || s.length() > 15
+        || !PORT_NAME.matcher(s).matches()
+        || s.contains("--")
         || s.chars().noneMatch(c -> c >= 'a' && c <= 'z')) {
       return "a named port must be at most 15 lower-case alphanumerics or '-', with at least one letter and no '--'";
     }

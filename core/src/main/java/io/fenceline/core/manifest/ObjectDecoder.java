@@ -38,9 +38,21 @@ import java.util.Set;
 public final class ObjectDecoder {
   private static final Set<String> META_FIELDS =
       Set.of(
-          "name", "namespace", "labels", "annotations", "uid", "resourceVersion", "generation",
-          "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "managedFields",
-          "finalizers", "ownerReferences", "generateName", "selfLink");
+          "name",
+          "namespace",
+          "labels",
+          "annotations",
+          "uid",
+          "resourceVersion",
+          "generation",
+          "creationTimestamp",
+          "deletionTimestamp",
+          "deletionGracePeriodSeconds",
+          "managedFields",
+          "finalizers",
+          "ownerReferences",
+          "generateName",
+          "selfLink");
 
   /** The result of decoding one object: the object (null if skipped) and its problems. */
   public record Result(ClusterObject object, List<Problem> problems, String ignoredKind) {}
@@ -77,13 +89,19 @@ public final class ObjectDecoder {
     }
     String name = text(meta, "name", "metadata.name");
     String namespace =
-        !kind.namespaced() ? "" : meta.hasNonNull("namespace") ? text(meta, "namespace", "metadata.namespace") : "default";
-    displayName = namespace == null || namespace.isEmpty() ? String.valueOf(name) : namespace + "/" + name;
+        !kind.namespaced()
+            ? ""
+            : meta.hasNonNull("namespace")
+                ? text(meta, "namespace", "metadata.namespace")
+                : "default";
+    displayName =
+        namespace == null || namespace.isEmpty() ? String.valueOf(name) : namespace + "/" + name;
     if (name == null) {
       problem("metadata.name", "required");
       return new Result(null, problems, null);
     }
-    String nameProblem = kind == Kind.NAMESPACE ? NameRules.dnsLabel(name) : NameRules.dnsSubdomain(name);
+    String nameProblem =
+        kind == Kind.NAMESPACE ? NameRules.dnsLabel(name) : NameRules.dnsSubdomain(name);
     if (nameProblem != null) {
       displayName = "(invalid name)";
       problem("metadata.name", nameProblem);
@@ -96,7 +114,9 @@ public final class ObjectDecoder {
     }
     ClusterObject obj =
         switch (kind) {
-          case NAMESPACE -> new Namespace(name, io.fenceline.core.model.Labels.copyOf(labels(meta, "metadata.labels")));
+          case NAMESPACE ->
+              new Namespace(
+                  name, io.fenceline.core.model.Labels.copyOf(labels(meta, "metadata.labels")));
           case NODE -> node(n, name);
           case POD -> pod(n, meta, new ObjectKey(namespace, name));
           case NETWORK_POLICY -> policy(n, meta, new ObjectKey(namespace, name));
@@ -132,7 +152,9 @@ public final class ObjectDecoder {
     String nodeName = spec.hasNonNull("nodeName") ? text(spec, "nodeName", "spec.nodeName") : null;
     if (nodeName != null && NameRules.dnsSubdomain(nodeName) != null) {
       // A node name becomes a payload folder and a partition key: never a path or free text.
-      problem("spec.nodeName", NameRules.dnsSubdomain(nodeName) + "; the pod is treated as not scheduled");
+      problem(
+          "spec.nodeName",
+          NameRules.dnsSubdomain(nodeName) + "; the pod is treated as not scheduled");
       nodeName = null;
     }
     boolean hostNetwork = bool(spec, "hostNetwork", "spec.hostNetwork");
@@ -152,7 +174,9 @@ public final class ObjectDecoder {
         ips.add(0, ip);
       }
     }
-    PodPhase phase = PodPhase.fromApiName(status.path("phase").isTextual() ? status.path("phase").asText() : null);
+    PodPhase phase =
+        PodPhase.fromApiName(
+            status.path("phase").isTextual() ? status.path("phase").asText() : null);
     List<ContainerPort> ports = new ArrayList<>();
     JsonNode containers = spec.path("containers");
     if (containers.isArray()) {
@@ -165,7 +189,11 @@ public final class ObjectDecoder {
           String field = "spec.containers[" + c + "].ports[" + i + "]";
           JsonNode cp = cports.get(i);
           JsonNode num = cp.get("containerPort");
-          if (num == null || !num.canConvertToInt() || !num.isIntegralNumber() || num.asInt() < 1 || num.asInt() > 65535) {
+          if (num == null
+              || !num.canConvertToInt()
+              || !num.isIntegralNumber()
+              || num.asInt() < 1
+              || num.asInt() > 65535) {
             problem(field + ".containerPort", "must be a number between 1 and 65535");
             continue;
           }
@@ -201,9 +229,14 @@ public final class ObjectDecoder {
     allowOnly(spec, "spec.", Set.of("podSelector", "policyTypes", "ingress", "egress"));
     int selectorProblems = problems.size();
     LabelSelector podSelector =
-        spec.hasNonNull("podSelector") ? selector(spec.get("podSelector"), "spec.podSelector") : LabelSelector.EVERYTHING;
-    if (podSelector == null || problems.size() > selectorProblems && podSelectorProblem(selectorProblems)) {
-      problem("spec.podSelector", "does not parse, so the policy's targets are unknown: the policy is ignored");
+        spec.hasNonNull("podSelector")
+            ? selector(spec.get("podSelector"), "spec.podSelector")
+            : LabelSelector.EVERYTHING;
+    if (podSelector == null
+        || problems.size() > selectorProblems && podSelectorProblem(selectorProblems)) {
+      problem(
+          "spec.podSelector",
+          "does not parse, so the policy's targets are unknown: the policy is ignored");
       return null;
     }
     Set<Direction> types = policyTypes(spec);
@@ -214,8 +247,11 @@ public final class ObjectDecoder {
     List<PolicyRule> ingress = rules(spec.get("ingress"), "spec.ingress", Direction.INGRESS);
     List<PolicyRule> egress = rules(spec.get("egress"), "spec.egress", Direction.EGRESS);
     if (problems.size() > before) {
-      problem("spec", "invalid policy: it isolates its targets ("
-          + (typesOk ? directions(types) : "ingress and egress") + ") and allows nothing until fixed");
+      problem(
+          "spec",
+          "invalid policy: it isolates its targets ("
+              + (typesOk ? directions(types) : "ingress and egress")
+              + ") and allows nothing until fixed");
       return new NetworkPolicy(key, podSelector, types, List.of(), List.of(), true);
     }
     NetworkPolicy policy = new NetworkPolicy(key, podSelector, types, ingress, egress, false);
@@ -227,9 +263,15 @@ public final class ObjectDecoder {
       }
     }
     if (!tooLarge.isEmpty()) {
-      problem("spec", "compiles to rule chains larger than one node fact may be (" + String.join(", ", tooLarge)
-          + "; at most " + ChainBudget.MAX_CHAIN_BYTES + "): it isolates its targets (" + directions(types)
-          + ") and allows nothing until it is split into smaller policies");
+      problem(
+          "spec",
+          "compiles to rule chains larger than one node fact may be ("
+              + String.join(", ", tooLarge)
+              + "; at most "
+              + ChainBudget.MAX_CHAIN_BYTES
+              + "): it isolates its targets ("
+              + directions(types)
+              + ") and allows nothing until it is split into smaller policies");
       return new NetworkPolicy(key, podSelector, types, List.of(), List.of(), true);
     }
     return policy;
@@ -245,7 +287,11 @@ public final class ObjectDecoder {
   }
 
   private static String directions(Set<Direction> types) {
-    return types.stream().map(Direction::lowerName).sorted().reduce((a, b) -> a + " and " + b).orElse("nothing");
+    return types.stream()
+        .map(Direction::lowerName)
+        .sorted()
+        .reduce((a, b) -> a + " and " + b)
+        .orElse("nothing");
   }
 
   /** Null when unreadable (then the policy fails closed in both directions). */
@@ -275,7 +321,9 @@ public final class ObjectDecoder {
       } else if (v.equals("Egress")) {
         d.add(Direction.EGRESS);
       } else {
-        problem("spec.policyTypes[" + i + "]", "must be Ingress or Egress, got '" + pt.get(i).asText() + "'");
+        problem(
+            "spec.policyTypes[" + i + "]",
+            "must be Ingress or Egress, got '" + pt.get(i).asText() + "'");
         return null;
       }
     }
@@ -353,7 +401,8 @@ public final class ObjectDecoder {
     if (hasBlock) {
       return ipBlock(p.get("ipBlock"), field + ".ipBlock");
     }
-    LabelSelector ns = hasNs ? selector(p.get("namespaceSelector"), field + ".namespaceSelector") : null;
+    LabelSelector ns =
+        hasNs ? selector(p.get("namespaceSelector"), field + ".namespaceSelector") : null;
     LabelSelector pod = hasPod ? selector(p.get("podSelector"), field + ".podSelector") : null;
     if ((hasNs && ns == null) || (hasPod && pod == null)) {
       return null;
@@ -451,7 +500,9 @@ public final class ObjectDecoder {
       return null;
     }
     if (endNumber < number) {
-      problem(field + ".endPort", "must be greater than or equal to port " + number + ", got " + endNumber);
+      problem(
+          field + ".endPort",
+          "must be greater than or equal to port " + number + ", got " + endNumber);
       return null;
     }
     return PolicyPort.range(proto, number, endNumber);
@@ -485,7 +536,10 @@ public final class ObjectDecoder {
 
   private LabelSelector selector(JsonNode s, String field) {
     if (!s.isObject()) {
-      problem(field, "must be an object (a label selector), got " + s.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
+      problem(
+          field,
+          "must be an object (a label selector), got "
+              + s.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
       return null;
     }
     int before = problems.size();
@@ -502,7 +556,8 @@ public final class ObjectDecoder {
         problem(field + ".matchExpressions", "must be a list");
       } else {
         for (int i = 0; i < me.size(); i++) {
-          LabelSelector.Requirement r = requirement(me.get(i), field + ".matchExpressions[" + i + "]");
+          LabelSelector.Requirement r =
+              requirement(me.get(i), field + ".matchExpressions[" + i + "]");
           if (r != null) {
             reqs.add(r);
           }
@@ -534,7 +589,9 @@ public final class ObjectDecoder {
     String opName = r.path("operator").isTextual() ? r.get("operator").asText() : "";
     LabelSelector.Operator op = LabelSelector.Operator.fromApiName(opName);
     if (op == null) {
-      problem(field + ".operator", "must be In, NotIn, Exists or DoesNotExist, got '" + r.path("operator").asText() + "'");
+      problem(
+          field + ".operator",
+          "must be In, NotIn, Exists or DoesNotExist, got '" + r.path("operator").asText() + "'");
       return null;
     }
     List<String> values = new ArrayList<>();
@@ -590,7 +647,10 @@ public final class ObjectDecoder {
       Map.Entry<String, JsonNode> e = it.next();
       String f = field + "[" + e.getKey() + "]";
       if (!e.getValue().isTextual()) {
-        problem(f, "must be a string, got " + e.getValue().getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
+        problem(
+            f,
+            "must be a string, got "
+                + e.getValue().getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
         continue;
       }
       if (asLabels) {
@@ -641,7 +701,9 @@ public final class ObjectDecoder {
     }
   }
 
-  /** A pod IP the kernel can hold in a set: the unspecified address cannot be (ipset refuses it). */
+  /**
+   * A pod IP the kernel can hold in a set: the unspecified address cannot be (ipset refuses it).
+   */
   private IpAddress podIp(String text, String field) {
     IpAddress ip = ip(text, field);
     if (ip != null && ip.equals(ip.masked(0))) {
@@ -656,7 +718,9 @@ public final class ObjectDecoder {
     while (names.hasNext()) {
       String n = names.next();
       if (!allowed.contains(n)) {
-        problem(prefix + n, "unknown field (allowed: " + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
+        problem(
+            prefix + n,
+            "unknown field (allowed: " + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
       }
     }
   }

@@ -18,20 +18,23 @@ import java.util.Map;
 /**
  * Objects larger than an event may carry. Kafka refuses a record above the topic's {@code
  * max.message.bytes} (1 MiB by default), so the slim object of one event is bounded by {@link
- * #MAX_OBJECT_BYTES}, which leaves room for the event's envelope and for the engine's store key.
- * A larger object is published as its <em>stub</em>: identity plus what fail-closed enforcement
+ * #MAX_OBJECT_BYTES}, which leaves room for the event's envelope and for the engine's store key. A
+ * larger object is published as its <em>stub</em>: identity plus what fail-closed enforcement
  * needs. {@code compile} applies the same bound to the same slim form, so both enforce the same.
  *
  * <p>What a stub becomes (see {@link #decodeStub}): a Pod is quarantined (isolated both ways,
  * allows nothing, in no peer set); a NetworkPolicy keeps its podSelector and directions and fails
- * closed (isolates its targets, allows nothing); a Namespace keeps only its automatic name label;
- * a Node keeps only its name. Each is reported.
+ * closed (isolates its targets, allows nothing); a Namespace keeps only its automatic name label; a
+ * Node keeps only its name. Each is reported.
  */
 public final class OversizeObjects {
   /** The largest slim object, in bytes of its JSON encoding, that an event carries whole. */
   public static final int MAX_OBJECT_BYTES = 1_000_000;
 
-  /** A policy's podSelector larger than this is not kept in its stub; the stub selects every pod of the namespace. */
+  /**
+   * A policy's podSelector larger than this is not kept in its stub; the stub selects every pod of
+   * the namespace.
+   */
   static final int MAX_STUB_SELECTOR_BYTES = 64 * 1024;
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,10 +56,10 @@ public final class OversizeObjects {
   }
 
   /**
-   * The stub of {@code object} (slim or as written in a manifest), of kind {@code kind}: apiVersion,
-   * kind, metadata name/namespace/uid/resourceVersion, and per kind the fields fail-closed
-   * enforcement needs (a pod's node, addresses, phase and hostNetwork; a policy's podSelector and
-   * policyTypes, made explicit).
+   * The stub of {@code object} (slim or as written in a manifest), of kind {@code kind}:
+   * apiVersion, kind, metadata name/namespace/uid/resourceVersion, and per kind the fields
+   * fail-closed enforcement needs (a pod's node, addresses, phase and hostNetwork; a policy's
+   * podSelector and policyTypes, made explicit).
    */
   public static ObjectNode stub(Kind kind, JsonNode object) {
     ObjectNode root = JSON.createObjectNode();
@@ -100,12 +103,15 @@ public final class OversizeObjects {
         }
         s.set("policyTypes", directions(spec));
       }
-      case NAMESPACE, NODE -> { }
+      case NAMESPACE, NODE -> {}
     }
     return root;
   }
 
-  /** The policy's directions as an explicit list: as written when readable, else as defaulted, else both. */
+  /**
+   * The policy's directions as an explicit list: as written when readable, else as defaulted, else
+   * both.
+   */
   private static ArrayNode directions(JsonNode spec) {
     ArrayNode out = JSON.createArrayNode();
     JsonNode pt = spec.get("policyTypes");
@@ -131,11 +137,11 @@ public final class OversizeObjects {
   }
 
   /**
-   * Decodes {@code raw} (of {@code kind}, published as a slim object of {@code publishedBytes}) as the
-   * pipeline enforces it: from its stub when it is too large for one event, else as written.
+   * Decodes {@code raw} (of {@code kind}, published as a slim object of {@code publishedBytes}) as
+   * the pipeline enforces it: from its stub when it is too large for one event, else as written.
    */
-  public static ObjectDecoder.Result decodeAsPublished(RawObject raw, Kind kind, JsonNode published,
-      long publishedBytes) {
+  public static ObjectDecoder.Result decodeAsPublished(
+      RawObject raw, Kind kind, JsonNode published, long publishedBytes) {
     if (kind == null || !tooLarge(publishedBytes)) {
       return ObjectDecoder.decode(raw);
     }
@@ -159,12 +165,16 @@ public final class OversizeObjects {
     String consequence;
     if (o instanceof Pod p) {
       enforced = p.quarantine();
-      consequence = "labels unknown, so isolated both ways and in no peer set until a smaller version arrives"
-          + " (fail closed)";
+      consequence =
+          "labels unknown, so isolated both ways and in no peer set until a smaller version arrives"
+              + " (fail closed)";
     } else if (o instanceof NetworkPolicy np) {
-      enforced = new NetworkPolicy(np.key(), np.podSelector(), np.policyTypes(), List.of(), List.of(), true);
-      consequence = "rules unknown, so it isolates its targets and allows nothing until a smaller version"
-          + " arrives (fail closed)";
+      enforced =
+          new NetworkPolicy(
+              np.key(), np.podSelector(), np.policyTypes(), List.of(), List.of(), true);
+      consequence =
+          "rules unknown, so it isolates its targets and allows nothing until a smaller version"
+              + " arrives (fail closed)";
     } else if (o instanceof Namespace n) {
       enforced = Namespace.of(n.name(), Map.of());
       consequence = "labels unknown; namespace selectors see only kubernetes.io/metadata.name";
@@ -173,7 +183,9 @@ public final class OversizeObjects {
       consequence = "addresses unknown";
     }
     String name = o.key().namespace().isEmpty() ? o.key().name() : o.key().toString();
-    problems.add(new Problem(stub.location(), o.kind().apiName(), name, "(whole object)", what + consequence));
+    problems.add(
+        new Problem(
+            stub.location(), o.kind().apiName(), name, "(whole object)", what + consequence));
     return new ObjectDecoder.Result(enforced, problems, null);
   }
 

@@ -8,14 +8,22 @@ package io.fenceline.core.manifest;
  * escapes control characters and shortens very long quotes, so a crafted object cannot forge
  * further problem or log lines, nor flood them.
  */
-public record Problem(SourceLocation location, String kind, String name, String field, String reason) {
+public record Problem(
+    SourceLocation location, String kind, String name, String field, String reason) {
   /** Longest stretch of one part printed; the rest is counted, not shown. */
   static final int MAX_PART = 200;
 
   @Override
   public String toString() {
-    return printable(location.toString()) + " " + printable(kind) + " " + printable(name) + " " + printable(field)
-        + ": " + printable(reason);
+    return printable(location.toString())
+        + " "
+        + printable(kind)
+        + " "
+        + printable(name)
+        + " "
+        + printable(field)
+        + ": "
+        + printable(reason);
   }
 
   static String printable(String s) {
@@ -35,8 +43,14 @@ public record Problem(SourceLocation location, String kind, String name, String 
         case '\r' -> sb.append("\\r");
         case '\t' -> sb.append("\\t");
         default -> {
-          if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == 0x2028 || c == 0x2029
-              || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || Character.isSurrogate(c)) {
+          if (c < 0x20
+              || c == 0x7f
+              || (c >= 0x80 && c < 0xa0)
+              || c == 0x2028
+              || c == 0x2029
+              || (c >= 0x202a && c <= 0x202e)
+              || (c >= 0x2066 && c <= 0x2069)
+              || Character.isSurrogate(c)) {
             sb.append(String.format("\\u%04x", (int) c));
           } else {
             sb.append(c);

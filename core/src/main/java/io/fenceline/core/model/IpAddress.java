@@ -160,7 +160,13 @@ public final class IpAddress implements Comparable<IpAddress> {
   @Override
   public String toString() {
     if (bytes.length == 4) {
-      return (bytes[0] & 0xff) + "." + (bytes[1] & 0xff) + "." + (bytes[2] & 0xff) + "." + (bytes[3] & 0xff);
+      return (bytes[0] & 0xff)
+          + "."
+          + (bytes[1] & 0xff)
+          + "."
+          + (bytes[2] & 0xff)
+          + "."
+          + (bytes[3] & 0xff);
     }
     int[] g = new int[8];
     for (int i = 0; i < 8; i++) {

@@ -7,7 +7,8 @@ package io.fenceline.core.model;
 public record IpPrefix(IpAddress address, int length) implements Comparable<IpPrefix> {
   public IpPrefix {
     if (length < 0 || length > address.bitLength()) {
-      throw new IllegalArgumentException("prefix length " + length + " out of range for " + address);
+      throw new IllegalArgumentException(
+          "prefix length " + length + " out of range for " + address);
     }
     address = address.masked(length);
   }
@@ -27,7 +28,9 @@ public record IpPrefix(IpAddress address, int length) implements Comparable<IpPr
       throw new IllegalArgumentException("invalid CIDR '" + text + "': bad address", e);
     }
     String len = text.substring(slash + 1);
-    if (len.isEmpty() || len.length() > 3 || !len.chars().allMatch(c -> c >= '0' && c <= '9')
+    if (len.isEmpty()
+        || len.length() > 3
+        || !len.chars().allMatch(c -> c >= '0' && c <= '9')
         || (len.length() > 1 && len.charAt(0) == '0')) {
       throw new IllegalArgumentException("invalid CIDR '" + text + "': bad prefix length");
     }

@@ -17,7 +17,10 @@ public enum Kind {
     return apiName;
   }
 
-  /** Whether objects of this kind live in a namespace (Pods, NetworkPolicies) or in the cluster (Namespaces, Nodes). */
+  /**
+   * Whether objects of this kind live in a namespace (Pods, NetworkPolicies) or in the cluster
+   * (Namespaces, Nodes).
+   */
   public boolean namespaced() {
     return this == POD || this == NETWORK_POLICY;
   }

@@ -9,7 +9,8 @@ import java.util.SortedMap;
  * A Kubernetes label selector: {@code matchLabels} AND every {@code matchExpressions} requirement.
  * Both empty selects everything. Requirements are kept sorted so equal selectors compare equal.
  */
-public record LabelSelector(SortedMap<String, String> matchLabels, List<Requirement> matchExpressions) {
+public record LabelSelector(
+    SortedMap<String, String> matchLabels, List<Requirement> matchExpressions) {
   public static final LabelSelector EVERYTHING = new LabelSelector(Map.of(), List.of());
 
   public LabelSelector(Map<String, String> matchLabels, List<Requirement> matchExpressions) {
@@ -34,7 +35,8 @@ public record LabelSelector(SortedMap<String, String> matchLabels, List<Requirem
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder("{");
-    matchLabels.forEach((k, v) -> sb.append(sb.length() > 1 ? "," : "").append(k).append('=').append(v));
+    matchLabels.forEach(
+        (k, v) -> sb.append(sb.length() > 1 ? "," : "").append(k).append('=').append(v));
     for (Requirement r : matchExpressions) {
       sb.append(sb.length() > 1 ? "," : "").append(r);
     }

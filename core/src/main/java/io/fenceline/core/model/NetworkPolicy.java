@@ -7,8 +7,8 @@ import java.util.Set;
  * A decoded networking.k8s.io/v1 NetworkPolicy.
  *
  * <p>{@code policyTypes} is already defaulted (Ingress always; Egress only when the spec has at
- * least one egress rule). A policy that failed validation but whose podSelector parsed is kept
- * with {@code failedClosed} set and no rules: it still isolates its targets and allows nothing.
+ * least one egress rule). A policy that failed validation but whose podSelector parsed is kept with
+ * {@code failedClosed} set and no rules: it still isolates its targets and allows nothing.
  */
 public record NetworkPolicy(
     ObjectKey key,

@@ -28,7 +28,10 @@ public record ObjectKey(String namespace, String name) implements Comparable<Obj
     return c != 0 ? c : name.compareTo(o.name);
   }
 
-  /** Mixed, so that keys such as ns-1/pod-2 and ns-2/pod-1 do not collide as the record default would. */
+  /**
+   * Mixed, so that keys such as ns-1/pod-2 and ns-2/pod-1 do not collide as the record default
+   * would.
+   */
   @Override
   public int hashCode() {
     return namespace.hashCode() * 0x9E3779B1 + Integer.rotateLeft(name.hashCode(), 16);

@@ -31,8 +31,14 @@ public record Pod(
     }
   }
 
-  public Pod(ObjectKey key, SortedMap<String, String> labels, List<IpAddress> ips, String nodeName, PodPhase phase,
-      boolean hostNetwork, List<ContainerPort> ports) {
+  public Pod(
+      ObjectKey key,
+      SortedMap<String, String> labels,
+      List<IpAddress> ips,
+      String nodeName,
+      PodPhase phase,
+      boolean hostNetwork,
+      List<ContainerPort> ports) {
     this(key, labels, ips, nodeName, phase, hostNetwork, ports, false);
   }
 

@@ -6,10 +6,11 @@ import java.util.List;
 public sealed interface PolicyPeer {
 
   /**
-   * Pods chosen by selectors. {@code namespaceSelector} null: the policy's own namespace;
-   * {@code podSelector} null: every pod of the chosen namespaces. Both set: AND.
+   * Pods chosen by selectors. {@code namespaceSelector} null: the policy's own namespace; {@code
+   * podSelector} null: every pod of the chosen namespaces. Both set: AND.
    */
-  record Selector(LabelSelector namespaceSelector, LabelSelector podSelector) implements PolicyPeer {}
+  record Selector(LabelSelector namespaceSelector, LabelSelector podSelector)
+      implements PolicyPeer {}
 
   /** A CIDR with holes; matches any address, pod IPs included. */
   record IpBlock(IpPrefix cidr, List<IpPrefix> except) implements PolicyPeer {

@@ -13,7 +13,8 @@ public final class Comments {
     StringBuilder sb = new StringBuilder(Math.min(text.length(), MAX_BYTES));
     for (int i = 0; i < text.length() && sb.length() < MAX_BYTES; i++) {
       char c = text.charAt(i);
-      boolean ok = c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '\'' && c != '`' && c != '$';
+      boolean ok =
+          c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '\'' && c != '`' && c != '$';
       sb.append(ok ? c : '_');
     }
     return sb.toString();

@@ -6,15 +6,17 @@ import io.fenceline.core.model.Direction;
 import io.fenceline.core.model.ObjectKey;
 
 /**
- * Names of everything fenceline owns in the kernel. All start with {@code FNL-}; all are derived
- * by {@link StableHash}, never from user strings, and fit the kernel's limits (iptables chains 28
+ * Names of everything fenceline owns in the kernel. All start with {@code FNL-}; all are derived by
+ * {@link StableHash}, never from user strings, and fit the kernel's limits (iptables chains 28
  * characters, ipsets 31). They are part of the on-node contract: changing them churns every node.
  */
 public final class KernelNames {
   /** Prefix of every chain and set fenceline owns. */
   public static final String PREFIX = "FNL-";
+
   /** The root chain, jumped to from position 1 of FORWARD. */
   public static final String ROOT_CHAIN = "FNL-FORWARD";
+
   /** The packet mark bit a policy chain sets when it allows a packet. */
   public static final int ALLOW_MARK = 0x02000000;
 

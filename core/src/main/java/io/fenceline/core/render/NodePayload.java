@@ -5,4 +5,5 @@ package io.fenceline.core.render;
  * --noflush} and {@code ip6tables-restore --noflush}. Applying it twice is harmless (at most a
  * second, identical jump from FORWARD).
  */
-public record NodePayload(String node, String ipsetRestore, String iptablesRestore, String ip6tablesRestore) {}
+public record NodePayload(
+    String node, String ipsetRestore, String iptablesRestore, String ip6tablesRestore) {}

@@ -33,8 +33,11 @@ public final class NodeRenderer {
   public static final int MAX_ELEMENTS = 1 << 20;
 
   static final String MARK = String.format("0x%x", KernelNames.ALLOW_MARK);
-  static final String FORWARD_JUMP = "-I FORWARD 1 " + Comments.option("fenceline: NetworkPolicy enforcement")
-      + " -j " + KernelNames.ROOT_CHAIN;
+  static final String FORWARD_JUMP =
+      "-I FORWARD 1 "
+          + Comments.option("fenceline: NetworkPolicy enforcement")
+          + " -j "
+          + KernelNames.ROOT_CHAIN;
 
   private NodeRenderer() {}
 
@@ -49,14 +52,15 @@ public final class NodeRenderer {
   }
 
   /**
-   * The node's chains and the sets they reference, without members: what an applier re-renders
-   * when a binding or chain changed, at a cost that grows with the node's rules, never with the
-   * members of its sets. {@code model}'s set members are not read.
+   * The node's chains and the sets they reference, without members: what an applier re-renders when
+   * a binding or chain changed, at a cost that grows with the node's rules, never with the members
+   * of its sets. {@code model}'s set members are not read.
    */
   public static Structure rules(NodeModel model) {
     Map<String, List<String>> chains4 = chains(model, 4);
     Map<String, List<String>> chains6 = chains(model, 6);
-    return new Structure(new RenderedNode(model.node(), List.of(), chains4, chains6, FORWARD_JUMP),
+    return new Structure(
+        new RenderedNode(model.node(), List.of(), chains4, chains6, FORWARD_JUMP),
         slots(model, chains4, chains6));
   }
 
@@ -70,9 +74,12 @@ public final class NodeRenderer {
     public RenderedNode filled(NodeModel model) {
       List<KernelSet> sets = new ArrayList<>();
       for (SetSlot slot : slots) {
-        sets.add(slot.withMembers(model.sets().getOrDefault(slot.ref(), java.util.Collections.emptySortedSet())));
+        sets.add(
+            slot.withMembers(
+                model.sets().getOrDefault(slot.ref(), java.util.Collections.emptySortedSet())));
       }
-      return new RenderedNode(chains.node(), sets, chains.chains4(), chains.chains6(), chains.forwardJump());
+      return new RenderedNode(
+          chains.node(), sets, chains.chains4(), chains.chains6(), chains.forwardJump());
     }
   }
 
@@ -82,7 +89,8 @@ public final class NodeRenderer {
    * The sets a family's rules reference, in that family only (a v4-only node gets no v6 sets), in
    * the order of the model's sets, IPv4 before IPv6.
    */
-  static List<SetSlot> slots(NodeModel model, Map<String, List<String>> chains4, Map<String, List<String>> chains6) {
+  static List<SetSlot> slots(
+      NodeModel model, Map<String, List<String>> chains4, Map<String, List<String>> chains6) {
     java.util.Set<String> used = new java.util.HashSet<>();
     for (Map<String, List<String>> chains : List.of(chains4, chains6)) {
       for (List<String> rules : chains.values()) {
@@ -114,8 +122,12 @@ public final class NodeRenderer {
     String root = KernelNames.ROOT_CHAIN;
     List<String> rootRules = new ArrayList<>();
     chains.put(root, rootRules);
-    rootRules.add("-A " + root + " -m conntrack --ctstate RELATED,ESTABLISHED "
-        + Comments.option("fenceline: replies of allowed connections") + " -j RETURN");
+    rootRules.add(
+        "-A "
+            + root
+            + " -m conntrack --ctstate RELATED,ESTABLISHED "
+            + Comments.option("fenceline: replies of allowed connections")
+            + " -j RETURN");
     for (Direction d : List.of(Direction.EGRESS, Direction.INGRESS)) {
       for (PodBindingFact b : model.bindings()) {
         if (!isolated(b, d)) {
@@ -123,14 +135,30 @@ public final class NodeRenderer {
         }
         for (IpAddress ip : b.ips()) {
           if (ip.family() == family) {
-            rootRules.add("-A " + root + (d == Direction.EGRESS ? " -s " : " -d ") + ip + (family == 4 ? "/32 " : "/128 ")
-                + Comments.option(b.pod() + " " + d.lowerName()) + " -j " + KernelNames.podChain(d, b.pod()));
+            rootRules.add(
+                "-A "
+                    + root
+                    + (d == Direction.EGRESS ? " -s " : " -d ")
+                    + ip
+                    + (family == 4 ? "/32 " : "/128 ")
+                    + Comments.option(b.pod() + " " + d.lowerName())
+                    + " -j "
+                    + KernelNames.podChain(d, b.pod()));
           }
         }
       }
     }
-    rootRules.add("-A " + root + " -m mark --mark " + MARK + "/" + MARK + " "
-        + Comments.option("fenceline: clear the allow mark") + " -j MARK --set-xmark 0x0/" + MARK);
+    rootRules.add(
+        "-A "
+            + root
+            + " -m mark --mark "
+            + MARK
+            + "/"
+            + MARK
+            + " "
+            + Comments.option("fenceline: clear the allow mark")
+            + " -j MARK --set-xmark 0x0/"
+            + MARK);
 
     for (PodBindingFact b : model.bindings()) {
       for (Direction d : List.of(Direction.INGRESS, Direction.EGRESS)) {
@@ -141,18 +169,48 @@ public final class NodeRenderer {
         List<String> rules = new ArrayList<>();
         chains.put(chain, rules);
         String who = b.pod() + " " + d.lowerName();
-        rules.add("-A " + chain + " -m conntrack --ctstate INVALID " + Comments.option(who + ": invalid packet") + " -j DROP");
+        rules.add(
+            "-A "
+                + chain
+                + " -m conntrack --ctstate INVALID "
+                + Comments.option(who + ": invalid packet")
+                + " -j DROP");
         rules.add("-A " + chain + " -j MARK --set-xmark 0x0/" + MARK);
         for (String id : d == Direction.INGRESS ? b.ingressChains() : b.egressChains()) {
           PolicyChainFact pc = model.chains().get(id);
           if (pc != null) { // a chain that has not arrived gives no allow (fail closed)
-            rules.add("-A " + chain + " " + Comments.option(who + ": " + pc.policy()) + " -j " + KernelNames.policyChain(id));
+            rules.add(
+                "-A "
+                    + chain
+                    + " "
+                    + Comments.option(who + ": " + pc.policy())
+                    + " -j "
+                    + KernelNames.policyChain(id));
           }
         }
-        rules.add("-A " + chain + " -m mark --mark " + MARK + "/" + MARK + " " + Comments.option(who + ": allowed") + " -j RETURN");
-        rules.add("-A " + chain + " -p tcp " + Comments.option(who + ": no policy allows") + " -j REJECT --reject-with tcp-reset");
-        rules.add("-A " + chain + " " + Comments.option(who + ": no policy allows") + " -j REJECT --reject-with "
-            + (family == 4 ? "icmp-port-unreachable" : "icmp6-port-unreachable"));
+        rules.add(
+            "-A "
+                + chain
+                + " -m mark --mark "
+                + MARK
+                + "/"
+                + MARK
+                + " "
+                + Comments.option(who + ": allowed")
+                + " -j RETURN");
+        rules.add(
+            "-A "
+                + chain
+                + " -p tcp "
+                + Comments.option(who + ": no policy allows")
+                + " -j REJECT --reject-with tcp-reset");
+        rules.add(
+            "-A "
+                + chain
+                + " "
+                + Comments.option(who + ": no policy allows")
+                + " -j REJECT --reject-with "
+                + (family == 4 ? "icmp-port-unreachable" : "icmp6-port-unreachable"));
       }
     }
 
@@ -179,10 +237,15 @@ public final class NodeRenderer {
         }
         StringBuilder r = new StringBuilder("-A ").append(chain);
         if (c.peerSet() != null) {
-          r.append(" -m set --match-set ").append(KernelNames.set(c.peerSet(), family)).append(' ').append(peerDir);
+          r.append(" -m set --match-set ")
+              .append(KernelNames.set(c.peerSet(), family))
+              .append(' ')
+              .append(peerDir);
         }
         if (c.namedPortSet() != null) {
-          r.append(" -m set --match-set ").append(KernelNames.set(c.namedPortSet(), family)).append(" dst,dst");
+          r.append(" -m set --match-set ")
+              .append(KernelNames.set(c.namedPortSet(), family))
+              .append(" dst,dst");
         }
         if (c.protocol() != null) {
           Protocol p = c.protocol();
@@ -194,7 +257,12 @@ public final class NodeRenderer {
             }
           }
         }
-        r.append(' ').append(Comments.option(c.comment())).append(" -j MARK --set-xmark ").append(MARK).append('/').append(MARK);
+        r.append(' ')
+            .append(Comments.option(c.comment()))
+            .append(" -j MARK --set-xmark ")
+            .append(MARK)
+            .append('/')
+            .append(MARK);
         rules.add(r.toString());
       }
     }

@@ -37,10 +37,19 @@ public final class PayloadDelta {
    * The steps of one change; an empty string is a step to skip. {@code removedMembers} and {@code
    * addedMembers} count set entries; {@code changedChains} counts chains written or deleted.
    */
-  public record Delta(String ipsetPrepare, String filter4, String filter6, String ipsetCleanup,
-      int changedChains, int addedMembers, int removedMembers) {
+  public record Delta(
+      String ipsetPrepare,
+      String filter4,
+      String filter6,
+      String ipsetCleanup,
+      int changedChains,
+      int addedMembers,
+      int removedMembers) {
     public boolean isEmpty() {
-      return ipsetPrepare.isEmpty() && filter4.isEmpty() && filter6.isEmpty() && ipsetCleanup.isEmpty();
+      return ipsetPrepare.isEmpty()
+          && filter4.isEmpty()
+          && filter6.isEmpty()
+          && ipsetCleanup.isEmpty();
     }
   }
 
@@ -50,7 +59,8 @@ public final class PayloadDelta {
    * Everything needed to make the kernel hold exactly {@code next}, whatever fenceline left there
    * before ({@code present}): every set rebuilt, every chain written, owned leftovers removed.
    */
-  public static Delta full(RenderedNode next, Inventory present, boolean addJump4, boolean addJump6) {
+  public static Delta full(
+      RenderedNode next, Inventory present, boolean addJump4, boolean addJump6) {
     StringBuilder prepare = new StringBuilder();
     int added = 0;
     for (KernelSet s : next.sets()) {
@@ -72,7 +82,8 @@ public final class PayloadDelta {
   }
 
   /** Only what differs between {@code prev} (what the kernel holds) and {@code next}. */
-  public static Delta between(RenderedNode prev, RenderedNode next, boolean addJump4, boolean addJump6) {
+  public static Delta between(
+      RenderedNode prev, RenderedNode next, boolean addJump4, boolean addJump6) {
     Map<String, KernelSet> before = new HashMap<>();
     prev.sets().forEach(s -> before.put(s.name(), s));
     StringBuilder prepare = new StringBuilder();
@@ -125,8 +136,11 @@ public final class PayloadDelta {
         removed += before.get(s).members().size();
       }
     }
-    int chains = changed4.size() + changed6.size() + removedCount(prev.chains4(), next.chains4())
-        + removedCount(prev.chains6(), next.chains6());
+    int chains =
+        changed4.size()
+            + changed6.size()
+            + removedCount(prev.chains4(), next.chains4())
+            + removedCount(prev.chains6(), next.chains6());
     return new Delta(prepare.toString(), f4, f6, cleanup.toString(), chains, added, removed);
   }
 
@@ -139,8 +153,11 @@ public final class PayloadDelta {
     Set<String> changed6 = changedChains(prev.chains6(), next.chains6());
     String f4 = filter(next, 4, changed4, prev.chains4().keySet(), false);
     String f6 = filter(next, 6, changed6, prev.chains6().keySet(), false);
-    int chains = changed4.size() + changed6.size() + removedCount(prev.chains4(), next.chains4())
-        + removedCount(prev.chains6(), next.chains6());
+    int chains =
+        changed4.size()
+            + changed6.size()
+            + removedCount(prev.chains4(), next.chains4())
+            + removedCount(prev.chains6(), next.chains6());
     return new Delta("", f4, f6, "", chains, 0, 0);
   }
 
@@ -148,7 +165,8 @@ public final class PayloadDelta {
     return (int) prev.keySet().stream().filter(c -> !next.containsKey(c)).count();
   }
 
-  private static Set<String> changedChains(Map<String, List<String>> prev, Map<String, List<String>> next) {
+  private static Set<String> changedChains(
+      Map<String, List<String>> prev, Map<String, List<String>> next) {
     Set<String> out = new TreeSet<>();
     for (Map.Entry<String, List<String>> e : next.entrySet()) {
       if (!e.getValue().equals(prev.get(e.getKey()))) {
@@ -163,7 +181,8 @@ public final class PayloadDelta {
    * owned chains in {@code present} that {@code next} no longer has, and adds the FORWARD jump if
    * asked. Empty when there is nothing to do.
    */
-  private static String filter(RenderedNode next, int family, Set<String> write, Set<String> present, boolean addJump) {
+  private static String filter(
+      RenderedNode next, int family, Set<String> write, Set<String> present, boolean addJump) {
     Map<String, List<String>> chains = next.chains(family);
     List<String> remove = new ArrayList<>();
     for (String c : new TreeSet<>(present)) {
@@ -174,7 +193,8 @@ public final class PayloadDelta {
     if (write.isEmpty() && remove.isEmpty() && !addJump) {
       return "";
     }
-    StringBuilder sb = new StringBuilder(PayloadText.header(next.node(), family)).append("*filter\n");
+    StringBuilder sb =
+        new StringBuilder(PayloadText.header(next.node(), family)).append("*filter\n");
     for (String c : chains.keySet()) {
       if (write.contains(c)) {
         sb.append(':').append(c).append(" - [0:0]\n");

@@ -3,7 +3,10 @@ package io.fenceline.core.render;
 import java.util.List;
 import java.util.Map;
 
-/** Restore input from a {@link RenderedNode}: the full payload, as {@code fenceline compile} writes it. */
+/**
+ * Restore input from a {@link RenderedNode}: the full payload, as {@code fenceline compile} writes
+ * it.
+ */
 public final class PayloadText {
   private PayloadText() {}
 
@@ -22,7 +25,11 @@ public final class PayloadText {
 
   static void rebuild(StringBuilder sb, KernelSet s) {
     sb.append("create ").append(s.name()).append(' ').append(s.createOptions()).append(" -exist\n");
-    sb.append("create ").append(s.tempName()).append(' ').append(s.createOptions()).append(" -exist\n");
+    sb.append("create ")
+        .append(s.tempName())
+        .append(' ')
+        .append(s.createOptions())
+        .append(" -exist\n");
     sb.append("flush ").append(s.tempName()).append('\n');
     for (String m : s.members()) {
       sb.append("add ").append(s.tempName()).append(' ').append(m).append('\n');
@@ -32,8 +39,13 @@ public final class PayloadText {
   }
 
   static String header(String node, int family) {
-    return "# fenceline payload for node " + Comments.sanitize(node) + " (IPv" + family + "); apply with ip"
-        + (family == 4 ? "" : "6") + "tables-restore --noflush\n";
+    return "# fenceline payload for node "
+        + Comments.sanitize(node)
+        + " (IPv"
+        + family
+        + "); apply with ip"
+        + (family == 4 ? "" : "6")
+        + "tables-restore --noflush\n";
   }
 
   static String filter(RenderedNode n, int family) {

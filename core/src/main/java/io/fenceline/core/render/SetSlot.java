@@ -14,9 +14,14 @@ import java.util.List;
 public record SetSlot(SetRef ref, int family, String name, String tempName, String createOptions) {
 
   static SetSlot of(SetRef ref, int family) {
-    String options = ref.kind().ipsetType() + " family " + (family == 4 ? "inet" : "inet6")
-        + " hashsize 1024 maxelem " + NodeRenderer.MAX_ELEMENTS;
-    return new SetSlot(ref, family, KernelNames.set(ref, family), KernelNames.tempSet(ref, family), options);
+    String options =
+        ref.kind().ipsetType()
+            + " family "
+            + (family == 4 ? "inet" : "inet6")
+            + " hashsize 1024 maxelem "
+            + NodeRenderer.MAX_ELEMENTS;
+    return new SetSlot(
+        ref, family, KernelNames.set(ref, family), KernelNames.tempSet(ref, family), options);
   }
 
   /** Whether {@code entry} belongs in this family's set. */

@@ -63,7 +63,9 @@ class CompilerAgreesWithReferenceTest {
     FactFold fold = FactFold.compile(state);
     List<String> mismatches = disagreements(state, externals, fold);
     assertThat(mismatches)
-        .as("flows where the compiled facts and the reference model disagree\n%s\nfacts:\n%s", state, fold.describe())
+        .as(
+            "flows where the compiled facts and the reference model disagree\n%s\nfacts:\n%s",
+            state, fold.describe())
         .isEmpty();
   }
 
@@ -82,12 +84,25 @@ class CompilerAgreesWithReferenceTest {
         denied++;
       }
       if (want != got) {
-        out.add(f + ": reference " + verdict(want) + " (egress " + verdict(reference.egressAllows(f))
-            + ", ingress " + verdict(reference.ingressAllows(f)) + "), rules " + verdict(got)
-            + " (egress " + verdict(rules.egressAllows(f)) + ", ingress " + verdict(rules.ingressAllows(f)) + ")");
+        out.add(
+            f
+                + ": reference "
+                + verdict(want)
+                + " (egress "
+                + verdict(reference.egressAllows(f))
+                + ", ingress "
+                + verdict(reference.ingressAllows(f))
+                + "), rules "
+                + verdict(got)
+                + " (egress "
+                + verdict(rules.egressAllows(f))
+                + ", ingress "
+                + verdict(rules.ingressAllows(f))
+                + ")");
       }
     }
-    Statistics.label("verdicts").collect(allowed == 0 ? "all denied" : denied == 0 ? "all allowed" : "mixed");
+    Statistics.label("verdicts")
+        .collect(allowed == 0 ? "all denied" : denied == 0 ? "all allowed" : "mixed");
     return out;
   }
 
@@ -133,7 +148,9 @@ class CompilerAgreesWithReferenceTest {
 
   @Property(tries = 300)
   void anyOrderWithDetoursEndsInTheSameFacts(
-      @ForAll("clusters") ClusterState state, @ForAll("clusters") ClusterState detours, @ForAll Random random) {
+      @ForAll("clusters") ClusterState state,
+      @ForAll("clusters") ClusterState detours,
+      @ForAll Random random) {
     FactFold canonical = FactFold.compile(state);
     List<ClusterChange> events = shuffledWithDetours(state, detours, random);
     PolicyCompiler compiler = new PolicyCompiler();
@@ -148,7 +165,8 @@ class CompilerAgreesWithReferenceTest {
         current.remove(event.kind() + " " + event.key());
       }
       // every intermediate state, not only the last, must be what a from-scratch compile gives
-      FactFold fresh = FactFold.compile(ClusterState.of(current.values().toArray(ClusterObject[]::new)));
+      FactFold fresh =
+          FactFold.compile(ClusterState.of(current.values().toArray(ClusterObject[]::new)));
       assertSameFacts(fresh, incremental, "after event " + i + " of\n" + describe(events));
     }
     assertSameFacts(canonical, incremental, state + "\nevents:\n" + describe(events));
@@ -161,8 +179,10 @@ class CompilerAgreesWithReferenceTest {
     Set<String> missing = difference(expected.facts(), actual.facts());
     Set<String> extra = difference(actual.facts(), expected.facts());
     assertThat(missing.isEmpty() && extra.isEmpty())
-        .as("%s\nfacts a from-scratch compile has but the incremental fold lacks or holds otherwise: %s"
-            + "\nfacts only the incremental fold has, or holds otherwise: %s", context, missing, extra)
+        .as(
+            "%s\nfacts a from-scratch compile has but the incremental fold lacks or holds otherwise: %s"
+                + "\nfacts only the incremental fold has, or holds otherwise: %s",
+            context, missing, extra)
         .isTrue();
   }
 
@@ -172,7 +192,8 @@ class CompilerAgreesWithReferenceTest {
    * final upsert; objects of {@code detours} without a counterpart come and go. The last event of
    * every key leaves it as in {@code state}.
    */
-  static List<ClusterChange> shuffledWithDetours(ClusterState state, ClusterState detours, Random random) {
+  static List<ClusterChange> shuffledWithDetours(
+      ClusterState state, ClusterState detours, Random random) {
     Map<String, ClusterObject> alternatives = new LinkedHashMap<>();
     for (ClusterObject o : detours.objects()) {
       alternatives.put(id(o), o);
@@ -193,7 +214,8 @@ class CompilerAgreesWithReferenceTest {
     }
     for (ClusterObject extra : alternatives.values()) {
       if (random.nextInt(10) < 6) {
-        scripts.add(new ArrayList<>(List.of(ClusterChange.upsert(extra), ClusterFixtures.delete(extra))));
+        scripts.add(
+            new ArrayList<>(List.of(ClusterChange.upsert(extra), ClusterFixtures.delete(extra))));
       }
     }
     List<ClusterChange> out = new ArrayList<>();
@@ -231,7 +253,11 @@ class CompilerAgreesWithReferenceTest {
 
   static String describe(List<ClusterChange> events) {
     return events.stream()
-        .map(c -> c instanceof ClusterChange.Upsert u ? "  + " + u.object() : "  - " + c.kind() + " " + c.key())
+        .map(
+            c ->
+                c instanceof ClusterChange.Upsert u
+                    ? "  + " + u.object()
+                    : "  - " + c.kind() + " " + c.key())
         .collect(Collectors.joining("\n"));
   }
 
@@ -239,7 +265,9 @@ class CompilerAgreesWithReferenceTest {
 
   @Property(tries = 300)
   void everyApplyIsInDependencyOrderAndLeavesNothingDangling(
-      @ForAll("clusters") ClusterState state, @ForAll("clusters") ClusterState detours, @ForAll Random random) {
+      @ForAll("clusters") ClusterState state,
+      @ForAll("clusters") ClusterState detours,
+      @ForAll Random random) {
     List<ClusterChange> events = shuffledWithDetours(state, detours, random);
     PolicyCompiler compiler = new PolicyCompiler();
     Map<FactKey, Fact> facts = new HashMap<>();
@@ -247,7 +275,11 @@ class CompilerAgreesWithReferenceTest {
       List<FactChange> out = compiler.apply(events.get(i));
       List<String> problems = FactOrder.violations(facts, out);
       assertThat(problems)
-          .as("event %d of\n%s\nemitted\n%s", i, describe(events), out.stream().map(FactChange::toString).collect(Collectors.joining("\n")))
+          .as(
+              "event %d of\n%s\nemitted\n%s",
+              i,
+              describe(events),
+              out.stream().map(FactChange::toString).collect(Collectors.joining("\n")))
           .isEmpty();
       FactOrder.fold(facts, out);
     }
@@ -287,9 +319,14 @@ class CompilerAgreesWithReferenceTest {
           if (current == null) {
             out.add("#" + i + " tombstone for a fact that is not there: " + c.key().text());
           }
-          if (c.key() instanceof FactKey.Member m && !setsUsedAfter.contains(m.setId())
+          if (c.key() instanceof FactKey.Member m
+              && !setsUsedAfter.contains(m.setId())
               && setsUsedByChains(state).contains(m.setId())) {
-            out.add("#" + i + " member of a dropped set removed while a chain still uses the set: " + c.key().text());
+            out.add(
+                "#"
+                    + i
+                    + " member of a dropped set removed while a chain still uses the set: "
+                    + c.key().text());
           }
         } else {
           if (c.value().equals(current)) {
@@ -303,9 +340,18 @@ class CompilerAgreesWithReferenceTest {
               }
               for (SetRef ref : ((PolicyChainFact) chain).sets()) {
                 for (int j = i + 1; j < changes.size(); j++) {
-                  if (!changes.get(j).isRemoval() && changes.get(j).key() instanceof FactKey.Member m
+                  if (!changes.get(j).isRemoval()
+                      && changes.get(j).key() instanceof FactKey.Member m
                       && m.setId().equals(ref.id())) {
-                    out.add("#" + i + " binding " + b.pod() + " visible before member #" + j + " of set " + ref.id());
+                    out.add(
+                        "#"
+                            + i
+                            + " binding "
+                            + b.pod()
+                            + " visible before member #"
+                            + j
+                            + " of set "
+                            + ref.id());
                   }
                 }
               }
@@ -321,7 +367,15 @@ class CompilerAgreesWithReferenceTest {
           if (f instanceof PodBindingFact b) {
             for (String chainId : chainsOf(b)) {
               if (!state.containsKey(new FactKey.Chain(chainId))) {
-                out.add("after #" + i + " (" + c + ") binding " + b.pod() + " references missing chain " + chainId);
+                out.add(
+                    "after #"
+                        + i
+                        + " ("
+                        + c
+                        + ") binding "
+                        + b.pod()
+                        + " references missing chain "
+                        + chainId);
               }
             }
           }

@@ -32,21 +32,30 @@ import org.junit.jupiter.api.Test;
  * traffic is rejected. Without a named port the same rules allow that traffic.
  */
 class EgressNamedPortWithoutNamespaceObjectTest {
-  private final Pod client = pod("x", "client").label("app", "client").ip("10.244.1.10").on("node-1").build();
-  private final Pod server = pod("y", "server").ip("10.244.1.20").on("node-2").port("http", 8080, TCP).build();
+  private final Pod client =
+      pod("x", "client").label("app", "client").ip("10.244.1.10").on("node-1").build();
+  private final Pod server =
+      pod("y", "server").ip("10.244.1.20").on("node-2").port("http", 8080, TCP).build();
 
   private static NetworkPolicy egressNamedHttp(boolean onlyInBlock) {
-    return policy("x", "egress-http").select(labels("app", "client")).types(Direction.EGRESS)
-        .egress(onlyInBlock
-            ? rule().to(ipBlock("10.244.0.0/16")).port(PolicyPort.named(TCP, "http"))
-            : rule().port(PolicyPort.named(TCP, "http")))
+    return policy("x", "egress-http")
+        .select(labels("app", "client"))
+        .types(Direction.EGRESS)
+        .egress(
+            onlyInBlock
+                ? rule().to(ipBlock("10.244.0.0/16")).port(PolicyPort.named(TCP, "http"))
+                : rule().port(PolicyPort.named(TCP, "http")))
         .build();
   }
 
   private void assertAgrees(List<ClusterObject> objects) {
     FactFold fold = FactFold.compile(ClusterFixtures.upserts(objects));
-    Flow flow = new Flow(Flow.Endpoint.pod(client.key(), client.ips().get(0)),
-        Flow.Endpoint.pod(server.key(), server.ips().get(0)), TCP, 8080);
+    Flow flow =
+        new Flow(
+            Flow.Endpoint.pod(client.key(), client.ips().get(0)),
+            Flow.Endpoint.pod(server.key(), server.ips().get(0)),
+            TCP,
+            8080);
     boolean expected = new ReferenceModel(objects).allows(flow);
     assertThat(expected).isTrue();
     assertThat(new NodeModelInterpreter(fold.table(), objects).allows(flow))
@@ -56,7 +65,13 @@ class EgressNamedPortWithoutNamespaceObjectTest {
 
   @Test
   void anyPeerNamedPortWithTheNamespaceObjectKnown() {
-    assertAgrees(List.of(namespace("x").build(), namespace("y").build(), client, server, egressNamedHttp(false)));
+    assertAgrees(
+        List.of(
+            namespace("x").build(),
+            namespace("y").build(),
+            client,
+            server,
+            egressNamedHttp(false)));
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fenceline.core.facts.FactChange;
 import io.fenceline.core.model.ClusterChange;
 import io.fenceline.core.model.ContainerPort;
+import io.fenceline.core.model.Direction;
 import io.fenceline.core.model.IpAddress;
 import io.fenceline.core.model.Kind;
 import io.fenceline.core.model.LabelSelector;
@@ -17,7 +18,6 @@ import io.fenceline.core.model.PolicyPeer;
 import io.fenceline.core.model.PolicyPort;
 import io.fenceline.core.model.PolicyRule;
 import io.fenceline.core.model.Protocol;
-import io.fenceline.core.model.Direction;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -45,26 +45,40 @@ class IncrementalWorkTest {
         c.apply(ClusterChange.upsert(pod(ns, "p" + p, Map.of("app", "a" + (p % 4)), n, p)));
       }
       for (int k = 0; k < POLICIES_PER_NS; k++) {
-        c.apply(ClusterChange.upsert(policy(ns, "pol" + k, "a" + k, "a" + ((k + 1) % 4), "t" + (n % 5))));
+        c.apply(
+            ClusterChange.upsert(
+                policy(ns, "pol" + k, "a" + k, "a" + ((k + 1) % 4), "t" + (n % 5))));
       }
     }
     return c;
   }
 
   static Pod pod(String ns, String name, Map<String, String> labels, int n, int p) {
-    return Pod.of(ObjectKey.of(ns, name), labels,
+    return Pod.of(
+        ObjectKey.of(ns, name),
+        labels,
         List.of(IpAddress.parse("10." + (n / 200) + "." + (n % 200) + "." + (p + 1))),
-        "node-" + (p % 7), PodPhase.RUNNING, false, List.of(new ContainerPort("http", 8080, Protocol.TCP)));
+        "node-" + (p % 7),
+        PodPhase.RUNNING,
+        false,
+        List.of(new ContainerPort("http", 8080, Protocol.TCP)));
   }
 
   /** Targets app=target; allows from app=peer in its namespace and from namespaces team=team. */
   static NetworkPolicy policy(String ns, String name, String target, String peer, String team) {
-    PolicyRule rule = new PolicyRule(
-        List.of(new PolicyPeer.Selector(null, LabelSelector.matchLabels(Map.of("app", peer))),
-            new PolicyPeer.Selector(LabelSelector.matchLabels(Map.of("team", team)), null)),
-        List.of(PolicyPort.named(Protocol.TCP, "http")));
-    return new NetworkPolicy(ObjectKey.of(ns, name), LabelSelector.matchLabels(Map.of("app", target)),
-        EnumSet.of(Direction.INGRESS), List.of(rule), List.of(), false);
+    PolicyRule rule =
+        new PolicyRule(
+            List.of(
+                new PolicyPeer.Selector(null, LabelSelector.matchLabels(Map.of("app", peer))),
+                new PolicyPeer.Selector(LabelSelector.matchLabels(Map.of("team", team)), null)),
+            List.of(PolicyPort.named(Protocol.TCP, "http")));
+    return new NetworkPolicy(
+        ObjectKey.of(ns, name),
+        LabelSelector.matchLabels(Map.of("app", target)),
+        EnumSet.of(Direction.INGRESS),
+        List.of(rule),
+        List.of(),
+        false);
   }
 
   private static WorkCounters cost(PolicyCompiler c, ClusterChange change, List<FactChange> sink) {
@@ -78,11 +92,15 @@ class IncrementalWorkTest {
   void podRelabelCostsTheSameInAnyClusterSize(int namespaces) {
     PolicyCompiler c = cluster(namespaces);
     List<FactChange> out = new ArrayList<>();
-    WorkCounters w = cost(c, ClusterChange.upsert(pod("ns3", "p1", Map.of("app", "a2"), 3, 1)), out);
-    System.out.printf("work of a pod relabel, %d namespaces x %d pods: %s, %d fact changes%n", namespaces, PODS_PER_NS, w, out.size());
+    WorkCounters w =
+        cost(c, ClusterChange.upsert(pod("ns3", "p1", Map.of("app", "a2"), 3, 1)), out);
+    System.out.printf(
+        "work of a pod relabel, %d namespaces x %d pods: %s, %d fact changes%n",
+        namespaces, PODS_PER_NS, w, out.size());
     // Target side: the policies of ns3. Peer side: the pod sets in scope of ns3 (its own
     // namespace's sets, plus the namespace-selector sets matching ns3's team).
-    assertThat(w.selectorEvaluations()).isLessThanOrEqualTo(POLICIES_PER_NS + 2L * (POLICIES_PER_NS + 5));
+    assertThat(w.selectorEvaluations())
+        .isLessThanOrEqualTo(POLICIES_PER_NS + 2L * (POLICIES_PER_NS + 5));
     assertThat(w.podsVisited()).isZero();
     assertThat(out).isNotEmpty();
     assertThat(w).isEqualTo(RELABEL.computeIfAbsent("pod", k -> w));
@@ -94,7 +112,9 @@ class IncrementalWorkTest {
     PolicyCompiler c = cluster(namespaces);
     List<FactChange> out = new ArrayList<>();
     WorkCounters w = cost(c, ClusterChange.upsert(Namespace.of("ns3", Map.of("team", "t4"))), out);
-    System.out.printf("work of a namespace relabel, %d namespaces x %d pods: %s, %d fact changes%n", namespaces, PODS_PER_NS, w, out.size());
+    System.out.printf(
+        "work of a namespace relabel, %d namespaces x %d pods: %s, %d fact changes%n",
+        namespaces, PODS_PER_NS, w, out.size());
     // Only the namespace-selector sets (one per distinct team selector: 5) are evaluated, and
     // only ns3's pods are walked for the sets whose match flipped (t3 out, t4 in).
     assertThat(w.selectorEvaluations()).isLessThanOrEqualTo(5 + 2L * PODS_PER_NS);
@@ -109,10 +129,13 @@ class IncrementalWorkTest {
     PolicyCompiler c = cluster(namespaces);
     List<FactChange> out = new ArrayList<>();
     WorkCounters w = cost(c, ClusterChange.upsert(policy("ns3", "pol0", "a1", "a3", "t1")), out);
-    System.out.printf("work of a policy edit, %d namespaces x %d pods: %s, %d fact changes%n", namespaces, PODS_PER_NS, w, out.size());
+    System.out.printf(
+        "work of a policy edit, %d namespaces x %d pods: %s, %d fact changes%n",
+        namespaces, PODS_PER_NS, w, out.size());
     // Its namespace's pods are evaluated for the new podSelector; new peer sets are populated
     // from the namespaces they look at: ns3 for the pod selector, the t1 namespaces for the other.
-    assertThat(w.podsVisited()).isLessThanOrEqualTo(PODS_PER_NS + PODS_PER_NS * (namespaces / 5 + 1L));
+    assertThat(w.podsVisited())
+        .isLessThanOrEqualTo(PODS_PER_NS + PODS_PER_NS * (namespaces / 5 + 1L));
     assertThat(out).isNotEmpty();
   }
 
@@ -124,7 +147,10 @@ class IncrementalWorkTest {
     // p1 was app=a1: it leaves the a1 peer set and enters the a2 one (named-port sets: one entry
     // each), stops being a target of pol1 and becomes a target of pol2.
     assertThat(out).hasSizeLessThanOrEqualTo(4);
-    assertThat(out).allMatch(f -> f.key().text().contains("10.0.3.2") || f.key().text().contains("ns3/p1"), "only p1 facts");
+    assertThat(out)
+        .allMatch(
+            f -> f.key().text().contains("10.0.3.2") || f.key().text().contains("ns3/p1"),
+            "only p1 facts");
   }
 
   @Test
@@ -137,11 +163,15 @@ class IncrementalWorkTest {
       t.apply(c.apply(ClusterChange.upsert(Namespace.of(ns, Map.of("team", "t" + n)))));
       deletes.add(ClusterChange.delete(Kind.NAMESPACE, new ObjectKey("", ns)));
       for (int p = 0; p < 5; p++) {
-        t.apply(c.apply(ClusterChange.upsert(pod(ns, "p" + p, Map.of("app", "a" + (p % 4)), n, p))));
+        t.apply(
+            c.apply(ClusterChange.upsert(pod(ns, "p" + p, Map.of("app", "a" + (p % 4)), n, p))));
         deletes.add(ClusterChange.delete(Kind.POD, ObjectKey.of(ns, "p" + p)));
       }
       for (int k = 0; k < 3; k++) {
-        t.apply(c.apply(ClusterChange.upsert(policy(ns, "pol" + k, "a" + k, "a" + ((k + 1) % 4), "t" + n))));
+        t.apply(
+            c.apply(
+                ClusterChange.upsert(
+                    policy(ns, "pol" + k, "a" + k, "a" + ((k + 1) % 4), "t" + n))));
         deletes.add(ClusterChange.delete(Kind.NETWORK_POLICY, ObjectKey.of(ns, "pol" + k)));
       }
     }
@@ -154,5 +184,6 @@ class IncrementalWorkTest {
     assertThat(t.memberCount()).isZero();
   }
 
-  private static final Map<String, WorkCounters> RELABEL = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<String, WorkCounters> RELABEL =
+      new java.util.concurrent.ConcurrentHashMap<>();
 }

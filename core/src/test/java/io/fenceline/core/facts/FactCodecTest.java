@@ -19,17 +19,24 @@ class FactCodecTest {
   @Test
   void everyFactOfTheExamplesRoundTrips() throws Exception {
     Path golden = Path.of(System.getProperty("golden.dir", "src/test/resources/golden"));
-    String yaml = Files.readString(golden.resolve("named-ports-and-dual-stack/manifests.yaml"))
-        + "\n---\n" + Files.readString(golden.resolve("ipblock-extremes/manifests.yaml"));
-    CompiledCluster c = CompiledCluster.fromScratch(Manifests.asUpserts(Manifests.decode(ManifestParser.parse("t.yaml", yaml))));
+    String yaml =
+        Files.readString(golden.resolve("named-ports-and-dual-stack/manifests.yaml"))
+            + "\n---\n"
+            + Files.readString(golden.resolve("ipblock-extremes/manifests.yaml"));
+    CompiledCluster c =
+        CompiledCluster.fromScratch(
+            Manifests.asUpserts(Manifests.decode(ManifestParser.parse("t.yaml", yaml))));
     int n = 0;
     for (String node : c.nodes()) {
       NodeModel m = c.nodeModel(node);
       List<Fact> facts = new java.util.ArrayList<>(m.bindings());
       facts.addAll(m.chains().values());
-      m.sets().forEach((ref, entries) -> entries.forEach(e -> facts.add(new SetMemberFact(ref.id(), e))));
+      m.sets()
+          .forEach(
+              (ref, entries) -> entries.forEach(e -> facts.add(new SetMemberFact(ref.id(), e))));
       for (Fact f : facts) {
-        FactCodec.Decoded d = FactCodec.decode(FactCodec.keyText("c1", f.key()), FactCodec.encode(f));
+        FactCodec.Decoded d =
+            FactCodec.decode(FactCodec.keyText("c1", f.key()), FactCodec.encode(f));
         assertThat(d.cluster()).isEqualTo("c1");
         assertThat(d.value()).isEqualTo(f);
         n++;
@@ -40,7 +47,9 @@ class FactCodecTest {
 
   @Test
   void tombstonesDecodeToAKeyWithoutValue() throws Exception {
-    SetMemberFact m = new SetMemberFact("SETID", SetEntry.ipPort(IpAddress.parse("fd00::1"), Protocol.SCTP, 3868));
+    SetMemberFact m =
+        new SetMemberFact(
+            "SETID", SetEntry.ipPort(IpAddress.parse("fd00::1"), Protocol.SCTP, 3868));
     FactCodec.Decoded d = FactCodec.decode(FactCodec.keyText("c1", m.key()), null);
     assertThat(d.key()).isEqualTo(m.key());
     assertThat(d.value()).isNull();
@@ -48,15 +57,22 @@ class FactCodecTest {
 
   @Test
   void entriesParseFromTheirIpsetText() {
-    for (SetEntry e : List.of(SetEntry.ip(IpAddress.parse("10.0.0.1")), SetEntry.block(IpPrefix.parse("10.0.0.0/8"), true),
-        SetEntry.block(IpPrefix.parse("::/1"), false), SetEntry.ipPort(IpAddress.parse("10.0.0.1"), Protocol.UDP, 53))) {
+    for (SetEntry e :
+        List.of(
+            SetEntry.ip(IpAddress.parse("10.0.0.1")),
+            SetEntry.block(IpPrefix.parse("10.0.0.0/8"), true),
+            SetEntry.block(IpPrefix.parse("::/1"), false),
+            SetEntry.ipPort(IpAddress.parse("10.0.0.1"), Protocol.UDP, 53))) {
       assertThat(FactCodec.parseEntry(e.ipsetText())).isEqualTo(e);
     }
   }
 
   @Test
   void rejectsFutureVersionsAndMismatchedKeys() {
-    assertThatThrownBy(() -> FactCodec.decode("c1/chain/X", "{\"v\":9,\"type\":\"chain\"}".getBytes(StandardCharsets.UTF_8)))
+    assertThatThrownBy(
+            () ->
+                FactCodec.decode(
+                    "c1/chain/X", "{\"v\":9,\"type\":\"chain\"}".getBytes(StandardCharsets.UTF_8)))
         .hasMessageContaining("unsupported fact version");
     SetMemberFact m = new SetMemberFact("A", SetEntry.ip(IpAddress.parse("10.0.0.1")));
     assertThatThrownBy(() -> FactCodec.decode("c1/member/B/10.0.0.1", FactCodec.encode(m)))

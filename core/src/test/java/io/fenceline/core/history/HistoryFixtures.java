@@ -27,23 +27,64 @@ final class HistoryFixtures {
   }
 
   static ChangeEvent namespace(String name, String labels, int t, long g) {
-    return ChangeEvent.upsert(CLUSTER, "Namespace", "", name, null, "ns-" + t, at(t), g,
-        json("{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + name + "\",\"labels\":" + labels + "}}"));
+    return ChangeEvent.upsert(
+        CLUSTER,
+        "Namespace",
+        "",
+        name,
+        null,
+        "ns-" + t,
+        at(t),
+        g,
+        json(
+            "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\""
+                + name
+                + "\",\"labels\":"
+                + labels
+                + "}}"));
   }
 
   static ChangeEvent pod(String ns, String name, String app, String ip, int t, long g) {
-    return ChangeEvent.upsert(CLUSTER, "Pod", ns, name, null, "pod-" + t, at(t), g, json(
-        "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\"" + ns
-            + "\",\"labels\":{\"app\":\"" + app + "\"}},\"spec\":{\"nodeName\":\"n1\",\"containers\":[{\"name\":\"m\"}]},"
-            + "\"status\":{\"phase\":\"Running\",\"podIP\":\"" + ip + "\",\"podIPs\":[{\"ip\":\"" + ip + "\"}]}}"));
+    return ChangeEvent.upsert(
+        CLUSTER,
+        "Pod",
+        ns,
+        name,
+        null,
+        "pod-" + t,
+        at(t),
+        g,
+        json(
+            "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\""
+                + name
+                + "\",\"namespace\":\""
+                + ns
+                + "\",\"labels\":{\"app\":\""
+                + app
+                + "\"}},\"spec\":{\"nodeName\":\"n1\",\"containers\":[{\"name\":\"m\"}]},"
+                + "\"status\":{\"phase\":\"Running\",\"podIP\":\""
+                + ip
+                + "\",\"podIPs\":[{\"ip\":\""
+                + ip
+                + "\"}]}}"));
   }
 
   /** Isolates pods labelled app=db for ingress, allowing app=web on TCP 5432. */
   static ChangeEvent dbPolicy(String ns, int t, long g) {
-    return ChangeEvent.upsert(CLUSTER, "NetworkPolicy", ns, "db", null, "np-" + t, at(t), g, json(
-        "{\"apiVersion\":\"networking.k8s.io/v1\",\"kind\":\"NetworkPolicy\",\"metadata\":{\"name\":\"db\",\"namespace\":\""
-            + ns + "\"},\"spec\":{\"podSelector\":{\"matchLabels\":{\"app\":\"db\"}},\"ingress\":[{\"from\":"
-            + "[{\"podSelector\":{\"matchLabels\":{\"app\":\"web\"}}}],\"ports\":[{\"port\":5432}]}]}}"));
+    return ChangeEvent.upsert(
+        CLUSTER,
+        "NetworkPolicy",
+        ns,
+        "db",
+        null,
+        "np-" + t,
+        at(t),
+        g,
+        json(
+            "{\"apiVersion\":\"networking.k8s.io/v1\",\"kind\":\"NetworkPolicy\",\"metadata\":{\"name\":\"db\",\"namespace\":\""
+                + ns
+                + "\"},\"spec\":{\"podSelector\":{\"matchLabels\":{\"app\":\"db\"}},\"ingress\":[{\"from\":"
+                + "[{\"podSelector\":{\"matchLabels\":{\"app\":\"web\"}}}],\"ports\":[{\"port\":5432}]}]}}"));
   }
 
   static ChangeEvent end(String kind, int t, long g) {
@@ -51,7 +92,9 @@ final class HistoryFixtures {
   }
 
   static ChangeEvent[] listEnds(int t, long g) {
-    return new ChangeEvent[] {end("Namespace", t, g), end("Pod", t, g), end("NetworkPolicy", t, g), end("Node", t, g)};
+    return new ChangeEvent[] {
+      end("Namespace", t, g), end("Pod", t, g), end("NetworkPolicy", t, g), end("Node", t, g)
+    };
   }
 
   /** Folds events (offsets 0, 1, ...) through their encoded form, as the reader does. */

@@ -53,22 +53,26 @@ class HostileDecodeTest {
         assertThat(np.policyTypes()).as("an invalid policy still isolates").isNotEmpty();
       }
       if (l.object() instanceof Pod pod) {
-        assertThat(pod.ips()).as("no pod carries an unspecified address").noneMatch(ip -> ip.toString().equals("0.0.0.0")
-            || ip.toString().equals("::"));
+        assertThat(pod.ips())
+            .as("no pod carries an unspecified address")
+            .noneMatch(ip -> ip.toString().equals("0.0.0.0") || ip.toString().equals("::"));
       }
     }
     CompiledCluster compiled = CompiledCluster.fromScratch(Manifests.asUpserts(decoded));
     for (String node : compiled.nodes()) {
       NodePayload payload = compiled.payload(node);
       PAYLOADS.incrementAndGet();
-      assertThat(PayloadGrammar.violations(payload)).as("payload of node %s (seed %d)", node, seed).isEmpty();
+      assertThat(PayloadGrammar.violations(payload))
+          .as("payload of node %s (seed %d)", node, seed)
+          .isEmpty();
     }
   }
 
   @Property(tries = 1000, shrinking = ShrinkingMode.OFF)
   void aSingleHostileObjectNeverThrowsAndEveryRejectionSaysWhy(@ForAll long seed) {
     ObjectNode o = new HostileObjects(seed).hostileObject();
-    ObjectDecoder.Result r = ObjectDecoder.decode(new RawObject(o, new SourceLocation("one.yaml", 1)));
+    ObjectDecoder.Result r =
+        ObjectDecoder.decode(new RawObject(o, new SourceLocation("one.yaml", 1)));
     OBJECTS.incrementAndGet();
     if (r.object() == null && r.ignoredKind() == null) {
       assertThat(r.problems()).as("a skipped object is reported: %s", o).isNotEmpty();
@@ -77,7 +81,8 @@ class HostileDecodeTest {
 
   @AfterContainer
   static void report() {
-    System.out.printf("hostile input (core): %d objects decoded, %d problems reported, %d payloads checked%n",
+    System.out.printf(
+        "hostile input (core): %d objects decoded, %d problems reported, %d payloads checked%n",
         OBJECTS.get(), PROBLEMS.get(), PAYLOADS.get());
   }
 }

@@ -13,9 +13,9 @@ import java.util.Random;
 
 /**
  * Random Kubernetes objects (in the API's JSON shape) built to break a decoder: a valid backbone of
- * namespaces, nodes, pods and policies, among them objects with hostile names, labels, IPs, CIDRs and
- * ports, wrong JSON types at random places, unknown kinds, 10,000 labels, and the valid extremes
- * ({@code 0.0.0.0/0}, {@code ::/0}, port 65535). Deterministic for a seed.
+ * namespaces, nodes, pods and policies, among them objects with hostile names, labels, IPs, CIDRs
+ * and ports, wrong JSON types at random places, unknown kinds, 10,000 labels, and the valid
+ * extremes ({@code 0.0.0.0/0}, {@code ::/0}, port 65535). Deterministic for a seed.
  */
 public final class HostileObjects {
   public static final ObjectMapper JSON = new ObjectMapper();
@@ -39,7 +39,9 @@ public final class HostileObjects {
     return out;
   }
 
-  /** Valid objects that isolate pods on both nodes, so that payloads carry rules, sets and comments. */
+  /**
+   * Valid objects that isolate pods on both nodes, so that payloads carry rules, sets and comments.
+   */
   public List<ObjectNode> backbone() {
     List<ObjectNode> out = new ArrayList<>();
     for (String ns : NAMESPACES) {
@@ -47,22 +49,45 @@ public final class HostileObjects {
     }
     for (String n : NODES) {
       ObjectNode node = object("v1", "Node", n, null);
-      node.putObject("status").putArray("addresses").addObject().put("type", "InternalIP").put("address", "192.168.0." + (NODES.indexOf(n) + 1));
+      node.putObject("status")
+          .putArray("addresses")
+          .addObject()
+          .put("type", "InternalIP")
+          .put("address", "192.168.0." + (NODES.indexOf(n) + 1));
       out.add(node);
     }
     out.add(pod("prod", "web-0", Map.of("app", "web"), "node-1", "10.244.1.11", "fd00::11"));
     out.add(pod("prod", "db-0", Map.of("app", "db"), "node-2", "10.244.2.21", null));
     out.add(pod("dev", "tool", Map.of("app", "tool"), "node-1", "10.244.1.12", null));
-    out.add(policy("prod", "db-from-web", selector("app", "db"), List.of(ingressRule(peerPods("app", "web"), port("TCP", 5432, null)))));
-    out.add(policy("prod", "web-anywhere", selector("app", "web"),
-        List.of(ingressRule(ipBlock("0.0.0.0/0", "10.0.0.0/8"), port("TCP", 80, 65535)), ingressRule(ipBlock("::/0", null), null))));
+    out.add(
+        policy(
+            "prod",
+            "db-from-web",
+            selector("app", "db"),
+            List.of(ingressRule(peerPods("app", "web"), port("TCP", 5432, null)))));
+    out.add(
+        policy(
+            "prod",
+            "web-anywhere",
+            selector("app", "web"),
+            List.of(
+                ingressRule(ipBlock("0.0.0.0/0", "10.0.0.0/8"), port("TCP", 80, 65535)),
+                ingressRule(ipBlock("::/0", null), null))));
     return out;
   }
 
   /** One object chosen from the hostile families. */
   public ObjectNode hostileObject() {
     return switch (r.nextInt(12)) {
-      case 0 -> wrongTypes(pod(ns(), HostileStrings.any(r), labels(), nodeName(), ip(), r.nextBoolean() ? ip() : null));
+      case 0 ->
+          wrongTypes(
+              pod(
+                  ns(),
+                  HostileStrings.any(r),
+                  labels(),
+                  nodeName(),
+                  ip(),
+                  r.nextBoolean() ? ip() : null));
       case 1 -> wrongTypes(randomPolicy());
       case 2 -> randomPolicy();
       case 3 -> namespace(HostileStrings.any(r), labels());
@@ -70,8 +95,17 @@ public final class HostileObjects {
       case 5 -> manyLabels();
       case 6 -> unknownKind();
       case 7 -> {
-        ObjectNode node = object("v1", "Node", r.nextBoolean() ? HostileStrings.any(r) : NODES.get(r.nextInt(2)), null);
-        node.putObject("status").putArray("addresses").addObject().put("type", "InternalIP").put("address", ip());
+        ObjectNode node =
+            object(
+                "v1",
+                "Node",
+                r.nextBoolean() ? HostileStrings.any(r) : NODES.get(r.nextInt(2)),
+                null);
+        node.putObject("status")
+            .putArray("addresses")
+            .addObject()
+            .put("type", "InternalIP")
+            .put("address", ip());
         yield node;
       }
       case 8 -> namedPortPod();
@@ -83,31 +117,45 @@ public final class HostileObjects {
   // ---- families ---------------------------------------------------------------------------------
 
   private ObjectNode randomPolicy() {
-    ObjectNode sel = r.nextInt(4) == 0 ? F.objectNode() : selector(HostileStrings.any(r), HostileStrings.any(r));
+    ObjectNode sel =
+        r.nextInt(4) == 0 ? F.objectNode() : selector(HostileStrings.any(r), HostileStrings.any(r));
     List<ObjectNode> rules = new ArrayList<>();
     int n = r.nextInt(3);
     for (int i = 0; i < n; i++) {
-      ObjectNode peer = switch (r.nextInt(4)) {
-        case 0 -> ipBlock(pick(HostileStrings.CIDRS), r.nextBoolean() ? pick(HostileStrings.CIDRS) : null);
-        case 1 -> peerPods(HostileStrings.any(r), HostileStrings.any(r));
-        case 2 -> expressionPeer();
-        default -> peerPods("app", "web");
-      };
+      ObjectNode peer =
+          switch (r.nextInt(4)) {
+            case 0 ->
+                ipBlock(
+                    pick(HostileStrings.CIDRS),
+                    r.nextBoolean() ? pick(HostileStrings.CIDRS) : null);
+            case 1 -> peerPods(HostileStrings.any(r), HostileStrings.any(r));
+            case 2 -> expressionPeer();
+            default -> peerPods("app", "web");
+          };
       Object p = HostileStrings.port(r);
       Object end = r.nextInt(3) == 0 ? HostileStrings.port(r) : null;
-      rules.add(ingressRule(peer, port(pick(List.of("TCP", "UDP", "SCTP", "ICMP", "tcp", "")), p, end)));
+      rules.add(
+          ingressRule(peer, port(pick(List.of("TCP", "UDP", "SCTP", "ICMP", "tcp", "")), p, end)));
     }
     ObjectNode pol = policy(ns(), name(), sel, rules);
     if (r.nextInt(3) == 0) {
       ArrayNode egress = ((ObjectNode) pol.get("spec")).putArray("egress");
       egress.addObject().set("to", F.arrayNode().add(ipBlock(pick(HostileStrings.CIDRS), null)));
-      ((ObjectNode) pol.get("spec")).set("policyTypes", F.arrayNode().add(pick(List.of("Ingress", "Egress", "Both", "egress"))).add("Egress"));
+      ((ObjectNode) pol.get("spec"))
+          .set(
+              "policyTypes",
+              F.arrayNode()
+                  .add(pick(List.of("Ingress", "Egress", "Both", "egress")))
+                  .add("Egress"));
     }
     return pol;
   }
 
   private ObjectNode expressionPeer() {
-    ObjectNode expr = F.objectNode().put("key", HostileStrings.any(r)).put("operator", pick(List.of("In", "NotIn", "Exists", "DoesNotExist", "Near")));
+    ObjectNode expr =
+        F.objectNode()
+            .put("key", HostileStrings.any(r))
+            .put("operator", pick(List.of("In", "NotIn", "Exists", "DoesNotExist", "Near")));
     ArrayNode values = expr.putArray("values");
     for (int i = r.nextInt(3); i > 0; i--) {
       values.add(HostileStrings.any(r));
@@ -125,14 +173,20 @@ public final class HostileObjects {
     ObjectNode labels = ((ObjectNode) pod.get("metadata")).putObject("labels");
     boolean valid = r.nextBoolean();
     for (int i = 0; i < 10_000; i++) {
-      labels.put(valid || i % 2 == 0 ? "k" + i : HostileStrings.notHuge(r) + i, valid ? "v" + i : HostileStrings.notHuge(r));
+      labels.put(
+          valid || i % 2 == 0 ? "k" + i : HostileStrings.notHuge(r) + i,
+          valid ? "v" + i : HostileStrings.notHuge(r));
     }
     return pod;
   }
 
   private ObjectNode unknownKind() {
-    ObjectNode o = object(pick(List.of("v1", "apps/v1", "")), pick(List.of("Service", "Deployment", "networkpolicy", "", "Pod ")),
-        name(), ns());
+    ObjectNode o =
+        object(
+            pick(List.of("v1", "apps/v1", "")),
+            pick(List.of("Service", "Deployment", "networkpolicy", "", "Pod ")),
+            name(),
+            ns());
     if (r.nextBoolean()) {
       o.put("kind", r.nextInt(1000)); // kind of the wrong type
     }
@@ -141,7 +195,13 @@ public final class HostileObjects {
 
   private ObjectNode namedPortPod() {
     ObjectNode pod = pod(ns(), name(), Map.of("app", "web"), NODES.get(r.nextInt(2)), ip(), null);
-    ObjectNode port = ((ObjectNode) pod.get("spec")).putArray("containers").addObject().put("name", "c").putArray("ports").addObject();
+    ObjectNode port =
+        ((ObjectNode) pod.get("spec"))
+            .putArray("containers")
+            .addObject()
+            .put("name", "c")
+            .putArray("ports")
+            .addObject();
     port.put("name", HostileStrings.any(r));
     putAny(port, "containerPort", HostileStrings.port(r));
     if (r.nextBoolean()) {
@@ -160,14 +220,16 @@ public final class HostileObjects {
     if (fields.isEmpty()) {
       return o;
     }
-    target.set(pick(fields), switch (r.nextInt(6)) {
-      case 0 -> F.textNode(HostileStrings.any(r));
-      case 1 -> F.numberNode(r.nextInt());
-      case 2 -> F.booleanNode(true);
-      case 3 -> F.arrayNode().add(1).add("x");
-      case 4 -> F.objectNode().put("unexpected", "field");
-      default -> F.nullNode();
-    });
+    target.set(
+        pick(fields),
+        switch (r.nextInt(6)) {
+          case 0 -> F.textNode(HostileStrings.any(r));
+          case 1 -> F.numberNode(r.nextInt());
+          case 2 -> F.booleanNode(true);
+          case 3 -> F.arrayNode().add(1).add("x");
+          case 4 -> F.objectNode().put("unexpected", "field");
+          default -> F.nullNode();
+        });
     return o;
   }
 
@@ -197,7 +259,8 @@ public final class HostileObjects {
     return o;
   }
 
-  public static ObjectNode pod(String ns, String name, Map<String, String> labels, String nodeName, String ip, String ip2) {
+  public static ObjectNode pod(
+      String ns, String name, Map<String, String> labels, String nodeName, String ip, String ip2) {
     ObjectNode o = object("v1", "Pod", name, ns);
     putLabels(o, labels);
     if (nodeName != null) {
@@ -217,7 +280,8 @@ public final class HostileObjects {
     return o;
   }
 
-  public static ObjectNode policy(String ns, String name, ObjectNode podSelector, List<ObjectNode> ingress) {
+  public static ObjectNode policy(
+      String ns, String name, ObjectNode podSelector, List<ObjectNode> ingress) {
     ObjectNode o = object("networking.k8s.io/v1", "NetworkPolicy", name, ns);
     ObjectNode spec = o.putObject("spec");
     spec.set("podSelector", podSelector);
@@ -289,7 +353,9 @@ public final class HostileObjects {
   private Map<String, String> labels() {
     Map<String, String> m = new java.util.LinkedHashMap<>();
     for (int i = r.nextInt(4); i > 0; i--) {
-      m.put(r.nextBoolean() ? "app" : HostileStrings.any(r), r.nextBoolean() ? "web" : HostileStrings.any(r));
+      m.put(
+          r.nextBoolean() ? "app" : HostileStrings.any(r),
+          r.nextBoolean() ? "web" : HostileStrings.any(r));
     }
     return m;
   }

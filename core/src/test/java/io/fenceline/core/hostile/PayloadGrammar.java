@@ -9,9 +9,9 @@ import java.util.regex.Pattern;
 /**
  * What a payload may contain, line by line, so that no user string can reach the kernel except
  * inside a sanitised {@code --comment}: every rule is made of fenceline's own tokens (chain and set
- * names, addresses, numbers, option names), comments are printable ASCII without quotes, backslashes,
- * {@code $} or backticks and at most 255 bytes, and fenceline never ACCEPTs. Returns the violations
- * (empty when the payload is clean).
+ * names, addresses, numbers, option names), comments are printable ASCII without quotes,
+ * backslashes, {@code $} or backticks and at most 255 bytes, and fenceline never ACCEPTs. Returns
+ * the violations (empty when the payload is clean).
  */
 public final class PayloadGrammar {
   private static final Pattern COMMENT = Pattern.compile(" -m comment --comment \"([^\"]*)\"");
@@ -19,9 +19,14 @@ public final class PayloadGrammar {
   private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9./:,_-]+");
   private static final Pattern CHAIN = Pattern.compile("FNL-[A-Z0-9-]{1,24}");
   private static final Pattern SET = Pattern.compile("FNL-[A-Z][46]-[A-Z0-9]{16}(-T)?");
-  private static final Pattern MEMBER = Pattern.compile("[0-9a-f.:/]+(,(tcp|udp|sctp):[0-9]{1,5})?( nomatch)?");
-  private static final Pattern HEADER = Pattern.compile("# fenceline payload for node [\\x20-\\x7e&&[^\"\\\\'`$]]{0,255} \\(IPv[46]\\); apply with ip6?tables-restore --noflush");
-  private static final Pattern CREATE = Pattern.compile("create (\\S+) hash:(ip|net|ip,port) family inet6? hashsize 1024 maxelem 1048576 -exist");
+  private static final Pattern MEMBER =
+      Pattern.compile("[0-9a-f.:/]+(,(tcp|udp|sctp):[0-9]{1,5})?( nomatch)?");
+  private static final Pattern HEADER =
+      Pattern.compile(
+          "# fenceline payload for node [\\x20-\\x7e&&[^\"\\\\'`$]]{0,255} \\(IPv[46]\\); apply with ip6?tables-restore --noflush");
+  private static final Pattern CREATE =
+      Pattern.compile(
+          "create (\\S+) hash:(ip|net|ip,port) family inet6? hashsize 1024 maxelem 1048576 -exist");
 
   private PayloadGrammar() {}
 
@@ -52,7 +57,10 @@ public final class PayloadGrammar {
       }
       if (line.startsWith(":")) {
         String[] parts = line.substring(1).split(" ", -1);
-        if (parts.length != 3 || !CHAIN.matcher(parts[0]).matches() || !parts[1].equals("-") || !parts[2].equals("[0:0]")) {
+        if (parts.length != 3
+            || !CHAIN.matcher(parts[0]).matches()
+            || !parts[1].equals("-")
+            || !parts[2].equals("[0:0]")) {
           out.add(where + "bad chain declaration: " + line);
         }
         continue;
@@ -74,7 +82,12 @@ public final class PayloadGrammar {
       rest.append(line.substring(last));
       for (String token : rest.toString().split(" ", -1)) {
         if (!TOKEN.matcher(token).matches()) {
-          out.add(where + "token outside a comment that fenceline does not write: '" + token + "' in " + line);
+          out.add(
+              where
+                  + "token outside a comment that fenceline does not write: '"
+                  + token
+                  + "' in "
+                  + line);
         } else if (token.equals("ACCEPT")) {
           out.add(where + "fenceline never ACCEPTs: " + line);
         }
@@ -91,16 +104,19 @@ public final class PayloadGrammar {
         continue;
       }
       String[] w = line.split(" ", 3);
-      boolean ok = switch (w[0]) {
-        case "create" -> {
-          Matcher m = CREATE.matcher(line);
-          yield m.matches() && SET.matcher(m.group(1)).matches();
-        }
-        case "flush", "destroy" -> w.length == 2 && SET.matcher(w[1]).matches();
-        case "swap" -> w.length == 3 && SET.matcher(w[1]).matches() && SET.matcher(w[2]).matches();
-        case "add" -> w.length == 3 && SET.matcher(w[1]).matches() && MEMBER.matcher(w[2]).matches();
-        default -> false;
-      };
+      boolean ok =
+          switch (w[0]) {
+            case "create" -> {
+              Matcher m = CREATE.matcher(line);
+              yield m.matches() && SET.matcher(m.group(1)).matches();
+            }
+            case "flush", "destroy" -> w.length == 2 && SET.matcher(w[1]).matches();
+            case "swap" ->
+                w.length == 3 && SET.matcher(w[1]).matches() && SET.matcher(w[2]).matches();
+            case "add" ->
+                w.length == 3 && SET.matcher(w[1]).matches() && MEMBER.matcher(w[2]).matches();
+            default -> false;
+          };
       if (!ok) {
         out.add(where + "a line fenceline does not write: " + line);
       }

@@ -15,7 +15,8 @@ public record Flow(Endpoint src, Endpoint dst, Protocol protocol, int port) {
     Objects.requireNonNull(dst, "dst");
     Objects.requireNonNull(protocol, "protocol");
     if (src.ip().family() != dst.ip().family()) {
-      throw new IllegalArgumentException("a flow stays within one address family: " + src + " -> " + dst);
+      throw new IllegalArgumentException(
+          "a flow stays within one address family: " + src + " -> " + dst);
     }
   }
 

@@ -116,7 +116,8 @@ public final class NodeModelInterpreter {
     }
     if (c.namedPortSet() != null) {
       if (c.namedPortSet().kind() != SetKind.NAMED_PORT) {
-        throw new IllegalStateException("named-port reference to a " + c.namedPortSet().kind() + " set: " + c);
+        throw new IllegalStateException(
+            "named-port reference to a " + c.namedPortSet().kind() + " set: " + c);
       }
       SetEntry wanted = SetEntry.ipPort(flow.dst().ip(), flow.protocol(), flow.port());
       if (!members(model, c.namedPortSet()).contains(wanted)) {
@@ -153,7 +154,8 @@ public final class NodeModelInterpreter {
     SetEntry best = null;
     for (SetEntry e : members) {
       if (e.prefix().length() == 0) {
-        throw new IllegalStateException("hash:net refuses a zero-length prefix: " + e + " in " + ref);
+        throw new IllegalStateException(
+            "hash:net refuses a zero-length prefix: " + e + " in " + ref);
       }
       if (e.protocol() != null) {
         throw new IllegalStateException("hash:net entry with a port: " + e + " in " + ref);
@@ -174,7 +176,8 @@ public final class NodeModelInterpreter {
   private static SortedSet<SetEntry> members(NodeModel model, SetRef ref) {
     SortedSet<SetEntry> s = model.sets().get(ref);
     if (s == null) {
-      throw new IllegalStateException("node " + model.node() + " lacks set " + ref + " that a chain uses");
+      throw new IllegalStateException(
+          "node " + model.node() + " lacks set " + ref + " that a chain uses");
     }
     return s;
   }

@@ -37,8 +37,8 @@ import java.util.Map;
  *   <li>A pod that has no IP, has finished (Succeeded/Failed) or uses the host network is no pod
  *       peer: it never matches a pod selector; a host-network pod's IP still matches ipBlocks.
  *   <li>hostNetwork pods are never isolated (their traffic is the node's).
- *   <li>A named port resolves on the destination pod (for ingress: the isolated pod; for egress: the
- *       pod the traffic goes to) against its container ports with that name and protocol. An
+ *   <li>A named port resolves on the destination pod (for ingress: the isolated pod; for egress:
+ *       the pod the traffic goes to) against its container ports with that name and protocol. An
  *       external destination, and a host-network pod (its address is its node's, shared by every
  *       host-network pod there), resolve no named port.
  *   <li>A policy that failed validation ({@code failedClosed}) isolates with no rules.
@@ -103,7 +103,8 @@ public final class ReferenceModel {
     return !isolated;
   }
 
-  private boolean ruleMatches(NetworkPolicy policy, PolicyRule rule, Flow.Endpoint peer, Flow flow) {
+  private boolean ruleMatches(
+      NetworkPolicy policy, PolicyRule rule, Flow.Endpoint peer, Flow flow) {
     boolean peerOk = rule.peers().isEmpty();
     for (PolicyPeer p : rule.peers()) {
       if (peerMatches(policy, p, peer)) {
@@ -147,7 +148,8 @@ public final class ReferenceModel {
       namespaceOk = pod.namespace().equals(policy.namespace());
     } else {
       // A pod's namespace always exists; without its object we still know its automatic label.
-      Namespace ns = namespaces.getOrDefault(pod.namespace(), Namespace.of(pod.namespace(), Map.of()));
+      Namespace ns =
+          namespaces.getOrDefault(pod.namespace(), Namespace.of(pod.namespace(), Map.of()));
       namespaceOk = selects(sel.namespaceSelector(), ns.labels());
     }
     boolean podOk = sel.podSelector() == null || selects(sel.podSelector(), pod.labels());
@@ -164,7 +166,9 @@ public final class ReferenceModel {
         return false;
       }
       for (ContainerPort cp : dst.ports()) {
-        if (port.name().equals(cp.name()) && cp.protocol() == port.protocol() && cp.port() == flow.port()) {
+        if (port.name().equals(cp.name())
+            && cp.protocol() == port.protocol()
+            && cp.port() == flow.port()) {
           return true;
         }
       }
@@ -185,7 +189,8 @@ public final class ReferenceModel {
     }
     Pod pod = pods.get(endpoint.pod());
     if (pod == null || !pod.ips().contains(endpoint.ip())) {
-      throw new IllegalArgumentException("no pod " + endpoint.pod() + " with address " + endpoint.ip());
+      throw new IllegalArgumentException(
+          "no pod " + endpoint.pod() + " with address " + endpoint.ip());
     }
     return pod;
   }
@@ -200,7 +205,8 @@ public final class ReferenceModel {
 
   static boolean selects(LabelSelector selector, Map<String, String> labels) {
     for (Map.Entry<String, String> want : selector.matchLabels().entrySet()) {
-      if (!labels.containsKey(want.getKey()) || !labels.get(want.getKey()).equals(want.getValue())) {
+      if (!labels.containsKey(want.getKey())
+          || !labels.get(want.getKey()).equals(want.getValue())) {
         return false;
       }
     }
@@ -232,7 +238,9 @@ public final class ReferenceModel {
 
   // ---- CIDR containment -----------------------------------------------------------------------
 
-  /** Whether {@code ip} lies in {@code cidr}: equal families and equal leading {@code length} bits. */
+  /**
+   * Whether {@code ip} lies in {@code cidr}: equal families and equal leading {@code length} bits.
+   */
   static boolean cidrContains(IpPrefix cidr, IpAddress ip) {
     byte[] net = cidr.address().bytes();
     byte[] addr = ip.bytes();

@@ -8,7 +8,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class CommentsTest {
   @ParameterizedTest
-  @ValueSource(strings = {"a\"b", "a\nb", "a\\b", "a\u0000b", "a'b", "a`b", "a$b", "a\u00e9b", "a\u2028b"})
+  @ValueSource(
+      strings = {"a\"b", "a\nb", "a\\b", "a\u0000b", "a'b", "a`b", "a$b", "a\u00e9b", "a\u2028b"})
   void replacesEveryCharacterThatCouldEscapeTheComment(String input) {
     assertThat(Comments.sanitize(input)).isEqualTo("a_b");
   }

@@ -15,13 +15,28 @@ import org.junit.jupiter.api.Test;
 class FailClosedRenderTest {
   @Test
   void aMissingChainGivesNoAllowButKeepsTheIsolation() {
-    PodBindingFact b = new PodBindingFact("n1", ObjectKey.of("prod", "db"), List.of(IpAddress.parse("10.0.0.1")),
-        true, false, List.of("NOTARRIVEDYET000"), List.of());
-    NodeModel m = new NodeModel("n1", List.of(b), new TreeMap<>(), new TreeMap<>(), new TreeSet<>(List.of("NOTARRIVEDYET000")));
+    PodBindingFact b =
+        new PodBindingFact(
+            "n1",
+            ObjectKey.of("prod", "db"),
+            List.of(IpAddress.parse("10.0.0.1")),
+            true,
+            false,
+            List.of("NOTARRIVEDYET000"),
+            List.of());
+    NodeModel m =
+        new NodeModel(
+            "n1",
+            List.of(b),
+            new TreeMap<>(),
+            new TreeMap<>(),
+            new TreeSet<>(List.of("NOTARRIVEDYET000")));
     String rules = NodeRenderer.render(m).iptablesRestore();
     String chain = KernelNames.podChain(io.fenceline.core.model.Direction.INGRESS, b.pod());
-    assertThat(rules).contains("-A FNL-FORWARD -d 10.0.0.1/32")
-        .contains("-A " + chain + " -m comment --comment \"prod/db ingress: no policy allows\" -j REJECT")
+    assertThat(rules)
+        .contains("-A FNL-FORWARD -d 10.0.0.1/32")
+        .contains(
+            "-A " + chain + " -m comment --comment \"prod/db ingress: no policy allows\" -j REJECT")
         .doesNotContain("FNL-POL-NOTARRIVEDYET000");
   }
 }

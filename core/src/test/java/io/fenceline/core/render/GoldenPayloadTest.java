@@ -21,16 +21,22 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Golden payloads: each folder under {@code src/test/resources/golden/} holds {@code
  * manifests.yaml} and the expected {@code expected/<node>/*.restore} plus {@code
- * expected/problems.txt}. Regenerate with {@code mvn test -pl core -Dgolden.update=true}
- * and review the diff.
+ * expected/problems.txt}. Regenerate with {@code mvn test -pl core -Dgolden.update=true} and review
+ * the diff.
  */
 class GoldenPayloadTest {
-  private static final Path GOLDEN = Path.of(System.getProperty("golden.dir", "src/test/resources/golden"));
+  private static final Path GOLDEN =
+      Path.of(System.getProperty("golden.dir", "src/test/resources/golden"));
   private static final boolean UPDATE = Boolean.getBoolean("golden.update");
 
   static Stream<String> cases() throws IOException {
     try (Stream<Path> s = Files.list(GOLDEN)) {
-      return s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList().stream();
+      return s
+          .filter(Files::isDirectory)
+          .map(p -> p.getFileName().toString())
+          .sorted()
+          .toList()
+          .stream();
     }
   }
 
@@ -43,8 +49,13 @@ class GoldenPayloadTest {
     CompiledCluster compiled = CompiledCluster.fromScratch(Manifests.asUpserts(decoded));
 
     List<String[]> actual = new ArrayList<>();
-    actual.add(new String[] {"problems.txt",
-        decoded.problems().stream().map(Problem::toString).collect(Collectors.joining("\n", "", "\n"))});
+    actual.add(
+        new String[] {
+          "problems.txt",
+          decoded.problems().stream()
+              .map(Problem::toString)
+              .collect(Collectors.joining("\n", "", "\n"))
+        });
     for (String node : compiled.nodes()) {
       NodePayload p = compiled.payload(node);
       actual.add(new String[] {node + "/ipset.restore", p.ipsetRestore()});
@@ -69,11 +80,17 @@ class GoldenPayloadTest {
     }
     List<String> expectedFiles;
     try (Stream<Path> s = Files.walk(expected)) {
-      expectedFiles = s.filter(Files::isRegularFile).map(p -> expected.relativize(p).toString()).sorted().toList();
+      expectedFiles =
+          s.filter(Files::isRegularFile)
+              .map(p -> expected.relativize(p).toString())
+              .sorted()
+              .toList();
     }
-    assertThat(expectedFiles).containsExactlyInAnyOrderElementsOf(actual.stream().map(f -> f[0]).toList());
+    assertThat(expectedFiles)
+        .containsExactlyInAnyOrderElementsOf(actual.stream().map(f -> f[0]).toList());
     for (String[] f : actual) {
-      assertThat(f[1]).as("%s/%s (regenerate with -Dgolden.update=true)", name, f[0])
+      assertThat(f[1])
+          .as("%s/%s (regenerate with -Dgolden.update=true)", name, f[0])
           .isEqualTo(Files.readString(expected.resolve(f[0]), StandardCharsets.UTF_8));
     }
   }

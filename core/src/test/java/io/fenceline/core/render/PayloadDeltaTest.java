@@ -7,9 +7,12 @@ import io.fenceline.core.manifest.ManifestParser;
 import io.fenceline.core.manifest.Manifests;
 import org.junit.jupiter.api.Test;
 
-/** Deltas carry only what changed; the kernel-level proof is the pipeline IT in network namespaces. */
+/**
+ * Deltas carry only what changed; the kernel-level proof is the pipeline IT in network namespaces.
+ */
 class PayloadDeltaTest {
-  private static final String PODS = """
+  private static final String PODS =
+      """
       apiVersion: v1
       kind: Pod
       metadata: {name: db, namespace: prod, labels: {app: db}}
@@ -31,7 +34,9 @@ class PayloadDeltaTest {
       """;
 
   private static RenderedNode render(String yaml) throws Exception {
-    CompiledCluster c = CompiledCluster.fromScratch(Manifests.asUpserts(Manifests.decode(ManifestParser.parse("t.yaml", yaml))));
+    CompiledCluster c =
+        CompiledCluster.fromScratch(
+            Manifests.asUpserts(Manifests.decode(ManifestParser.parse("t.yaml", yaml))));
     return NodeRenderer.structure(c.nodeModel("n1"));
   }
 
@@ -44,7 +49,10 @@ class PayloadDeltaTest {
   @Test
   void aNewPeerIsOneSetMemberAndNoRule() throws Exception {
     RenderedNode a = render(PODS);
-    RenderedNode b = render(PODS + """
+    RenderedNode b =
+        render(
+            PODS
+                + """
         ---
         apiVersion: v1
         kind: Pod
@@ -65,9 +73,18 @@ class PayloadDeltaTest {
     RenderedNode a = render(PODS);
     RenderedNode b = render(PODS.replace("port: 5432", "port: 5433"));
     PayloadDelta.Delta d = PayloadDelta.between(a, b, false, false);
-    String oldChain = a.chains4().keySet().stream().filter(c -> c.startsWith("FNL-POL-")).findFirst().orElseThrow();
-    String newChain = b.chains4().keySet().stream().filter(c -> c.startsWith("FNL-POL-")).findFirst().orElseThrow();
-    assertThat(d.filter4()).contains(":" + newChain + " - [0:0]", "--dport 5433", "-X " + oldChain)
+    String oldChain =
+        a.chains4().keySet().stream()
+            .filter(c -> c.startsWith("FNL-POL-"))
+            .findFirst()
+            .orElseThrow();
+    String newChain =
+        b.chains4().keySet().stream()
+            .filter(c -> c.startsWith("FNL-POL-"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(d.filter4())
+        .contains(":" + newChain + " - [0:0]", "--dport 5433", "-X " + oldChain)
         .doesNotContain(":" + KernelNames.ROOT_CHAIN + " ");
     assertThat(d.ipsetPrepare()).isEmpty();
   }
@@ -75,9 +92,15 @@ class PayloadDeltaTest {
   @Test
   void aFullApplyRemovesOwnedLeftoversAndAddsTheJumpWhenAsked() throws Exception {
     RenderedNode a = render(PODS);
-    PayloadDelta.Delta d = PayloadDelta.full(a,
-        new PayloadDelta.Inventory(java.util.Set.of("FNL-POL-OLD"), java.util.Set.of(), java.util.Set.of("FNL-P4-OLD")),
-        true, false);
+    PayloadDelta.Delta d =
+        PayloadDelta.full(
+            a,
+            new PayloadDelta.Inventory(
+                java.util.Set.of("FNL-POL-OLD"),
+                java.util.Set.of(),
+                java.util.Set.of("FNL-P4-OLD")),
+            true,
+            false);
     assertThat(d.filter4()).contains("-X FNL-POL-OLD", "-I FORWARD 1 ");
     assertThat(d.filter6()).doesNotContain("-I FORWARD");
     assertThat(d.ipsetCleanup()).isEqualTo("destroy FNL-P4-OLD\n");

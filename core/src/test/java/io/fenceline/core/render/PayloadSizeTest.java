@@ -28,18 +28,42 @@ class PayloadSizeTest {
   private static List<ClusterChange> cluster(int peers) {
     List<ClusterChange> out = new ArrayList<>();
     out.add(ClusterChange.upsert(Namespace.of("prod", Map.of())));
-    out.add(ClusterChange.upsert(Pod.of(ObjectKey.of("prod", "db"), Map.of("app", "db"),
-        List.of(IpAddress.parse("10.0.0.1")), "node-db", PodPhase.RUNNING, false, List.of())));
+    out.add(
+        ClusterChange.upsert(
+            Pod.of(
+                ObjectKey.of("prod", "db"),
+                Map.of("app", "db"),
+                List.of(IpAddress.parse("10.0.0.1")),
+                "node-db",
+                PodPhase.RUNNING,
+                false,
+                List.of())));
     for (int i = 0; i < peers; i++) {
-      out.add(ClusterChange.upsert(Pod.of(ObjectKey.of("prod", "client-" + i), Map.of("app", "client"),
-          List.of(IpAddress.parse("10.1." + (i / 250) + "." + (i % 250 + 1))), "node-" + (i % 50),
-          PodPhase.RUNNING, false, List.of())));
+      out.add(
+          ClusterChange.upsert(
+              Pod.of(
+                  ObjectKey.of("prod", "client-" + i),
+                  Map.of("app", "client"),
+                  List.of(IpAddress.parse("10.1." + (i / 250) + "." + (i % 250 + 1))),
+                  "node-" + (i % 50),
+                  PodPhase.RUNNING,
+                  false,
+                  List.of())));
     }
-    PolicyRule rule = new PolicyRule(
-        List.of(new PolicyPeer.Selector(null, LabelSelector.matchLabels(Map.of("app", "client")))),
-        List.of(PolicyPort.number(Protocol.TCP, 5432)));
-    out.add(ClusterChange.upsert(new NetworkPolicy(ObjectKey.of("prod", "db-from-clients"),
-        LabelSelector.matchLabels(Map.of("app", "db")), EnumSet.of(Direction.INGRESS), List.of(rule), List.of(), false)));
+    PolicyRule rule =
+        new PolicyRule(
+            List.of(
+                new PolicyPeer.Selector(null, LabelSelector.matchLabels(Map.of("app", "client")))),
+            List.of(PolicyPort.number(Protocol.TCP, 5432)));
+    out.add(
+        ClusterChange.upsert(
+            new NetworkPolicy(
+                ObjectKey.of("prod", "db-from-clients"),
+                LabelSelector.matchLabels(Map.of("app", "db")),
+                EnumSet.of(Direction.INGRESS),
+                List.of(rule),
+                List.of(),
+                false)));
     return out;
   }
 
@@ -51,8 +75,10 @@ class PayloadSizeTest {
     assertThat(large.iptablesRestore()).isEqualTo(small.iptablesRestore());
     assertThat(large.ip6tablesRestore()).isEqualTo(small.ip6tablesRestore());
     // The peers are set members instead.
-    assertThat(small.ipsetRestore().lines().filter(l -> l.startsWith("add ")).count()).isEqualTo(10);
-    assertThat(large.ipsetRestore().lines().filter(l -> l.startsWith("add ")).count()).isEqualTo(10_000);
+    assertThat(small.ipsetRestore().lines().filter(l -> l.startsWith("add ")).count())
+        .isEqualTo(10);
+    assertThat(large.ipsetRestore().lines().filter(l -> l.startsWith("add ")).count())
+        .isEqualTo(10_000);
   }
 
   @Test

@@ -66,7 +66,9 @@ public final class ClusterFixtures {
 
   // ---- selectors and peers --------------------------------------------------------------------
 
-  /** A {@code matchLabels}-only selector from alternating keys and values; none selects everything. */
+  /**
+   * A {@code matchLabels}-only selector from alternating keys and values; none selects everything.
+   */
   public static LabelSelector labels(String... keysAndValues) {
     return LabelSelector.matchLabels(map(keysAndValues));
   }
@@ -86,12 +88,14 @@ public final class ClusterFixtures {
   }
 
   /** Peer: pods chosen by both selectors (AND). */
-  public static PolicyPeer.Selector peer(LabelSelector namespaceSelector, LabelSelector podSelector) {
+  public static PolicyPeer.Selector peer(
+      LabelSelector namespaceSelector, LabelSelector podSelector) {
     return new PolicyPeer.Selector(namespaceSelector, podSelector);
   }
 
   public static PolicyPeer.IpBlock ipBlock(String cidr, String... except) {
-    return new PolicyPeer.IpBlock(IpPrefix.parse(cidr), Arrays.stream(except).map(IpPrefix::parse).toList());
+    return new PolicyPeer.IpBlock(
+        IpPrefix.parse(cidr), Arrays.stream(except).map(IpPrefix::parse).toList());
   }
 
   public static IpAddress ip(String text) {
@@ -229,7 +233,10 @@ public final class ClusterFixtures {
 
     /** Explicit {@code policyTypes}; without this call they default as the API server does. */
     public PolicyBuilder types(Direction... directions) {
-      this.types = directions.length == 0 ? EnumSet.noneOf(Direction.class) : EnumSet.copyOf(Arrays.asList(directions));
+      this.types =
+          directions.length == 0
+              ? EnumSet.noneOf(Direction.class)
+              : EnumSet.copyOf(Arrays.asList(directions));
       return this;
     }
 

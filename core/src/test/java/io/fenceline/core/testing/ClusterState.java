@@ -12,7 +12,8 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 
 /** A whole cluster as plain model objects, e.g. as a generator or a test builds it. */
-public record ClusterState(List<Namespace> namespaces, List<Pod> pods, List<NetworkPolicy> policies) {
+public record ClusterState(
+    List<Namespace> namespaces, List<Pod> pods, List<NetworkPolicy> policies) {
   public ClusterState {
     namespaces = List.copyOf(namespaces);
     pods = List.copyOf(pods);
@@ -46,7 +47,9 @@ public record ClusterState(List<Namespace> namespaces, List<Pod> pods, List<Netw
     return out;
   }
 
-  /** The upserts that build this state from nothing, in the canonical order of {@link #objects()}. */
+  /**
+   * The upserts that build this state from nothing, in the canonical order of {@link #objects()}.
+   */
   public List<ClusterChange> upserts() {
     return ClusterFixtures.upserts(objects());
   }

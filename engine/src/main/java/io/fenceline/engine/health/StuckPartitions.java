@@ -10,11 +10,11 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Decides from successive samples of {@link EngineProgress} which input partitions are stuck: events
- * are waiting (lag &gt; 0) and the committed offset has not moved for longer than the threshold. A
- * partition with no lag is never stuck (an idle engine commits nothing, rightly); the clock starts
- * when lag is first seen at a committed offset, so a long idle stretch before new events does not count.
- * Not thread-safe: one sampler calls it.
+ * Decides from successive samples of {@link EngineProgress} which input partitions are stuck:
+ * events are waiting (lag &gt; 0) and the committed offset has not moved for longer than the
+ * threshold. A partition with no lag is never stuck (an idle engine commits nothing, rightly); the
+ * clock starts when lag is first seen at a committed offset, so a long idle stretch before new
+ * events does not count. Not thread-safe: one sampler calls it.
  */
 public final class StuckPartitions {
   private final Duration threshold;
@@ -25,8 +25,14 @@ public final class StuckPartitions {
   /** A stuck partition and since when its committed offset has not moved. */
   public record Stuck(EngineProgress.Partition partition, Instant since) {
     public String reason(Instant now, Duration threshold) {
-      return partition.describe() + " (lag " + partition.lag() + "): the committed offset has not moved for "
-          + Duration.between(since, now).toSeconds() + " s (threshold " + threshold.toSeconds() + " s)";
+      return partition.describe()
+          + " (lag "
+          + partition.lag()
+          + "): the committed offset has not moved for "
+          + Duration.between(since, now).toSeconds()
+          + " s (threshold "
+          + threshold.toSeconds()
+          + " s)";
     }
   }
 
@@ -41,7 +47,9 @@ public final class StuckPartitions {
     return threshold;
   }
 
-  /** Folds in one sample (all partitions to watch; others are forgotten) and returns the stuck ones. */
+  /**
+   * Folds in one sample (all partitions to watch; others are forgotten) and returns the stuck ones.
+   */
   public List<Stuck> observe(Instant now, List<EngineProgress.Partition> sample) {
     Map<Integer, Seen> next = new HashMap<>();
     List<Stuck> stuck = new ArrayList<>();

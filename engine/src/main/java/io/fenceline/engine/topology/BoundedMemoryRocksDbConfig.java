@@ -30,7 +30,9 @@ public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
 
   @Override
   public void setConfig(String storeName, Options options, Map<String, Object> configs) {
-    init(longConfig(configs, CACHE_BYTES, 64L << 20), longConfig(configs, MEMTABLE_BYTES, 16L << 20));
+    init(
+        longConfig(configs, CACHE_BYTES, 64L << 20),
+        longConfig(configs, MEMTABLE_BYTES, 16L << 20));
     BlockBasedTableConfig table = (BlockBasedTableConfig) options.tableFormatConfig();
     table.setBlockCache(cache);
     table.setCacheIndexAndFilterBlocks(true);

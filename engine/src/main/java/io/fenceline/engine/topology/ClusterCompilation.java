@@ -12,7 +12,8 @@ final class ClusterCompilation {
   private final PartitionRouter router;
 
   ClusterCompilation(String cluster, int nodeFactPartitions) {
-    this.router = new PartitionRouter(node -> NodePartitions.partitionOf(cluster, node, nodeFactPartitions));
+    this.router =
+        new PartitionRouter(node -> NodePartitions.partitionOf(cluster, node, nodeFactPartitions));
   }
 
   List<PartitionRouter.Routed> apply(ClusterChange change) {

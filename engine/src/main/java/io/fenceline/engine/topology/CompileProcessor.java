@@ -63,12 +63,18 @@ final class CompileProcessor implements Processor<String, byte[], Object, Object
   public void init(ProcessorContext<Object, Object> context) {
     this.context = context;
     this.objects = context.getStateStore(EngineTopology.OBJECT_STORE);
-    this.deadLetters = context.metrics().addRateTotalSensor("fenceline-engine", "compile", "dead-letter",
-        Sensor.RecordingLevel.INFO);
+    this.deadLetters =
+        context
+            .metrics()
+            .addRateTotalSensor(
+                "fenceline-engine", "compile", "dead-letter", Sensor.RecordingLevel.INFO);
     rebuild();
   }
 
-  /** Folds the stored objects into fresh compilers; their output was written before, so it is dropped. */
+  /**
+   * Folds the stored objects into fresh compilers; their output was written before, so it is
+   * dropped.
+   */
   private void rebuild() {
     long n = 0;
     long started = System.nanoTime();
@@ -83,11 +89,17 @@ final class CompileProcessor implements Processor<String, byte[], Object, Object
             n++;
           }
         } catch (EventFormatException ex) {
-          LOG.error("object store entry {} is unreadable, skipped: {}", kv.key.replace('\0', '/'), ex.getMessage());
+          LOG.error(
+              "object store entry {} is unreadable, skipped: {}",
+              kv.key.replace('\0', '/'),
+              ex.getMessage());
         }
       }
     }
-    LOG.info("[task {}] rebuilt compiler state from {} stored objects in {} ms", context.taskId(), n,
+    LOG.info(
+        "[task {}] rebuilt compiler state from {} stored objects in {} ms",
+        context.taskId(),
+        n,
         (System.nanoTime() - started) / 1_000_000);
   }
 
@@ -106,7 +118,8 @@ final class CompileProcessor implements Processor<String, byte[], Object, Object
     }
     ChangeEvent e = read.event();
     ClusterCompilation cc = cluster(e.cluster());
-    EventFold.Step step = EventFold.apply(read, origin, new RocksStore(e.cluster(), record.value(), e));
+    EventFold.Step step =
+        EventFold.apply(read, origin, new RocksStore(e.cluster(), record.value(), e));
     if (!step.problems().isEmpty()) {
       deadLetter(record, meta, step.problems());
     }
@@ -115,8 +128,12 @@ final class CompileProcessor implements Processor<String, byte[], Object, Object
       out.addAll(cc.apply(c));
     }
     if (e.type() == EventType.GENERATION_END && !step.changes().isEmpty()) {
-      LOG.info("cluster {}: generation {} of {} swept {} objects deleted while ingest was away",
-          e.cluster(), e.generation(), e.kind(), step.changes().size());
+      LOG.info(
+          "cluster {}: generation {} of {} swept {} objects deleted while ingest was away",
+          e.cluster(),
+          e.generation(),
+          e.kind(),
+          step.changes().size());
     }
     forward(e, meta, record.timestamp(), out);
   }
@@ -138,7 +155,8 @@ final class CompileProcessor implements Processor<String, byte[], Object, Object
 
     @Override
     public void put(Kind kind, ObjectKey key, ChangeEvent event, ClusterObject object) {
-      objects.put(ObjectStoreKeys.key(cluster, kind.apiName(), key.namespace(), key.name()),
+      objects.put(
+          ObjectStoreKeys.key(cluster, kind.apiName(), key.namespace(), key.name()),
           event == read && event.truncated() == null ? value : EventCodec.encode(event));
     }
 
@@ -150,8 +168,10 @@ final class CompileProcessor implements Processor<String, byte[], Object, Object
     @Override
     public List<ObjectKey> olderThan(Kind kind, long generation) {
       List<ObjectKey> stale = new ArrayList<>();
-      try (KeyValueIterator<String, byte[]> it = objects.prefixScan(ObjectStoreKeys.prefix(cluster, kind.apiName()),
-          new org.apache.kafka.common.serialization.StringSerializer())) {
+      try (KeyValueIterator<String, byte[]> it =
+          objects.prefixScan(
+              ObjectStoreKeys.prefix(cluster, kind.apiName()),
+              new org.apache.kafka.common.serialization.StringSerializer())) {
         while (it.hasNext()) {
           KeyValue<String, byte[]> kv = it.next();
           boolean old;
@@ -171,24 +191,31 @@ final class CompileProcessor implements Processor<String, byte[], Object, Object
     }
   }
 
-  private void forward(ChangeEvent e, RecordMetadata meta, long timestamp, List<PartitionRouter.Routed> out) {
+  private void forward(
+      ChangeEvent e, RecordMetadata meta, long timestamp, List<PartitionRouter.Routed> out) {
     SortedSet<Integer> setPartition = null;
     for (PartitionRouter.Routed r : out) {
       RecordHeaders h = new RecordHeaders();
       h.add(FactHeaders.CLUSTER, e.cluster().getBytes(StandardCharsets.UTF_8));
-      h.add(FactHeaders.SOURCE_PARTITION, Integer.toString(meta.partition()).getBytes(StandardCharsets.UTF_8));
-      h.add(FactHeaders.SOURCE_OFFSET, Long.toString(meta.offset()).getBytes(StandardCharsets.UTF_8));
+      h.add(
+          FactHeaders.SOURCE_PARTITION,
+          Integer.toString(meta.partition()).getBytes(StandardCharsets.UTF_8));
+      h.add(
+          FactHeaders.SOURCE_OFFSET, Long.toString(meta.offset()).getBytes(StandardCharsets.UTF_8));
       h.add(FactHeaders.OBSERVED_AT, e.observedAt().toString().getBytes(StandardCharsets.UTF_8));
       Fact value = r.change().value();
       if (r.shared()) {
         if (setPartition == null) {
-          setPartition = new TreeSet<>(List.of(Topics.setPartitionOf(e.cluster(), setMemberPartitions)));
+          setPartition =
+              new TreeSet<>(List.of(Topics.setPartitionOf(e.cluster(), setMemberPartitions)));
         }
         RoutedFactKey key = new RoutedFactKey(e.cluster(), r.change().key(), setPartition);
-        context.forward(new Record<Object, Object>(key, value, timestamp, h), EngineTopology.SET_MEMBERS_SINK);
+        context.forward(
+            new Record<Object, Object>(key, value, timestamp, h), EngineTopology.SET_MEMBERS_SINK);
       } else {
         RoutedFactKey key = new RoutedFactKey(e.cluster(), r.change().key(), r.partitions());
-        context.forward(new Record<Object, Object>(key, value, timestamp, h), EngineTopology.NODE_FACTS_SINK);
+        context.forward(
+            new Record<Object, Object>(key, value, timestamp, h), EngineTopology.NODE_FACTS_SINK);
       }
     }
   }
@@ -199,15 +226,27 @@ final class CompileProcessor implements Processor<String, byte[], Object, Object
     byte[] value = record.value();
     long copied = (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
     if (copied > DeadLetter.MAX_COPIED_BYTES) {
-      // A dead letter must fit a record too: the original stays in the event log at the offset named.
-      reason = "(the original record, " + copied + " bytes, is not copied: read it at " + meta.topic() + "-"
-          + meta.partition() + "@" + meta.offset() + ") " + reason;
+      // A dead letter must fit a record too: the original stays in the event log at the offset
+      // named.
+      reason =
+          "(the original record, "
+              + copied
+              + " bytes, is not copied: read it at "
+              + meta.topic()
+              + "-"
+              + meta.partition()
+              + "@"
+              + meta.offset()
+              + ") "
+              + reason;
       value = null;
       key = key != null && key.length > 64 * 1024 ? null : key;
     }
-    DeadLetter d = new DeadLetter(key, value, reason, meta.topic(), meta.partition(), meta.offset());
+    DeadLetter d =
+        new DeadLetter(key, value, reason, meta.topic(), meta.partition(), meta.offset());
     LOG.warn("dead letter {}-{}@{}: {}", meta.topic(), meta.partition(), meta.offset(), d.reason());
-    context.forward(new Record<Object, Object>(d.key(), d.value(), record.timestamp(), d.headers()),
+    context.forward(
+        new Record<Object, Object>(d.key(), d.value(), record.timestamp(), d.headers()),
         EngineTopology.DEAD_LETTER_SINK);
   }
 }

@@ -25,33 +25,58 @@ public final class EngineTopology {
 
   private EngineTopology() {}
 
-  /** The topology with one partition of {@code fenceline.set-members} (tests on one partition per topic). */
+  /**
+   * The topology with one partition of {@code fenceline.set-members} (tests on one partition per
+   * topic).
+   */
   public static Topology build(int nodeFactPartitions) {
     return build(nodeFactPartitions, 1);
   }
 
   /**
    * The topology for a layout: {@code nodeFactPartitions} of {@code fenceline.node-facts} and
-   * {@code setMemberPartitions} of {@code fenceline.set-members} (as many as {@code fenceline.events}).
+   * {@code setMemberPartitions} of {@code fenceline.set-members} (as many as {@code
+   * fenceline.events}).
    */
   public static Topology build(int nodeFactPartitions, int setMemberPartitions) {
     if (nodeFactPartitions < 1) {
-      throw new IllegalArgumentException("node-facts partitions must be at least 1, got " + nodeFactPartitions);
+      throw new IllegalArgumentException(
+          "node-facts partitions must be at least 1, got " + nodeFactPartitions);
     }
     if (setMemberPartitions < 1) {
-      throw new IllegalArgumentException("set-members partitions must be at least 1, got " + setMemberPartitions);
+      throw new IllegalArgumentException(
+          "set-members partitions must be at least 1, got " + setMemberPartitions);
     }
     Topology t = new Topology();
-    t.addSource(EVENTS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.EVENTS);
-    t.addProcessor(COMPILE_PROCESSOR, () -> new CompileProcessor(nodeFactPartitions, setMemberPartitions), EVENTS_SOURCE);
+    t.addSource(
+        EVENTS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), Topics.EVENTS);
+    t.addProcessor(
+        COMPILE_PROCESSOR,
+        () -> new CompileProcessor(nodeFactPartitions, setMemberPartitions),
+        EVENTS_SOURCE);
     t.addStateStore(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OBJECT_STORE), Serdes.String(), Serdes.ByteArray()),
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(OBJECT_STORE), Serdes.String(), Serdes.ByteArray()),
         COMPILE_PROCESSOR);
-    t.addSink(NODE_FACTS_SINK, Topics.NODE_FACTS, RoutedFactKey.serializer(), FactSerde.serializer(),
-        new FactPartitioner(), COMPILE_PROCESSOR);
-    t.addSink(SET_MEMBERS_SINK, Topics.SET_MEMBERS, RoutedFactKey.serializer(), FactSerde.serializer(),
-        new FactPartitioner(), COMPILE_PROCESSOR);
-    t.addSink(DEAD_LETTER_SINK, Topics.DEAD_LETTER, new ByteArraySerializer(), new ByteArraySerializer(),
+    t.addSink(
+        NODE_FACTS_SINK,
+        Topics.NODE_FACTS,
+        RoutedFactKey.serializer(),
+        FactSerde.serializer(),
+        new FactPartitioner(),
+        COMPILE_PROCESSOR);
+    t.addSink(
+        SET_MEMBERS_SINK,
+        Topics.SET_MEMBERS,
+        RoutedFactKey.serializer(),
+        FactSerde.serializer(),
+        new FactPartitioner(),
+        COMPILE_PROCESSOR);
+    t.addSink(
+        DEAD_LETTER_SINK,
+        Topics.DEAD_LETTER,
+        new ByteArraySerializer(),
+        new ByteArraySerializer(),
         COMPILE_PROCESSOR);
     return t;
   }

@@ -16,6 +16,7 @@ public record RoutedFactKey(String cluster, FactKey key, SortedSet<Integer> part
   }
 
   public static Serializer<RoutedFactKey> serializer() {
-    return (topic, k) -> k == null ? null : k.text().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return (topic, k) ->
+        k == null ? null : k.text().getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 }

@@ -48,8 +48,10 @@ final class BenchCluster {
    */
   List<ChangeEvent> storeOrder() {
     return fleet.snapshot().stream()
-        .sorted(Comparator.comparing(c -> c.kind().apiName() + "\0" + c.namespace() + "\0" + c.name()))
-        .map(this::event).toList();
+        .sorted(
+            Comparator.comparing(c -> c.kind().apiName() + "\0" + c.namespace() + "\0" + c.name()))
+        .map(this::event)
+        .toList();
   }
 
   /** Every object, pods before policies (as a first ingest of a live cluster may publish them). */
@@ -57,7 +59,10 @@ final class BenchCluster {
     return fleet.snapshot().stream().map(this::event).toList();
   }
 
-  /** {@code count} pod changes in {@link ChurnGenerator#podChurn()}'s mix; each change's cause says its kind. */
+  /**
+   * {@code count} pod changes in {@link ChurnGenerator#podChurn()}'s mix; each change's cause says
+   * its kind.
+   */
   List<Change> podChurn(int count) {
     return java.util.stream.Stream.generate(churn::podChurn).limit(count).toList();
   }

@@ -34,7 +34,9 @@ final class EnginePipeline {
   long records;
 
   EnginePipeline(int partitions) {
-    router = new PartitionRouter(node -> NodePartitions.partitionOf(BenchCluster.CLUSTER, node, partitions));
+    router =
+        new PartitionRouter(
+            node -> NodePartitions.partitionOf(BenchCluster.CLUSTER, node, partitions));
   }
 
   /** Compiles and routes one change, timing both halves. */
@@ -53,24 +55,36 @@ final class EnginePipeline {
     return routed;
   }
 
-  /** Records one routed change writes: one to the set-members topic, or one per node-facts partition. */
+  /**
+   * Records one routed change writes: one to the set-members topic, or one per node-facts
+   * partition.
+   */
   static int records(PartitionRouter.Routed r) {
     return r.shared() ? 1 : r.partitions().size();
   }
 
-  /** The model change of an event, decoded as the processor decodes it (strict; the bench wants no problems). */
+  /**
+   * The model change of an event, decoded as the processor decodes it (strict; the bench wants no
+   * problems).
+   */
   static ClusterChange decode(ChangeEvent e) {
     Kind kind = Kind.fromApiName(e.kind());
     if (e.type() == EventType.DELETE) {
-      ObjectKey key = !kind.namespaced() ? new ObjectKey("", e.name())
-          : new ObjectKey(e.namespace(), e.name());
+      ObjectKey key =
+          !kind.namespaced() ? new ObjectKey("", e.name()) : new ObjectKey(e.namespace(), e.name());
       return ClusterChange.delete(kind, key);
     }
     ObjectNode node = ((ObjectNode) e.object()).deepCopy();
-    ObjectDecoder.Result r = ObjectDecoder.decode(new RawObject(node, new SourceLocation("bench", 1)));
+    ObjectDecoder.Result r =
+        ObjectDecoder.decode(new RawObject(node, new SourceLocation("bench", 1)));
     if (r.object() == null || !r.problems().isEmpty()) {
-      throw new IllegalStateException("generator produced an invalid " + e.kind() + " " + e.displayName() + ": "
-          + r.problems());
+      throw new IllegalStateException(
+          "generator produced an invalid "
+              + e.kind()
+              + " "
+              + e.displayName()
+              + ": "
+              + r.problems());
     }
     return ClusterChange.upsert(r.object());
   }
@@ -98,9 +112,13 @@ final class EnginePipeline {
    * them), for a source partition of one digit and an offset of seven.
    */
   static int headerBytes() {
-    return "fenceline.cluster".length() + BenchCluster.CLUSTER.length()
-        + "fenceline.source.partition".length() + 1
-        + "fenceline.source.offset".length() + 7
-        + "fenceline.observed-at".length() + "2026-11-26T10:00:00.123Z".length();
+    return "fenceline.cluster".length()
+        + BenchCluster.CLUSTER.length()
+        + "fenceline.source.partition".length()
+        + 1
+        + "fenceline.source.offset".length()
+        + 7
+        + "fenceline.observed-at".length()
+        + "2026-11-26T10:00:00.123Z".length();
   }
 }

@@ -51,8 +51,8 @@ import org.apache.kafka.streams.test.TestRecord;
  *       router (64 node-facts partitions), as a task does when it starts (ADR 0002): decode time,
  *       fold time, facts and records emitted, heap kept after a full GC.
  *   <li>{@code stream SIZE EVENTS}: sustained pod events per second — through the compiler and
- *       router alone, through the processor's per-event work without Kafka Streams (decode, compile,
- *       route, encode), and through the real processor with its real RocksDB store in
+ *       router alone, through the processor's per-event work without Kafka Streams (decode,
+ *       compile, route, encode), and through the real processor with its real RocksDB store in
  *       TopologyTestDriver ({@code EngineTopology.build(1)}; no broker).
  *   <li>{@code change SIZE}: records, bytes and partitions written to node-facts by single changes
  *       in steady state (pod relabel, IP change, version relabel, creation, deletion; namespace
@@ -66,8 +66,10 @@ import org.apache.kafka.streams.test.TestRecord;
 public final class FencelineBench {
   static final long SEED = Long.getLong("bench.seed", 42L);
   static final int PARTITIONS = Integer.getInteger("bench.partitions", 64);
+
   /** Folds per size in {@code cold} (the first is in a cold JVM, as after a restart). */
   static final int REPEAT = Integer.getInteger("bench.repeat", 1);
+
   /** Whether {@code cold} also encodes its output to count bytes (in a second, untimed fold). */
   static final boolean BYTES = !Boolean.getBoolean("bench.noBytes");
 
@@ -75,14 +77,21 @@ public final class FencelineBench {
 
   public static void main(String[] args) throws Exception {
     if (args.length < 2) {
-      System.err.println("usage: FencelineBench cold SIZE... [--pods-first] | stream SIZE EVENTS | change SIZE [SAMPLES]"
-          + "\n  SIZE = pods/policies/nodes, e.g. 100000/10000/1000");
+      System.err.println(
+          "usage: FencelineBench cold SIZE... [--pods-first] | stream SIZE EVENTS | change SIZE [SAMPLES]"
+              + "\n  SIZE = pods/policies/nodes, e.g. 100000/10000/1000");
       System.exit(2);
     }
-    System.out.printf(Locale.ROOT, "# fenceline bench: seed %d, %d node-facts partitions, max heap %d MiB, %d cpus, %s%n",
-        SEED, PARTITIONS, Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors(),
+    System.out.printf(
+        Locale.ROOT,
+        "# fenceline bench: seed %d, %d node-facts partitions, max heap %d MiB, %d cpus, %s%n",
+        SEED,
+        PARTITIONS,
+        Runtime.getRuntime().maxMemory() >> 20,
+        Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-    System.out.println("# load average at start (other processes share the CPUs): " + loadAverage());
+    System.out.println(
+        "# load average at start (other processes share the CPUs): " + loadAverage());
     switch (args[0]) {
       case "cold" -> {
         boolean podsFirst = Arrays.asList(args).contains("--pods-first");
@@ -96,7 +105,8 @@ public final class FencelineBench {
         }
       }
       case "stream" -> stream(BenchCluster.size(args[1]), Integer.parseInt(args[2]));
-      case "change" -> change(BenchCluster.size(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : 200);
+      case "change" ->
+          change(BenchCluster.size(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : 200);
       default -> {
         System.err.println("unknown mode " + args[0]);
         System.exit(2);
@@ -108,7 +118,8 @@ public final class FencelineBench {
 
   static void cold(FleetSpec size, boolean podsFirst) {
     String order = podsFirst ? "pods first" : "store order (ns, policies, nodes, pods)";
-    System.out.printf(Locale.ROOT, "%n## cold compile: %s, %s%n", BenchCluster.describe(size), order);
+    System.out.printf(
+        Locale.ROOT, "%n## cold compile: %s, %s%n", BenchCluster.describe(size), order);
     long base = usedHeapAfterGc();
     long t = System.nanoTime();
     BenchCluster gen = new BenchCluster(SEED, size);
@@ -124,8 +135,13 @@ public final class FencelineBench {
       stored.add(b);
     }
     events = null;
-    System.out.printf(Locale.ROOT, "generated %,d objects (%d namespaces), %,d bytes as stored events, in %.1f s%n",
-        stored.size(), namespaces, storedBytes, secs(System.nanoTime() - t));
+    System.out.printf(
+        Locale.ROOT,
+        "generated %,d objects (%d namespaces), %,d bytes as stored events, in %.1f s%n",
+        stored.size(),
+        namespaces,
+        storedBytes,
+        secs(System.nanoTime() - t));
 
     usedHeapAfterGc();
     t = System.nanoTime();
@@ -135,7 +151,10 @@ public final class FencelineBench {
     }
     long decodeNanos = System.nanoTime() - t;
     stored = null;
-    System.out.printf(Locale.ROOT, "decode (event JSON -> model, as a task's rebuild does): %.2f s%n", secs(decodeNanos));
+    System.out.printf(
+        Locale.ROOT,
+        "decode (event JSON -> model, as a task's rebuild does): %.2f s%n",
+        secs(decodeNanos));
 
     EnginePipeline pipeline = null;
     long wall = 0;
@@ -154,17 +173,30 @@ public final class FencelineBench {
       wall = System.nanoTime() - wall;
       cpu = cpuNanos() - cpu;
       gc = gcMillis() - gc0;
-      System.out.printf(Locale.ROOT, "fold%s: %.2f s wall, %.2f s CPU of the folding thread (compiler %.2f s, router %.2f s;"
+      System.out.printf(
+          Locale.ROOT,
+          "fold%s: %.2f s wall, %.2f s CPU of the folding thread (compiler %.2f s, router %.2f s;"
               + " GC pauses %.2f s) for %,d objects; load average now %s%n",
-          REPEAT > 1 ? " #" + (round + 1) : "", secs(wall), secs(cpu), secs(pipeline.compileNanos),
-          secs(pipeline.routeNanos), gc / 1000.0, changes.size(), loadAverage());
+          REPEAT > 1 ? " #" + (round + 1) : "",
+          secs(wall),
+          secs(cpu),
+          secs(pipeline.compileNanos),
+          secs(pipeline.routeNanos),
+          gc / 1000.0,
+          changes.size(),
+          loadAverage());
     }
     // The model objects are held by the compiler anyway; the list adds only its wrappers.
     long heap = usedHeapAfterGc() - base;
-    System.out.printf(Locale.ROOT, "heap kept by compiler + router (+ the model objects they hold) after full GC: %,d MiB%n",
+    System.out.printf(
+        Locale.ROOT,
+        "heap kept by compiler + router (+ the model objects they hold) after full GC: %,d MiB%n",
         heap >> 20);
-    System.out.printf(Locale.ROOT, "facts emitted by the compiler: %,d; node-facts records after routing: %,d%n",
-        pipeline.factChanges, pipeline.records);
+    System.out.printf(
+        Locale.ROOT,
+        "facts emitted by the compiler: %,d; node-facts records after routing: %,d%n",
+        pipeline.factChanges,
+        pipeline.records);
     long factChanges = pipeline.factChanges;
     long records = pipeline.records;
     long compileNanos = pipeline.compileNanos;
@@ -197,15 +229,36 @@ public final class FencelineBench {
         }
       }
       mib = (keyBytes + valueBytes) / 1048576.0;
-      System.out.printf(Locale.ROOT, "node-facts records: %,d bindings, %,d chains, %,d members (of %,d sets), %,d tombstones;"
+      System.out.printf(
+          Locale.ROOT,
+          "node-facts records: %,d bindings, %,d chains, %,d members (of %,d sets), %,d tombstones;"
               + " key %,d B + value %,d B = %.1f MiB (+ %d header bytes per record)%n",
-          upserts[2], upserts[1], upserts[0], setIds.size(), removals, keyBytes, valueBytes, mib,
+          upserts[2],
+          upserts[1],
+          upserts[0],
+          setIds.size(),
+          removals,
+          keyBytes,
+          valueBytes,
+          mib,
           EnginePipeline.headerBytes());
     }
-    System.out.printf(Locale.ROOT, "RESULT cold | %s | %s | decode %.2f s | fold %.2f s | fold cpu %.2f s | compile %.2f s"
+    System.out.printf(
+        Locale.ROOT,
+        "RESULT cold | %s | %s | decode %.2f s | fold %.2f s | fold cpu %.2f s | compile %.2f s"
             + " | route %.2f s | gc %.2f s | facts %,d | records %,d | bytes %.1f MiB | heap %,d MiB%n",
-        BenchCluster.describe(size), podsFirst ? "pods-first" : "store-order", secs(decodeNanos), secs(wall), secs(cpu), secs(compileNanos),
-        secs(routeNanos), gc / 1000.0, factChanges, records, mib, heap >> 20);
+        BenchCluster.describe(size),
+        podsFirst ? "pods-first" : "store-order",
+        secs(decodeNanos),
+        secs(wall),
+        secs(cpu),
+        secs(compileNanos),
+        secs(routeNanos),
+        gc / 1000.0,
+        factChanges,
+        records,
+        mib,
+        heap >> 20);
   }
 
   static String loadAverage() {
@@ -232,7 +285,11 @@ public final class FencelineBench {
   // ---- (b) sustained pod events ---------------------------------------------------------------
 
   static void stream(FleetSpec size, int count) throws IOException {
-    System.out.printf(Locale.ROOT, "%n## sustained pod events: %s, %,d pod events%n", BenchCluster.describe(size), count);
+    System.out.printf(
+        Locale.ROOT,
+        "%n## sustained pod events: %s, %,d pod events%n",
+        BenchCluster.describe(size),
+        count);
     BenchCluster gen = new BenchCluster(SEED, size);
     List<ChangeEvent> initial = gen.storeOrder();
     List<Change> churn = gen.podChurn(count);
@@ -260,17 +317,32 @@ public final class FencelineBench {
         cpu = cpuNanos() - cpu;
         WorkCounters w = p.compiler.counters().minus(w0);
         if (round == 1 && partitions == 1) {
-          System.out.printf(Locale.ROOT, "compiler work per pod event: %.1f selector evaluations, %.1f pods visited,"
-              + " %.1f fact changes%n", w.selectorEvaluations() / (double) count, w.podsVisited() / (double) count,
+          System.out.printf(
+              Locale.ROOT,
+              "compiler work per pod event: %.1f selector evaluations, %.1f pods visited,"
+                  + " %.1f fact changes%n",
+              w.selectorEvaluations() / (double) count,
+              w.podsVisited() / (double) count,
               w.factsEmitted() / (double) count);
         }
         if (round == 1) {
-          System.out.printf(Locale.ROOT,
+          System.out.printf(
+              Locale.ROOT,
               "compiler+router alone, %2d partition(s): %,.0f events/s (%.2f s wall; %,.0f events per CPU-second);"
                   + " %,d records%n",
-              partitions, count / secs(ns), secs(ns), count / secs(cpu), p.records - records0);
-          System.out.printf(Locale.ROOT, "RESULT stream | %s | compiler+router, %d partition(s) | %,.0f events/s"
-              + " | %,.0f events/CPU-s%n", BenchCluster.describe(size), partitions, count / secs(ns), count / secs(cpu));
+              partitions,
+              count / secs(ns),
+              secs(ns),
+              count / secs(cpu),
+              p.records - records0);
+          System.out.printf(
+              Locale.ROOT,
+              "RESULT stream | %s | compiler+router, %d partition(s) | %,.0f events/s"
+                  + " | %,.0f events/CPU-s%n",
+              BenchCluster.describe(size),
+              partitions,
+              count / secs(ns),
+              count / secs(cpu));
         }
       }
     }
@@ -290,10 +362,21 @@ public final class FencelineBench {
       long ns = System.nanoTime() - t;
       cpu = cpuNanos() - cpu;
       if (round == 1) {
-        System.out.printf(Locale.ROOT, "decode+compile+route+encode, 1 partition: %,.0f events/s (%.2f s; %,.0f events per"
-            + " CPU-second), %,d bytes out%n", count / secs(ns), secs(ns), count / secs(cpu), bytes);
-        System.out.printf(Locale.ROOT, "RESULT stream | %s | decode+compile+route+encode, 1 partition | %,.0f events/s"
-            + " | %,.0f events/CPU-s%n", BenchCluster.describe(size), count / secs(ns), count / secs(cpu));
+        System.out.printf(
+            Locale.ROOT,
+            "decode+compile+route+encode, 1 partition: %,.0f events/s (%.2f s; %,.0f events per"
+                + " CPU-second), %,d bytes out%n",
+            count / secs(ns),
+            secs(ns),
+            count / secs(cpu),
+            bytes);
+        System.out.printf(
+            Locale.ROOT,
+            "RESULT stream | %s | decode+compile+route+encode, 1 partition | %,.0f events/s"
+                + " | %,.0f events/CPU-s%n",
+            BenchCluster.describe(size),
+            count / secs(ns),
+            count / secs(cpu));
       }
     }
     initialChanges = null;
@@ -301,23 +384,39 @@ public final class FencelineBench {
 
     // 3. The real processor with its real RocksDB store, in TopologyTestDriver.
     Path stateDir = Files.createTempDirectory("fenceline-bench-state");
-    Properties props = new EngineConfig("unused:9092", EngineConfig.DEFAULT_APPLICATION_ID, stateDir,
-        Topics.Layout.defaults(), Map.of()).streamsProperties();
-    System.out.println("TopologyTestDriver: EngineTopology.build(1), RocksDB state in " + stateDir
-        + ", processing.guarantee=" + props.get("processing.guarantee"));
+    Properties props =
+        new EngineConfig(
+                "unused:9092",
+                EngineConfig.DEFAULT_APPLICATION_ID,
+                stateDir,
+                Topics.Layout.defaults(),
+                Map.of())
+            .streamsProperties();
+    System.out.println(
+        "TopologyTestDriver: EngineTopology.build(1), RocksDB state in "
+            + stateDir
+            + ", processing.guarantee="
+            + props.get("processing.guarantee"));
     long[] out = new long[2];
     TopologyTestDriver driver = new TopologyTestDriver(EngineTopology.build(1), props);
     try {
       TestInputTopic<String, byte[]> in =
           driver.createInputTopic(Topics.EVENTS, new StringSerializer(), new ByteArraySerializer());
       TestOutputTopic<byte[], byte[]> facts =
-          driver.createOutputTopic(Topics.NODE_FACTS, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+          driver.createOutputTopic(
+              Topics.NODE_FACTS, new ByteArrayDeserializer(), new ByteArrayDeserializer());
       long t = System.nanoTime();
       pipe(in, facts, initialBytes, out);
       long loadNs = System.nanoTime() - t;
-      System.out.printf(Locale.ROOT, "TTD load of %,d objects: %.1f s (%,.0f events/s), %,d records%n",
-          initialBytes.size(), secs(loadNs), initialBytes.size() / secs(loadNs), out[0]);
-      // Warm-up on a copy of the first events would change the state; the load above warmed the JIT.
+      System.out.printf(
+          Locale.ROOT,
+          "TTD load of %,d objects: %.1f s (%,.0f events/s), %,d records%n",
+          initialBytes.size(),
+          secs(loadNs),
+          initialBytes.size() / secs(loadNs),
+          out[0]);
+      // Warm-up on a copy of the first events would change the state; the load above warmed the
+      // JIT.
       out[0] = 0;
       out[1] = 0;
       long cpu = cpuNanos();
@@ -325,11 +424,23 @@ public final class FencelineBench {
       pipe(in, facts, churnBytes, out);
       long ns = System.nanoTime() - t;
       cpu = cpuNanos() - cpu;
-      System.out.printf(Locale.ROOT, "TTD processor + RocksDB store, 1 partition: %,.0f events/s (%.1f s; %,.0f events per"
-          + " CPU-second of the driving thread), %,d records, %,d bytes; load average now %s%n",
-          count / secs(ns), secs(ns), count / secs(cpu), out[0], out[1], loadAverage());
-      System.out.printf(Locale.ROOT, "RESULT stream | %s | TTD processor + RocksDB, 1 partition | %,.0f events/s"
-          + " | %,.0f events/CPU-s | load %,.0f events/s%n", BenchCluster.describe(size), count / secs(ns), count / secs(cpu),
+      System.out.printf(
+          Locale.ROOT,
+          "TTD processor + RocksDB store, 1 partition: %,.0f events/s (%.1f s; %,.0f events per"
+              + " CPU-second of the driving thread), %,d records, %,d bytes; load average now %s%n",
+          count / secs(ns),
+          secs(ns),
+          count / secs(cpu),
+          out[0],
+          out[1],
+          loadAverage());
+      System.out.printf(
+          Locale.ROOT,
+          "RESULT stream | %s | TTD processor + RocksDB, 1 partition | %,.0f events/s"
+              + " | %,.0f events/CPU-s | load %,.0f events/s%n",
+          BenchCluster.describe(size),
+          count / secs(ns),
+          count / secs(cpu),
           initialBytes.size() / secs(loadNs));
     } finally {
       driver.close();
@@ -337,7 +448,10 @@ public final class FencelineBench {
     deleteRecursively(stateDir);
   }
 
-  private static void pipe(TestInputTopic<String, byte[]> in, TestOutputTopic<byte[], byte[]> facts, List<byte[]> events,
+  private static void pipe(
+      TestInputTopic<String, byte[]> in,
+      TestOutputTopic<byte[], byte[]> facts,
+      List<byte[]> events,
       long[] out) {
     int i = 0;
     for (byte[] e : events) {
@@ -359,11 +473,25 @@ public final class FencelineBench {
   // ---- (c) cost per change ----------------------------------------------------------------------
 
   /** What one change wrote. */
-  record Cost(long records, long bytes, int partitions, double micros, long ownMemberRecords, int setsEnteredOrLeft,
-      int memberPartitions, long otherRecords, int ips, long selectorEvaluations, long podsVisited) {}
+  record Cost(
+      long records,
+      long bytes,
+      int partitions,
+      double micros,
+      long ownMemberRecords,
+      int setsEnteredOrLeft,
+      int memberPartitions,
+      long otherRecords,
+      int ips,
+      long selectorEvaluations,
+      long podsVisited) {}
 
   static void change(FleetSpec size, int samples) {
-    System.out.printf(Locale.ROOT, "%n## cost per change in steady state: %s, %d partitions%n", BenchCluster.describe(size), PARTITIONS);
+    System.out.printf(
+        Locale.ROOT,
+        "%n## cost per change in steady state: %s, %d partitions%n",
+        BenchCluster.describe(size),
+        PARTITIONS);
     BenchCluster gen = new BenchCluster(SEED, size);
     ChurnGenerator churn = gen.churn();
     EnginePipeline p = new EnginePipeline(PARTITIONS);
@@ -374,12 +502,20 @@ public final class FencelineBench {
       track(podIps, c);
       p.apply(c);
     }
-    System.out.printf(Locale.ROOT, "loaded in %.1f s; record headers add %d bytes per record (not counted below)%n",
-        secs(System.nanoTime() - t), EnginePipeline.headerBytes());
+    System.out.printf(
+        Locale.ROOT,
+        "loaded in %.1f s; record headers add %d bytes per record (not counted below)%n",
+        secs(System.nanoTime() - t),
+        EnginePipeline.headerBytes());
     // Warm up the JIT on the change paths (these changes are part of the history, not measured).
     for (int i = 0; i < 200; i++) {
-      List<Change> warm = new ArrayList<>(List.of(churn.podRelabel(), churn.podAddressChange(), churn.podCreate(),
-          churn.podDelete()));
+      List<Change> warm =
+          new ArrayList<>(
+              List.of(
+                  churn.podRelabel(),
+                  churn.podAddressChange(),
+                  churn.podCreate(),
+                  churn.podDelete()));
       if (i % 10 == 0) {
         warm.add(churn.namespaceRelabel());
         warm.add(churn.policyEdit());
@@ -390,17 +526,40 @@ public final class FencelineBench {
         p.apply(c);
       }
     }
-    measure("pod relabel (app+tier)", samples, () -> gen.event(churn.podRelabel()), p, true, podIps);
+    measure(
+        "pod relabel (app+tier)", samples, () -> gen.event(churn.podRelabel()), p, true, podIps);
     measure("pod IP change", samples, () -> gen.event(churn.podAddressChange()), p, true, podIps);
-    measure("pod version relabel", samples, () -> gen.event(churn.podVersionRelabel()), p, true, podIps);
+    measure(
+        "pod version relabel",
+        samples,
+        () -> gen.event(churn.podVersionRelabel()),
+        p,
+        true,
+        podIps);
     measure("pod creation", samples, () -> gen.event(churn.podCreate()), p, true, podIps);
     measure("pod deletion", samples, () -> gen.event(churn.podDelete()), p, true, podIps);
-    measure("namespace relabel (env)", Math.max(10, samples / 4), () -> gen.event(churn.namespaceRelabel()), p, false,
+    measure(
+        "namespace relabel (env)",
+        Math.max(10, samples / 4),
+        () -> gen.event(churn.namespaceRelabel()),
+        p,
+        false,
         podIps);
-    measure("policy edit", Math.max(10, samples / 4), () -> gen.event(churn.policyEdit()), p, false, podIps);
+    measure(
+        "policy edit",
+        Math.max(10, samples / 4),
+        () -> gen.event(churn.policyEdit()),
+        p,
+        false,
+        podIps);
   }
 
-  private static void measure(String what, int samples, Supplier<ChangeEvent> next, EnginePipeline p, boolean pod,
+  private static void measure(
+      String what,
+      int samples,
+      Supplier<ChangeEvent> next,
+      EnginePipeline p,
+      boolean pod,
       Map<ObjectKey, List<IpAddress>> podIps) {
     List<Cost> costs = new ArrayList<>();
     for (int i = 0; i < samples; i++) {
@@ -426,7 +585,9 @@ public final class FencelineBench {
       for (PartitionRouter.Routed r : routed) {
         int n = EnginePipeline.records(r);
         records += n;
-        bytes += (long) n * (EnginePipeline.keyBytes(r.change()) + EnginePipeline.valueBytes(r.change()));
+        bytes +=
+            (long) n
+                * (EnginePipeline.keyBytes(r.change()) + EnginePipeline.valueBytes(r.change()));
         partitions.addAll(r.partitions());
         FactKey k = r.change().key();
         if (k instanceof FactKey.Member m && (!pod || ips.contains(m.entry().prefix().address()))) {
@@ -437,27 +598,72 @@ public final class FencelineBench {
           other += n;
         }
       }
-      costs.add(new Cost(records, bytes, partitions.size(), micros, own, sets.size(), memberPartitions.size(), other, Math.max(1, ips.size()),
-          w.selectorEvaluations(), w.podsVisited()));
+      costs.add(
+          new Cost(
+              records,
+              bytes,
+              partitions.size(),
+              micros,
+              own,
+              sets.size(),
+              memberPartitions.size(),
+              other,
+              Math.max(1, ips.size()),
+              w.selectorEvaluations(),
+              w.podsVisited()));
     }
-    System.out.printf(Locale.ROOT, "%-26s n=%-4d records %s | bytes %s | partitions %s | time µs %s%n", what, samples,
-        stats(costs, Cost::records), stats(costs, Cost::bytes), stats(costs, c -> (long) c.partitions()),
+    System.out.printf(
+        Locale.ROOT,
+        "%-26s n=%-4d records %s | bytes %s | partitions %s | time µs %s%n",
+        what,
+        samples,
+        stats(costs, Cost::records),
+        stats(costs, Cost::bytes),
+        stats(costs, c -> (long) c.partitions()),
         statsD(costs, Cost::micros));
-    System.out.printf(Locale.ROOT, "%-26s compiler work: selector evaluations %s | pods visited %s%n", "",
-        stats(costs, Cost::selectorEvaluations), stats(costs, Cost::podsVisited));
+    System.out.printf(
+        Locale.ROOT,
+        "%-26s compiler work: selector evaluations %s | pods visited %s%n",
+        "",
+        stats(costs, Cost::selectorEvaluations),
+        stats(costs, Cost::podsVisited));
     if (pod) {
-      long totalWithin = costs.stream()
-          .filter(c -> c.records() <= (long) Math.max(1, c.partitions()) * c.setsEnteredOrLeft() * c.ips()).count();
-      long within = costs.stream().filter(c -> c.ownMemberRecords() <= (long) c.memberPartitions() * c.setsEnteredOrLeft() * c.ips())
-          .count();
-      System.out.printf(Locale.ROOT, "%-26s own member records %s | sets entered/left %s | partitions of those %s"
+      long totalWithin =
+          costs.stream()
+              .filter(
+                  c ->
+                      c.records()
+                          <= (long) Math.max(1, c.partitions()) * c.setsEnteredOrLeft() * c.ips())
+              .count();
+      long within =
+          costs.stream()
+              .filter(
+                  c ->
+                      c.ownMemberRecords()
+                          <= (long) c.memberPartitions() * c.setsEnteredOrLeft() * c.ips())
+              .count();
+      System.out.printf(
+          Locale.ROOT,
+          "%-26s own member records %s | sets entered/left %s | partitions of those %s"
               + " | bound (partitions x sets x IPs) held in %d/%d | other records (bindings, chains, sets pulled into"
-              + " a partition) %s; all records within the bound in %d/%d%n", "", stats(costs, Cost::ownMemberRecords),
-          stats(costs, c -> (long) c.setsEnteredOrLeft()), stats(costs, c -> (long) c.memberPartitions()), within,
-          costs.size(), stats(costs, Cost::otherRecords), totalWithin, costs.size());
+              + " a partition) %s; all records within the bound in %d/%d%n",
+          "",
+          stats(costs, Cost::ownMemberRecords),
+          stats(costs, c -> (long) c.setsEnteredOrLeft()),
+          stats(costs, c -> (long) c.memberPartitions()),
+          within,
+          costs.size(),
+          stats(costs, Cost::otherRecords),
+          totalWithin,
+          costs.size());
     }
-    System.out.printf(Locale.ROOT, "RESULT change | %s | records %s | bytes %s | partitions %s | µs %s%n", what,
-        stats(costs, Cost::records), stats(costs, Cost::bytes), stats(costs, c -> (long) c.partitions()),
+    System.out.printf(
+        Locale.ROOT,
+        "RESULT change | %s | records %s | bytes %s | partitions %s | µs %s%n",
+        what,
+        stats(costs, Cost::records),
+        stats(costs, Cost::bytes),
+        stats(costs, c -> (long) c.partitions()),
         statsD(costs, Cost::micros));
   }
 
@@ -472,12 +678,18 @@ public final class FencelineBench {
   /** median / p90 / max. */
   private static String stats(List<Cost> costs, java.util.function.ToLongFunction<Cost> f) {
     long[] v = costs.stream().mapToLong(f).sorted().toArray();
-    return String.format(Locale.ROOT, "%,d/%,d/%,d", v[v.length / 2], v[(int) (v.length * 0.9)], v[v.length - 1]);
+    return String.format(
+        Locale.ROOT, "%,d/%,d/%,d", v[v.length / 2], v[(int) (v.length * 0.9)], v[v.length - 1]);
   }
 
   private static String statsD(List<Cost> costs, java.util.function.ToDoubleFunction<Cost> f) {
     double[] v = costs.stream().mapToDouble(f).sorted().toArray();
-    return String.format(Locale.ROOT, "%,.0f/%,.0f/%,.0f", v[v.length / 2], v[(int) (v.length * 0.9)], v[v.length - 1]);
+    return String.format(
+        Locale.ROOT,
+        "%,.0f/%,.0f/%,.0f",
+        v[v.length / 2],
+        v[(int) (v.length * 0.9)],
+        v[v.length - 1]);
   }
 
   // ---- helpers ----------------------------------------------------------------------------------

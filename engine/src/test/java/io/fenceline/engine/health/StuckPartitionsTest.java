@@ -22,12 +22,16 @@ class StuckPartitionsTest {
     assertThat(stuck.observe(at(0), List.of(new Partition(1, 9L, 10)))).isEmpty();
     assertThat(stuck.observe(at(30), List.of(new Partition(1, 9L, 10)))).isEmpty();
     List<StuckPartitions.Stuck> s = stuck.observe(at(31), List.of(new Partition(1, 9L, 12)));
-    assertThat(s).singleElement().satisfies(x -> {
-      assertThat(x.partition().partition()).isEqualTo(1);
-      assertThat(x.since()).isEqualTo(at(0));
-      assertThat(x.reason(at(31), stuck.threshold()))
-          .isEqualTo("fenceline.events-1 committed 9 of 12 (lag 3): the committed offset has not moved for 31 s (threshold 30 s)");
-    });
+    assertThat(s)
+        .singleElement()
+        .satisfies(
+            x -> {
+              assertThat(x.partition().partition()).isEqualTo(1);
+              assertThat(x.since()).isEqualTo(at(0));
+              assertThat(x.reason(at(31), stuck.threshold()))
+                  .isEqualTo(
+                      "fenceline.events-1 committed 9 of 12 (lag 3): the committed offset has not moved for 31 s (threshold 30 s)");
+            });
   }
 
   @Test
@@ -41,7 +45,9 @@ class StuckPartitionsTest {
   @Test
   void anIdlePartitionIsNeverStuckAndItsIdleTimeDoesNotCount() {
     for (int t = 0; t <= 600; t += 60) {
-      assertThat(stuck.observe(at(t), List.of(new Partition(2, 10L, 10), new Partition(3, null, 0)))).isEmpty();
+      assertThat(
+              stuck.observe(at(t), List.of(new Partition(2, 10L, 10), new Partition(3, null, 0))))
+          .isEmpty();
     }
     // new events after a long idle stretch: the clock starts now
     assertThat(stuck.observe(at(601), List.of(new Partition(2, 10L, 11)))).isEmpty();
@@ -55,12 +61,17 @@ class StuckPartitionsTest {
   @Test
   void neverCommittedWithEventsWaitingCounts() {
     stuck.observe(at(0), List.of(new Partition(4, null, 3)));
-    assertThat(stuck.observe(at(40), List.of(new Partition(4, null, 3)))).singleElement()
-        .satisfies(x -> assertThat(x.reason(at(40), stuck.threshold())).startsWith("fenceline.events-4 committed nothing of 3 (lag 3)"));
+    assertThat(stuck.observe(at(40), List.of(new Partition(4, null, 3))))
+        .singleElement()
+        .satisfies(
+            x ->
+                assertThat(x.reason(at(40), stuck.threshold()))
+                    .startsWith("fenceline.events-4 committed nothing of 3 (lag 3)"));
   }
 
   @Test
   void theThresholdMustBePositive() {
-    assertThatThrownBy(() -> new StuckPartitions(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new StuckPartitions(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -32,6 +32,7 @@ final class ClusterHistory {
 
   /** Per-object sequences, keyed by kind/namespace/name. */
   final Map<String, List<ChangeEvent>> sequences = new LinkedHashMap<>();
+
   private final Random random;
   private Instant clock = Instant.parse("2026-11-26T10:00:00Z");
 
@@ -53,17 +54,41 @@ final class ClusterHistory {
       String node = "node-" + random.nextInt(5);
       boolean dual = random.nextInt(4) == 0;
       int httpPort = random.nextBoolean() ? 80 : 8080;
-      seq(key).add(upsert("Pod", ns, name, pod(ns, name, app(), addr, dual, node, "Running", httpPort)));
+      seq(key)
+          .add(
+              upsert("Pod", ns, name, pod(ns, name, app(), addr, dual, node, "Running", httpPort)));
       if (random.nextBoolean()) {
-        seq(key).add(upsert("Pod", ns, name, pod(ns, name, app(), addr, dual, node, "Running", httpPort)));
+        seq(key)
+            .add(
+                upsert(
+                    "Pod", ns, name, pod(ns, name, app(), addr, dual, node, "Running", httpPort)));
       }
       int fate = random.nextInt(4);
       if (fate == 0) {
-        seq(key).add(upsert("Pod", ns, name, pod(ns, name, app(), addr, dual, node, "Succeeded", httpPort)));
+        seq(key)
+            .add(
+                upsert(
+                    "Pod",
+                    ns,
+                    name,
+                    pod(ns, name, app(), addr, dual, node, "Succeeded", httpPort)));
         // Its IP is reused at once by a new pod, possibly on another node.
         String reuse = "r" + i;
-        seq("Pod/" + ns + "/" + reuse).add(upsert("Pod", ns, reuse,
-            pod(ns, reuse, app(), addr, false, "node-" + random.nextInt(5), "Running", httpPort)));
+        seq("Pod/" + ns + "/" + reuse)
+            .add(
+                upsert(
+                    "Pod",
+                    ns,
+                    reuse,
+                    pod(
+                        ns,
+                        reuse,
+                        app(),
+                        addr,
+                        false,
+                        "node-" + random.nextInt(5),
+                        "Running",
+                        httpPort)));
       } else if (fate == 1) {
         seq(key).add(ChangeEvent.delete(CLUSTER, "Pod", ns, name, null, null, tick(), 1));
       }
@@ -105,13 +130,30 @@ final class ClusterHistory {
     return n;
   }
 
-  private static ObjectNode pod(String ns, String name, String app, String ip, boolean dual, String node, String phase,
+  private static ObjectNode pod(
+      String ns,
+      String name,
+      String app,
+      String ip,
+      boolean dual,
+      String node,
+      String phase,
       int httpPort) {
     ObjectNode n = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Pod");
-    n.putObject("metadata").put("name", name).put("namespace", ns).putObject("labels").put("app", app);
+    n.putObject("metadata")
+        .put("name", name)
+        .put("namespace", ns)
+        .putObject("labels")
+        .put("app", app);
     ObjectNode spec = n.putObject("spec").put("nodeName", node);
-    spec.putArray("containers").addObject().put("name", "c").putArray("ports").addObject()
-        .put("name", "http").put("containerPort", httpPort).put("protocol", "TCP");
+    spec.putArray("containers")
+        .addObject()
+        .put("name", "c")
+        .putArray("ports")
+        .addObject()
+        .put("name", "http")
+        .put("containerPort", httpPort)
+        .put("protocol", "TCP");
     ObjectNode status = n.putObject("status").put("phase", phase).put("podIP", ip);
     ArrayNode ips = status.putArray("podIPs");
     ips.addObject().put("ip", ip);
@@ -122,7 +164,10 @@ final class ClusterHistory {
   }
 
   private ObjectNode policy(String ns, String name) {
-    ObjectNode n = JSON.createObjectNode().put("apiVersion", "networking.k8s.io/v1").put("kind", "NetworkPolicy");
+    ObjectNode n =
+        JSON.createObjectNode()
+            .put("apiVersion", "networking.k8s.io/v1")
+            .put("kind", "NetworkPolicy");
     n.putObject("metadata").put("name", name).put("namespace", ns);
     ObjectNode spec = n.putObject("spec");
     spec.putObject("podSelector").putObject("matchLabels").put("app", app());
@@ -130,9 +175,14 @@ final class ClusterHistory {
     ObjectNode peer = JSON.createObjectNode();
     switch (random.nextInt(3)) {
       case 0 -> peer.putObject("podSelector").putObject("matchLabels").put("app", app());
-      case 1 -> peer.putObject("namespaceSelector").putObject("matchLabels").put("team", TEAMS[random.nextInt(2)]);
+      case 1 ->
+          peer.putObject("namespaceSelector")
+              .putObject("matchLabels")
+              .put("team", TEAMS[random.nextInt(2)]);
       default -> {
-        peer.putObject("namespaceSelector").putObject("matchLabels").put("team", TEAMS[random.nextInt(2)]);
+        peer.putObject("namespaceSelector")
+            .putObject("matchLabels")
+            .put("team", TEAMS[random.nextInt(2)]);
         peer.putObject("podSelector").putObject("matchLabels").put("app", app());
       }
     }
@@ -142,7 +192,11 @@ final class ClusterHistory {
     if (random.nextBoolean()) {
       types.add("Egress");
       ObjectNode eg = spec.putArray("egress").addObject();
-      eg.putArray("to").addObject().putObject("podSelector").putObject("matchLabels").put("app", app());
+      eg.putArray("to")
+          .addObject()
+          .putObject("podSelector")
+          .putObject("matchLabels")
+          .put("app", app());
       eg.putArray("ports").addObject().put("port", "http");
     }
     // "80" above is a string: make it a number, as a user would write it.

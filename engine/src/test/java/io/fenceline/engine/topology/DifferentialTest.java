@@ -37,8 +37,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Differential: one cluster history (creates, relabels, IP reuse after a pod finishes, deletes,
- * policy edits, namespace relabels), fed in several random orders that keep per-object order,
- * folds into exactly the facts of a from-scratch compile of the final state, for every node.
+ * policy edits, namespace relabels), fed in several random orders that keep per-object order, folds
+ * into exactly the facts of a from-scratch compile of the final state, for every node.
  */
 class DifferentialTest {
   private static final int PARTITIONS = 5;
@@ -57,10 +57,12 @@ class DifferentialTest {
     if (e.object() == null) {
       return ClusterChange.delete(kind, new ObjectKey(e.namespace(), e.name()));
     }
-    return ClusterChange.upsert(io.fenceline.core.events.EventObjects.decode(e, "history").object());
+    return ClusterChange.upsert(
+        io.fenceline.core.events.EventObjects.decode(e, "history").object());
   }
 
-  @ParameterizedTest(name = "history seed {0}, through the router into " + PARTITIONS + " partitions")
+  @ParameterizedTest(
+      name = "history seed {0}, through the router into " + PARTITIONS + " partitions")
   @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
   void everyPartitionHoldsExactlyWhatItsNodesNeed(long seed) {
     ClusterHistory h = new ClusterHistory(seed);
@@ -99,12 +101,15 @@ class DifferentialTest {
             needed += t.nodeModel(node).chains().size();
           }
         }
-        assertThat(t.chainCount()).as("chains in partition %d", e.getKey()).isLessThanOrEqualTo(needed);
+        assertThat(t.chainCount())
+            .as("chains in partition %d", e.getKey())
+            .isLessThanOrEqualTo(needed);
       }
     }
   }
 
-  @ParameterizedTest(name = "history seed {0}, through the processor, with an ingest restart that sweeps")
+  @ParameterizedTest(
+      name = "history seed {0}, through the processor, with an ingest restart that sweeps")
   @ValueSource(longs = {11, 12, 13, 14})
   void processorOutputFoldsIntoTheFromScratchCompile(long seed) throws ManifestSyntaxException {
     ClusterHistory h = new ClusterHistory(seed);
@@ -113,9 +118,14 @@ class DifferentialTest {
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     p.put(StreamsConfig.STATE_DIR_CONFIG, state.resolve("s" + seed).toString());
     try (TopologyTestDriver driver = new TopologyTestDriver(EngineTopology.build(1), p)) {
-      TestInputTopic<String, byte[]> in = driver.createInputTopic(Topics.EVENTS, new StringSerializer(), new ByteArraySerializer());
-      TestOutputTopic<String, byte[]> out = driver.createOutputTopic(Topics.NODE_FACTS, new StringDeserializer(), new ByteArrayDeserializer());
-      TestOutputTopic<String, byte[]> sets = driver.createOutputTopic(Topics.SET_MEMBERS, new StringDeserializer(), new ByteArrayDeserializer());
+      TestInputTopic<String, byte[]> in =
+          driver.createInputTopic(Topics.EVENTS, new StringSerializer(), new ByteArraySerializer());
+      TestOutputTopic<String, byte[]> out =
+          driver.createOutputTopic(
+              Topics.NODE_FACTS, new StringDeserializer(), new ByteArrayDeserializer());
+      TestOutputTopic<String, byte[]> sets =
+          driver.createOutputTopic(
+              Topics.SET_MEMBERS, new StringDeserializer(), new ByteArrayDeserializer());
       for (ChangeEvent e : h.interleave(seed)) {
         in.pipeInput(e.cluster(), EventCodec.encode(e));
       }
@@ -124,19 +134,34 @@ class DifferentialTest {
       List<ChangeEvent> live = h.finalState();
       List<ChangeEvent> republished = new ArrayList<>(live.subList(0, live.size() - 2));
       for (ChangeEvent e : republished) {
-        in.pipeInput(e.cluster(), EventCodec.encode(ChangeEvent.upsert(e.cluster(), e.kind(), e.namespace(), e.name(),
-            null, null, e.observedAt().plusSeconds(60), 2, e.object())));
+        in.pipeInput(
+            e.cluster(),
+            EventCodec.encode(
+                ChangeEvent.upsert(
+                    e.cluster(),
+                    e.kind(),
+                    e.namespace(),
+                    e.name(),
+                    null,
+                    null,
+                    e.observedAt().plusSeconds(60),
+                    2,
+                    e.object())));
       }
       for (Kind k : Kind.values()) {
-        in.pipeInput(ClusterHistory.CLUSTER, EventCodec.encode(
-            ChangeEvent.generationEnd(ClusterHistory.CLUSTER, k.apiName(), EventFixtures.T0.plusSeconds(120), 2)));
+        in.pipeInput(
+            ClusterHistory.CLUSTER,
+            EventCodec.encode(
+                ChangeEvent.generationEnd(
+                    ClusterHistory.CLUSTER, k.apiName(), EventFixtures.T0.plusSeconds(120), 2)));
       }
       FactsFold fold = new FactsFold();
       sets.readRecordsToList().forEach(r -> fold.applyShared(r.key(), r.value()));
       out.readRecordsToList().forEach(r -> fold.apply(0, r.key(), r.value()));
       CompiledCluster expected = fromScratch(republished);
       for (String node : expected.nodes()) {
-        assertThat(fold.table(0, ClusterHistory.CLUSTER).nodeModel(node)).as("node %s", node)
+        assertThat(fold.table(0, ClusterHistory.CLUSTER).nodeModel(node))
+            .as("node %s", node)
             .isEqualTo(expected.nodeModel(node));
       }
       assertThat(fold.table(0, ClusterHistory.CLUSTER).chainCount())

@@ -30,7 +30,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The processor in TopologyTestDriver (one partition per topic: multicast is proven on a broker). */
+/**
+ * The processor in TopologyTestDriver (one partition per topic: multicast is proven on a broker).
+ */
 class EngineTopologyTest {
   @TempDir Path state;
   private TopologyTestDriver driver;
@@ -47,10 +49,17 @@ class EngineTopologyTest {
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     p.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
     driver = new TopologyTestDriver(EngineTopology.build(1), p);
-    events = driver.createInputTopic(Topics.EVENTS, new StringSerializer(), new ByteArraySerializer());
-    facts = driver.createOutputTopic(Topics.NODE_FACTS, new StringDeserializer(), new ByteArrayDeserializer());
-    sets = driver.createOutputTopic(Topics.SET_MEMBERS, new StringDeserializer(), new ByteArrayDeserializer());
-    deadLetters = driver.createOutputTopic(Topics.DEAD_LETTER, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    events =
+        driver.createInputTopic(Topics.EVENTS, new StringSerializer(), new ByteArraySerializer());
+    facts =
+        driver.createOutputTopic(
+            Topics.NODE_FACTS, new StringDeserializer(), new ByteArrayDeserializer());
+    sets =
+        driver.createOutputTopic(
+            Topics.SET_MEMBERS, new StringDeserializer(), new ByteArrayDeserializer());
+    deadLetters =
+        driver.createOutputTopic(
+            Topics.DEAD_LETTER, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
   @AfterEach
@@ -74,7 +83,9 @@ class EngineTopologyTest {
 
   static String examples() throws Exception {
     Path dir = Path.of(System.getProperty("user.dir")).resolve("../examples").normalize();
-    return Files.readString(dir.resolve("cluster.yaml")) + "\n---\n" + Files.readString(dir.resolve("seed-policy.yaml"));
+    return Files.readString(dir.resolve("cluster.yaml"))
+        + "\n---\n"
+        + Files.readString(dir.resolve("seed-policy.yaml"));
   }
 
   @Test
@@ -83,13 +94,16 @@ class EngineTopologyTest {
     EventFixtures.upserts("default", yaml, 1).forEach(this::send);
     List<TestRecord<String, byte[]>> out = drainFacts();
     assertThat(out).isNotEmpty();
-    assertThat(out).allSatisfy(r -> {
-      assertThat(r.key()).startsWith("default/");
-      assertThat(header(r, FactHeaders.SOURCE_OFFSET)).isNotNull();
-      assertThat(header(r, FactHeaders.OBSERVED_AT)).startsWith("2026-11-26T10:00:");
-    });
-    CompiledCluster expected = CompiledCluster.fromScratch(
-        Manifests.asUpserts(Manifests.decode(ManifestParser.parse("x.yaml", yaml))));
+    assertThat(out)
+        .allSatisfy(
+            r -> {
+              assertThat(r.key()).startsWith("default/");
+              assertThat(header(r, FactHeaders.SOURCE_OFFSET)).isNotNull();
+              assertThat(header(r, FactHeaders.OBSERVED_AT)).startsWith("2026-11-26T10:00:");
+            });
+    CompiledCluster expected =
+        CompiledCluster.fromScratch(
+            Manifests.asUpserts(Manifests.decode(ManifestParser.parse("x.yaml", yaml))));
     for (String node : expected.nodes()) {
       assertThat(fold.table(0, "default").nodeModel(node)).isEqualTo(expected.nodeModel(node));
     }
@@ -99,30 +113,53 @@ class EngineTopologyTest {
   @Test
   void badRecordsGoToTheDeadLetterTopicAndTheStreamGoesOn() throws Exception {
     events.pipeInput("default", "{not json".getBytes(StandardCharsets.UTF_8));
-    send(ChangeEvent.upsert("default", "Service", "x", "s", null, null, EventFixtures.T0, 1,
-        new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"metadata\":{\"name\":\"s\"}}")));
-    events.pipeInput("other-key", EventCodec.encode(EventFixtures.delete("default", "Pod", "x", "a", 1)));
-    EventFixtures.upserts("default", """
+    send(
+        ChangeEvent.upsert(
+            "default",
+            "Service",
+            "x",
+            "s",
+            null,
+            null,
+            EventFixtures.T0,
+            1,
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree("{\"metadata\":{\"name\":\"s\"}}")));
+    events.pipeInput(
+        "other-key", EventCodec.encode(EventFixtures.delete("default", "Pod", "x", "a", 1)));
+    EventFixtures.upserts(
+            "default",
+            """
         apiVersion: networking.k8s.io/v1
         kind: NetworkPolicy
         metadata: {name: broken, namespace: default}
         spec:
           podSelector: {matchLabels: {role: db}}
           ingress: [{from: [{ipBlock: {cidr: 10.0.0.0/33}}]}]
-        """, 1).forEach(this::send);
+        """,
+            1)
+        .forEach(this::send);
     EventFixtures.upserts("default", examples(), 1).forEach(this::send);
 
     List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
     assertThat(dead).hasSize(4);
-    assertThat(dead).extracting(r -> header(r, DeadLetter.REASON)).satisfiesExactly(
-        r -> assertThat(r).startsWith("not JSON"),
-        r -> assertThat(r).contains("unknown kind 'Service'"),
-        r -> assertThat(r).contains("record key 'other-key' is not the event's cluster 'default'"),
-        r -> assertThat(r).contains("spec.ingress[0].from[0].ipBlock.cidr: invalid CIDR '10.0.0.0/33'"));
-    assertThat(dead).allSatisfy(r -> {
-      assertThat(header(r, DeadLetter.SOURCE_TOPIC)).isEqualTo(Topics.EVENTS);
-      assertThat(header(r, DeadLetter.SOURCE_OFFSET)).isNotNull();
-    });
+    assertThat(dead)
+        .extracting(r -> header(r, DeadLetter.REASON))
+        .satisfiesExactly(
+            r -> assertThat(r).startsWith("not JSON"),
+            r -> assertThat(r).contains("unknown kind 'Service'"),
+            r ->
+                assertThat(r)
+                    .contains("record key 'other-key' is not the event's cluster 'default'"),
+            r ->
+                assertThat(r)
+                    .contains("spec.ingress[0].from[0].ipBlock.cidr: invalid CIDR '10.0.0.0/33'"));
+    assertThat(dead)
+        .allSatisfy(
+            r -> {
+              assertThat(header(r, DeadLetter.SOURCE_TOPIC)).isEqualTo(Topics.EVENTS);
+              assertThat(header(r, DeadLetter.SOURCE_OFFSET)).isNotNull();
+            });
     assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("{not json");
     // The invalid policy still isolates db-0 (fail closed), and the stream went on to the rest.
     drainFacts();
@@ -134,33 +171,49 @@ class EngineTopologyTest {
   void anOversizeObjectFromAnyProducerIsEnforcedAsItsStubFailingClosed() throws Exception {
     EventFixtures.upserts("default", examples(), 1).forEach(this::send);
     drainFacts();
-    // Another producer writes db-0 with 1.1 MB of labels: more than an event carries, not truncated by ingest.
-    com.fasterxml.jackson.databind.node.ObjectNode pod = (com.fasterxml.jackson.databind.node.ObjectNode)
-        new com.fasterxml.jackson.databind.ObjectMapper().readTree("""
+    // Another producer writes db-0 with 1.1 MB of labels: more than an event carries, not truncated
+    // by ingest.
+    com.fasterxml.jackson.databind.node.ObjectNode pod =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(
+                    """
             {"apiVersion":"v1","kind":"Pod","metadata":{"name":"frontend-0","namespace":"default","labels":{"role":"frontend"}},
              "spec":{"nodeName":"node-1"},"status":{"phase":"Running","podIP":"10.244.1.12"}}""");
-    var labels = (com.fasterxml.jackson.databind.node.ObjectNode) pod.path("metadata").path("labels");
+    var labels =
+        (com.fasterxml.jackson.databind.node.ObjectNode) pod.path("metadata").path("labels");
     for (int i = 0; labels.toString().length() < 1_100_000; i++) {
       labels.put("example.com/l" + i, "v".repeat(60));
     }
-    byte[] value = EventCodec.encode(EventFixtures.upsert("default", pod, 1, EventFixtures.T0.plusSeconds(5)));
+    byte[] value =
+        EventCodec.encode(EventFixtures.upsert("default", pod, 1, EventFixtures.T0.plusSeconds(5)));
     assertThat(value.length).isGreaterThan(DeadLetter.MAX_COPIED_BYTES);
     events.pipeInput("default", value);
 
     List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
-    assertThat(dead).singleElement().satisfies(r -> {
-      assertThat(header(r, DeadLetter.REASON)).contains("is not copied", "Pod default/frontend-0",
-          "bytes, more than an event carries", "fail closed");
-      assertThat(r.value()).isNull();
-    });
+    assertThat(dead)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(header(r, DeadLetter.REASON))
+                  .contains(
+                      "is not copied",
+                      "Pod default/frontend-0",
+                      "bytes, more than an event carries",
+                      "fail closed");
+              assertThat(r.value()).isNull();
+            });
     drainFacts();
     assertThat(fold.table(0, "default").nodeModel("node-1").bindings())
-        .filteredOn(b -> b.pod().toString().equals("default/frontend-0")).singleElement().satisfies(b -> {
-          assertThat(b.ingressIsolated()).isTrue();
-          assertThat(b.egressIsolated()).isTrue();
-          assertThat(b.ingressChains()).isEmpty();
-          assertThat(b.egressChains()).isEmpty();
-        });
+        .filteredOn(b -> b.pod().toString().equals("default/frontend-0"))
+        .singleElement()
+        .satisfies(
+            b -> {
+              assertThat(b.ingressIsolated()).isTrue();
+              assertThat(b.egressIsolated()).isTrue();
+              assertThat(b.ingressChains()).isEmpty();
+              assertThat(b.egressChains()).isEmpty();
+            });
     // What the store keeps is the stub, so a rebuilt task enforces the same.
     KeyValueStore<String, byte[]> store = driver.getKeyValueStore(EngineTopology.OBJECT_STORE);
     byte[] stored = store.get(ObjectStoreKeys.key("default", "Pod", "default", "frontend-0"));
@@ -170,7 +223,8 @@ class EngineTopologyTest {
 
   @Test
   void anEndOfGenerationSweepsObjectsThatWereNotRepublished() throws Exception {
-    String pods = """
+    String pods =
+        """
         apiVersion: v1
         kind: Pod
         metadata: {name: a, namespace: x, labels: {app: a}}
@@ -197,7 +251,8 @@ class EngineTopologyTest {
     EventFixtures.upserts("c1", pods.substring(0, pods.indexOf("---")), 2).forEach(this::send);
     send(ChangeEvent.generationEnd("c1", "Pod", EventFixtures.T0, 2));
     drainFacts();
-    assertThat(fold.table(0, "c1").nodeModel("n1").bindings()).singleElement()
+    assertThat(fold.table(0, "c1").nodeModel("n1").bindings())
+        .singleElement()
         .satisfies(b -> assertThat(b.pod().toString()).isEqualTo("x/a"));
     // The policy (another kind) was not swept.
     assertThat(fold.table(0, "c1").nodeModel("n1").chains()).hasSize(1);
@@ -208,7 +263,8 @@ class EngineTopologyTest {
     String yaml = examples();
     EventFixtures.upserts("east", yaml, 1).forEach(this::send);
     // west has the same pods and namespaces but no policy.
-    Path cluster = Path.of(System.getProperty("user.dir")).resolve("../examples/cluster.yaml").normalize();
+    Path cluster =
+        Path.of(System.getProperty("user.dir")).resolve("../examples/cluster.yaml").normalize();
     EventFixtures.upserts("west", Files.readString(cluster), 1).forEach(this::send);
     drainFacts();
     assertThat(fold.table(0, "east").nodeModel("node-1").bindings()).hasSize(1);

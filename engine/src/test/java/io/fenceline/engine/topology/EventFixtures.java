@@ -30,12 +30,24 @@ final class EventFixtures {
   static ChangeEvent upsert(String cluster, JsonNode object, long generation, Instant at) {
     JsonNode meta = object.path("metadata");
     String kind = object.path("kind").asText();
-    String ns = kind.equals("Namespace") || kind.equals("Node") ? "" : meta.path("namespace").asText("default");
-    return ChangeEvent.upsert(cluster, kind, ns, meta.path("name").asText(), meta.path("uid").asText(null),
-        meta.path("resourceVersion").asText(null), at, generation, object);
+    String ns =
+        kind.equals("Namespace") || kind.equals("Node")
+            ? ""
+            : meta.path("namespace").asText("default");
+    return ChangeEvent.upsert(
+        cluster,
+        kind,
+        ns,
+        meta.path("name").asText(),
+        meta.path("uid").asText(null),
+        meta.path("resourceVersion").asText(null),
+        at,
+        generation,
+        object);
   }
 
-  static ChangeEvent delete(String cluster, String kind, String namespace, String name, long generation) {
+  static ChangeEvent delete(
+      String cluster, String kind, String namespace, String name, long generation) {
     return ChangeEvent.delete(cluster, kind, namespace, name, null, null, T0, generation);
   }
 }

@@ -6,10 +6,10 @@ import io.fenceline.core.events.ChangeEvent;
 import io.fenceline.core.events.EventCodec;
 import io.fenceline.core.events.EventFormatException;
 import io.fenceline.core.events.EventObjects;
-import io.fenceline.core.hostile.HostileObjects;
 import io.fenceline.core.history.ClusterState;
 import io.fenceline.core.history.LogEvent;
 import io.fenceline.core.history.ObjectRef;
+import io.fenceline.core.hostile.HostileObjects;
 import io.fenceline.core.model.ClusterObject;
 import io.fenceline.core.model.Kind;
 import io.fenceline.kafka.topics.Topics;
@@ -58,15 +58,36 @@ class EventFoldDifferentialTest {
     List<HostileEventsTest.Input> relist = new ArrayList<>();
     for (HostileEventsTest.Input in : log) {
       ChangeEvent e = decodable(in);
-      if (e != null && e.cluster().equals(ClusterHistory.CLUSTER) && e.object() != null && r.nextBoolean()) {
-        relist.add(new HostileEventsTest.Input(e.cluster(), EventCodec.encode(ChangeEvent.upsert(e.cluster(),
-            e.kind(), e.namespace(), e.name(), null, null, e.observedAt(), 5_000, e.object())), false));
+      if (e != null
+          && e.cluster().equals(ClusterHistory.CLUSTER)
+          && e.object() != null
+          && r.nextBoolean()) {
+        relist.add(
+            new HostileEventsTest.Input(
+                e.cluster(),
+                EventCodec.encode(
+                    ChangeEvent.upsert(
+                        e.cluster(),
+                        e.kind(),
+                        e.namespace(),
+                        e.name(),
+                        null,
+                        null,
+                        e.observedAt(),
+                        5_000,
+                        e.object())),
+                false));
       }
     }
     log.addAll(relist);
     for (String kind : List.of("Namespace", "Pod")) {
-      log.add(new HostileEventsTest.Input(ClusterHistory.CLUSTER, EventCodec.encode(ChangeEvent.generationEnd(
-          ClusterHistory.CLUSTER, kind, EventFixtures.T0.plusSeconds(3600), 5_000)), false));
+      log.add(
+          new HostileEventsTest.Input(
+              ClusterHistory.CLUSTER,
+              EventCodec.encode(
+                  ChangeEvent.generationEnd(
+                      ClusterHistory.CLUSTER, kind, EventFixtures.T0.plusSeconds(3600), 5_000)),
+              false));
     }
 
     ClusterState forensics = new ClusterState(ClusterHistory.CLUSTER, 0);
@@ -77,8 +98,11 @@ class EventFoldDifferentialTest {
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     p.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
     try (TopologyTestDriver driver = new TopologyTestDriver(EngineTopology.build(1), p)) {
-      var events = driver.createInputTopic(Topics.EVENTS, new StringSerializer(), new ByteArraySerializer());
-      var dead = driver.createOutputTopic(Topics.DEAD_LETTER, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+      var events =
+          driver.createInputTopic(Topics.EVENTS, new StringSerializer(), new ByteArraySerializer());
+      var dead =
+          driver.createOutputTopic(
+              Topics.DEAD_LETTER, new ByteArrayDeserializer(), new ByteArrayDeserializer());
       for (int offset = 0; offset < log.size(); offset++) {
         HostileEventsTest.Input in = log.get(offset);
         events.pipeInput(in.key(), in.value());
@@ -93,16 +117,22 @@ class EventFoldDifferentialTest {
 
       Map<Long, String> deadByEngine = new HashMap<>();
       for (TestRecord<byte[], byte[]> d : dead.readRecordsToList()) {
-        deadByEngine.put(Long.parseLong(header(d, DeadLetter.SOURCE_OFFSET)), header(d, DeadLetter.REASON));
+        deadByEngine.put(
+            Long.parseLong(header(d, DeadLetter.SOURCE_OFFSET)), header(d, DeadLetter.REASON));
       }
       for (Map.Entry<Long, String> x : rejectedByForensics.entrySet()) {
-        assertThat(deadByEngine.get(x.getKey())).as("record %d (seed %d)", x.getKey(), seed).isNotNull()
+        assertThat(deadByEngine.get(x.getKey()))
+            .as("record %d (seed %d)", x.getKey(), seed)
+            .isNotNull()
             .endsWith(asHeader(new DeadLetter(null, null, x.getValue(), "t", 0, 0).reason()));
       }
       for (long offset : deadByEngine.keySet()) {
         if (!rejectedByForensics.containsKey(offset)) {
-          // Dead-lettered but accepted: only an UPSERT whose object has problems is reported that way.
-          assertThat(decodable(log.get((int) offset)).object()).as("record %d (seed %d)", offset, seed).isNotNull();
+          // Dead-lettered but accepted: only an UPSERT whose object has problems is reported that
+          // way.
+          assertThat(decodable(log.get((int) offset)).object())
+              .as("record %d (seed %d)", offset, seed)
+              .isNotNull();
         }
       }
 

@@ -16,6 +16,7 @@ import java.util.Map;
  */
 final class FactsFold {
   private final Map<String, FactTable> tables = new HashMap<>();
+
   /** Per cluster, the set members in force (key → change), for tables created later. */
   private final Map<String, Map<FactKey, FactChange>> members = new HashMap<>();
 
@@ -25,33 +26,39 @@ final class FactsFold {
     table(partition, d.cluster()).apply(new FactChange(d.key(), d.value()));
   }
 
-  /** A record of {@code fenceline.set-members}: it reaches every partition's table of its cluster. */
+  /**
+   * A record of {@code fenceline.set-members}: it reaches every partition's table of its cluster.
+   */
   void applyShared(String key, byte[] value) {
     FactCodec.Decoded d = decode(key, value);
     if (!(d.key() instanceof FactKey.Member)) {
       throw new AssertionError("fenceline.set-members holds set members only, not " + d.key());
     }
     FactChange c = new FactChange(d.key(), d.value());
-    Map<FactKey, FactChange> current = members.computeIfAbsent(d.cluster(), k -> new LinkedHashMap<>());
+    Map<FactKey, FactChange> current =
+        members.computeIfAbsent(d.cluster(), k -> new LinkedHashMap<>());
     if (c.isRemoval()) {
       current.remove(c.key());
     } else {
       current.put(c.key(), c);
     }
     String suffix = "|" + d.cluster();
-    tables.forEach((k, t) -> {
-      if (k.endsWith(suffix)) {
-        t.apply(c);
-      }
-    });
+    tables.forEach(
+        (k, t) -> {
+          if (k.endsWith(suffix)) {
+            t.apply(c);
+          }
+        });
   }
 
   FactTable table(int partition, String cluster) {
-    return tables.computeIfAbsent(partition + "|" + cluster, k -> {
-      FactTable t = new FactTable();
-      members.getOrDefault(cluster, Map.of()).values().forEach(t::apply);
-      return t;
-    });
+    return tables.computeIfAbsent(
+        partition + "|" + cluster,
+        k -> {
+          FactTable t = new FactTable();
+          members.getOrDefault(cluster, Map.of()).values().forEach(t::apply);
+          return t;
+        });
   }
 
   private static FactCodec.Decoded decode(String key, byte[] value) {

@@ -43,12 +43,12 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 
 /**
- * The engine topology under a storm of hostile records — garbage and truncated bytes, events of
- * the wrong shape, keys that lie, unknown kinds, hostile objects, deletes and generation markers
- * naming nonsense — mixed with a valid cluster. The engine never stops: every record that is
- * certainly bad is in {@code fenceline.dead-letter} with its bytes and a reason, every payload the
- * facts make on the way keeps user strings in sanitised comments, and once the valid cluster is
- * republished in a new generation the facts are exactly its compile output.
+ * The engine topology under a storm of hostile records — garbage and truncated bytes, events of the
+ * wrong shape, keys that lie, unknown kinds, hostile objects, deletes and generation markers naming
+ * nonsense — mixed with a valid cluster. The engine never stops: every record that is certainly bad
+ * is in {@code fenceline.dead-letter} with its bytes and a reason, every payload the facts make on
+ * the way keeps user strings in sanitised comments, and once the valid cluster is republished in a
+ * new generation the facts are exactly its compile output.
  */
 class HostileEventsTest {
   static final AtomicLong RECORDS = new AtomicLong();
@@ -60,7 +60,8 @@ class HostileEventsTest {
   record Input(String key, byte[] value, boolean certainlyBad) {}
 
   @Property(tries = 200, shrinking = ShrinkingMode.OFF)
-  void aStormOfHostileRecordsNeverStopsTheEngineAndEndsInTheCompileOutput(@ForAll long seed) throws Exception {
+  void aStormOfHostileRecordsNeverStopsTheEngineAndEndsInTheCompileOutput(@ForAll long seed)
+      throws Exception {
     Random r = new Random(seed);
     HostileObjects objects = new HostileObjects(seed);
     List<ObjectNode> backbone = objects.backbone();
@@ -75,10 +76,17 @@ class HostileEventsTest {
     // The valid cluster republished in a new generation, closed by a marker per kind: whatever the
     // storm left behind is swept.
     for (ObjectNode o : backbone) {
-      inputs.add(event(EventFixtures.upsert(CLUSTER, o, FINAL_GENERATION, EventFixtures.T0.plusSeconds(60)), false));
+      inputs.add(
+          event(
+              EventFixtures.upsert(CLUSTER, o, FINAL_GENERATION, EventFixtures.T0.plusSeconds(60)),
+              false));
     }
     for (String kind : List.of("Namespace", "Node", "Pod", "NetworkPolicy")) {
-      inputs.add(event(ChangeEvent.generationEnd(CLUSTER, kind, EventFixtures.T0.plusSeconds(61), FINAL_GENERATION), false));
+      inputs.add(
+          event(
+              ChangeEvent.generationEnd(
+                  CLUSTER, kind, EventFixtures.T0.plusSeconds(61), FINAL_GENERATION),
+              false));
     }
 
     Path state = Files.createTempDirectory("fnl-hostile-events");
@@ -87,10 +95,17 @@ class HostileEventsTest {
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     p.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
     try (TopologyTestDriver driver = new TopologyTestDriver(EngineTopology.build(1), p)) {
-      TestInputTopic<String, byte[]> events = driver.createInputTopic(Topics.EVENTS, new StringSerializer(), new ByteArraySerializer());
-      TestOutputTopic<String, byte[]> facts = driver.createOutputTopic(Topics.NODE_FACTS, new StringDeserializer(), new ByteArrayDeserializer());
-      TestOutputTopic<String, byte[]> sets = driver.createOutputTopic(Topics.SET_MEMBERS, new StringDeserializer(), new ByteArrayDeserializer());
-      TestOutputTopic<byte[], byte[]> dead = driver.createOutputTopic(Topics.DEAD_LETTER, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+      TestInputTopic<String, byte[]> events =
+          driver.createInputTopic(Topics.EVENTS, new StringSerializer(), new ByteArraySerializer());
+      TestOutputTopic<String, byte[]> facts =
+          driver.createOutputTopic(
+              Topics.NODE_FACTS, new StringDeserializer(), new ByteArrayDeserializer());
+      TestOutputTopic<String, byte[]> sets =
+          driver.createOutputTopic(
+              Topics.SET_MEMBERS, new StringDeserializer(), new ByteArrayDeserializer());
+      TestOutputTopic<byte[], byte[]> dead =
+          driver.createOutputTopic(
+              Topics.DEAD_LETTER, new ByteArrayDeserializer(), new ByteArrayDeserializer());
       FactsFold fold = new FactsFold();
       Set<String> clusters = new HashSet<>();
       for (Input in : inputs) {
@@ -107,8 +122,11 @@ class HostileEventsTest {
         // What a node would load at this moment.
         for (String cluster : clusters) {
           for (String node : fold.table(0, cluster).nodesWithBindings()) {
-            assertThat(PayloadGrammar.violations(NodeRenderer.render(fold.table(0, cluster).nodeModel(node))))
-                .as("payload of %s/%s (seed %d)", cluster, node, seed).isEmpty();
+            assertThat(
+                    PayloadGrammar.violations(
+                        NodeRenderer.render(fold.table(0, cluster).nodeModel(node))))
+                .as("payload of %s/%s (seed %d)", cluster, node, seed)
+                .isEmpty();
           }
         }
       }
@@ -116,8 +134,11 @@ class HostileEventsTest {
 
       Map<Long, TestRecord<byte[], byte[]>> deadByOffset = new HashMap<>();
       for (TestRecord<byte[], byte[]> d : dead.readRecordsToList()) {
-        assertThat(header(d, DeadLetter.REASON)).as("a dead letter says why, on one short line").isNotBlank()
-            .doesNotContain("\n").hasSizeLessThan(DeadLetter.MAX_REASON_CHARS + 100);
+        assertThat(header(d, DeadLetter.REASON))
+            .as("a dead letter says why, on one short line")
+            .isNotBlank()
+            .doesNotContain("\n")
+            .hasSizeLessThan(DeadLetter.MAX_REASON_CHARS + 100);
         assertThat(header(d, DeadLetter.SOURCE_TOPIC)).isEqualTo(Topics.EVENTS);
         deadByOffset.put(Long.parseLong(header(d, DeadLetter.SOURCE_OFFSET)), d);
       }
@@ -125,10 +146,14 @@ class HostileEventsTest {
       for (int offset = 0; offset < inputs.size(); offset++) {
         Input in = inputs.get(offset);
         if (in.certainlyBad()) {
-          assertThat(deadByOffset).as("record %d (%s) is dead-lettered (seed %d)", offset, preview(in.value()), seed)
+          assertThat(deadByOffset)
+              .as("record %d (%s) is dead-lettered (seed %d)", offset, preview(in.value()), seed)
               .containsKey((long) offset);
-          long size = (in.key() == null ? 0 : in.key().getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
-              + (in.value() == null ? 0 : in.value().length);
+          long size =
+              (in.key() == null
+                      ? 0
+                      : in.key().getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+                  + (in.value() == null ? 0 : in.value().length);
           if (size <= DeadLetter.MAX_COPIED_BYTES) {
             assertThat(deadByOffset.get((long) offset).value()).isEqualTo(in.value());
           } else { // a copy would not fit a record: the dead letter names where the original is
@@ -141,10 +166,13 @@ class HostileEventsTest {
         }
       }
 
-      List<RawObject> raws = backbone.stream().map(o -> new RawObject(o, new SourceLocation("backbone", 1))).toList();
-      CompiledCluster expected = CompiledCluster.fromScratch(Manifests.asUpserts(Manifests.decode(raws)));
+      List<RawObject> raws =
+          backbone.stream().map(o -> new RawObject(o, new SourceLocation("backbone", 1))).toList();
+      CompiledCluster expected =
+          CompiledCluster.fromScratch(Manifests.asUpserts(Manifests.decode(raws)));
       for (String node : expected.nodes()) {
-        assertThat(fold.table(0, CLUSTER).nodeModel(node)).as("node %s after the storm (seed %d)", node, seed)
+        assertThat(fold.table(0, CLUSTER).nodeModel(node))
+            .as("node %s after the storm (seed %d)", node, seed)
             .isEqualTo(expected.nodeModel(node));
       }
       assertThat(fold.table(0, CLUSTER).nodesWithBindings()).isSubsetOf(expected.nodes());
@@ -154,20 +182,53 @@ class HostileEventsTest {
   }
 
   static Input hostile(Random r, HostileObjects objects) {
-    ChangeEvent valid = EventFixtures.upsert(CLUSTER, objects.backbone().get(r.nextInt(7)), r.nextInt(1000), EventFixtures.T0);
+    ChangeEvent valid =
+        EventFixtures.upsert(
+            CLUSTER, objects.backbone().get(r.nextInt(7)), r.nextInt(1000), EventFixtures.T0);
     byte[] good = EventCodec.encode(valid);
     return switch (r.nextInt(12)) {
-      case 0 -> new Input(CLUSTER, java.util.Arrays.copyOf(good, r.nextInt(good.length)), true); // truncated
+      case 0 ->
+          new Input(
+              CLUSTER, java.util.Arrays.copyOf(good, r.nextInt(good.length)), true); // truncated
       case 1 -> new Input(CLUSTER, randomBytes(r), true);
       case 2 -> new Input(CLUSTER, null, true);
       case 3 -> new Input(CLUSTER, wrongField(r, good), true);
-      case 4 -> new Input(r.nextBoolean() ? null : HostileStrings.any(r) + "x", good, true); // the key lies
-      case 5 -> event(ChangeEvent.upsert(CLUSTER, pick(r, List.of("Service", "pod", "", "NetworkPolicy ", "\u0000")), "prod", "x",
-          null, null, EventFixtures.T0, 1, objects.hostileObject()), true);
-      case 6 -> event(ChangeEvent.delete(CLUSTER, pick(r, List.of("Pod", "Namespace", "NetworkPolicy", "Node")),
-          HostileStrings.any(r), HostileStrings.any(r) + "n", null, null, EventFixtures.T0, r.nextInt(1000)), false);
-      case 7 -> event(ChangeEvent.generationEnd(CLUSTER, pick(r, List.of("Pod", "Namespace", "Deployment", "x\ny")),
-          EventFixtures.T0, r.nextInt(1000)), false);
+      case 4 ->
+          new Input(
+              r.nextBoolean() ? null : HostileStrings.any(r) + "x", good, true); // the key lies
+      case 5 ->
+          event(
+              ChangeEvent.upsert(
+                  CLUSTER,
+                  pick(r, List.of("Service", "pod", "", "NetworkPolicy ", "\u0000")),
+                  "prod",
+                  "x",
+                  null,
+                  null,
+                  EventFixtures.T0,
+                  1,
+                  objects.hostileObject()),
+              true);
+      case 6 ->
+          event(
+              ChangeEvent.delete(
+                  CLUSTER,
+                  pick(r, List.of("Pod", "Namespace", "NetworkPolicy", "Node")),
+                  HostileStrings.any(r),
+                  HostileStrings.any(r) + "n",
+                  null,
+                  null,
+                  EventFixtures.T0,
+                  r.nextInt(1000)),
+              false);
+      case 7 ->
+          event(
+              ChangeEvent.generationEnd(
+                  CLUSTER,
+                  pick(r, List.of("Pod", "Namespace", "Deployment", "x\ny")),
+                  EventFixtures.T0,
+                  r.nextInt(1000)),
+              false);
       case 8 -> {
         // An event whose cluster is hostile, keyed consistently: a cluster of its own.
         String cluster = HostileStrings.any(r) + "c";
@@ -187,7 +248,8 @@ class HostileEventsTest {
     if (e.kind().isEmpty() || io.fenceline.core.model.Kind.fromApiName(e.kind()) == null) {
       return true;
     }
-    ObjectDecoder.Result r = ObjectDecoder.decode(new RawObject(e.object(), new SourceLocation("x", 1)));
+    ObjectDecoder.Result r =
+        ObjectDecoder.decode(new RawObject(e.object(), new SourceLocation("x", 1)));
     return r.object() == null || !r.problems().isEmpty();
   }
 
@@ -200,7 +262,8 @@ class HostileEventsTest {
       ObjectNode n = (ObjectNode) HostileObjects.JSON.readTree(good);
       switch (r.nextInt(8)) {
         case 0 -> n.put("v", "1");
-        case 1 -> n.put("v", ChangeEvent.CURRENT_VERSION + 1); // a version newer than this engine reads
+        case 1 ->
+            n.put("v", ChangeEvent.CURRENT_VERSION + 1); // a version newer than this engine reads
         case 2 -> n.put("cluster", 7);
         case 3 -> n.put("type", "UPSERTED");
         case 4 -> n.put("observedAt", "yesterday");
@@ -217,7 +280,10 @@ class HostileEventsTest {
   private static byte[] randomBytes(Random r) {
     byte[] b = new byte[r.nextInt(64)];
     r.nextBytes(b);
-    return r.nextBoolean() ? b : pick(r, List.of("", "null", "[]", "{}", "\"x\"", "{\"v\":1}", "1e999")).getBytes(StandardCharsets.UTF_8);
+    return r.nextBoolean()
+        ? b
+        : pick(r, List.of("", "null", "[]", "{}", "\"x\"", "{\"v\":1}", "1e999"))
+            .getBytes(StandardCharsets.UTF_8);
   }
 
   private static <T> T pick(Random r, List<T> xs) {
@@ -245,6 +311,7 @@ class HostileEventsTest {
 
   @AfterContainer
   static void report() {
-    System.out.printf("hostile input (engine): %d records, %d dead-lettered%n", RECORDS.get(), DEAD.get());
+    System.out.printf(
+        "hostile input (engine): %d records, %d dead-lettered%n", RECORDS.get(), DEAD.get());
   }
 }

@@ -24,7 +24,9 @@ import java.util.function.Consumer;
 final class BenchHistory {
   /** The name {@link FleetGenerator} gives the first (here the only) cluster. */
   static final String CLUSTER = "c00";
+
   static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
   /** About the former history's size: 10,000 pods on 100 nodes, 900 policies. */
   static final FleetSpec SIZE = new FleetSpec(1, 100, 10_000, 900);
 
@@ -66,14 +68,20 @@ final class BenchHistory {
     }
   }
 
-  /** {@code n} flows "source-ip destination-ip" between pods of one namespace, as the cluster is now. */
+  /**
+   * {@code n} flows "source-ip destination-ip" between pods of one namespace, as the cluster is
+   * now.
+   */
   List<String> sampleFlows(int n) {
     SimCluster c = fleet.clusters().get(0);
     List<SimPod> pods = c.pods();
     List<String> out = new ArrayList<>();
     while (out.size() < n) {
       SimPod a = pods.get(flows.nextInt(pods.size()));
-      List<SimPod> peers = pods.stream().filter(p -> p.namespace().equals(a.namespace()) && !p.hostNetwork()).toList();
+      List<SimPod> peers =
+          pods.stream()
+              .filter(p -> p.namespace().equals(a.namespace()) && !p.hostNetwork())
+              .toList();
       SimPod b = peers.get(flows.nextInt(peers.size()));
       if (!a.hostNetwork()) {
         out.add(c.podIp(a) + " " + c.podIp(b));

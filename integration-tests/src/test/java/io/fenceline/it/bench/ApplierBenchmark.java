@@ -5,6 +5,7 @@ import io.fenceline.applier.kernel.IptablesBackend;
 import io.fenceline.applier.kernel.ProcessNetfilter;
 import io.fenceline.applier.state.NodeFacts;
 import io.fenceline.applier.sync.NodeSync;
+import io.fenceline.broker.EmbeddedKafka;
 import io.fenceline.core.facts.Clause;
 import io.fenceline.core.facts.Fact;
 import io.fenceline.core.facts.FactCodec;
@@ -25,7 +26,6 @@ import io.fenceline.core.model.Protocol;
 import io.fenceline.core.render.NodeRenderer;
 import io.fenceline.core.render.PayloadDelta;
 import io.fenceline.core.render.RenderedNode;
-import io.fenceline.broker.EmbeddedKafka;
 import io.fenceline.kafka.topics.NodePartitions;
 import io.fenceline.kafka.topics.TopicAdmin;
 import io.fenceline.kafka.topics.Topics;
@@ -84,10 +84,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *       again; each whole step, split into the kernel restores, conntrack deletes and the sync's
  *       own Java work, beside the floors (an empty restore of each tool) measured on the same
  *       namespace in the same run.
- *   <li>{@code cold}: an embedded broker in this process holding the node's facts (one transaction);
- *       then {@code java -jar fenceline.jar applier --netns} as a subprocess, timed from process
- *       start to its first receipt in {@code fenceline.node-status} and to the rules in the
- *       namespace's {@code iptables-save}.
+ *   <li>{@code cold}: an embedded broker in this process holding the node's facts (one
+ *       transaction); then {@code java -jar fenceline.jar applier --netns} as a subprocess, timed
+ *       from process start to its first receipt in {@code fenceline.node-status} and to the rules
+ *       in the namespace's {@code iptables-save}.
  * </ul>
  *
  * <p>Arguments: {@code [full] [delta] [cold]} (default: all), {@code --iterations N} (delta
@@ -111,9 +111,12 @@ public final class ApplierBenchmark {
 
   private static final List<String> NAMESPACES = new CopyOnWriteArrayList<>();
   private static final List<Process> PROCESSES = new CopyOnWriteArrayList<>();
-  private static final java.util.concurrent.atomic.AtomicInteger NETNS_SEQ = new java.util.concurrent.atomic.AtomicInteger();
+  private static final java.util.concurrent.atomic.AtomicInteger NETNS_SEQ =
+      new java.util.concurrent.atomic.AtomicInteger();
 
-  /** Extra JVM options for the applier subprocess (diagnostics only: the measured runs use none). */
+  /**
+   * Extra JVM options for the applier subprocess (diagnostics only: the measured runs use none).
+   */
   private static List<String> applierJvmArgs = List.of();
 
   private ApplierBenchmark() {}
@@ -160,10 +163,14 @@ public final class ApplierBenchmark {
     }
   }
 
-  // ---- 1. full apply -----------------------------------------------------------------------------
+  // ---- 1. full apply
+  // -----------------------------------------------------------------------------
 
   static void full(Scenario s) {
-    System.out.println("\n== 1. FULL apply (ProcessNetfilter + PayloadDelta.full), fresh netns, " + load() + " ==");
+    System.out.println(
+        "\n== 1. FULL apply (ProcessNetfilter + PayloadDelta.full), fresh netns, "
+            + load()
+            + " ==");
     NodeModel model = s.model();
     for (int i = 0; i < 3; i++) { // warm the JIT for the Java side
       PayloadDelta.full(NodeRenderer.structure(model), PayloadDelta.Inventory.EMPTY, true, true);
@@ -174,13 +181,29 @@ public final class ApplierBenchmark {
     t = System.nanoTime();
     PayloadDelta.Delta d = PayloadDelta.full(next, PayloadDelta.Inventory.EMPTY, true, true);
     double deltaMs = ms(t);
-    System.out.printf(Locale.ROOT, "payload: %d sets in the kernel (%d v4, %d v6), %d members; ipset restore %s (%d lines)%n",
-        next.sets().size(), next.sets().stream().filter(k -> k.family() == 4).count(),
+    System.out.printf(
+        Locale.ROOT,
+        "payload: %d sets in the kernel (%d v4, %d v6), %d members; ipset restore %s (%d lines)%n",
+        next.sets().size(),
+        next.sets().stream().filter(k -> k.family() == 4).count(),
         next.sets().stream().filter(k -> k.family() == 6).count(),
-        next.sets().stream().mapToInt(k -> k.members().size()).sum(), kb(d.ipsetPrepare()), lines(d.ipsetPrepare()));
-    System.out.printf(Locale.ROOT, "         iptables: %d chains, %d rules (jump incl.), %s;  ip6tables: %d chains, %d rules, %s%n",
-        next.chains4().size(), next.ruleCount(4), kb(d.filter4()), next.chains6().size(), next.ruleCount(6), kb(d.filter6()));
-    System.out.printf(Locale.ROOT, "java (warm): NodeRenderer.structure %.1f ms, PayloadDelta.full %.1f ms%n", renderMs, deltaMs);
+        next.sets().stream().mapToInt(k -> k.members().size()).sum(),
+        kb(d.ipsetPrepare()),
+        lines(d.ipsetPrepare()));
+    System.out.printf(
+        Locale.ROOT,
+        "         iptables: %d chains, %d rules (jump incl.), %s;  ip6tables: %d chains, %d rules, %s%n",
+        next.chains4().size(),
+        next.ruleCount(4),
+        kb(d.filter4()),
+        next.chains6().size(),
+        next.ruleCount(6),
+        kb(d.filter6()));
+    System.out.printf(
+        Locale.ROOT,
+        "java (warm): NodeRenderer.structure %.1f ms, PayloadDelta.full %.1f ms%n",
+        renderMs,
+        deltaMs);
 
     String ns = netns("full");
     try {
@@ -193,8 +216,17 @@ public final class ApplierBenchmark {
         ProcessNetfilter nf = netfilter(ns);
         double[] r = applyFull(nf, next);
         verify(nf, next);
-        System.out.printf(Locale.ROOT, "  %-16s inventory %6.1f  jump-checks %5.1f  ipset %7.1f  iptables4 %6.1f  iptables6 %6.1f  cleanup %4.1f  | restores %7.1f  total %7.1f ms%n",
-            fresh ? "empty netns #" + (run + 1) : "over itself #" + (run - 4), r[0], r[1], r[2], r[3], r[4], r[5], r[2] + r[3] + r[4] + r[5],
+        System.out.printf(
+            Locale.ROOT,
+            "  %-16s inventory %6.1f  jump-checks %5.1f  ipset %7.1f  iptables4 %6.1f  iptables6 %6.1f  cleanup %4.1f  | restores %7.1f  total %7.1f ms%n",
+            fresh ? "empty netns #" + (run + 1) : "over itself #" + (run - 4),
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            r[5],
+            r[2] + r[3] + r[4] + r[5],
             Arrays.stream(r).sum());
       }
     } finally {
@@ -231,19 +263,33 @@ public final class ApplierBenchmark {
     for (int family : new int[] {4, 6}) {
       int have = nf.ruleCounts(family).values().stream().mapToInt(Integer::intValue).sum();
       if (have != want.ruleCount(family) - 1 || !nf.hasForwardJump(family)) {
-        throw new IllegalStateException("IPv" + family + ": kernel has " + have + " owned rules, expected "
-            + (want.ruleCount(family) - 1) + " plus the jump");
+        throw new IllegalStateException(
+            "IPv"
+                + family
+                + ": kernel has "
+                + have
+                + " owned rules, expected "
+                + (want.ruleCount(family) - 1)
+                + " plus the jump");
       }
     }
     Map<String, Integer> sizes = nf.setSizes();
     for (var k : want.sets()) {
       if (!Integer.valueOf(k.members().size()).equals(sizes.get(k.name()))) {
-        throw new IllegalStateException("set " + k.name() + " has " + sizes.get(k.name()) + " members, expected " + k.members().size());
+        throw new IllegalStateException(
+            "set "
+                + k.name()
+                + " has "
+                + sizes.get(k.name())
+                + " members, expected "
+                + k.members().size());
       }
     }
   }
 
-  /** Writes the full payload and the two one-pod deltas as restore files (to replay them by hand). */
+  /**
+   * Writes the full payload and the two one-pod deltas as restore files (to replay them by hand).
+   */
   static void dump(Scenario s, Path dir) throws IOException {
     Files.createDirectories(dir);
     NodeFacts facts = s.nodeFacts();
@@ -253,19 +299,40 @@ public final class ApplierBenchmark {
     Files.writeString(dir.resolve("iptables.restore"), full.filter4());
     Files.writeString(dir.resolve("ip6tables.restore"), full.filter6());
     PodBindingFact from = s.movablePod();
-    PodBindingFact other = s.bindings.stream()
-        .filter(b -> !b.pod().equals(from.pod()) && !b.ingressChains().equals(from.ingressChains())).findFirst().orElseThrow();
-    facts.apply(change(new PodBindingFact(from.node(), from.pod(), from.ips(), true, true, other.ingressChains(), from.egressChains())));
+    PodBindingFact other =
+        s.bindings.stream()
+            .filter(
+                b -> !b.pod().equals(from.pod()) && !b.ingressChains().equals(from.ingressChains()))
+            .findFirst()
+            .orElseThrow();
+    facts.apply(
+        change(
+            new PodBindingFact(
+                from.node(),
+                from.pod(),
+                from.ips(),
+                true,
+                true,
+                other.ingressChains(),
+                from.egressChains())));
     RenderedNode moved = NodeRenderer.structure(facts.model());
-    Files.writeString(dir.resolve("delta-binding.iptables.restore"), PayloadDelta.between(base, moved, false, false).filter4());
+    Files.writeString(
+        dir.resolve("delta-binding.iptables.restore"),
+        PayloadDelta.between(base, moved, false, false).filter4());
     facts.apply(change(from));
-    facts.apply(change(new SetMemberFact(s.midSizedPodSet().id(), SetEntry.ip(IpAddress.parse("10.200.0.1")))));
-    Files.writeString(dir.resolve("delta-member.ipset.restore"),
-        PayloadDelta.between(base, NodeRenderer.structure(facts.model()), false, false).ipsetPrepare());
+    facts.apply(
+        change(
+            new SetMemberFact(
+                s.midSizedPodSet().id(), SetEntry.ip(IpAddress.parse("10.200.0.1")))));
+    Files.writeString(
+        dir.resolve("delta-member.ipset.restore"),
+        PayloadDelta.between(base, NodeRenderer.structure(facts.model()), false, false)
+            .ipsetPrepare());
     System.out.println("payloads written to " + dir);
   }
 
-  // ---- 2. one-pod deltas -------------------------------------------------------------------------
+  // ---- 2. one-pod deltas
+  // -------------------------------------------------------------------------
 
   /**
    * One-pod changes through the applier's own {@link NodeSync} (what {@code Applier} runs on a
@@ -273,7 +340,12 @@ public final class ApplierBenchmark {
    * kernel tools it waited for ({@link TimedNetfilter}) and its own Java work.
    */
   static void delta(Scenario s, int iterations) {
-    System.out.println("\n== 2. ONE-POD deltas (NodeSync.step + ProcessNetfilter), " + iterations + " transitions each, " + load() + " ==");
+    System.out.println(
+        "\n== 2. ONE-POD deltas (NodeSync.step + ProcessNetfilter), "
+            + iterations
+            + " transitions each, "
+            + load()
+            + " ==");
     String ns = netns("delta");
     try {
       TimedNetfilter nf = new TimedNetfilter(netfilter(ns));
@@ -289,23 +361,57 @@ public final class ApplierBenchmark {
       verify(netfilter(ns), sync.applied());
       baselines(ns, iterations);
 
-      // A: a pod's ingress binding moves to another pod's chains (all chains stay in use on the node).
+      // A: a pod's ingress binding moves to another pod's chains (all chains stay in use on the
+      // node).
       PodBindingFact from = s.movablePod();
-      PodBindingFact other = s.bindings.stream()
-          .filter(b -> !b.pod().equals(from.pod()) && !b.ingressChains().equals(from.ingressChains())).findFirst().orElseThrow();
-      PodBindingFact to = new PodBindingFact(from.node(), from.pod(), from.ips(), from.ingressIsolated(), from.egressIsolated(),
-          other.ingressChains(), from.egressChains());
-      System.out.printf(Locale.ROOT, "binding change: %s ingress %d chains -> %d other chains%n", from.pod(),
-          from.ingressChains().size(), to.ingressChains().size());
-      run(sync, nf, iterations, "binding change", List.of(new Step("A->B", change(to)), new Step("B->A", change(from))));
+      PodBindingFact other =
+          s.bindings.stream()
+              .filter(
+                  b ->
+                      !b.pod().equals(from.pod())
+                          && !b.ingressChains().equals(from.ingressChains()))
+              .findFirst()
+              .orElseThrow();
+      PodBindingFact to =
+          new PodBindingFact(
+              from.node(),
+              from.pod(),
+              from.ips(),
+              from.ingressIsolated(),
+              from.egressIsolated(),
+              other.ingressChains(),
+              from.egressChains());
+      System.out.printf(
+          Locale.ROOT,
+          "binding change: %s ingress %d chains -> %d other chains%n",
+          from.pod(),
+          from.ingressChains().size(),
+          to.ingressChains().size());
+      run(
+          sync,
+          nf,
+          iterations,
+          "binding change",
+          List.of(new Step("A->B", change(to)), new Step("B->A", change(from))));
 
       // B: one peer IP added to a pod-IP set, then removed again.
       SetRef set = s.midSizedPodSet();
       SetEntry extra = SetEntry.ip(IpAddress.parse("10.200.0.1"));
       SetMemberFact member = new SetMemberFact(set.id(), extra);
-      System.out.printf(Locale.ROOT, "set member: %s (%d members) +/- %s%n", set.id(), s.members.get(set).size(), extra);
-      run(sync, nf, iterations, "peer IP", List.of(new Step("add", change(member)),
-          new Step("remove", new FactCodec.Decoded(CLUSTER, member.key(), null))));
+      System.out.printf(
+          Locale.ROOT,
+          "set member: %s (%d members) +/- %s%n",
+          set.id(),
+          s.members.get(set).size(),
+          extra);
+      run(
+          sync,
+          nf,
+          iterations,
+          "peer IP",
+          List.of(
+              new Step("add", change(member)),
+              new Step("remove", new FactCodec.Decoded(CLUSTER, member.key(), null))));
       verify(netfilter(ns), sync.applied());
     } finally {
       deleteNetns(ns);
@@ -318,8 +424,12 @@ public final class ApplierBenchmark {
     return new FactCodec.Decoded(CLUSTER, f.key(), f);
   }
 
-  /** Cycles through the steps: offer the fact, time one {@link NodeSync#step}, split it by {@link TimedNetfilter}. */
-  static void run(NodeSync sync, TimedNetfilter nf, int iterations, String label, List<Step> steps) {
+  /**
+   * Cycles through the steps: offer the fact, time one {@link NodeSync#step}, split it by {@link
+   * TimedNetfilter}.
+   */
+  static void run(
+      NodeSync sync, TimedNetfilter nf, int iterations, String label, List<Step> steps) {
     Map<String, List<double[]>> byStep = new LinkedHashMap<>();
     int warmup = 10;
     Instant now = Instant.now();
@@ -337,14 +447,38 @@ public final class ApplierBenchmark {
       double conntrack = nf.conntrackNanos / 1e6;
       double checks = nf.checkNanos / 1e6;
       if (i >= warmup) {
-        byStep.computeIfAbsent(step.name() + " (" + nf.restores + " restores, " + nf.conntracks + " conntrack -D, "
-            + a.changedChains() + " chains, +" + a.addedMembers() + " -" + a.removedMembers() + " members)",
-            k -> new ArrayList<>()).add(new double[] {whole, restores, conntrack, checks, whole - restores - conntrack - checks});
+        byStep
+            .computeIfAbsent(
+                step.name()
+                    + " ("
+                    + nf.restores
+                    + " restores, "
+                    + nf.conntracks
+                    + " conntrack -D, "
+                    + a.changedChains()
+                    + " chains, +"
+                    + a.addedMembers()
+                    + " -"
+                    + a.removedMembers()
+                    + " members)",
+                k -> new ArrayList<>())
+            .add(
+                new double[] {
+                  whole, restores, conntrack, checks, whole - restores - conntrack - checks
+                });
       }
     }
     List<double[]> all = byStep.values().stream().flatMap(List::stream).toList();
-    System.out.printf(Locale.ROOT, "  %s, all %d transitions: whole step %s (%s)%n", label, all.size(), stats(all, 0), load());
-    String[] cols = {"whole step", "  kernel restores", "  conntrack -D", "  checks", "  java (sync)"};
+    System.out.printf(
+        Locale.ROOT,
+        "  %s, all %d transitions: whole step %s (%s)%n",
+        label,
+        all.size(),
+        stats(all, 0),
+        load());
+    String[] cols = {
+      "whole step", "  kernel restores", "  conntrack -D", "  checks", "  java (sync)"
+    };
     for (var e : byStep.entrySet()) {
       System.out.printf(Locale.ROOT, "   %s, n=%d%n", e.getKey(), e.getValue().size());
       for (int c = 0; c < cols.length; c++) {
@@ -353,18 +487,39 @@ public final class ApplierBenchmark {
     }
   }
 
-  /** Floors under any delta on this populated netns: a process spawn, and each tool doing nothing. */
+  /**
+   * Floors under any delta on this populated netns: a process spawn, and each tool doing nothing.
+   */
   static void baselines(String ns, int n) {
     CommandRunner runner = new CommandRunner(ns, 60);
     CommandRunner host = new CommandRunner(null, 60);
     Map<String, Runnable> probes = new LinkedHashMap<>();
     probes.put("spawn /bin/true (no netns)", () -> host.check(List.of("true"), null));
     probes.put("ip netns exec NS true", () -> runner.check(List.of("true"), null));
-    probes.put("iptables-nft-restore --noflush, empty *filter COMMIT", () -> runner.check(List.of("iptables-nft-restore", "--noflush"), "*filter\nCOMMIT\n"));
+    probes.put(
+        "iptables-nft-restore --noflush, empty *filter COMMIT",
+        () -> runner.check(List.of("iptables-nft-restore", "--noflush"), "*filter\nCOMMIT\n"));
     probes.put("ipset restore, empty input", () -> runner.check(List.of("ipset", "restore"), "\n"));
-    probes.put("iptables-nft -C FORWARD (the jump check)", () -> runner.run(List.of("iptables-nft", "-t", "filter", "-C", "FORWARD",
-        "-m", "comment", "--comment", "fenceline: NetworkPolicy enforcement", "-j", "FNL-FORWARD"), null));
-    probes.put("conntrack -D -f ipv4 -s IP (no entry)", () -> runner.run(List.of("conntrack", "-D", "-f", "ipv4", "-s", "10.0.0.3"), null));
+    probes.put(
+        "iptables-nft -C FORWARD (the jump check)",
+        () ->
+            runner.run(
+                List.of(
+                    "iptables-nft",
+                    "-t",
+                    "filter",
+                    "-C",
+                    "FORWARD",
+                    "-m",
+                    "comment",
+                    "--comment",
+                    "fenceline: NetworkPolicy enforcement",
+                    "-j",
+                    "FNL-FORWARD"),
+                null));
+    probes.put(
+        "conntrack -D -f ipv4 -s IP (no entry)",
+        () -> runner.run(List.of("conntrack", "-D", "-f", "ipv4", "-s", "10.0.0.3"), null));
     System.out.println("  baselines on the populated netns (" + load() + "):");
     for (var e : probes.entrySet()) {
       List<double[]> rows = new ArrayList<>();
@@ -387,16 +542,26 @@ public final class ApplierBenchmark {
     }
   }
 
-  // ---- 3. cold start -----------------------------------------------------------------------------
+  // ---- 3. cold start
+  // -----------------------------------------------------------------------------
 
   static void cold(Scenario s, Path jar, int runs) throws Exception {
-    System.out.println("\n== 3. COLD START: java -jar " + jar + " applier --netns, embedded broker in this process, " + load() + " ==");
+    System.out.println(
+        "\n== 3. COLD START: java -jar "
+            + jar
+            + " applier --netns, embedded broker in this process, "
+            + load()
+            + " ==");
     for (int i = 0; i < 3; i++) {
       long t = System.nanoTime();
-      Process p = new ProcessBuilder(javaBin(), "-jar", jar.toString(), "--version").redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      Process p =
+          new ProcessBuilder(javaBin(), "-jar", jar.toString(), "--version")
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
       p.waitFor();
-      System.out.printf(Locale.ROOT, "  reference: java -jar fenceline.jar --version: %.0f ms%n", ms(t));
+      System.out.printf(
+          Locale.ROOT, "  reference: java -jar fenceline.jar --version: %.0f ms%n", ms(t));
     }
     Path dataDir = Files.createTempDirectory("flbench-kafka-");
     RenderedNode want = NodeRenderer.structure(s.model());
@@ -404,20 +569,36 @@ public final class ApplierBenchmark {
     long t = System.nanoTime();
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dataDir)) {
       String bootstrap = kafka.bootstrapServers();
-      System.out.printf(Locale.ROOT, "  broker: EmbeddedKafka.start %.0f ms (%s)%n", ms(t), bootstrap);
+      System.out.printf(
+          Locale.ROOT, "  broker: EmbeddedKafka.start %.0f ms (%s)%n", ms(t), bootstrap);
       t = System.nanoTime();
-      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-        TopicAdmin.ensure(admin, new Topics.Layout(EVENT_PARTITIONS, FACT_PARTITIONS, 86_400_000L, 86_400_000L).specs());
+      try (Admin admin =
+          Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        TopicAdmin.ensure(
+            admin,
+            new Topics.Layout(EVENT_PARTITIONS, FACT_PARTITIONS, 86_400_000L, 86_400_000L).specs());
       }
-      System.out.printf(Locale.ROOT, "  topics: TopicAdmin.ensure %.0f ms (node-facts: %d partitions)%n", ms(t), FACT_PARTITIONS);
+      System.out.printf(
+          Locale.ROOT,
+          "  topics: TopicAdmin.ensure %.0f ms (node-facts: %d partitions)%n",
+          ms(t),
+          FACT_PARTITIONS);
       t = System.nanoTime();
       long[] produced = produce(s, bootstrap);
-      System.out.printf(Locale.ROOT, "  facts: %d records, %.1f MB of values, one transaction into partition %d in %.0f ms%n",
-          produced[0], produced[1] / 1e6, NodePartitions.partitionOf(CLUSTER, NODE, FACT_PARTITIONS), ms(t));
+      System.out.printf(
+          Locale.ROOT,
+          "  facts: %d records, %.1f MB of values, one transaction into partition %d in %.0f ms%n",
+          produced[0],
+          produced[1] / 1e6,
+          NodePartitions.partitionOf(CLUSTER, NODE, FACT_PARTITIONS),
+          ms(t));
       readReference(bootstrap);
       t = System.nanoTime();
       primeGroupCoordinator(bootstrap);
-      System.out.printf(Locale.ROOT, "  __consumer_offsets created and loaded (a long-running broker has it) in %.0f ms%n", ms(t));
+      System.out.printf(
+          Locale.ROOT,
+          "  __consumer_offsets created and loaded (a long-running broker has it) in %.0f ms%n",
+          ms(t));
       for (int run = 1; run <= runs; run++) {
         coldRun(run, jar, bootstrap, wantRules);
       }
@@ -427,26 +608,39 @@ public final class ApplierBenchmark {
   }
 
   static long[] produce(Scenario s, String bootstrap) {
-    Map<String, Object> props = Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ProducerConfig.TRANSACTIONAL_ID_CONFIG, "flbench-engine",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.LINGER_MS_CONFIG, 5);
+    Map<String, Object> props =
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+            "flbench-engine",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true,
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.LINGER_MS_CONFIG,
+            5);
     int partition = NodePartitions.partitionOf(CLUSTER, NODE, FACT_PARTITIONS);
     long records = 0;
     long bytes = 0;
     String observedAt = Instant.now().toString();
-    try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<String, byte[]> p =
+        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
       p.initTransactions();
       p.beginTransaction();
       for (Fact f : s.factsInOrder()) {
         byte[] value = FactCodec.encode(f);
-        // As the engine writes them: set members once to the cluster's set-members partition, the rest to the node's.
-        ProducerRecord<String, byte[]> r = f.key() instanceof FactKey.Member
-            ? new ProducerRecord<>(Topics.SET_MEMBERS, Topics.setPartitionOf(CLUSTER, EVENT_PARTITIONS),
-                FactCodec.keyText(CLUSTER, f.key()), value)
-            : new ProducerRecord<>(Topics.NODE_FACTS, partition, FactCodec.keyText(CLUSTER, f.key()), value);
+        // As the engine writes them: set members once to the cluster's set-members partition, the
+        // rest to the node's.
+        ProducerRecord<String, byte[]> r =
+            f.key() instanceof FactKey.Member
+                ? new ProducerRecord<>(
+                    Topics.SET_MEMBERS,
+                    Topics.setPartitionOf(CLUSTER, EVENT_PARTITIONS),
+                    FactCodec.keyText(CLUSTER, f.key()),
+                    value)
+                : new ProducerRecord<>(
+                    Topics.NODE_FACTS, partition, FactCodec.keyText(CLUSTER, f.key()), value);
         r.headers().add("fenceline.cluster", CLUSTER.getBytes(StandardCharsets.UTF_8));
         r.headers().add("fenceline.source.partition", "0".getBytes(StandardCharsets.UTF_8));
         r.headers().add("fenceline.source.offset", "1".getBytes(StandardCharsets.UTF_8));
@@ -461,8 +655,8 @@ public final class ApplierBenchmark {
   }
 
   /**
-   * What the applier's catch-up read costs, split: fetching its two partitions read_committed with the
-   * applier's consumer settings (no decoding), then FactCodec.decode + NodeFacts.apply of every
+   * What the applier's catch-up read costs, split: fetching its two partitions read_committed with
+   * the applier's consumer settings (no decoding), then FactCodec.decode + NodeFacts.apply of every
    * record (twice: the first pass is JIT-cold for the decoder, as in a starting applier).
    */
   static void readReference(String bootstrap) {
@@ -470,18 +664,31 @@ public final class ApplierBenchmark {
     double[] fetch = new double[4];
     for (int i = 0; i < 4; i++) {
       records.clear();
-      Map<String, Object> props = new HashMap<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-          ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-          ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000));
+      Map<String, Object> props =
+          new HashMap<>(
+              Map.of(
+                  ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                  bootstrap,
+                  ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                  "read_committed",
+                  ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                  false,
+                  ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                  5000));
       if (i % 2 == 1) {
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 64 << 20);
         props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 << 20);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100_000);
       }
       long t = System.nanoTime();
-      try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-        TopicPartition tp = new TopicPartition(Topics.NODE_FACTS, NodePartitions.partitionOf(CLUSTER, NODE, FACT_PARTITIONS));
-        TopicPartition sp = new TopicPartition(Topics.SET_MEMBERS, Topics.setPartitionOf(CLUSTER, EVENT_PARTITIONS));
+      try (KafkaConsumer<String, byte[]> c =
+          new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+        TopicPartition tp =
+            new TopicPartition(
+                Topics.NODE_FACTS, NodePartitions.partitionOf(CLUSTER, NODE, FACT_PARTITIONS));
+        TopicPartition sp =
+            new TopicPartition(
+                Topics.SET_MEMBERS, Topics.setPartitionOf(CLUSTER, EVENT_PARTITIONS));
         c.assign(List.of(tp, sp));
         c.seekToBeginning(List.of(tp, sp));
         Map<TopicPartition, Long> end = c.endOffsets(List.of(tp, sp));
@@ -491,8 +698,16 @@ public final class ApplierBenchmark {
       }
       fetch[i] = ms(t);
     }
-    long bytes = records.stream().mapToLong(r -> r.serializedKeySize() + Math.max(0, r.serializedValueSize())
-        + java.util.stream.StreamSupport.stream(r.headers().spliterator(), false).mapToLong(h -> h.key().length() + h.value().length).sum()).sum();
+    long bytes =
+        records.stream()
+            .mapToLong(
+                r ->
+                    r.serializedKeySize()
+                        + Math.max(0, r.serializedValueSize())
+                        + java.util.stream.StreamSupport.stream(r.headers().spliterator(), false)
+                            .mapToLong(h -> h.key().length() + h.value().length)
+                            .sum())
+            .sum();
     double[] fold = new double[2];
     for (int pass = 0; pass < 2; pass++) {
       long t = System.nanoTime();
@@ -506,23 +721,42 @@ public final class ApplierBenchmark {
       }
       fold[pass] = ms(t);
     }
-    System.out.printf(Locale.ROOT, "  reference (this JVM): consume %d records (%.1f MB keys+values+headers) read_committed, new consumer, no decode: "
-        + "%.0f / %.0f ms with the applier's fetch sizes (1 MB per partition), %.0f / %.0f ms with 64 MB%n",
-        records.size(), bytes / 1e6, fetch[0], fetch[2], fetch[1], fetch[3]);
-    System.out.printf(Locale.ROOT, "  reference (this JVM): FactCodec.decode + NodeFacts.apply of all: %.0f ms first pass, %.0f ms second%n",
-        fold[0], fold[1]);
+    System.out.printf(
+        Locale.ROOT,
+        "  reference (this JVM): consume %d records (%.1f MB keys+values+headers) read_committed, new consumer, no decode: "
+            + "%.0f / %.0f ms with the applier's fetch sizes (1 MB per partition), %.0f / %.0f ms with 64 MB%n",
+        records.size(),
+        bytes / 1e6,
+        fetch[0],
+        fetch[2],
+        fetch[1],
+        fetch[3]);
+    System.out.printf(
+        Locale.ROOT,
+        "  reference (this JVM): FactCodec.decode + NodeFacts.apply of all: %.0f ms first pass, %.0f ms second%n",
+        fold[0],
+        fold[1]);
   }
 
   /** Commits one offset so the group coordinator exists before the first applier commits. */
   static void primeGroupCoordinator(String bootstrap) {
-    Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ConsumerConfig.GROUP_ID_CONFIG, "flbench-prime", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+    Map<String, Object> props =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ConsumerConfig.GROUP_ID_CONFIG,
+            "flbench-prime",
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false);
+    try (KafkaConsumer<String, byte[]> c =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
       TopicPartition tp = new TopicPartition(Topics.NODE_STATUS, 0);
       c.assign(List.of(tp));
       for (int i = 0; ; i++) {
         try {
-          c.commitSync(Map.of(tp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(0)), Duration.ofSeconds(30));
+          c.commitSync(
+              Map.of(tp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(0)),
+              Duration.ofSeconds(30));
           return;
         } catch (org.apache.kafka.common.errors.RetriableException e) {
           if (i > 20) {
@@ -538,18 +772,36 @@ public final class ApplierBenchmark {
     AtomicBoolean stop = new AtomicBoolean();
     AtomicLong receiptAt = new AtomicLong(-1);
     List<String[]> output = new CopyOnWriteArrayList<>();
-    Map<String, Object> cprops = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    Map<String, Object> cprops =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false,
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed");
     Process p = null;
-    try (KafkaConsumer<String, byte[]> status = new KafkaConsumer<>(cprops, new StringDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> status =
+        new KafkaConsumer<>(cprops, new StringDeserializer(), new ByteArrayDeserializer())) {
       TopicPartition tp = new TopicPartition(Topics.NODE_STATUS, 0);
       status.assign(List.of(tp));
       status.seekToEnd(List.of(tp));
       status.position(tp);
       List<String> cmd = new ArrayList<>(List.of(javaBin()));
       cmd.addAll(applierJvmArgs);
-      cmd.addAll(List.of("-jar", jar.toString(), "applier", "--node", NODE, "--cluster", CLUSTER,
-          "--bootstrap-servers", bootstrap, "--netns", ns));
+      cmd.addAll(
+          List.of(
+              "-jar",
+              jar.toString(),
+              "applier",
+              "--node",
+              NODE,
+              "--cluster",
+              CLUSTER,
+              "--bootstrap-servers",
+              bootstrap,
+              "--netns",
+              ns));
       if (run == 1) {
         System.out.println("  applier command: " + String.join(" ", cmd));
       }
@@ -558,26 +810,34 @@ public final class ApplierBenchmark {
       PROCESSES.add(p);
       Process proc = p;
       LongSupplier since = () -> (System.nanoTime() - t0) / 1_000_000;
-      Thread reader = new Thread(() -> {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(proc.getInputStream(), StandardCharsets.UTF_8))) {
-          for (String line; (line = r.readLine()) != null; ) {
-            output.add(new String[] {Long.toString(since.getAsLong()), line});
-          }
-        } catch (IOException e) {
-          // process gone
-        }
-      }, "flbench-applier-output");
+      Thread reader =
+          new Thread(
+              () -> {
+                try (BufferedReader r =
+                    new BufferedReader(
+                        new InputStreamReader(proc.getInputStream(), StandardCharsets.UTF_8))) {
+                  for (String line; (line = r.readLine()) != null; ) {
+                    output.add(new String[] {Long.toString(since.getAsLong()), line});
+                  }
+                } catch (IOException e) {
+                  // process gone
+                }
+              },
+              "flbench-applier-output");
       reader.setDaemon(true);
       reader.start();
-      Thread receipts = new Thread(() -> {
-        while (!stop.get() && receiptAt.get() < 0) {
-          for (ConsumerRecord<String, byte[]> r : status.poll(Duration.ofMillis(5))) {
-            if ((CLUSTER + "/" + NODE).equals(r.key()) && receiptAt.get() < 0) {
-              receiptAt.set(since.getAsLong());
-            }
-          }
-        }
-      }, "flbench-receipts");
+      Thread receipts =
+          new Thread(
+              () -> {
+                while (!stop.get() && receiptAt.get() < 0) {
+                  for (ConsumerRecord<String, byte[]> r : status.poll(Duration.ofMillis(5))) {
+                    if ((CLUSTER + "/" + NODE).equals(r.key()) && receiptAt.get() < 0) {
+                      receiptAt.set(since.getAsLong());
+                    }
+                  }
+                }
+              },
+              "flbench-receipts");
       receipts.start();
       long rulesAt = -1;
       int polls = 0;
@@ -587,10 +847,12 @@ public final class ApplierBenchmark {
         long next = System.nanoTime() + 20_000_000L;
         if (rulesAt < 0) {
           long ps = System.nanoTime();
-          String save = exec(List.of("ip", "netns", "exec", ns, "iptables-save", "-t", "filter"), null);
+          String save =
+              exec(List.of("ip", "netns", "exec", ns, "iptables-save", "-t", "filter"), null);
           pollMax = Math.max(pollMax, ms(ps));
           polls++;
-          if (save.contains(":FNL-FORWARD") && save.contains("-j FNL-FORWARD")
+          if (save.contains(":FNL-FORWARD")
+              && save.contains("-j FNL-FORWARD")
               && save.lines().filter(l -> l.startsWith("-A FNL-")).count() == wantRules) {
             rulesAt = since.getAsLong();
           }
@@ -602,17 +864,31 @@ public final class ApplierBenchmark {
       }
       stop.set(true);
       receipts.join();
-      System.out.printf(Locale.ROOT, "  run %d: first receipt %s ms, FNL-FORWARD with %d rules in iptables-save %s ms "
-              + "(%d polls, slowest iptables-save %.0f ms)%n", run, receiptAt.get() < 0 ? "NONE" : receiptAt.get(),
-          wantRules, rulesAt < 0 ? "NEVER" : rulesAt, polls, pollMax);
+      System.out.printf(
+          Locale.ROOT,
+          "  run %d: first receipt %s ms, FNL-FORWARD with %d rules in iptables-save %s ms "
+              + "(%d polls, slowest iptables-save %.0f ms)%n",
+          run,
+          receiptAt.get() < 0 ? "NONE" : receiptAt.get(),
+          wantRules,
+          rulesAt < 0 ? "NEVER" : rulesAt,
+          polls,
+          pollMax);
       Path log = Path.of(System.getProperty("java.io.tmpdir"), "flbench-cold-run-" + run + ".log");
       Files.write(log, output.stream().map(l -> "+" + l[0] + " ms  " + l[1]).toList());
       System.out.println("      (applier output with arrival times: " + log + ")");
       for (String[] line : output) {
         String l = line[1];
-        if (l.contains("iptables") && l.contains("backend") || l.contains("reading partition") || l.contains("applied ")
-            || l.contains("ERROR") || l.contains("Exception")) {
-          System.out.printf(Locale.ROOT, "      +%5s ms  %s%n", line[0], l.length() > 170 ? l.substring(0, 170) + "..." : l);
+        if (l.contains("iptables") && l.contains("backend")
+            || l.contains("reading partition")
+            || l.contains("applied ")
+            || l.contains("ERROR")
+            || l.contains("Exception")) {
+          System.out.printf(
+              Locale.ROOT,
+              "      +%5s ms  %s%n",
+              line[0],
+              l.length() > 170 ? l.substring(0, 170) + "..." : l);
         }
       }
     } finally {
@@ -627,7 +903,8 @@ public final class ApplierBenchmark {
     }
   }
 
-  // ---- the synthetic node ------------------------------------------------------------------------
+  // ---- the synthetic node
+  // ------------------------------------------------------------------------
 
   /** 110 pods, 500 chains, 250 sets with 50,000 members; deterministic for a seed. */
   static final class Scenario {
@@ -640,7 +917,8 @@ public final class ApplierBenchmark {
       // Peer pod IPs of the cluster: 20,000 addresses in 10.128.0.0/14.
       List<IpAddress> pool = new ArrayList<>();
       for (int i = 0; i < 20_000; i++) {
-        pool.add(IpAddress.parse("10." + (128 + i / 65536) + "." + (i / 256 % 256) + "." + (i % 256)));
+        pool.add(
+            IpAddress.parse("10." + (128 + i / 65536) + "." + (i / 256 % 256) + "." + (i % 256)));
       }
       List<SetRef> podSets = new ArrayList<>();
       List<SetRef> blockSets = new ArrayList<>();
@@ -705,22 +983,35 @@ public final class ApplierBenchmark {
             int port = 80 + rnd.nextInt(9000);
             if (c == 2 && d == Direction.EGRESS && i % 2 == 0) {
               SetRef ref = portSets.get(portCursor++ % portSets.size());
-              clauses.add(new Clause(null, ref, Protocol.TCP, null, null, policy + " egress to named port http"));
+              clauses.add(
+                  new Clause(
+                      null, ref, Protocol.TCP, null, null, policy + " egress to named port http"));
             } else if (c == 1 && i % 4 == 1) {
               SetRef ref = blockSets.get(blockCursor++ % blockSets.size());
-              clauses.add(new Clause(ref, null, Protocol.TCP, port, port, policy + " " + ref.definition()));
+              clauses.add(
+                  new Clause(ref, null, Protocol.TCP, port, port, policy + " " + ref.definition()));
             } else {
               SetRef ref = podSets.get(podCursor++ % podSets.size());
               Protocol proto = c == 1 ? Protocol.UDP : Protocol.TCP;
-              clauses.add(new Clause(ref, null, proto, port, c == 2 ? port + 10 : port, policy + " " + ref.definition()));
+              clauses.add(
+                  new Clause(
+                      ref,
+                      null,
+                      proto,
+                      port,
+                      c == 2 ? port + 10 : port,
+                      policy + " " + ref.definition()));
             }
           }
-          String canonical = policy + " " + d + " " + clauses.stream().map(Clause::canonical).toList();
+          String canonical =
+              policy + " " + d + " " + clauses.stream().map(Clause::canonical).toList();
           s.chains.add(new PolicyChainFact(StableHash.of(canonical), policy, d, clauses));
         }
       }
-      List<PolicyChainFact> in = s.chains.stream().filter(c -> c.direction() == Direction.INGRESS).toList();
-      List<PolicyChainFact> eg = s.chains.stream().filter(c -> c.direction() == Direction.EGRESS).toList();
+      List<PolicyChainFact> in =
+          s.chains.stream().filter(c -> c.direction() == Direction.INGRESS).toList();
+      List<PolicyChainFact> eg =
+          s.chains.stream().filter(c -> c.direction() == Direction.EGRESS).toList();
       int inCursor = 0;
       int egCursor = 0;
       for (int i = 0; i < PODS; i++) {
@@ -733,7 +1024,15 @@ public final class ApplierBenchmark {
           egs.add(eg.get(egCursor++ % eg.size()).id());
         }
         IpAddress ip = IpAddress.parse("10.0.0." + (2 + i));
-        s.bindings.add(new PodBindingFact(NODE, ObjectKey.of("ns-" + (i % 10), "pod-" + i), List.of(ip), true, true, ins, egs));
+        s.bindings.add(
+            new PodBindingFact(
+                NODE,
+                ObjectKey.of("ns-" + (i % 10), "pod-" + i),
+                List.of(ip),
+                true,
+                true,
+                ins,
+                egs));
       }
       return s;
     }
@@ -749,7 +1048,8 @@ public final class ApplierBenchmark {
     /** Members, then chains, then bindings (the engine's order within one transaction). */
     List<Fact> factsInOrder() {
       List<Fact> out = new ArrayList<>();
-      members.forEach((ref, entries) -> entries.forEach(e -> out.add(new SetMemberFact(ref.id(), e))));
+      members.forEach(
+          (ref, entries) -> entries.forEach(e -> out.add(new SetMemberFact(ref.id(), e))));
       out.addAll(chains);
       out.addAll(bindings);
       return out;
@@ -767,33 +1067,67 @@ public final class ApplierBenchmark {
       return nodeFacts().model();
     }
 
-    /** A pod whose ingress chains are all used by some other pod too (moving it away deletes no chain). */
+    /**
+     * A pod whose ingress chains are all used by some other pod too (moving it away deletes no
+     * chain).
+     */
     PodBindingFact movablePod() {
       Map<String, Integer> uses = new HashMap<>();
-      bindings.forEach(b -> Stream.concat(b.ingressChains().stream(), b.egressChains().stream()).forEach(id -> uses.merge(id, 1, Integer::sum)));
-      return bindings.stream().filter(b -> b.ingressChains().size() >= 3)
-          .filter(b -> b.ingressChains().stream().allMatch(id -> uses.get(id) > 1)).findFirst().orElseThrow();
+      bindings.forEach(
+          b ->
+              Stream.concat(b.ingressChains().stream(), b.egressChains().stream())
+                  .forEach(id -> uses.merge(id, 1, Integer::sum)));
+      return bindings.stream()
+          .filter(b -> b.ingressChains().size() >= 3)
+          .filter(b -> b.ingressChains().stream().allMatch(id -> uses.get(id) > 1))
+          .findFirst()
+          .orElseThrow();
     }
 
     SetRef midSizedPodSet() {
-      return members.entrySet().stream().filter(e -> e.getKey().kind() == SetKind.POD_IPS)
-          .sorted(Comparator.comparingInt(e -> -e.getValue().size())).skip(POD_IP_SETS / 4).findFirst().orElseThrow().getKey();
+      return members.entrySet().stream()
+          .filter(e -> e.getKey().kind() == SetKind.POD_IPS)
+          .sorted(Comparator.comparingInt(e -> -e.getValue().size()))
+          .skip(POD_IP_SETS / 4)
+          .findFirst()
+          .orElseThrow()
+          .getKey();
     }
 
     String describe() {
       int total = members.values().stream().mapToInt(List::size).sum();
       int max = members.values().stream().mapToInt(List::size).max().orElse(0);
-      double perPod = bindings.stream().mapToInt(b -> b.ingressChains().size() + b.egressChains().size()).average().orElse(0);
+      double perPod =
+          bindings.stream()
+              .mapToInt(b -> b.ingressChains().size() + b.egressChains().size())
+              .average()
+              .orElse(0);
       Set<String> used = new java.util.HashSet<>();
-      bindings.forEach(b -> { used.addAll(b.ingressChains()); used.addAll(b.egressChains()); });
-      return String.format(Locale.ROOT, "node %s: %d isolated pods (IPv4, both directions), %.1f chains per pod (5..11), "
+      bindings.forEach(
+          b -> {
+            used.addAll(b.ingressChains());
+            used.addAll(b.egressChains());
+          });
+      return String.format(
+          Locale.ROOT,
+          "node %s: %d isolated pods (IPv4, both directions), %.1f chains per pod (5..11), "
               + "%d chains (%d used), %d sets (%d pod-IP, %d ipBlock, %d named-port), %d members (largest set %d)",
-          NODE, bindings.size(), perPod, chains.size(), used.size(), members.size(), POD_IP_SETS, BLOCK_SETS,
-          NAMED_PORT_SETS, total, max);
+          NODE,
+          bindings.size(),
+          perPod,
+          chains.size(),
+          used.size(),
+          members.size(),
+          POD_IP_SETS,
+          BLOCK_SETS,
+          NAMED_PORT_SETS,
+          total,
+          max);
     }
   }
 
-  // ---- helpers -----------------------------------------------------------------------------------
+  // ---- helpers
+  // -----------------------------------------------------------------------------------
 
   static ProcessNetfilter netfilter(String ns) {
     CommandRunner runner = new CommandRunner(ns, 60);
@@ -801,7 +1135,8 @@ public final class ApplierBenchmark {
   }
 
   static String netns(String what) {
-    String name = "flbench-" + what + "-" + ProcessHandle.current().pid() + "-" + NETNS_SEQ.incrementAndGet();
+    String name =
+        "flbench-" + what + "-" + ProcessHandle.current().pid() + "-" + NETNS_SEQ.incrementAndGet();
     exec(List.of("ip", "netns", "add", name), null);
     NAMESPACES.add(name);
     return name;
@@ -830,7 +1165,8 @@ public final class ApplierBenchmark {
   static String exec(List<String> cmd, String stdin) {
     CommandRunner.Result r = new CommandRunner(null, 60).run(cmd, stdin);
     if (r.exitCode() != 0) {
-      throw new IllegalStateException(String.join(" ", cmd) + " exited " + r.exitCode() + ": " + r.stderr());
+      throw new IllegalStateException(
+          String.join(" ", cmd) + " exited " + r.exitCode() + ": " + r.stderr());
     }
     return r.stdout();
   }
@@ -856,12 +1192,18 @@ public final class ApplierBenchmark {
   }
 
   static String kb(String s) {
-    return String.format(Locale.ROOT, "%.0f KB", s.getBytes(StandardCharsets.UTF_8).length / 1024.0);
+    return String.format(
+        Locale.ROOT, "%.0f KB", s.getBytes(StandardCharsets.UTF_8).length / 1024.0);
   }
 
   static String stats(List<double[]> rows, int col) {
     double[] v = rows.stream().mapToDouble(r -> r[col]).sorted().toArray();
-    return String.format(Locale.ROOT, "p50 %6.2f  p99 %6.2f  max %6.2f ms", pct(v, 0.50), pct(v, 0.99), v[v.length - 1]);
+    return String.format(
+        Locale.ROOT,
+        "p50 %6.2f  p99 %6.2f  max %6.2f ms",
+        pct(v, 0.50),
+        pct(v, 0.99),
+        v[v.length - 1]);
   }
 
   static double pct(double[] sorted, double q) {

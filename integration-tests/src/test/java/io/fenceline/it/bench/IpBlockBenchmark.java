@@ -19,8 +19,8 @@ import java.util.Locale;
  * What a policy of many ipBlocks costs the kernel, in the two shapes the compiler can produce for
  * the same allowed addresses (a main, not a test). {@code merged}: one rule listing N blocks, which
  * fenceline compiles to one {@code hash:net} set and one rule per port. {@code one-per-rule}: the
- * same N blocks as N rules of one block each, which still costs one set and one rule per block
- * (and is what every ipBlock cost before rules shared a set). Root, real kernel, fresh network
+ * same N blocks as N rules of one block each, which still costs one set and one rule per block (and
+ * is what every ipBlock cost before rules shared a set). Root, real kernel, fresh network
  * namespaces {@code flbench-*}.
  *
  * <ul>
@@ -55,12 +55,17 @@ public final class IpBlockBenchmark {
     try {
       System.out.println("loadavg before: " + ApplierBenchmark.load());
       double[] floor = floor(runs);
-      System.out.printf(Locale.ROOT, "floor (empty restores, median of %d): ipset %.1f ms, iptables %.1f ms%n", runs,
-          floor[0], floor[1]);
+      System.out.printf(
+          Locale.ROOT,
+          "floor (empty restores, median of %d): ipset %.1f ms, iptables %.1f ms%n",
+          runs,
+          floor[0],
+          floor[1]);
       String allowed = address(Math.min(blocks, 5_000) - 1); // a block of every shape run below
       double ceiling = walk(null, allowed, packets, runs);
       System.out.printf(Locale.ROOT, "rule-walk ceiling (no payload): %.0f new flows/s%n", ceiling);
-      // One rule per block is bounded by the size of one chain fact (about 6,000 such rules at these
+      // One rule per block is bounded by the size of one chain fact (about 6,000 such rules at
+      // these
       // name lengths; beyond, the policy fails closed), so that shape is compared at half the size.
       int half = Math.min(blocks, 5_000);
       for (int[] shapeAndSize : new int[][] {{1, blocks}, {1, half}, {0, half}}) {
@@ -68,8 +73,14 @@ public final class IpBlockBenchmark {
         int n = shapeAndSize[1];
         RenderedNode node = node(n, merged);
         String shape = merged ? "merged" : "one-per-rule";
-        System.out.printf(Locale.ROOT, "%n== %s: %d blocks -> %d sets, %d members, %d IPv4 rules ==%n", shape, n,
-            node.sets().size(), node.sets().stream().mapToInt(s -> s.members().size()).sum(), node.ruleCount(4));
+        System.out.printf(
+            Locale.ROOT,
+            "%n== %s: %d blocks -> %d sets, %d members, %d IPv4 rules ==%n",
+            shape,
+            n,
+            node.sets().size(),
+            node.sets().stream().mapToInt(s -> s.members().size()).sum(),
+            node.ruleCount(4));
         double[] ipset = new double[runs];
         double[] iptables = new double[runs];
         for (int r = 0; r < runs; r++) {
@@ -86,11 +97,22 @@ public final class IpBlockBenchmark {
         }
         double ip = median(ipset);
         double it = median(iptables);
-        System.out.printf(Locale.ROOT, "load (median of %d): ipset restore %.1f ms (%.1fx the floor), iptables-restore"
-            + " %.1f ms (%.1fx the floor)%n", runs, ip, ip / floor[0], it, it / floor[1]);
+        System.out.printf(
+            Locale.ROOT,
+            "load (median of %d): ipset restore %.1f ms (%.1fx the floor), iptables-restore"
+                + " %.1f ms (%.1fx the floor)%n",
+            runs,
+            ip,
+            ip / floor[0],
+            it,
+            it / floor[1]);
         double rate = walk(node, allowed, packets, runs);
-        System.out.printf(Locale.ROOT, "rule walk: %.0f new flows/s (%.3f of the ceiling; %.1f us per flow more)%n",
-            rate, rate / ceiling, 1e6 / rate - 1e6 / ceiling);
+        System.out.printf(
+            Locale.ROOT,
+            "rule walk: %.0f new flows/s (%.3f of the ceiling; %.1f us per flow more)%n",
+            rate,
+            rate / ceiling,
+            1e6 / rate - 1e6 / ceiling);
       }
       System.out.println("\nloadavg after: " + ApplierBenchmark.load());
     } finally {
@@ -100,7 +122,9 @@ public final class IpBlockBenchmark {
 
   /** The node's structure for a pod selected by a policy of {@code blocks} /32 ipBlocks. */
   static RenderedNode node(int blocks, boolean merged) throws Exception {
-    StringBuilder y = new StringBuilder("""
+    StringBuilder y =
+        new StringBuilder(
+            """
         apiVersion: v1
         kind: Namespace
         metadata: {name: shop}
@@ -132,10 +156,14 @@ public final class IpBlockBenchmark {
     if (!d.problems().isEmpty()) {
       throw new IllegalStateException(d.problems().toString());
     }
-    return NodeRenderer.structure(CompiledCluster.fromScratch(Manifests.asUpserts(d)).nodeModel("node-1"));
+    return NodeRenderer.structure(
+        CompiledCluster.fromScratch(Manifests.asUpserts(d)).nodeModel("node-1"));
   }
 
-  /** Block {@code i}: every other address of 172.16.0.0/14, so no two blocks merge into a wider prefix. */
+  /**
+   * Block {@code i}: every other address of 172.16.0.0/14, so no two blocks merge into a wider
+   * prefix.
+   */
   static String address(int i) {
     int a = 2 * i;
     return "172." + (16 + a / 65_536) + "." + (a / 256 % 256) + "." + (a % 256);
@@ -166,7 +194,8 @@ public final class IpBlockBenchmark {
    * New UDP flows per second from {@code src} through a node namespace holding {@code node}'s
    * payload (none: null) to the pod's address; the median of {@code runs}.
    */
-  private static double walk(RenderedNode node, String src, int packets, int runs) throws Exception {
+  private static double walk(RenderedNode node, String src, int packets, int runs)
+      throws Exception {
     String n = ApplierBenchmark.netns("walk-node");
     String s = ApplierBenchmark.netns("walk-src");
     String d = ApplierBenchmark.netns("walk-dst");
@@ -176,14 +205,24 @@ public final class IpBlockBenchmark {
       sh("ip link add fld type veth peer name fld-peer", null);
       sh("ip link set fld netns " + n + " && ip link set fld-peer netns " + d, null);
       // Link-local addresses on the node's side of each veth, only so that ARP has a source.
-      sh("ip link set lo up && ip link set fls up && ip link set fld up && ip addr add 169.254.1.1/32 dev fls"
-          + " && ip addr add 169.254.2.1/32 dev fld && ip route add " + src + "/32 dev fls"
-          + " && ip route add 10.244.1.10/32 dev fld && sysctl -qw net.ipv4.ip_forward=1"
-          + " && sysctl -qw net.ipv4.conf.all.rp_filter=0 && sysctl -qw net.ipv4.conf.default.rp_filter=0", n);
-      sh("ip link set lo up && ip link set fls-peer up && ip addr add " + src + "/32 dev fls-peer"
-          + " && ip route add 169.254.1.1/32 dev fls-peer && ip route add default via 169.254.1.1 dev fls-peer", s);
-      sh("ip link set lo up && ip link set fld-peer up && ip addr add 10.244.1.10/32 dev fld-peer"
-          + " && ip route add 169.254.2.1/32 dev fld-peer && ip route add default via 169.254.2.1 dev fld-peer", d);
+      sh(
+          "ip link set lo up && ip link set fls up && ip link set fld up && ip addr add 169.254.1.1/32 dev fls"
+              + " && ip addr add 169.254.2.1/32 dev fld && ip route add "
+              + src
+              + "/32 dev fls"
+              + " && ip route add 10.244.1.10/32 dev fld && sysctl -qw net.ipv4.ip_forward=1"
+              + " && sysctl -qw net.ipv4.conf.all.rp_filter=0 && sysctl -qw net.ipv4.conf.default.rp_filter=0",
+          n);
+      sh(
+          "ip link set lo up && ip link set fls-peer up && ip addr add "
+              + src
+              + "/32 dev fls-peer"
+              + " && ip route add 169.254.1.1/32 dev fls-peer && ip route add default via 169.254.1.1 dev fls-peer",
+          s);
+      sh(
+          "ip link set lo up && ip link set fld-peer up && ip addr add 10.244.1.10/32 dev fld-peer"
+              + " && ip route add 169.254.2.1/32 dev fld-peer && ip route add default via 169.254.2.1 dev fld-peer",
+          d);
       if (node != null) {
         ProcessNetfilter nf = ApplierBenchmark.netfilter(n);
         ApplierBenchmark.applyFull(nf, node);
@@ -201,7 +240,8 @@ public final class IpBlockBenchmark {
     }
   }
 
-  private static final String RECEIVER = """
+  private static final String RECEIVER =
+      """
       import socket, sys, time
       n = int(sys.argv[1])
       r = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -222,7 +262,8 @@ public final class IpBlockBenchmark {
       print(got, first or 0, last or 0, flush=True)
       """;
 
-  private static final String SENDER = """
+  private static final String SENDER =
+      """
       import socket, sys
       src, n, base = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
       for i in range(n):
@@ -233,12 +274,22 @@ public final class IpBlockBenchmark {
       """;
 
   /** Received packets per second between the first and the last one. */
-  private static double flows(String src, String dst, String srcIp, int packets, int basePort) throws Exception {
+  private static double flows(String src, String dst, String srcIp, int packets, int basePort)
+      throws Exception {
     Path dir = Files.createTempDirectory("flbench-walk");
     Path receiver = Files.writeString(dir.resolve("receiver.py"), RECEIVER);
     Path sender = Files.writeString(dir.resolve("sender.py"), SENDER);
-    Process rx = new ProcessBuilder("ip", "netns", "exec", dst, "python3", receiver.toString(), Integer.toString(packets))
-        .redirectErrorStream(true).start();
+    Process rx =
+        new ProcessBuilder(
+                "ip",
+                "netns",
+                "exec",
+                dst,
+                "python3",
+                receiver.toString(),
+                Integer.toString(packets))
+            .redirectErrorStream(true)
+            .start();
     try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(rx.getInputStream()))) {
       String ready = out.readLine();
       if (!"ready".equals(ready)) {

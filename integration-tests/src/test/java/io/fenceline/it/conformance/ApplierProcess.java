@@ -18,11 +18,32 @@ final class ApplierProcess implements AutoCloseable {
     this.log = process.log;
   }
 
-  static ApplierProcess start(String node, String cluster, String bootstrap, String netns, Path logDir,
-      Map<String, String> env) throws IOException {
-    return new ApplierProcess(FencelineProcess.start("applier-" + node, logDir, "256m", env, List.of(
-        "applier", "--node", node, "--cluster", cluster, "--bootstrap-servers", bootstrap, "--netns", netns,
-        "--drift-interval", "1")));
+  static ApplierProcess start(
+      String node,
+      String cluster,
+      String bootstrap,
+      String netns,
+      Path logDir,
+      Map<String, String> env)
+      throws IOException {
+    return new ApplierProcess(
+        FencelineProcess.start(
+            "applier-" + node,
+            logDir,
+            "256m",
+            env,
+            List.of(
+                "applier",
+                "--node",
+                node,
+                "--cluster",
+                cluster,
+                "--bootstrap-servers",
+                bootstrap,
+                "--netns",
+                netns,
+                "--drift-interval",
+                "1")));
   }
 
   /** SIGKILL: no shutdown hook runs, nothing is cleaned up, as when a node's agent crashes. */

@@ -22,9 +22,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The cluster of one conformance case as it evolves through its steps: namespaces, pods (with
- * fixed addresses and nodes), external hosts and policies, rendered as manifests for {@code
- * fenceline compile} and described as a {@link LabSpec} for the network namespaces.
+ * The cluster of one conformance case as it evolves through its steps: namespaces, pods (with fixed
+ * addresses and nodes), external hosts and policies, rendered as manifests for {@code fenceline
+ * compile} and described as a {@link LabSpec} for the network namespaces.
  */
 final class CaseCluster {
   static final List<String> NODES = List.of("node-1", "node-2");
@@ -43,10 +43,19 @@ final class CaseCluster {
     final List<CaseFile.PortDecl> ports;
     Map<String, String> labels;
     boolean deleted;
-    /** Set when another pod took this pod's place (same node, same IP): the name in the manifests. */
+
+    /**
+     * Set when another pod took this pod's place (same node, same IP): the name in the manifests.
+     */
     String replacementName;
 
-    PodState(String id, String node, String ipv4, String ipv6, boolean hostNetwork, List<CaseFile.PortDecl> ports,
+    PodState(
+        String id,
+        String node,
+        String ipv4,
+        String ipv6,
+        boolean hostNetwork,
+        List<CaseFile.PortDecl> ports,
         Map<String, String> labels) {
       this.id = id;
       this.node = node;
@@ -91,14 +100,17 @@ final class CaseCluster {
       List<CaseFile.PortDecl> ports = new ArrayList<>();
       for (int port : List.of(80, 81)) {
         for (String proto : List.of("TCP", "UDP", "SCTP")) {
-          ports.add(new CaseFile.PortDecl("serve-" + port + "-" + proto.toLowerCase(), port, proto));
+          ports.add(
+              new CaseFile.PortDecl("serve-" + port + "-" + proto.toLowerCase(), port, proto));
         }
       }
       int i = 0;
       for (String ns : XYZ_NAMESPACES) {
         cc.namespaces.put(ns, new TreeMap<>());
         for (String p : XYZ_PODS) {
-          cc.addPod(new CaseFile.PodDecl(ns + "/" + p, NODES.get(i++ % 2), Map.of("pod", p), ports, false, false));
+          cc.addPod(
+              new CaseFile.PodDecl(
+                  ns + "/" + p, NODES.get(i++ % 2), Map.of("pod", p), ports, false, false));
         }
       }
       cc.addExternals(c);
@@ -109,11 +121,15 @@ final class CaseCluster {
     }
     CaseCluster cc = new CaseCluster("custom:" + c.name());
     if (c.namespaces() != null) {
-      c.namespaces().forEach((ns, labels) -> cc.namespaces.put(ns, new TreeMap<>(labels == null ? Map.of() : labels)));
+      c.namespaces()
+          .forEach(
+              (ns, labels) ->
+                  cc.namespaces.put(ns, new TreeMap<>(labels == null ? Map.of() : labels)));
     }
     for (CaseFile.PodDecl p : c.pods()) {
       cc.addPod(p);
-      cc.namespaces.computeIfAbsent(p.name().substring(0, p.name().indexOf('/')), k -> new TreeMap<>());
+      cc.namespaces.computeIfAbsent(
+          p.name().substring(0, p.name().indexOf('/')), k -> new TreeMap<>());
     }
     cc.addExternals(c);
     return cc;
@@ -143,21 +159,40 @@ final class CaseCluster {
     int n = NODES.indexOf(node) + 1;
     long onNode = pods.values().stream().filter(x -> x.node.equals(node) && !x.hostNetwork).count();
     String v4 = host ? transitIpv4(node) : "10.244." + n + "." + (10 + onNode);
-    String v6 = host ? transitIpv6(node) : Boolean.TRUE.equals(p.ipv6()) ? "fd00:10:244:" + n + "::" + (10 + onNode) : null;
-    pods.put(p.name(), new PodState(p.name(), node, v4, v6, host, p.ports() == null ? List.of() : p.ports(),
-        p.labels() == null ? Map.of() : p.labels()));
+    String v6 =
+        host
+            ? transitIpv6(node)
+            : Boolean.TRUE.equals(p.ipv6()) ? "fd00:10:244:" + n + "::" + (10 + onNode) : null;
+    pods.put(
+        p.name(),
+        new PodState(
+            p.name(),
+            node,
+            v4,
+            v6,
+            host,
+            p.ports() == null ? List.of() : p.ports(),
+            p.labels() == null ? Map.of() : p.labels()));
   }
 
   LabSpec labSpec(String prefix) {
     List<LabNode> nodes = new ArrayList<>();
     for (int i = 0; i < NODES.size(); i++) {
       String node = NODES.get(i);
-      nodes.add(new LabNode(node, transitIpv4(node), transitIpv6(node), "10.244." + (i + 1) + ".0/24",
-          "fd00:10:244:" + (i + 1) + "::/64"));
+      nodes.add(
+          new LabNode(
+              node,
+              transitIpv4(node),
+              transitIpv6(node),
+              "10.244." + (i + 1) + ".0/24",
+              "fd00:10:244:" + (i + 1) + "::/64"));
     }
     List<LabHost> hosts = new ArrayList<>();
     for (PodState p : pods.values()) {
-      hosts.add(p.hostNetwork ? LabHost.hostNetwork(p.id, p.node) : new LabHost(p.id, p.node, p.ipv4, p.ipv6, false));
+      hosts.add(
+          p.hostNetwork
+              ? LabHost.hostNetwork(p.id, p.node)
+              : new LabHost(p.id, p.node, p.ipv4, p.ipv6, false));
     }
     externals.forEach((id, ip) -> hosts.add(LabHost.external(id, ip, null)));
     return new LabSpec(prefix, nodes, hosts);
@@ -166,7 +201,8 @@ final class CaseCluster {
   /** Applies one step's changes (not its expectations). */
   void apply(CaseFile.Step step) {
     if (step.createPods() != null && !step.createPods().isEmpty()) {
-      throw new IllegalArgumentException("step " + step.name() + ": createPods is not supported by the harness yet");
+      throw new IllegalArgumentException(
+          "step " + step.name() + ": createPods is not supported by the harness yet");
     }
     if (step.setLabels() != null) {
       for (CaseFile.LabelChange lc : step.setLabels()) {
@@ -175,11 +211,13 @@ final class CaseCluster {
           pod(lc.pod()).labels = labels;
         } else if (lc.namespace() != null) {
           if (!namespaces.containsKey(lc.namespace())) {
-            throw new IllegalArgumentException("step " + step.name() + ": unknown namespace " + lc.namespace());
+            throw new IllegalArgumentException(
+                "step " + step.name() + ": unknown namespace " + lc.namespace());
           }
           namespaces.put(lc.namespace(), labels);
         } else {
-          throw new IllegalArgumentException("step " + step.name() + ": setLabels needs pod or namespace");
+          throw new IllegalArgumentException(
+              "step " + step.name() + ": setLabels needs pod or namespace");
         }
       }
     }
@@ -189,8 +227,11 @@ final class CaseCluster {
     if (step.delete() != null) {
       for (String d : step.delete()) {
         String[] parts = d.trim().split("\\s+");
-        if (parts.length != 2 || !parts[0].equals("NetworkPolicy") || policies.remove(parts[1]) == null) {
-          throw new IllegalArgumentException("step " + step.name() + ": cannot delete '" + d + "' (not a known NetworkPolicy)");
+        if (parts.length != 2
+            || !parts[0].equals("NetworkPolicy")
+            || policies.remove(parts[1]) == null) {
+          throw new IllegalArgumentException(
+              "step " + step.name() + ": cannot delete '" + d + "' (not a known NetworkPolicy)");
         }
       }
     }
@@ -204,7 +245,8 @@ final class CaseCluster {
       for (RawObject doc : docs) {
         JsonNode n = doc.node();
         if (!"NetworkPolicy".equals(n.path("kind").asText())) {
-          throw new IllegalArgumentException("step " + step.name() + ": apply holds only NetworkPolicies, got " + n.path("kind"));
+          throw new IllegalArgumentException(
+              "step " + step.name() + ": apply holds only NetworkPolicies, got " + n.path("kind"));
         }
         String ns = n.path("metadata").path("namespace").asText("default");
         policies.put(ns + "/" + n.path("metadata").path("name").asText(), n);
@@ -213,8 +255,8 @@ final class CaseCluster {
   }
 
   /**
-   * Another pod replaces {@code id}: the old one is deleted and a new pod with a new name and labels
-   * gets the same node and IP (as when a finished pod's IP is reused at once).
+   * Another pod replaces {@code id}: the old one is deleted and a new pod with a new name and
+   * labels gets the same node and IP (as when a finished pod's IP is reused at once).
    */
   void replacePod(String id, String newName, Map<String, String> labels) {
     PodState p = pod(id);
@@ -252,7 +294,9 @@ final class CaseCluster {
     return sb.toString();
   }
 
-  /** The current state as manifests, the way a user would write them for {@code fenceline compile}. */
+  /**
+   * The current state as manifests, the way a user would write them for {@code fenceline compile}.
+   */
   String manifests() {
     List<JsonNode> docs = new ArrayList<>();
     for (String node : NODES) {
@@ -262,33 +306,41 @@ final class CaseCluster {
       addrs.addObject().put("type", "InternalIP").put("address", transitIpv4(node));
       docs.add(n);
     }
-    namespaces.forEach((name, labels) -> {
-      ObjectNode n = YAML.createObjectNode().put("apiVersion", "v1").put("kind", "Namespace");
-      ObjectNode meta = n.putObject("metadata").put("name", name);
-      labels.forEach(meta.putObject("labels")::put);
-      docs.add(n);
-    });
+    namespaces.forEach(
+        (name, labels) -> {
+          ObjectNode n = YAML.createObjectNode().put("apiVersion", "v1").put("kind", "Namespace");
+          ObjectNode meta = n.putObject("metadata").put("name", name);
+          labels.forEach(meta.putObject("labels")::put);
+          docs.add(n);
+        });
     for (PodState p : pods.values()) {
       if (p.deleted) {
         continue;
       }
       ObjectNode n = YAML.createObjectNode().put("apiVersion", "v1").put("kind", "Pod");
-      ObjectNode meta = n.putObject("metadata").put("name", p.name()).put("namespace", p.namespace());
+      ObjectNode meta =
+          n.putObject("metadata").put("name", p.name()).put("namespace", p.namespace());
       p.labels.forEach(meta.putObject("labels")::put);
       ObjectNode spec = n.putObject("spec").put("nodeName", p.node);
       if (p.hostNetwork) {
         spec.put("hostNetwork", true);
       }
-      ObjectNode container = spec.putArray("containers").addObject().put("name", "server").put("image", "agent");
+      ObjectNode container =
+          spec.putArray("containers").addObject().put("name", "server").put("image", "agent");
       ArrayNode ports = container.putArray("ports");
       for (CaseFile.PortDecl d : p.ports) {
         ObjectNode port = ports.addObject();
         if (d.name() != null) {
           port.put("name", d.name());
         }
-        port.put("containerPort", d.containerPort()).put("protocol", d.protocol() == null ? "TCP" : d.protocol());
+        port.put("containerPort", d.containerPort())
+            .put("protocol", d.protocol() == null ? "TCP" : d.protocol());
       }
-      ObjectNode status = n.putObject("status").put("phase", "Running").put("podIP", p.ipv4).put("hostIP", transitIpv4(p.node));
+      ObjectNode status =
+          n.putObject("status")
+              .put("phase", "Running")
+              .put("podIP", p.ipv4)
+              .put("hostIP", transitIpv4(p.node));
       ArrayNode ips = status.putArray("podIPs");
       ips.addObject().put("ip", p.ipv4);
       if (p.ipv6 != null) {

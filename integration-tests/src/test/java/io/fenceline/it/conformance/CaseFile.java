@@ -32,7 +32,12 @@ public record CaseFile(
   }
 
   public record PodDecl(
-      String name, String node, Map<String, String> labels, List<PortDecl> ports, Boolean hostNetwork, Boolean ipv6) {}
+      String name,
+      String node,
+      Map<String, String> labels,
+      List<PortDecl> ports,
+      Boolean hostNetwork,
+      Boolean ipv6) {}
 
   public record PortDecl(String name, int containerPort, String protocol) {}
 

@@ -27,10 +27,10 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Runs one case in a lab: for each step, writes the manifests, runs {@code fenceline compile}
- * (the real command, in process), applies each node's payload exactly as a user would, probes
- * every ordered pair of live hosts on TCP and UDP 80 and 81, and compares every probe with the
- * reference model and, where the case states one, with upstream's expectation.
+ * Runs one case in a lab: for each step, writes the manifests, runs {@code fenceline compile} (the
+ * real command, in process), applies each node's payload exactly as a user would, probes every
+ * ordered pair of live hosts on TCP and UDP 80 and 81, and compares every probe with the reference
+ * model and, where the case states one, with upstream's expectation.
  */
 final class CaseRunner {
   static final List<String> PROTOCOLS = List.of("TCP", "UDP");
@@ -63,8 +63,11 @@ final class CaseRunner {
       Files.writeString(manifests, cluster.manifests(), StandardCharsets.UTF_8);
       Path out = dir.resolve("out");
       StringWriter err = new StringWriter();
-      int rc = Main.commandLine().setErr(new PrintWriter(err)).setOut(new PrintWriter(new StringWriter()))
-          .execute("compile", "--manifests", manifests.toString(), "--out", out.toString());
+      int rc =
+          Main.commandLine()
+              .setErr(new PrintWriter(err))
+              .setOut(new PrintWriter(new StringWriter()))
+              .execute("compile", "--manifests", manifests.toString(), "--out", out.toString());
       if (rc != 0) {
         throw new IllegalStateException(where + ": fenceline compile exited " + rc + ":\n" + err);
       }
@@ -93,8 +96,17 @@ final class CaseRunner {
         boolean expected = expected(cluster, reference, p);
         ProbeResult r = results.get(p);
         if (r.connected() != expected) {
-          mismatches.add(where + ": " + p + " expected " + verdict(expected) + " (reference model), got "
-              + verdict(r.connected()) + " (" + r.detail() + ")");
+          mismatches.add(
+              where
+                  + ": "
+                  + p
+                  + " expected "
+                  + verdict(expected)
+                  + " (reference model), got "
+                  + verdict(r.connected())
+                  + " ("
+                  + r.detail()
+                  + ")");
           nodesToShow.addAll(nodesOf(cluster, p));
         }
       }
@@ -113,8 +125,14 @@ final class CaseRunner {
               ProbeResult r = results.get(p);
               upstreamChecks++;
               if (r == null || r.connected() != want) {
-                mismatches.add(where + ": " + p + " expected " + verdict(want) + " (upstream), got "
-                    + (r == null ? "no probe" : verdict(r.connected())));
+                mismatches.add(
+                    where
+                        + ": "
+                        + p
+                        + " expected "
+                        + verdict(want)
+                        + " (upstream), got "
+                        + (r == null ? "no probe" : verdict(r.connected())));
                 nodesToShow.addAll(nodesOf(cluster, p));
               }
             }
@@ -122,7 +140,14 @@ final class CaseRunner {
         }
       }
       for (String node : nodesToShow) {
-        mismatches.add(where + ": iptables-save of " + node + ":\n" + lab.iptablesSave(node) + "\nipsets:\n" + lab.ipsetSave(node));
+        mismatches.add(
+            where
+                + ": iptables-save of "
+                + node
+                + ":\n"
+                + lab.iptablesSave(node)
+                + "\nipsets:\n"
+                + lab.ipsetSave(node));
       }
     }
     return new Outcome(c.steps().size(), probes, upstreamChecks, mismatches);
@@ -130,7 +155,8 @@ final class CaseRunner {
 
   private static List<ClusterObject> decode(Path manifests) throws IOException {
     try {
-      DecodedObjects d = Manifests.decode(ManifestParser.parse(manifests.toString(), Files.readString(manifests)));
+      DecodedObjects d =
+          Manifests.decode(ManifestParser.parse(manifests.toString(), Files.readString(manifests)));
       return d.objects().stream().map(DecodedObjects.Located::object).toList();
     } catch (io.fenceline.core.manifest.ManifestSyntaxException e) {
       throw new IOException(e.getMessage(), e);
@@ -138,18 +164,25 @@ final class CaseRunner {
   }
 
   /**
-   * What the kernel should do with this probe. Traffic between a pod and its own node never
-   * crosses FORWARD and is always allowed (Kubernetes semantics); everything else is the
-   * reference model's verdict.
+   * What the kernel should do with this probe. Traffic between a pod and its own node never crosses
+   * FORWARD and is always allowed (Kubernetes semantics); everything else is the reference model's
+   * verdict.
    */
   static boolean expected(CaseCluster cluster, ReferenceModel reference, Probe p) {
     CaseCluster.PodState from = cluster.pods.get(p.fromHost());
     CaseCluster.PodState to = cluster.pods.get(p.toHost());
-    if (from != null && to != null && from.node.equals(to.node) && (from.hostNetwork || to.hostNetwork)) {
+    if (from != null
+        && to != null
+        && from.node.equals(to.node)
+        && (from.hostNetwork || to.hostNetwork)) {
       return true;
     }
-    Flow flow = new Flow(endpoint(cluster, p.fromHost(), p.family()), endpoint(cluster, p.toHost(), p.family()),
-        Protocol.valueOf(p.protocol()), p.port());
+    Flow flow =
+        new Flow(
+            endpoint(cluster, p.fromHost(), p.family()),
+            endpoint(cluster, p.toHost(), p.family()),
+            Protocol.valueOf(p.protocol()),
+            p.port());
     return reference.allows(flow);
   }
 

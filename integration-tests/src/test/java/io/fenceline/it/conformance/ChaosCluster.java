@@ -32,7 +32,8 @@ final class ChaosCluster {
 
   /** One random change of the cluster. */
   String change() {
-    List<CaseCluster.PodState> deleted = state.pods.values().stream().filter(p -> p.deleted).toList();
+    List<CaseCluster.PodState> deleted =
+        state.pods.values().stream().filter(p -> p.deleted).toList();
     if (deleted.size() > state.pods.size() / 2 && random.nextBoolean()) {
       // Deletions (namespaces, ingest faults) outnumber re-creations: keep enough pods to probe.
       return recreatePod(pick(deleted));
@@ -112,7 +113,16 @@ final class ChaosCluster {
     CaseCluster.PodState p = pick(live);
     String old = p.name();
     state.replacePod(p.id, "succ" + (++successors), podLabels());
-    return "replace pod " + p.namespace() + "/" + old + " by " + p.name() + " " + p.labels + " at " + p.ipv4;
+    return "replace pod "
+        + p.namespace()
+        + "/"
+        + old
+        + " by "
+        + p.name()
+        + " "
+        + p.labels
+        + " at "
+        + p.ipv4;
   }
 
   private String relabelNamespace() {
@@ -135,7 +145,9 @@ final class ChaosCluster {
 
   private String deleteNamespace(String ns) {
     state.namespaces.remove(ns);
-    state.pods.values().stream().filter(p -> p.namespace().equals(ns)).forEach(p -> p.deleted = true);
+    state.pods.values().stream()
+        .filter(p -> p.namespace().equals(ns))
+        .forEach(p -> p.deleted = true);
     state.policies.keySet().removeIf(k -> k.startsWith(ns + "/"));
     return "delete namespace " + ns + " with its pods and policies";
   }
@@ -192,7 +204,10 @@ final class ChaosCluster {
   }
 
   private ObjectNode policy(String ns, String name) {
-    ObjectNode p = JSON.createObjectNode().put("apiVersion", "networking.k8s.io/v1").put("kind", "NetworkPolicy");
+    ObjectNode p =
+        JSON.createObjectNode()
+            .put("apiVersion", "networking.k8s.io/v1")
+            .put("kind", "NetworkPolicy");
     p.putObject("metadata").put("name", name).put("namespace", ns);
     ObjectNode spec = p.putObject("spec");
     spec.set("podSelector", podSelector());
@@ -266,9 +281,10 @@ final class ChaosCluster {
     String protocol = pick(List.of("TCP", "UDP"));
     switch (random.nextInt(4)) {
       case 0 -> port.put("port", 80 + random.nextInt(2));
-      case 1 -> port.put("port", "serve-" + (80 + random.nextInt(2)) + "-" + protocol.toLowerCase());
+      case 1 ->
+          port.put("port", "serve-" + (80 + random.nextInt(2)) + "-" + protocol.toLowerCase());
       case 2 -> port.put("port", 80).put("endPort", 81);
-      default -> { } // every port of the protocol
+      default -> {} // every port of the protocol
     }
     port.put("protocol", protocol);
     return port;
@@ -277,10 +293,11 @@ final class ChaosCluster {
   private ObjectNode podSelector() {
     ObjectNode s = JSON.createObjectNode();
     switch (random.nextInt(6)) {
-      case 0 -> { } // {}: every pod
+      case 0 -> {} // {}: every pod
       case 1 -> s.putObject("matchLabels").put("pod", pick(List.of("a", "b", "c")));
       case 2 -> s.putObject("matchLabels").put("role", pick(List.of("web", "db")));
-      case 3 -> expression(s, "pod", pick(List.of("In", "NotIn")), List.of("a", pick(List.of("b", "c"))));
+      case 3 ->
+          expression(s, "pod", pick(List.of("In", "NotIn")), List.of("a", pick(List.of("b", "c"))));
       case 4 -> expression(s, "role", pick(List.of("Exists", "DoesNotExist")), List.of());
       default -> {
         s.putObject("matchLabels").put("pod", pick(List.of("a", "b", "c")));
@@ -293,7 +310,7 @@ final class ChaosCluster {
   private ObjectNode namespaceSelector() {
     ObjectNode s = JSON.createObjectNode();
     switch (random.nextInt(5)) {
-      case 0 -> { } // {}: every namespace
+      case 0 -> {} // {}: every namespace
       case 1 -> s.putObject("matchLabels").put("team", pick(List.of("red", "blue")));
       case 2 -> s.putObject("matchLabels").put("kubernetes.io/metadata.name", pick(NAMESPACES));
       case 3 -> expression(s, "env", "NotIn", List.of("prod"));
@@ -302,8 +319,10 @@ final class ChaosCluster {
     return s;
   }
 
-  private static void expression(ObjectNode selector, String key, String operator, List<String> values) {
-    ObjectNode e = selector.putArray("matchExpressions").addObject().put("key", key).put("operator", operator);
+  private static void expression(
+      ObjectNode selector, String key, String operator, List<String> values) {
+    ObjectNode e =
+        selector.putArray("matchExpressions").addObject().put("key", key).put("operator", operator);
     if (!values.isEmpty()) {
       ArrayNode v = e.putArray("values");
       values.forEach(v::add);

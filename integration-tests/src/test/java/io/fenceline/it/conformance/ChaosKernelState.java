@@ -7,12 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What fenceline owns in a network namespace's kernel, as comparable text: the {@code FNL-*}
- * chains and rules of {@code iptables-save} and {@code ip6tables-save} (in order, counters
- * dropped) and the {@code FNL-*} sets and members of {@code ipset save} (sorted; the random
- * hash {@code initval} dropped). The expected state is obtained the same way from a scratch
- * namespace into which a {@code fenceline compile} payload was loaded as a user would
- * ({@code ipset restore}, {@code iptables-restore --noflush}, {@code ip6tables-restore --noflush}).
+ * What fenceline owns in a network namespace's kernel, as comparable text: the {@code FNL-*} chains
+ * and rules of {@code iptables-save} and {@code ip6tables-save} (in order, counters dropped) and
+ * the {@code FNL-*} sets and members of {@code ipset save} (sorted; the random hash {@code initval}
+ * dropped). The expected state is obtained the same way from a scratch namespace into which a
+ * {@code fenceline compile} payload was loaded as a user would ({@code ipset restore}, {@code
+ * iptables-restore --noflush}, {@code ip6tables-restore --noflush}).
  */
 final class ChaosKernelState {
   private ChaosKernelState() {}
@@ -23,7 +23,10 @@ final class ChaosKernelState {
     for (String family : List.of("iptables-save", "ip6tables-save")) {
       for (String line : CommandRunner.inNetns(netns).check(family, "-t", "filter").split("\n")) {
         if (!line.startsWith("#") && line.contains("FNL-")) {
-          out.add(family.substring(0, family.indexOf('-')) + " " + line.replaceAll(" \\[\\d+:\\d+\\]$", ""));
+          out.add(
+              family.substring(0, family.indexOf('-'))
+                  + " "
+                  + line.replaceAll(" \\[\\d+:\\d+\\]$", ""));
         }
       }
     }

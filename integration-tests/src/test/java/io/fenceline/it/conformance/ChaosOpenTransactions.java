@@ -16,18 +16,24 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Whether a {@code read_committed} reader of {@code fenceline.node-facts} or {@code
- * fenceline.set-members} is held back: a partition
- * whose last stable offset is below its high watermark has an open transaction (the engine is the
- * only transactional writer), and a {@code read_committed} applier sees nothing past it until the
- * transaction is committed or aborted.
+ * fenceline.set-members} is held back: a partition whose last stable offset is below its high
+ * watermark has an open transaction (the engine is the only transactional writer), and a {@code
+ * read_committed} applier sees nothing past it until the transaction is committed or aborted.
  */
 final class ChaosOpenTransactions implements AutoCloseable {
   private final Admin admin;
   private final List<TopicPartition> partitions;
 
   ChaosOpenTransactions(String bootstrap, int nodeFactPartitions, int setMemberPartitions) {
-    admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 4000));
+    admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                5000,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                4000));
     List<TopicPartition> all = new java.util.ArrayList<>();
     for (int p = 0; p < nodeFactPartitions; p++) {
       all.add(new TopicPartition(Topics.NODE_FACTS, p));
@@ -38,7 +44,9 @@ final class ChaosOpenTransactions implements AutoCloseable {
     partitions = List.copyOf(all);
   }
 
-  /** Partitions whose last stable offset is below the high watermark; empty when none is held back. */
+  /**
+   * Partitions whose last stable offset is below the high watermark; empty when none is held back.
+   */
   List<TopicPartition> heldBack() throws InterruptedException {
     try {
       Map<TopicPartition, Long> stable = ends(IsolationLevel.READ_COMMITTED);
@@ -54,7 +62,10 @@ final class ChaosOpenTransactions implements AutoCloseable {
     Map<TopicPartition, OffsetSpec> request = new HashMap<>();
     partitions.forEach(tp -> request.put(tp, OffsetSpec.latest()));
     Map<TopicPartition, Long> out = new HashMap<>();
-    admin.listOffsets(request, new ListOffsetsOptions(level)).all().get(10, TimeUnit.SECONDS)
+    admin
+        .listOffsets(request, new ListOffsetsOptions(level))
+        .all()
+        .get(10, TimeUnit.SECONDS)
         .forEach((tp, info) -> out.put(tp, info.offset()));
     return out;
   }

@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
 
 /**
  * The pipeline of the chaos run as separate processes, each started, killed (SIGKILL) and restarted
- * on its own: the broker ({@code fenceline kafka --data-dir}), the engine ({@code fenceline engine}),
- * file ingest ({@code fenceline ingest --manifests DIR --watch}) and one applier per node
+ * on its own: the broker ({@code fenceline kafka --data-dir}), the engine ({@code fenceline
+ * engine}), file ingest ({@code fenceline ingest --manifests DIR --watch}) and one applier per node
  * ({@code fenceline applier --netns}).
  */
 final class ChaosPipeline implements AutoCloseable {
@@ -37,10 +37,12 @@ final class ChaosPipeline implements AutoCloseable {
   private String bootstrap;
 
   /**
-   * {@code dir}: data of the broker and the engine; {@code logs}: where each process's stdout and log go;
-   * {@code manifests}: the folder ingest watches; {@code nodeNamespaces}: node name → its network namespace.
+   * {@code dir}: data of the broker and the engine; {@code logs}: where each process's stdout and
+   * log go; {@code manifests}: the folder ingest watches; {@code nodeNamespaces}: node name → its
+   * network namespace.
    */
-  ChaosPipeline(Path dir, Path logs, Path manifests, Map<String, String> nodeNamespaces) throws IOException {
+  ChaosPipeline(Path dir, Path logs, Path manifests, Map<String, String> nodeNamespaces)
+      throws IOException {
     this.dir = dir;
     this.logs = Files.createDirectories(logs);
     this.manifests = manifests;
@@ -57,24 +59,34 @@ final class ChaosPipeline implements AutoCloseable {
 
   /** Starts the broker and waits for its address; a restart must come back at the same address. */
   void startBroker() throws IOException {
-    FencelineProcess p = FencelineProcess.start("kafka", logs, "768m", Map.of(),
-        List.of("kafka", "--data-dir", dir.resolve("broker").toString()));
+    FencelineProcess p =
+        FencelineProcess.start(
+            "kafka",
+            logs,
+            "768m",
+            Map.of(),
+            List.of("kafka", "--data-dir", dir.resolve("broker").toString()));
     broker = p;
     String[] address = new String[1];
-    await("the broker's address on stdout").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
-        .until(() -> {
-          if (!p.alive()) {
-            throw new AssertionError("the broker exited with " + p.stdout() + "\n" + p.logTail(40));
-          }
-          Matcher m = ADDRESS.matcher(p.stdout());
-          if (m.find()) {
-            address[0] = m.group(1);
-            return true;
-          }
-          return false;
-        });
+    await("the broker's address on stdout")
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              if (!p.alive()) {
+                throw new AssertionError(
+                    "the broker exited with " + p.stdout() + "\n" + p.logTail(40));
+              }
+              Matcher m = ADDRESS.matcher(p.stdout());
+              if (m.find()) {
+                address[0] = m.group(1);
+                return true;
+              }
+              return false;
+            });
     if (bootstrap != null && !bootstrap.equals(address[0])) {
-      throw new AssertionError("the restarted broker moved from " + bootstrap + " to " + address[0]);
+      throw new AssertionError(
+          "the restarted broker moved from " + bootstrap + " to " + address[0]);
     }
     bootstrap = address[0];
   }
@@ -84,18 +96,30 @@ final class ChaosPipeline implements AutoCloseable {
   }
 
   /**
-   * Starts the engine. With {@code engineGroupInstanceId} (the system property
-   * {@code chaos.engineGroupInstanceId}) it runs as a static member of its consumer group
-   * ({@code group.instance.id} through {@code --kafka-config}), so that its successor takes over at once.
+   * Starts the engine. With {@code engineGroupInstanceId} (the system property {@code
+   * chaos.engineGroupInstanceId}) it runs as a static member of its consumer group ({@code
+   * group.instance.id} through {@code --kafka-config}), so that its successor takes over at once.
    */
   void startEngine() throws IOException {
-    List<String> args = new ArrayList<>(List.of("engine",
-        "--bootstrap-servers", bootstrap, "--state-dir", dir.resolve("engine-state").toString(),
-        "--application-id", ENGINE_APP, "--event-partitions", Integer.toString(EVENT_PARTITIONS),
-        "--node-facts-partitions", Integer.toString(NODE_FACT_PARTITIONS)));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "engine",
+                "--bootstrap-servers",
+                bootstrap,
+                "--state-dir",
+                dir.resolve("engine-state").toString(),
+                "--application-id",
+                ENGINE_APP,
+                "--event-partitions",
+                Integer.toString(EVENT_PARTITIONS),
+                "--node-facts-partitions",
+                Integer.toString(NODE_FACT_PARTITIONS)));
     String instanceId = System.getProperty("chaos.engineGroupInstanceId");
     if (instanceId != null && !instanceId.isBlank()) {
-      Path config = Files.writeString(dir.resolve("engine-kafka.properties"), "group.instance.id=" + instanceId + "\n");
+      Path config =
+          Files.writeString(
+              dir.resolve("engine-kafka.properties"), "group.instance.id=" + instanceId + "\n");
       args.addAll(List.of("--kafka-config", config.toString()));
     }
     engine = FencelineProcess.start("engine", logs, "512m", Map.of(), args);
@@ -106,10 +130,25 @@ final class ChaosPipeline implements AutoCloseable {
   }
 
   void startIngest() throws IOException {
-    ingest = FencelineProcess.start("ingest", logs, "256m", Map.of(), List.of("ingest",
-        "--manifests", manifests.toString(), "--cluster", CLUSTER, "--watch", "--bootstrap-servers", bootstrap,
-        "--event-partitions", Integer.toString(EVENT_PARTITIONS),
-        "--node-facts-partitions", Integer.toString(NODE_FACT_PARTITIONS)));
+    ingest =
+        FencelineProcess.start(
+            "ingest",
+            logs,
+            "256m",
+            Map.of(),
+            List.of(
+                "ingest",
+                "--manifests",
+                manifests.toString(),
+                "--cluster",
+                CLUSTER,
+                "--watch",
+                "--bootstrap-servers",
+                bootstrap,
+                "--event-partitions",
+                Integer.toString(EVENT_PARTITIONS),
+                "--node-facts-partitions",
+                Integer.toString(NODE_FACT_PARTITIONS)));
   }
 
   void killIngest() throws InterruptedException {
@@ -117,14 +156,19 @@ final class ChaosPipeline implements AutoCloseable {
   }
 
   void startApplier(String node) throws IOException {
-    appliers.put(node, ApplierProcess.start(node, CLUSTER, bootstrap, nodeNamespaces.get(node), logs, Map.of()));
+    appliers.put(
+        node,
+        ApplierProcess.start(node, CLUSTER, bootstrap, nodeNamespaces.get(node), logs, Map.of()));
   }
 
   void killApplier(String node) throws InterruptedException {
     appliers.get(node).kill();
   }
 
-  /** Names of the processes that died on their own (not killed by the run), with their last log lines. */
+  /**
+   * Names of the processes that died on their own (not killed by the run), with their last log
+   * lines.
+   */
   List<String> deadProcesses() {
     List<String> dead = new ArrayList<>();
     for (FencelineProcess p : new FencelineProcess[] {broker, engine, ingest}) {
@@ -132,11 +176,12 @@ final class ChaosPipeline implements AutoCloseable {
         dead.add(p.logTail(30));
       }
     }
-    appliers.forEach((node, a) -> {
-      if (!a.alive()) {
-        dead.add(a.logTail(30));
-      }
-    });
+    appliers.forEach(
+        (node, a) -> {
+          if (!a.alive()) {
+            dead.add(a.logTail(30));
+          }
+        });
     return dead;
   }
 

@@ -27,7 +27,13 @@ final class ChaosReport {
    * the restart of the killed process until every node's kernel equals the compile of the state;
    * {@code sinceKill}: the same from the kill. Null durations: did not converge.
    */
-  record Recovery(int run, Fault fault, String detail, Duration heldBack, Duration sinceKill, Duration sinceRestart) {}
+  record Recovery(
+      int run,
+      Fault fault,
+      String detail,
+      Duration heldBack,
+      Duration sinceKill,
+      Duration sinceRestart) {}
 
   final long seed;
   final List<Recovery> recoveries = new ArrayList<>();
@@ -52,32 +58,60 @@ final class ChaosReport {
 
   String summary() {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format("chaos: seed %d, %d runs, %d changes, %d faults %s, %d state checks, %d probes, "
-        + "%d divergences (%d rules and %d set members compared); cold start converged in %s%n", seed, runs, changes,
-        recoveries.size(), faultCounts(), checks, probes, divergences.size(), rulesCompared, membersCompared,
-        seconds(coldStart)));
+    sb.append(
+        String.format(
+            "chaos: seed %d, %d runs, %d changes, %d faults %s, %d state checks, %d probes, "
+                + "%d divergences (%d rules and %d set members compared); cold start converged in %s%n",
+            seed,
+            runs,
+            changes,
+            recoveries.size(),
+            faultCounts(),
+            checks,
+            probes,
+            divergences.size(),
+            rulesCompared,
+            membersCompared,
+            seconds(coldStart)));
     for (Fault f : Fault.values()) {
       List<Recovery> of = recoveries.stream().filter(r -> r.fault() == f).toList();
       if (of.isEmpty()) {
         continue;
       }
-      sb.append(String.format("chaos: %-44s n=%-3d converged after restart: %s; after kill: %s%s%n", f.description,
-          of.size(), stats(of.stream().map(Recovery::sinceRestart).toList()),
-          stats(of.stream().map(Recovery::sinceKill).toList()),
-          f == Fault.ENGINE ? "; appliers held back by the killed engine's open transaction, engine kept down: "
-              + stats(heldBack(of, "kept down")) + ", engine restarted at once: " + stats(heldBack(of, "at once")) : ""));
+      sb.append(
+          String.format(
+              "chaos: %-44s n=%-3d converged after restart: %s; after kill: %s%s%n",
+              f.description,
+              of.size(),
+              stats(of.stream().map(Recovery::sinceRestart).toList()),
+              stats(of.stream().map(Recovery::sinceKill).toList()),
+              f == Fault.ENGINE
+                  ? "; appliers held back by the killed engine's open transaction, engine kept down: "
+                      + stats(heldBack(of, "kept down"))
+                      + ", engine restarted at once: "
+                      + stats(heldBack(of, "at once"))
+                  : ""));
     }
     for (Recovery r : recoveries) {
-      sb.append(String.format("chaos: run %d %s (%s): held back %s, converged %s after restart, %s after kill%n",
-          r.run(), r.fault().description, r.detail(), seconds(r.heldBack()), seconds(r.sinceRestart()),
-          seconds(r.sinceKill())));
+      sb.append(
+          String.format(
+              "chaos: run %d %s (%s): held back %s, converged %s after restart, %s after kill%n",
+              r.run(),
+              r.fault().description,
+              r.detail(),
+              seconds(r.heldBack()),
+              seconds(r.sinceRestart()),
+              seconds(r.sinceKill())));
     }
     divergences.forEach(d -> sb.append("chaos: DIVERGENCE ").append(d).append('\n'));
     return sb.toString();
   }
 
   private static List<Duration> heldBack(List<Recovery> of, String how) {
-    return of.stream().filter(r -> r.heldBack() != null && r.detail().contains(how)).map(Recovery::heldBack).toList();
+    return of.stream()
+        .filter(r -> r.heldBack() != null && r.detail().contains(how))
+        .map(Recovery::heldBack)
+        .toList();
   }
 
   private static String stats(List<Duration> ds) {
@@ -88,7 +122,9 @@ final class ChaosReport {
       return "did not converge " + ds.stream().filter(d -> d == null).count() + "x";
     }
     List<Long> ms = ds.stream().map(Duration::toMillis).sorted().toList();
-    return String.format("median %.1f s, max %.1f s", ms.get(ms.size() / 2) / 1000.0, ms.get(ms.size() - 1) / 1000.0);
+    return String.format(
+        "median %.1f s, max %.1f s",
+        ms.get(ms.size() / 2) / 1000.0, ms.get(ms.size() - 1) / 1000.0);
   }
 
   static String seconds(Duration d) {

@@ -30,9 +30,17 @@ final class ClusterPublisher implements AutoCloseable {
 
   ClusterPublisher(String cluster, String bootstrapServers) {
     this.cluster = cluster;
-    this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
-        new StringSerializer(), new ByteArraySerializer());
+    this.producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true),
+            new StringSerializer(),
+            new ByteArraySerializer());
   }
 
   /** Publishes the difference to the previous state; returns the number of events. */
@@ -68,7 +76,10 @@ final class ClusterPublisher implements AutoCloseable {
 
   private static String key(JsonNode o) {
     String kind = o.path("kind").asText();
-    String ns = kind.equals("Namespace") || kind.equals("Node") ? "" : o.path("metadata").path("namespace").asText("default");
+    String ns =
+        kind.equals("Namespace") || kind.equals("Node")
+            ? ""
+            : o.path("metadata").path("namespace").asText("default");
     return kind + "/" + ns + "/" + o.path("metadata").path("name").asText();
   }
 

@@ -2,8 +2,8 @@ package io.fenceline.it.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fenceline.sandbox.NetnsLab;
 import io.fenceline.it.netns.RootRequirement;
+import io.fenceline.sandbox.NetnsLab;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * node network namespaces and probed between pod namespaces. Needs root (see README).
  */
 class ConformanceIT {
-  private static final Path CASES = Path.of(System.getProperty("fenceline.cases.dir", "src/test/resources/cases"));
+  private static final Path CASES =
+      Path.of(System.getProperty("fenceline.cases.dir", "src/test/resources/cases"));
   private static final Map<String, NetnsLab> LABS = new LinkedHashMap<>();
   private static int cases;
   private static int steps;
@@ -46,9 +47,14 @@ class ConformanceIT {
     LABS.values().forEach(NetnsLab::close);
     LABS.clear();
     long seconds = (System.nanoTime() - started) / 1_000_000_000L;
-    System.out.printf("conformance: %d cases, %d steps, %d probes, %d upstream expectations checked, %s (%d s)%n",
-        cases, steps, probes, upstreamChecks,
-        FAILED.isEmpty() ? "all match" : FAILED.size() + " cases with mismatches: " + FAILED, seconds);
+    System.out.printf(
+        "conformance: %d cases, %d steps, %d probes, %d upstream expectations checked, %s (%d s)%n",
+        cases,
+        steps,
+        probes,
+        upstreamChecks,
+        FAILED.isEmpty() ? "all match" : FAILED.size() + " cases with mismatches: " + FAILED,
+        seconds);
   }
 
   @TestFactory
@@ -58,7 +64,8 @@ class ConformanceIT {
       files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
     }
     assertThat(files).as("case files under %s", CASES).hasSizeGreaterThan(40);
-    return files.stream().map(f -> DynamicTest.dynamicTest(CASES.relativize(f).toString(), () -> runCase(f)));
+    return files.stream()
+        .map(f -> DynamicTest.dynamicTest(CASES.relativize(f).toString(), () -> runCase(f)));
   }
 
   private static void runCase(Path file) throws IOException {
@@ -69,7 +76,9 @@ class ConformanceIT {
       // One lab at a time keeps the machine light; custom models are used by one case each.
       LABS.values().forEach(NetnsLab::close);
       LABS.clear();
-      lab = NetnsLab.start(cluster.labSpec("cf" + Long.toString(ProcessHandle.current().pid() % 1296, 36)));
+      lab =
+          NetnsLab.start(
+              cluster.labSpec("cf" + Long.toString(ProcessHandle.current().pid() % 1296, 36)));
       LABS.put(cluster.modelKey, lab);
     }
     CaseRunner.Outcome o = new CaseRunner(lab, work).run(c);

@@ -26,17 +26,28 @@ final class FencelineProcess implements AutoCloseable {
     this.log = log;
   }
 
-  /** Starts {@code fenceline ARGS...} with a heap of {@code maxHeap} (e.g. "256m") and extra environment. */
-  static FencelineProcess start(String label, Path logDir, String maxHeap, Map<String, String> env, List<String> args)
+  /**
+   * Starts {@code fenceline ARGS...} with a heap of {@code maxHeap} (e.g. "256m") and extra
+   * environment.
+   */
+  static FencelineProcess start(
+      String label, Path logDir, String maxHeap, Map<String, String> env, List<String> args)
       throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + maxHeap,
-        "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "io.fenceline.cli.Main"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + maxHeap,
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.fenceline.cli.Main"));
     cmd.addAll(args);
     String name = label + "-" + System.nanoTime();
     Path out = logDir.resolve(name + ".out");
     Path log = logDir.resolve(name + ".log");
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(log.toFile());
     pb.environment().putAll(env);
     return new FencelineProcess(label, pb.start(), out, log);
   }
@@ -49,7 +60,9 @@ final class FencelineProcess implements AutoCloseable {
     return process.isAlive();
   }
 
-  /** SIGKILL: no shutdown hook runs, nothing is flushed or cleaned up, as when a process crashes. */
+  /**
+   * SIGKILL: no shutdown hook runs, nothing is flushed or cleaned up, as when a process crashes.
+   */
   void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor();
@@ -78,7 +91,12 @@ final class FencelineProcess implements AutoCloseable {
   String logTail(int lines) {
     try {
       List<String> all = Files.readAllLines(log);
-      return label + " (pid " + pid() + ", " + log + "):\n"
+      return label
+          + " (pid "
+          + pid()
+          + ", "
+          + log
+          + "):\n"
           + String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     } catch (IOException e) {
       return label + ": no log at " + log;

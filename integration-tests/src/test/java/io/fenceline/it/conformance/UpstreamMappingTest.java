@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  */
 class UpstreamMappingTest {
   private static final Path UPSTREAM =
-      Path.of(System.getProperty("fenceline.cases.dir", "src/test/resources/cases")).resolve("upstream");
+      Path.of(System.getProperty("fenceline.cases.dir", "src/test/resources/cases"))
+          .resolve("upstream");
 
   record Row(String description, String file) {}
 
@@ -36,8 +37,11 @@ class UpstreamMappingTest {
 
   @Test
   void everyUpstreamItHasAMappingRow() throws IOException {
-    List<String> upstream = Files.readAllLines(UPSTREAM.resolve("upstream-tests.txt")).stream()
-        .filter(l -> !l.isBlank()).sorted().toList();
+    List<String> upstream =
+        Files.readAllLines(UPSTREAM.resolve("upstream-tests.txt")).stream()
+            .filter(l -> !l.isBlank())
+            .sorted()
+            .toList();
     List<String> mapped = rows().stream().map(Row::description).sorted().toList();
     assertThat(upstream).hasSize(48);
     assertThat(mapped).isEqualTo(upstream);
@@ -56,7 +60,8 @@ class UpstreamMappingTest {
   void everyUpstreamCaseFileIsMapped() throws IOException {
     List<String> files;
     try (Stream<Path> s = Files.list(UPSTREAM)) {
-      files = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml")).sorted().toList();
+      files =
+          s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml")).sorted().toList();
     }
     assertThat(rows().stream().map(Row::file).sorted().toList()).isEqualTo(files);
   }

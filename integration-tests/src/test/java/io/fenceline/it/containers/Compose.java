@@ -8,8 +8,9 @@ import java.util.Optional;
 
 /**
  * The Compose CLI of this machine: the v2 plugin ({@code docker compose}) when present, else v1
- * ({@code docker-compose}, Debian's docker-compose package). Testcontainers' own compose support is not used: it
- * starts helper containers (socat, the compose image) that cannot be pulled without a registry.
+ * ({@code docker-compose}, Debian's docker-compose package). Testcontainers' own compose support is
+ * not used: it starts helper containers (socat, the compose image) that cannot be pulled without a
+ * registry.
  */
 record Compose(List<String> command, String version) {
   static Optional<Compose> detect() {
@@ -24,9 +25,11 @@ record Compose(List<String> command, String version) {
     return Optional.empty();
   }
 
-  /** Runs {@code <compose> -f FILE -p PROJECT ARGS...} with ENV added to this process's environment. */
-  ContainerImages.Cli.Result run(Path file, String project, Map<String, String> env, long timeoutSeconds,
-      String... args) {
+  /**
+   * Runs {@code <compose> -f FILE -p PROJECT ARGS...} with ENV added to this process's environment.
+   */
+  ContainerImages.Cli.Result run(
+      Path file, String project, Map<String, String> env, long timeoutSeconds, String... args) {
     List<String> cmd = new ArrayList<>(command);
     cmd.addAll(List.of("-f", file.toString(), "-p", project));
     cmd.addAll(List.of(args));

@@ -14,10 +14,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code docker/compose.yaml} comes up as shipped (images from FENCELINE_IMAGE / FENCELINE_KAFKA_IMAGE, no pulls):
- * the dry-run applier of node-1 writes the compile payload of the manifests ingest watches, follows an edit of
- * those files (--watch: the policy file deleted), and {@code status} (the tools profile) exits 0. Runs the Compose
- * CLI of the machine: the v2 plugin, or v1 docker-compose.
+ * {@code docker/compose.yaml} comes up as shipped (images from FENCELINE_IMAGE /
+ * FENCELINE_KAFKA_IMAGE, no pulls): the dry-run applier of node-1 writes the compile payload of the
+ * manifests ingest watches, follows an edit of those files (--watch: the policy file deleted), and
+ * {@code status} (the tools profile) exits 0. Runs the Compose CLI of the machine: the v2 plugin,
+ * or v1 docker-compose.
  */
 class ComposeStackIT {
   static final Duration CONVERGE = Duration.ofSeconds(120);
@@ -42,10 +43,21 @@ class ComposeStackIT {
     Path withoutPolicy = Payloads.compile(step2, dir.resolve("compiled-2")).get("node-1");
 
     String project = "fenceline-it-" + ProcessHandle.current().pid();
-    Map<String, String> env = Map.of("FENCELINE_IMAGE", ContainerImages.fenceline(),
-        "FENCELINE_KAFKA_IMAGE", ContainerImages.kafka(), "FENCELINE_MANIFESTS", manifests.toString());
-    System.err.println("[compose] " + String.join(" ", compose.command()) + " (" + compose.version() + "), project "
-        + project);
+    Map<String, String> env =
+        Map.of(
+            "FENCELINE_IMAGE",
+            ContainerImages.fenceline(),
+            "FENCELINE_KAFKA_IMAGE",
+            ContainerImages.kafka(),
+            "FENCELINE_MANIFESTS",
+            manifests.toString());
+    System.err.println(
+        "[compose] "
+            + String.join(" ", compose.command())
+            + " ("
+            + compose.version()
+            + "), project "
+            + project);
     long t0 = System.nanoTime();
     try {
       ContainerImages.Cli.Result up = compose.run(file, project, env, 300, "up", "-d");
@@ -57,20 +69,25 @@ class ComposeStackIT {
       awaitPayload(applier, withPolicy, "examples/");
       long tFirst = System.nanoTime();
 
-      Files.delete(manifests.resolve("seed-policy.yaml")); // ingest --watch republishes: the policy is gone
+      Files.delete(
+          manifests.resolve("seed-policy.yaml")); // ingest --watch republishes: the policy is gone
       awaitPayload(applier, withoutPolicy, "policy file deleted");
       long tWatch = System.nanoTime();
 
-      ContainerImages.Cli.Result status = compose.run(file, project, env, 120, "run", "--rm", "status");
+      ContainerImages.Cli.Result status =
+          compose.run(file, project, env, 120, "run", "--rm", "status");
       assertThat(status.exitCode()).as("status:\n" + status.output()).isZero();
       assertThat(status.output()).contains("node-1");
-      System.err.printf("[compose] up %.1f s, first payload %.1f s after up, --watch edit followed in %.1f s%n",
+      System.err.printf(
+          "[compose] up %.1f s, first payload %.1f s after up, --watch edit followed in %.1f s%n",
           (tUp - t0) / 1e9, (tFirst - tUp) / 1e9, (tWatch - tFirst) / 1e9);
     } catch (AssertionError | RuntimeException e) {
-      System.err.println(compose.run(file, project, env, 60, "logs", "--no-color", "--tail", "60").output());
+      System.err.println(
+          compose.run(file, project, env, 60, "logs", "--no-color", "--tail", "60").output());
       throw e;
     } finally {
-      ContainerImages.Cli.Result down = compose.run(file, project, env, 120, "down", "-v", "--remove-orphans");
+      ContainerImages.Cli.Result down =
+          compose.run(file, project, env, 120, "down", "-v", "--remove-orphans");
       if (down.exitCode() != 0) {
         System.err.println("[compose] down failed:\n" + down.output());
       }
@@ -82,16 +99,29 @@ class ComposeStackIT {
     Optional<String> last;
     do {
       Path copy = Files.createTempDirectory(dir, "out-");
-      ContainerImages.Cli.Result cp = ContainerImages.Cli.run(
-          List.of("docker", "cp", container + ":/out/node-1/.", copy.toString()), null, Map.of(), 60);
-      last = cp.exitCode() != 0 ? Optional.of("docker cp: " + cp.output().strip())
-          : Payloads.difference("node-1", copy, expected);
+      ContainerImages.Cli.Result cp =
+          ContainerImages.Cli.run(
+              List.of("docker", "cp", container + ":/out/node-1/.", copy.toString()),
+              null,
+              Map.of(),
+              60);
+      last =
+          cp.exitCode() != 0
+              ? Optional.of("docker cp: " + cp.output().strip())
+              : Payloads.difference("node-1", copy, expected);
       if (last.isEmpty()) {
         return;
       }
       Thread.sleep(500);
     } while (System.nanoTime() < deadline);
-    throw new AssertionError("compose stack, " + what + ": node-1 payload (" + String.join(", ", PayloadWriter.FILES)
-        + ") not equal to compile within " + CONVERGE.toSeconds() + " s; last difference: " + last.get());
+    throw new AssertionError(
+        "compose stack, "
+            + what
+            + ": node-1 payload ("
+            + String.join(", ", PayloadWriter.FILES)
+            + ") not equal to compile within "
+            + CONVERGE.toSeconds()
+            + " s; last difference: "
+            + last.get());
   }
 }

@@ -12,15 +12,17 @@ import java.util.concurrent.TimeUnit;
 /**
  * The images the container tests run, and where the repository is.
  *
- * <p>Names come from system properties or the environment: {@code fenceline.image} / {@code FENCELINE_IMAGE}
- * (default {@value #DEFAULT_FENCELINE}) and {@code fenceline.kafka.image} / {@code FENCELINE_KAFKA_IMAGE}
- * (default {@value #DEFAULT_KAFKA}; with a registry e.g. {@code apache/kafka:4.1.0}). Without a registry,
- * {@code docker/build-offline-images.sh} builds the defaults.
+ * <p>Names come from system properties or the environment: {@code fenceline.image} / {@code
+ * FENCELINE_IMAGE} (default {@value #DEFAULT_FENCELINE}) and {@code fenceline.kafka.image} / {@code
+ * FENCELINE_KAFKA_IMAGE} (default {@value #DEFAULT_KAFKA}; with a registry e.g. {@code
+ * apache/kafka:4.1.0}). Without a registry, {@code docker/build-offline-images.sh} builds the
+ * defaults.
  *
- * <p>The fenceline image must hold the code under test: when its name is the default (or
- * {@code FENCELINE_IMAGE_BUILD=true}), {@link #ensureFencelineImage()} runs
- * {@code docker/build-offline-images.sh fenceline} once per JVM, which rebuilds it (seconds, on the cached base
- * layer) only when its jar differs from {@code cli/target/fenceline.jar}. An image named by the user is used as is.
+ * <p>The fenceline image must hold the code under test: when its name is the default (or {@code
+ * FENCELINE_IMAGE_BUILD=true}), {@link #ensureFencelineImage()} runs {@code
+ * docker/build-offline-images.sh fenceline} once per JVM, which rebuilds it (seconds, on the cached
+ * base layer) only when its jar differs from {@code cli/target/fenceline.jar}. An image named by
+ * the user is used as is.
  */
 public final class ContainerImages {
   public static final String DEFAULT_FENCELINE = "fenceline:local";
@@ -47,14 +49,18 @@ public final class ContainerImages {
     return fenceline().equals(DEFAULT_FENCELINE);
   }
 
-  /** The repository root: {@code fenceline.repo.dir}, else the first ancestor of the working dir with docker/. */
+  /**
+   * The repository root: {@code fenceline.repo.dir}, else the first ancestor of the working dir
+   * with docker/.
+   */
   public static Path repoDir() {
     String prop = System.getProperty("fenceline.repo.dir");
     if (prop != null && !prop.isBlank()) {
       return Path.of(prop).toAbsolutePath().normalize();
     }
     for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      if (Files.isRegularFile(p.resolve("docker/compose.yaml")) && Files.isDirectory(p.resolve("examples"))) {
+      if (Files.isRegularFile(p.resolve("docker/compose.yaml"))
+          && Files.isDirectory(p.resolve("examples"))) {
         return p;
       }
     }
@@ -67,10 +73,15 @@ public final class ContainerImages {
       return;
     }
     Path script = repoDir().resolve("docker/build-offline-images.sh");
-    Cli.Result r = Cli.run(List.of("bash", script.toString(), "fenceline"), repoDir(),
-        Map.of("FENCELINE_IMAGE", fenceline()), 900);
+    Cli.Result r =
+        Cli.run(
+            List.of("bash", script.toString(), "fenceline"),
+            repoDir(),
+            Map.of("FENCELINE_IMAGE", fenceline()),
+            900);
     if (r.exitCode() != 0) {
-      throw new IllegalStateException("building " + fenceline() + " failed (exit " + r.exitCode() + "):\n" + r.output());
+      throw new IllegalStateException(
+          "building " + fenceline() + " failed (exit " + r.exitCode() + "):\n" + r.output());
     }
     System.err.print(r.output());
     fencelineChecked = true;
@@ -104,8 +115,14 @@ public final class ContainerImages {
           if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             p.waitFor(10, TimeUnit.SECONDS);
-            return new Result(124, Files.readString(out, StandardCharsets.UTF_8) + "\n[timed out after "
-                + timeoutSeconds + " s: " + String.join(" ", cmd) + "]");
+            return new Result(
+                124,
+                Files.readString(out, StandardCharsets.UTF_8)
+                    + "\n[timed out after "
+                    + timeoutSeconds
+                    + " s: "
+                    + String.join(" ", cmd)
+                    + "]");
           }
           return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
         } finally {

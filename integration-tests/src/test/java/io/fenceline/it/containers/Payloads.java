@@ -16,15 +16,24 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
-/** Expected payloads ({@code fenceline compile}, in-process) and comparisons with what containers produced. */
+/**
+ * Expected payloads ({@code fenceline compile}, in-process) and comparisons with what containers
+ * produced.
+ */
 final class Payloads {
   private Payloads() {}
 
-  /** {@code fenceline compile --manifests M --out OUT} in this JVM; returns node name -> payload folder. */
+  /**
+   * {@code fenceline compile --manifests M --out OUT} in this JVM; returns node name -> payload
+   * folder.
+   */
   static Map<String, Path> compile(Path manifests, Path out) {
     StringWriter err = new StringWriter();
-    int exit = Main.commandLine().setErr(new PrintWriter(err)).setOut(new PrintWriter(new StringWriter()))
-        .execute("compile", "--manifests", manifests.toString(), "--out", out.toString());
+    int exit =
+        Main.commandLine()
+            .setErr(new PrintWriter(err))
+            .setOut(new PrintWriter(new StringWriter()))
+            .execute("compile", "--manifests", manifests.toString(), "--out", out.toString());
     if (exit != 0) {
       throw new AssertionError("fenceline compile exited " + exit + ": " + err);
     }
@@ -38,8 +47,8 @@ final class Payloads {
   }
 
   /**
-   * The first difference between a node's payload files in {@code actual} and {@code expected}, or empty when
-   * every file of the compile contract is byte-for-byte equal.
+   * The first difference between a node's payload files in {@code actual} and {@code expected}, or
+   * empty when every file of the compile contract is byte-for-byte equal.
    */
   static Optional<String> difference(String node, Path actual, Path expected) {
     for (String f : PayloadWriter.FILES) {
@@ -52,7 +61,14 @@ final class Payloads {
         String as = Files.readString(a);
         String es = Files.readString(e);
         if (!as.equals(es)) {
-          return Optional.of(node + "/" + f + " differs from compile:\n--- container\n" + as + "\n--- compile\n" + es);
+          return Optional.of(
+              node
+                  + "/"
+                  + f
+                  + " differs from compile:\n--- container\n"
+                  + as
+                  + "\n--- compile\n"
+                  + es);
         }
       } catch (IOException ex) {
         return Optional.of(node + "/" + f + ": " + ex.getMessage());
@@ -61,7 +77,10 @@ final class Payloads {
     return Optional.empty();
   }
 
-  /** {@code SET member [nomatch]} for every member an {@code ipset.restore} payload leaves in a FNL set. */
+  /**
+   * {@code SET member [nomatch]} for every member an {@code ipset.restore} payload leaves in a FNL
+   * set.
+   */
   static TreeSet<String> expectedSetMembers(Path ipsetRestore) throws IOException {
     TreeSet<String> members = new TreeSet<>();
     for (String line : Files.readAllLines(ipsetRestore)) {
@@ -86,7 +105,9 @@ final class Payloads {
     return members;
   }
 
-  /** FNL set names a payload creates (its temporary -T sets are destroyed by the payload itself). */
+  /**
+   * FNL set names a payload creates (its temporary -T sets are destroyed by the payload itself).
+   */
   static TreeSet<String> expectedSets(Path ipsetRestore) throws IOException {
     TreeSet<String> sets = new TreeSet<>();
     for (String line : Files.readAllLines(ipsetRestore)) {
@@ -98,7 +119,9 @@ final class Payloads {
     return sets;
   }
 
-  /** FNL chain -> number of rules, from an iptables-restore payload or from iptables-save output. */
+  /**
+   * FNL chain -> number of rules, from an iptables-restore payload or from iptables-save output.
+   */
   static TreeMap<String, Integer> fnlChainRuleCounts(String iptables) {
     TreeMap<String, Integer> chains = new TreeMap<>();
     for (String line : iptables.lines().toList()) {

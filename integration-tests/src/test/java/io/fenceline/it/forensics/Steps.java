@@ -7,7 +7,8 @@ import java.util.stream.Stream;
 final class Steps {
   private Steps() {}
 
-  private static final String NODES = """
+  private static final String NODES =
+      """
       apiVersion: v1
       kind: Node
       metadata: {name: node-a}
@@ -28,7 +29,8 @@ final class Steps {
         kind: Namespace
         metadata: {name: dev, labels: {env: dev%s}, resourceVersion: "%s"}
         ---
-        """.formatted(devIsTools ? ", team: tools" : "", devIsTools ? "31" : "12");
+        """
+        .formatted(devIsTools ? ", team: tools" : "", devIsTools ? "31" : "12");
   }
 
   private static String pod(String ns, String name, String app, String ip, String node, String rv) {
@@ -43,10 +45,12 @@ final class Steps {
               ports: [{name: pg, containerPort: 5432, protocol: TCP}, {name: http, containerPort: 80, protocol: TCP}]
         status: {phase: Running, podIP: %s, podIPs: [{ip: %s}]}
         ---
-        """.formatted(name, ns, app, rv, node, ip, ip);
+        """
+        .formatted(name, ns, app, rv, node, ip, ip);
   }
 
-  private static final String DB_INGRESS = """
+  private static final String DB_INGRESS =
+      """
       apiVersion: networking.k8s.io/v1
       kind: NetworkPolicy
       metadata: {name: db-ingress, namespace: prod, resourceVersion: "101"}
@@ -60,7 +64,8 @@ final class Steps {
       ---
       """;
 
-  private static final String DEV_NO_EGRESS = """
+  private static final String DEV_NO_EGRESS =
+      """
       apiVersion: networking.k8s.io/v1
       kind: NetworkPolicy
       metadata: {name: no-egress, namespace: dev, resourceVersion: "201"}
@@ -77,11 +82,22 @@ final class Steps {
 
   static List<String> all() {
     return Stream.of(
-        NODES + namespaces(false) + WEB + DB + TOOL,                               // 0: no policy
-        NODES + namespaces(false) + WEB + DB + TOOL + DB_INGRESS,                  // 1: db isolated
-        NODES + namespaces(true) + DB + TOOL + BATCH + DB_INGRESS,                 // 2: web-0 gone, its IP reused; dev is tools
-        NODES + namespaces(true) + DB + TOOL + BATCH + DB_INGRESS + DEV_NO_EGRESS, // 3: dev may not egress
-        NODES + namespaces(true) + DB + TOOL + BATCH + DEV_NO_EGRESS)              // 4: db-ingress deleted
+            NODES + namespaces(false) + WEB + DB + TOOL, // 0: no policy
+            NODES + namespaces(false) + WEB + DB + TOOL + DB_INGRESS, // 1: db isolated
+            NODES
+                + namespaces(true)
+                + DB
+                + TOOL
+                + BATCH
+                + DB_INGRESS, // 2: web-0 gone, its IP reused; dev is tools
+            NODES
+                + namespaces(true)
+                + DB
+                + TOOL
+                + BATCH
+                + DB_INGRESS
+                + DEV_NO_EGRESS, // 3: dev may not egress
+            NODES + namespaces(true) + DB + TOOL + BATCH + DEV_NO_EGRESS) // 4: db-ingress deleted
         .map(s -> s.substring(0, s.lastIndexOf("---"))) // no empty document at the end
         .toList();
   }

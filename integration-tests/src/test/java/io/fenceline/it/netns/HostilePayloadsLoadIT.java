@@ -1,9 +1,9 @@
 package io.fenceline.it.netns;
 
-import io.fenceline.applier.kernel.CommandRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fenceline.applier.kernel.CommandRunner;
 import io.fenceline.core.compile.CompiledCluster;
 import io.fenceline.core.hostile.HostileObjects;
 import io.fenceline.core.hostile.PayloadGrammar;
@@ -31,7 +31,8 @@ class HostilePayloadsLoadIT {
   @BeforeEach
   void root() {
     RootRequirement.check();
-    CommandRunner.onHost().attempt(List.of("ip", "netns", "del", netns), null); // a leftover of a killed run
+    CommandRunner.onHost()
+        .attempt(List.of("ip", "netns", "del", netns), null); // a leftover of a killed run
   }
 
   @AfterEach
@@ -52,7 +53,8 @@ class HostilePayloadsLoadIT {
       for (int i = 0; i < cluster.size(); i++) {
         raws.add(new RawObject(cluster.get(i), new SourceLocation("seed-" + seed, i + 1)));
       }
-      CompiledCluster compiled = CompiledCluster.fromScratch(Manifests.asUpserts(Manifests.decode(raws)));
+      CompiledCluster compiled =
+          CompiledCluster.fromScratch(Manifests.asUpserts(Manifests.decode(raws)));
       for (String node : compiled.nodes()) {
         NodePayload p = compiled.payload(node);
         assertThat(PayloadGrammar.violations(p)).as("seed %d node %s", seed, node).isEmpty();
@@ -63,13 +65,17 @@ class HostilePayloadsLoadIT {
           load(where, p.iptablesRestore(), "iptables-restore", "--test", "--noflush");
           load(where, p.iptablesRestore(), "iptables-restore", "--noflush");
           load(where, p.ip6tablesRestore(), "ip6tables-restore", "--noflush");
-          String saved = CommandRunner.inNetns(netns).check("iptables-save", "-t", "filter")
-              + CommandRunner.inNetns(netns).check("ip6tables-save", "-t", "filter");
+          String saved =
+              CommandRunner.inNetns(netns).check("iptables-save", "-t", "filter")
+                  + CommandRunner.inNetns(netns).check("ip6tables-save", "-t", "filter");
           for (String line : saved.split("\n")) {
             if (line.startsWith("-A ")) {
               rules++;
-              String outside = line.replaceAll("--comment \"[^\"]*\"", "").replaceAll("--comment [^ \"]+", "");
-              assertThat(outside).as("%s: kernel rule %s", where, line).matches("[A-Za-z0-9 ./:,_!-]*");
+              String outside =
+                  line.replaceAll("--comment \"[^\"]*\"", "").replaceAll("--comment [^ \"]+", "");
+              assertThat(outside)
+                  .as("%s: kernel rule %s", where, line)
+                  .matches("[A-Za-z0-9 ./:,_!-]*");
             }
           }
           members += (int) p.ipsetRestore().lines().filter(l -> l.startsWith("add ")).count();
@@ -79,14 +85,17 @@ class HostilePayloadsLoadIT {
         }
       }
     }
-    System.out.printf("hostile input (kernel): %d objects in %d clusters, %d payloads loaded, %d rules and %d set members"
-        + " in the kernel%n", objects, SEEDS, payloads, rules, members);
+    System.out.printf(
+        "hostile input (kernel): %d objects in %d clusters, %d payloads loaded, %d rules and %d set members"
+            + " in the kernel%n",
+        objects, SEEDS, payloads, rules, members);
     assertThat(payloads).isGreaterThan(SEEDS);
   }
 
   private void load(String where, String input, String... tool) {
     CommandRunner.Result r = CommandRunner.inNetns(netns).attempt(List.of(tool), input);
-    assertThat(r.exitCode()).as("%s: %s refused the payload: %s%n%s", where, String.join(" ", tool), r.stderr(), input)
+    assertThat(r.exitCode())
+        .as("%s: %s refused the payload: %s%n%s", where, String.join(" ", tool), r.stderr(), input)
         .isZero();
   }
 }

@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One {@code fenceline} subcommand in its own JVM (the test classpath's CLI), as a service runs: its only way to
- * Kafka is what its arguments and {@code --kafka-config} file say. Output goes to a log file, shown on failure.
+ * One {@code fenceline} subcommand in its own JVM (the test classpath's CLI), as a service runs:
+ * its only way to Kafka is what its arguments and {@code --kafka-config} file say. Output goes to a
+ * log file, shown on failure.
  */
 final class CliProcess implements AutoCloseable {
   private final Process process;
@@ -24,17 +25,26 @@ final class CliProcess implements AutoCloseable {
   }
 
   static CliProcess start(String name, Path logDir, List<String> args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        "-cp", System.getProperty("java.class.path"), "io.fenceline.cli.Main"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.fenceline.cli.Main"));
     cmd.addAll(args);
     Files.createDirectories(logDir);
     Path log = logDir.resolve(name + ".log");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     return new CliProcess(name, p, log);
   }
 
-  /** Runs to the end (at most {@code timeoutSeconds}) and returns its exit code; the output is in {@link #output}. */
+  /**
+   * Runs to the end (at most {@code timeoutSeconds}) and returns its exit code; the output is in
+   * {@link #output}.
+   */
   int await(long timeoutSeconds) throws InterruptedException {
     if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor();
@@ -58,8 +68,13 @@ final class CliProcess implements AutoCloseable {
   /** The last lines of the output, for assertion messages. */
   String tail() {
     String[] lines = output().split("\n");
-    return name + " (" + log + "), last lines:\n"
-        + String.join("\n", java.util.Arrays.copyOfRange(lines, Math.max(0, lines.length - 40), lines.length));
+    return name
+        + " ("
+        + log
+        + "), last lines:\n"
+        + String.join(
+            "\n",
+            java.util.Arrays.copyOfRange(lines, Math.max(0, lines.length - 40), lines.length));
   }
 
   /** SIGTERM (the services stop cleanly on it), then SIGKILL after 20 s. */

@@ -20,8 +20,9 @@ import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 
 /**
- * The tables of {@code docs/security.md} that tests use as their input, so that the documented lists are the tested
- * lists: the Kafka ACLs (section "Kafka ACLs") and the applier's Linux capabilities ("Applier capabilities").
+ * The tables of {@code docs/security.md} that tests use as their input, so that the documented
+ * lists are the tested lists: the Kafka ACLs (section "Kafka ACLs") and the applier's Linux
+ * capabilities ("Applier capabilities").
  */
 public final class SecurityDoc {
   static final String ACL_SECTION = "## Kafka ACLs";
@@ -34,8 +35,8 @@ public final class SecurityDoc {
   }
 
   /**
-   * Every row of the ACL table as bindings (one per operation), ALLOW from any host, the placeholder
-   * {@code <cluster>} replaced.
+   * Every row of the ACL table as bindings (one per operation), ALLOW from any host, the
+   * placeholder {@code <cluster>} replaced.
    */
   static List<AclBinding> aclBindings(String cluster) throws IOException {
     List<AclBinding> out = new ArrayList<>();
@@ -52,7 +53,8 @@ public final class SecurityDoc {
       }
       String[] cells = line.split("\\|");
       if (cells.length < 6) {
-        throw new IllegalArgumentException(doc() + ":" + lineNo + ": an ACL row needs 5 cells: " + line);
+        throw new IllegalArgumentException(
+            doc() + ":" + lineNo + ": an ACL row needs 5 cells: " + line);
       }
       String principal = unquote(cells[1]);
       try {
@@ -61,11 +63,14 @@ public final class SecurityDoc {
         String name = unquote(cells[4]).replace("<cluster>", cluster);
         for (String op : cells[5].split(",")) {
           AclOperation operation = AclOperation.valueOf(op.strip().toUpperCase(Locale.ROOT));
-          out.add(new AclBinding(new ResourcePattern(type, name, pattern),
-              new AccessControlEntry(principal, "*", operation, AclPermissionType.ALLOW)));
+          out.add(
+              new AclBinding(
+                  new ResourcePattern(type, name, pattern),
+                  new AccessControlEntry(principal, "*", operation, AclPermissionType.ALLOW)));
         }
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(doc() + ":" + lineNo + ": " + e.getMessage() + ": " + line, e);
+        throw new IllegalArgumentException(
+            doc() + ":" + lineNo + ": " + e.getMessage() + ": " + line, e);
       }
     }
     if (out.isEmpty()) {
@@ -90,7 +95,8 @@ public final class SecurityDoc {
       }
     }
     if (caps.isEmpty()) {
-      throw new IllegalStateException(doc() + " lists no capability under '" + CAPABILITIES_SECTION + "'");
+      throw new IllegalStateException(
+          doc() + " lists no capability under '" + CAPABILITIES_SECTION + "'");
     }
     return caps;
   }

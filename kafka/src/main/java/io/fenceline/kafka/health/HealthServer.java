@@ -14,9 +14,10 @@ import java.util.function.Supplier;
  * {@code --metrics-port}:
  *
  * <ul>
- *   <li>{@code /healthz}: readiness. 200 {@code ok}, or 503 {@code not ready: REASON} (one line per reason).
- *   <li>{@code /livez}: liveness. 200 {@code ok}, or 503 {@code not live: REASON}: restarting the process
- *       would help.
+ *   <li>{@code /healthz}: readiness. 200 {@code ok}, or 503 {@code not ready: REASON} (one line per
+ *       reason).
+ *   <li>{@code /livez}: liveness. 200 {@code ok}, or 503 {@code not live: REASON}: restarting the
+ *       process would help.
  *   <li>{@code /metrics}: Prometheus text format.
  * </ul>
  *
@@ -25,26 +26,31 @@ import java.util.function.Supplier;
 public final class HealthServer implements AutoCloseable {
   private final HttpServer server;
 
-  public HealthServer(int port, Supplier<Health> ready, Supplier<Health> live, Supplier<String> metrics)
+  public HealthServer(
+      int port, Supplier<Health> ready, Supplier<Health> live, Supplier<String> metrics)
       throws IOException {
     server = HttpServer.create(new InetSocketAddress(port), 0);
     server.createContext("/healthz", ex -> answer(ex, ready, "not ready"));
     server.createContext("/livez", ex -> answer(ex, live, "not live"));
-    server.createContext("/metrics", ex -> {
-      String body;
-      try {
-        body = metrics.get();
-      } catch (RuntimeException e) {
-        send(ex, 500, "text/plain", "metrics failed: " + e + "\n");
-        return;
-      }
-      send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", body);
-    });
-    server.setExecutor(Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "fenceline-health-" + port);
-      t.setDaemon(true);
-      return t;
-    }));
+    server.createContext(
+        "/metrics",
+        ex -> {
+          String body;
+          try {
+            body = metrics.get();
+          } catch (RuntimeException e) {
+            send(ex, 500, "text/plain", "metrics failed: " + e + "\n");
+            return;
+          }
+          send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", body);
+        });
+    server.setExecutor(
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "fenceline-health-" + port);
+              t.setDaemon(true);
+              return t;
+            }));
     server.start();
   }
 
@@ -52,7 +58,8 @@ public final class HealthServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  private static void answer(HttpExchange ex, Supplier<Health> check, String no) throws IOException {
+  private static void answer(HttpExchange ex, Supplier<Health> check, String no)
+      throws IOException {
     Health h;
     try {
       h = check.get();

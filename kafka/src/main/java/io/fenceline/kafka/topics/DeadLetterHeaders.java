@@ -7,6 +7,7 @@ package io.fenceline.kafka.topics;
 public final class DeadLetterHeaders {
   /** One line, at most a few thousand characters. */
   public static final String REASON = "fenceline.reason";
+
   public static final String SOURCE_TOPIC = "fenceline.source.topic";
   public static final String SOURCE_PARTITION = "fenceline.source.partition";
   public static final String SOURCE_OFFSET = "fenceline.source.offset";

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates fenceline's topics idempotently and checks existing ones: a topic that exists with a
- * different partition count or cleanup policy is an error naming the difference, never ignored
- * (a wrong partition count would silently break the node → partition mapping).
+ * different partition count or cleanup policy is an error naming the difference, never ignored (a
+ * wrong partition count would silently break the node → partition mapping).
  */
 public final class TopicAdmin {
   private static final Logger LOG = LoggerFactory.getLogger(TopicAdmin.class);
@@ -61,7 +61,8 @@ public final class TopicAdmin {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot create topics: " + e.getCause().getMessage(), e.getCause());
+      throw new IllegalStateException(
+          "cannot create topics: " + e.getCause().getMessage(), e.getCause());
     }
   }
 
@@ -74,7 +75,8 @@ public final class TopicAdmin {
         verify(admin, specs);
         return;
       } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+        if (!(e.getCause()
+                instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
             || System.nanoTime() > deadline) {
           throw e;
         }
@@ -83,10 +85,12 @@ public final class TopicAdmin {
     }
   }
 
-  private static void verify(Admin admin, Collection<TopicSpec> specs) throws ExecutionException, InterruptedException {
+  private static void verify(Admin admin, Collection<TopicSpec> specs)
+      throws ExecutionException, InterruptedException {
     List<String> names = specs.stream().map(TopicSpec::name).toList();
     Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get();
-    List<ConfigResource> resources = names.stream().map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
+    List<ConfigResource> resources =
+        names.stream().map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
     Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get();
     List<String> problems = new ArrayList<>();
     for (TopicSpec s : specs) {
@@ -99,13 +103,21 @@ public final class TopicAdmin {
         String want = s.configs().get(key);
         ConfigEntry have = c.get(key);
         if (want != null && (have == null || !want.equals(have.value()))) {
-          problems.add(s.name() + " has " + key + "=" + (have == null ? "(unset)" : have.value()) + ", expected " + want);
+          problems.add(
+              s.name()
+                  + " has "
+                  + key
+                  + "="
+                  + (have == null ? "(unset)" : have.value())
+                  + ", expected "
+                  + want);
         }
       }
     }
     if (!problems.isEmpty()) {
-      throw new TopicMismatchException("existing topics do not match fenceline's layout: "
-          + problems.stream().collect(Collectors.joining("; ")));
+      throw new TopicMismatchException(
+          "existing topics do not match fenceline's layout: "
+              + problems.stream().collect(Collectors.joining("; ")));
     }
   }
 }

@@ -14,13 +14,15 @@ class HealthServerTest {
   private final HttpClient http = HttpClient.newHttpClient();
 
   private HttpResponse<String> get(HealthServer s, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path)).build(),
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
   void readinessLivenessAndMetricsAnswerWhatTheSuppliersSay() throws Exception {
-    AtomicReference<Health> ready = new AtomicReference<>(Health.of(List.of("state REBALANCING", "partition stuck")));
+    AtomicReference<Health> ready =
+        new AtomicReference<>(Health.of(List.of("state REBALANCING", "partition stuck")));
     AtomicReference<Health> live = new AtomicReference<>(Health.up());
     try (HealthServer s = new HealthServer(0, ready::get, live::get, () -> "x_total 1.0\n")) {
       HttpResponse<String> r = get(s, "/healthz");
@@ -36,13 +38,21 @@ class HealthServerTest {
       r = get(s, "/metrics");
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.body()).isEqualTo("x_total 1.0\n");
-      assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+      assertThat(r.headers().firstValue("Content-Type"))
+          .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
     }
   }
 
   @Test
   void aFailingCheckIsNotReadyWithTheFailure() throws Exception {
-    try (HealthServer s = new HealthServer(0, () -> { throw new IllegalStateException("boom"); }, Health::up, () -> "")) {
+    try (HealthServer s =
+        new HealthServer(
+            0,
+            () -> {
+              throw new IllegalStateException("boom");
+            },
+            Health::up,
+            () -> "")) {
       HttpResponse<String> r = get(s, "/healthz");
       assertThat(r.statusCode()).isEqualTo(503);
       assertThat(r.body()).contains("boom");

@@ -20,12 +20,14 @@ class TopicAdminTest {
   @Test
   void createsIdempotentlyAndReportsAMismatch() throws Exception {
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dir);
-        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        Admin admin =
+            Admin.create(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
       Topics.Layout layout = new Topics.Layout(2, 4, 3_600_000L, 3_600_000L);
       TopicAdmin.ensure(admin, layout.specs());
       TopicAdmin.ensure(admin, layout.specs());
-      assertThat(admin.listTopics().names().get()).contains(Topics.EVENTS, Topics.NODE_FACTS, Topics.NODE_STATUS,
-          Topics.DEAD_LETTER);
+      assertThat(admin.listTopics().names().get())
+          .contains(Topics.EVENTS, Topics.NODE_FACTS, Topics.NODE_STATUS, Topics.DEAD_LETTER);
 
       Topics.Layout other = new Topics.Layout(2, 8, 3_600_000L, 3_600_000L);
       assertThatThrownBy(() -> TopicAdmin.ensure(admin, other.specs()))

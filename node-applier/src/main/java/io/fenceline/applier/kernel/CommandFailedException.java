@@ -24,12 +24,18 @@ public final class CommandFailedException extends RuntimeException {
     this.input = input;
   }
 
-  /** One line, at most {@link RefusalReason#MAX_LENGTH} characters: command, exit code, message, refused input line. */
+  /**
+   * One line, at most {@link RefusalReason#MAX_LENGTH} characters: command, exit code, message,
+   * refused input line.
+   */
   public String reason() {
     return RefusalReason.of(command, exitCode, stderr, input);
   }
 
-  /** The 1-based input line the tool says it stopped at (the lines before it took effect, for ipset). */
+  /**
+   * The 1-based input line the tool says it stopped at (the lines before it took effect, for
+   * ipset).
+   */
   public java.util.OptionalInt failedLine() {
     return RefusalReason.failedLine(stderr);
   }

@@ -11,9 +11,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs kernel tools (ip, iptables, ipset, conntrack), optionally inside a network namespace
- * ({@code ip netns exec NS ...}), feeding stdin and collecting both outputs. The one place the
- * applier starts processes, and the one the sandbox builds its network namespaces with.
+ * Runs kernel tools (ip, iptables, ipset, conntrack), optionally inside a network namespace ({@code
+ * ip netns exec NS ...}), feeding stdin and collecting both outputs. The one place the applier
+ * starts processes, and the one the sandbox builds its network namespaces with.
  */
 public final class CommandRunner {
   /** How long a tool may run unless a runner is given another bound. */
@@ -48,7 +48,10 @@ public final class CommandRunner {
     return execute(commandLine(command), stdin, null);
   }
 
-  /** Runs and returns whatever happened, never throwing: a tool that cannot start exits 127, a timeout -1. */
+  /**
+   * Runs and returns whatever happened, never throwing: a tool that cannot start exits 127, a
+   * timeout -1.
+   */
   public Result attempt(List<String> command, String stdin) {
     try {
       return run(command, stdin);
@@ -61,7 +64,11 @@ public final class CommandRunner {
   public String check(List<String> command, String stdin) {
     Result r = run(command, stdin);
     if (r.exitCode() != 0) {
-      throw new CommandFailedException(commandLine(command), r.exitCode(), r.stderr().isBlank() ? r.stdout() : r.stderr(), stdin);
+      throw new CommandFailedException(
+          commandLine(command),
+          r.exitCode(),
+          r.stderr().isBlank() ? r.stdout() : r.stderr(),
+          stdin);
     }
     return r.stdout();
   }
@@ -77,12 +84,15 @@ public final class CommandRunner {
     shown.addAll(List.of("<", file.toString()));
     Result r = execute(commandLine(command), null, file);
     if (r.exitCode() != 0) {
-      throw new CommandFailedException(shown, r.exitCode(), r.stderr().isBlank() ? r.stdout() : r.stderr());
+      throw new CommandFailedException(
+          shown, r.exitCode(), r.stderr().isBlank() ? r.stdout() : r.stderr());
     }
     return r.stdout();
   }
 
-  /** The full command line: {@code command}, prefixed with {@code ip netns exec NS} for a namespace. */
+  /**
+   * The full command line: {@code command}, prefixed with {@code ip netns exec NS} for a namespace.
+   */
   public List<String> commandLine(List<String> command) {
     List<String> full = new ArrayList<>();
     if (netns != null) {

@@ -22,7 +22,8 @@ import java.util.TreeSet;
  */
 public final class DryRunNetfilter implements Netfilter {
   private final Path deltas;
-  private final Map<Integer, Map<String, Integer>> chains = new HashMap<>(Map.of(4, new LinkedHashMap<>(), 6, new LinkedHashMap<>()));
+  private final Map<Integer, Map<String, Integer>> chains =
+      new HashMap<>(Map.of(4, new LinkedHashMap<>(), 6, new LinkedHashMap<>()));
   private final Map<Integer, Boolean> jump = new HashMap<>(Map.of(4, false, 6, false));
   private final Map<String, Integer> sets = new TreeMap<>();
   private int seq;
@@ -35,7 +36,9 @@ public final class DryRunNetfilter implements Netfilter {
     this.deltas = null;
   }
 
-  /** Tracks what the restores would leave (rule counts, set sizes, the jumps) and writes no file. */
+  /**
+   * Tracks what the restores would leave (rule counts, set sizes, the jumps) and writes no file.
+   */
   public static DryRunNetfilter inMemory() {
     return new DryRunNetfilter();
   }
@@ -46,15 +49,19 @@ public final class DryRunNetfilter implements Netfilter {
     }
     try {
       Files.createDirectories(deltas);
-      Files.writeString(deltas.resolve(String.format("%06d-%s", ++seq, name)), content, StandardCharsets.UTF_8);
+      Files.writeString(
+          deltas.resolve(String.format("%06d-%s", ++seq, name)), content, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write dry-run delta under " + deltas + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot write dry-run delta under " + deltas + ": " + e.getMessage(), e);
     }
   }
 
   @Override
   public PayloadDelta.Inventory inventory() {
-    return new PayloadDelta.Inventory(new TreeSet<>(chains.get(4).keySet()), new TreeSet<>(chains.get(6).keySet()),
+    return new PayloadDelta.Inventory(
+        new TreeSet<>(chains.get(4).keySet()),
+        new TreeSet<>(chains.get(6).keySet()),
         new TreeSet<>(sets.keySet()));
   }
 
@@ -82,7 +89,7 @@ public final class DryRunNetfilter implements Netfilter {
           sets.put(p[1], sets.get(p[2]));
           sets.put(p[2], a);
         }
-        default -> { }
+        default -> {}
       }
     }
   }
@@ -117,7 +124,10 @@ public final class DryRunNetfilter implements Netfilter {
     return new LinkedHashMap<>(chains.get(family));
   }
 
-  /** Chain names only: a dry run tracks rule counts, not rules (it never refuses a restore to roll back). */
+  /**
+   * Chain names only: a dry run tracks rule counts, not rules (it never refuses a restore to roll
+   * back).
+   */
   @Override
   public Map<String, java.util.List<String>> ownedRules(int family) {
     Map<String, java.util.List<String>> rules = new LinkedHashMap<>();

@@ -26,8 +26,8 @@ public interface Netfilter {
   Map<String, Integer> ruleCounts(int family);
 
   /**
-   * Owned chain → its rules (full {@code -A} lines, in order), as the kernel has them: what an apply
-   * rolls back to when it cannot complete.
+   * Owned chain → its rules (full {@code -A} lines, in order), as the kernel has them: what an
+   * apply rolls back to when it cannot complete.
    */
   Map<String, java.util.List<String>> ownedRules(int family);
 

@@ -40,8 +40,21 @@ public final class ProcessNetfilter implements Netfilter {
 
   @Override
   public boolean hasForwardJump(int family) {
-    CommandRunner.Result r = runner.run(List.of(backend.tool(family, ""), "-t", "filter", "-C", "FORWARD",
-        "-m", "comment", "--comment", JUMP_COMMENT, "-j", KernelNames.ROOT_CHAIN), null);
+    CommandRunner.Result r =
+        runner.run(
+            List.of(
+                backend.tool(family, ""),
+                "-t",
+                "filter",
+                "-C",
+                "FORWARD",
+                "-m",
+                "comment",
+                "--comment",
+                JUMP_COMMENT,
+                "-j",
+                KernelNames.ROOT_CHAIN),
+            null);
     return r.exitCode() == 0;
   }
 
@@ -63,10 +76,12 @@ public final class ProcessNetfilter implements Netfilter {
   public void conntrackDelete(IpAddress ip) {
     String family = ip.isV4() ? "ipv4" : "ipv6";
     for (String dir : new String[] {"-s", "-d"}) {
-      CommandRunner.Result r = runner.run(List.of("conntrack", "-D", "-f", family, dir, ip.toString()), null);
+      CommandRunner.Result r =
+          runner.run(List.of("conntrack", "-D", "-f", family, dir, ip.toString()), null);
       // conntrack exits 1 when no entry matched: that is not an error.
       if (r.exitCode() != 0 && r.exitCode() != 1) {
-        throw new CommandFailedException(List.of("conntrack", "-D", dir, ip.toString()), r.exitCode(), r.stderr());
+        throw new CommandFailedException(
+            List.of("conntrack", "-D", dir, ip.toString()), r.exitCode(), r.stderr());
       }
     }
   }
@@ -94,7 +109,10 @@ public final class ProcessNetfilter implements Netfilter {
       if (line.startsWith(":" + KernelNames.PREFIX)) {
         rules.putIfAbsent(line.substring(1, line.indexOf(' ')), new java.util.ArrayList<>());
       } else if (line.startsWith("-A " + KernelNames.PREFIX)) {
-        rules.computeIfAbsent(line.substring(3, line.indexOf(' ', 3)), c -> new java.util.ArrayList<>()).add(line);
+        rules
+            .computeIfAbsent(
+                line.substring(3, line.indexOf(' ', 3)), c -> new java.util.ArrayList<>())
+            .add(line);
       }
     }
     return rules;
@@ -118,17 +136,34 @@ public final class ProcessNetfilter implements Netfilter {
 
   /** The first rule of FORWARD is fenceline's jump (other agents insert at the top too). */
   public boolean jumpIsFirst(int family) {
-    String rules = runner.check(List.of(backend.tool(family, ""), "-t", "filter", "-S", "FORWARD"), null);
-    return rules.lines().filter(l -> l.startsWith("-A FORWARD")).findFirst()
-        .map(l -> l.endsWith("-j " + KernelNames.ROOT_CHAIN)).orElse(false);
+    String rules =
+        runner.check(List.of(backend.tool(family, ""), "-t", "filter", "-S", "FORWARD"), null);
+    return rules
+        .lines()
+        .filter(l -> l.startsWith("-A FORWARD"))
+        .findFirst()
+        .map(l -> l.endsWith("-j " + KernelNames.ROOT_CHAIN))
+        .orElse(false);
   }
 
   @Override
   public void removeAll() {
     for (int family : new int[] {4, 6}) {
       while (hasForwardJump(family)) {
-        runner.check(List.of(backend.tool(family, ""), "-t", "filter", "-D", "FORWARD", "-m", "comment",
-            "--comment", JUMP_COMMENT, "-j", KernelNames.ROOT_CHAIN), null);
+        runner.check(
+            List.of(
+                backend.tool(family, ""),
+                "-t",
+                "filter",
+                "-D",
+                "FORWARD",
+                "-m",
+                "comment",
+                "--comment",
+                JUMP_COMMENT,
+                "-j",
+                KernelNames.ROOT_CHAIN),
+            null);
       }
       Set<String> chains = new HashSet<>(ruleCounts(family).keySet());
       if (!chains.isEmpty()) {

@@ -14,42 +14,61 @@ import java.util.regex.Pattern;
 public final class RefusalReason {
   /** Longest reason produced; receipts and logs carry it as is. */
   public static final int MAX_LENGTH = 400;
+
   private static final int MAX_INPUT_LINE = 160;
 
   /** "Error in line 3:" (ipset), "Error occurred at line: 3" and "line 3:" (iptables-restore). */
-  private static final Pattern LINE = Pattern.compile(
-      "(?:Error in line (\\d+)|Error occurred at line: (\\d+)|(?:^|\\s)line (\\d+):)");
+  private static final Pattern LINE =
+      Pattern.compile(
+          "(?:Error in line (\\d+)|Error occurred at line: (\\d+)|(?:^|\\s)line (\\d+):)");
+
   /** "ipset v7.17: ", "iptables-restore v1.8.9 (nf_tables): ". */
-  private static final Pattern BANNER = Pattern.compile("^[\\w.-]+ v\\d[\\w.]*(?: \\([\\w_-]+\\))?:\\s*");
+  private static final Pattern BANNER =
+      Pattern.compile("^[\\w.-]+ v\\d[\\w.]*(?: \\([\\w_-]+\\))?:\\s*");
 
   private RefusalReason() {}
 
   /**
-   * One line: {@code ipset restore exited 1: Error in line 3: Set cannot be created: ... [input line 3:
-   * create FNL-... hash:net ...]}. {@code command} may start with {@code ip netns exec NS}, which is
-   * shown as a suffix ({@code (netns NS)}); {@code input} may be null.
+   * One line: {@code ipset restore exited 1: Error in line 3: Set cannot be created: ... [input
+   * line 3: create FNL-... hash:net ...]}. {@code command} may start with {@code ip netns exec NS},
+   * which is shown as a suffix ({@code (netns NS)}); {@code input} may be null.
    */
   public static String of(List<String> command, int exitCode, String output, String input) {
     List<String> cmd = new ArrayList<>(command);
     String where = "";
-    if (cmd.size() > 4 && cmd.get(0).equals("ip") && cmd.get(1).equals("netns") && cmd.get(2).equals("exec")) {
+    if (cmd.size() > 4
+        && cmd.get(0).equals("ip")
+        && cmd.get(1).equals("netns")
+        && cmd.get(2).equals("exec")) {
       where = " (netns " + cmd.get(3) + ")";
       cmd = cmd.subList(4, cmd.size());
     }
-    StringBuilder sb = new StringBuilder(String.join(" ", cmd)).append(where).append(" exited ").append(exitCode)
-        .append(": ").append(message(output));
+    StringBuilder sb =
+        new StringBuilder(String.join(" ", cmd))
+            .append(where)
+            .append(" exited ")
+            .append(exitCode)
+            .append(": ")
+            .append(message(output));
     OptionalInt line = failedLine(output);
     if (line.isPresent() && input != null) {
       String[] lines = input.split("\n", -1);
       int n = line.getAsInt();
       if (n >= 1 && n <= lines.length) {
-        sb.append(" [input line ").append(n).append(": ").append(truncate(oneLine(lines[n - 1]), MAX_INPUT_LINE)).append(']');
+        sb.append(" [input line ")
+            .append(n)
+            .append(": ")
+            .append(truncate(oneLine(lines[n - 1]), MAX_INPUT_LINE))
+            .append(']');
       }
     }
     return bound(sb.toString());
   }
 
-  /** What the tool said, one line: banners, usage hints and blank lines dropped, the rest joined by "; ". */
+  /**
+   * What the tool said, one line: banners, usage hints and blank lines dropped, the rest joined by
+   * "; ".
+   */
   static String message(String output) {
     List<String> parts = new ArrayList<>();
     for (String raw : (output == null ? "" : output).split("\n")) {

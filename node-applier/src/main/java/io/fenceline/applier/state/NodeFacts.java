@@ -1,12 +1,12 @@
 package io.fenceline.applier.state;
 
+import io.fenceline.applier.sync.DesiredNode;
 import io.fenceline.core.facts.FactChange;
 import io.fenceline.core.facts.FactCodec;
 import io.fenceline.core.facts.FactKey;
 import io.fenceline.core.facts.FactTable;
 import io.fenceline.core.facts.NodeModel;
 import io.fenceline.core.facts.SetEntry;
-import io.fenceline.applier.sync.DesiredNode;
 import java.util.SortedSet;
 
 /**

@@ -36,17 +36,31 @@ public final class ConvergenceCheck implements AutoCloseable {
   public ConvergenceCheck(String bootstrap, String engineApplicationId) {
     this.engineApplicationId = engineApplicationId;
     admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
-    Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    Map<String, Object> props =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed",
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false);
     receipts = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     TopicPartition status = new TopicPartition(Topics.NODE_STATUS, 0);
     receipts.assign(List.of(status));
     receipts.seekToBeginning(List.of(status));
     // End offsets from a read_uncommitted consumer are high watermarks: a transaction whose commit
     // markers are not written yet still counts, so a just-committed publish cannot look converged.
-    facts = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-        new StringDeserializer(), new ByteArrayDeserializer());
+    facts =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_uncommitted",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false),
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
   }
 
   /** Every receipt read so far, in order. */
@@ -68,19 +82,27 @@ public final class ConvergenceCheck implements AutoCloseable {
   }
 
   /** Whether the pipeline has converged; see {@link #whyNot}. */
-  public boolean converged(String cluster, List<String> nodes) throws ExecutionException, InterruptedException {
+  public boolean converged(String cluster, List<String> nodes)
+      throws ExecutionException, InterruptedException {
     return whyNot(cluster, nodes) == null;
   }
 
   /** Null when converged, else what is still missing (for a timeout message). */
-  public String whyNot(String cluster, java.util.Collection<String> nodes) throws ExecutionException, InterruptedException {
+  public String whyNot(String cluster, java.util.Collection<String> nodes)
+      throws ExecutionException, InterruptedException {
     poll();
     // The engine has processed every event.
     try {
-      for (EngineProgress.Partition p : EngineProgress.read(admin, engineApplicationId, Duration.ofSeconds(30))) {
+      for (EngineProgress.Partition p :
+          EngineProgress.read(admin, engineApplicationId, Duration.ofSeconds(30))) {
         if (!p.current()) {
-          return "the engine has not yet processed " + p.topicPartition() + " up to offset " + p.end()
-              + " (committed: " + (p.committed() == null ? "nothing" : p.committed()) + ")";
+          return "the engine has not yet processed "
+              + p.topicPartition()
+              + " up to offset "
+              + p.end()
+              + " (committed: "
+              + (p.committed() == null ? "nothing" : p.committed())
+              + ")";
         }
       }
     } catch (java.util.concurrent.TimeoutException e) {
@@ -92,10 +114,13 @@ public final class ConvergenceCheck implements AutoCloseable {
     if (sets == null || sets.isEmpty()) {
       return "topic " + Topics.SET_MEMBERS + " does not exist yet (the engine creates it)";
     }
-    TopicPartition sp = new TopicPartition(Topics.SET_MEMBERS, Topics.setPartitionOf(cluster, sets.size()));
+    TopicPartition sp =
+        new TopicPartition(Topics.SET_MEMBERS, Topics.setPartitionOf(cluster, sets.size()));
     long setsEnd = facts.endOffsets(List.of(sp)).get(sp);
     for (String node : nodes) {
-      TopicPartition tp = new TopicPartition(Topics.NODE_FACTS, NodePartitions.partitionOf(cluster, node, partitions));
+      TopicPartition tp =
+          new TopicPartition(
+              Topics.NODE_FACTS, NodePartitions.partitionOf(cluster, node, partitions));
       long end = facts.endOffsets(List.of(tp)).get(tp);
       Receipt r = latest.get(cluster + "/" + node);
       if (r == null) {

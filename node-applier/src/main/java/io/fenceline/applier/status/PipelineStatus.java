@@ -24,17 +24,20 @@ import java.util.TreeSet;
  * caller reads Kafka ({@link StatusQuery}) and hands the facts in.
  *
  * <ul>
- *   <li>Per node (from its latest receipt): <b>stale</b> when the receipt is older than {@code staleAfter}
- *       (appliers republish their receipt every heartbeat interval, 30 s by default, so an old receipt
- *       means the applier is not running); <b>failed</b> when its last apply failed; <b>behind</b> when it
- *       has not applied its node-facts partition to the end; else <b>current</b>.
- *   <li>Per partition of {@code fenceline.events} (the partitions of the clusters shown; without a cluster
- *       filter also every partition that holds events): the engine's committed offset against the end
- *       ({@link EngineProgress}). Clusters are known from receipts and from the filter.
- *   <li>Dead letters ({@code fenceline.dead-letter}) per key (the cluster the rejected record claimed):
- *       the count and the newest reasons. They are <b>warnings</b>, not problems: the engine rejected
- *       that input and went on, so they do not make the pipeline stale or stuck; the fix is in the
- *       source objects, and a dead letter stays in the topic (7 days) after the object was fixed.
+ *   <li>Per node (from its latest receipt): <b>stale</b> when the receipt is older than {@code
+ *       staleAfter} (appliers republish their receipt every heartbeat interval, 30 s by default, so
+ *       an old receipt means the applier is not running); <b>failed</b> when its last apply failed;
+ *       <b>behind</b> when it has not applied its node-facts partition to the end; else
+ *       <b>current</b>.
+ *   <li>Per partition of {@code fenceline.events} (the partitions of the clusters shown; without a
+ *       cluster filter also every partition that holds events): the engine's committed offset
+ *       against the end ({@link EngineProgress}). Clusters are known from receipts and from the
+ *       filter.
+ *   <li>Dead letters ({@code fenceline.dead-letter}) per key (the cluster the rejected record
+ *       claimed): the count and the newest reasons. They are <b>warnings</b>, not problems: the
+ *       engine rejected that input and went on, so they do not make the pipeline stale or stuck;
+ *       the fix is in the source objects, and a dead letter stays in the topic (7 days) after the
+ *       object was fixed.
  * </ul>
  *
  * Current (exit 0) exactly when there is no problem.
@@ -42,12 +45,14 @@ import java.util.TreeSet;
 public final class PipelineStatus {
   /** How many of the newest dead-letter reasons are shown per cluster. */
   public static final int NEWEST_DEAD_LETTERS = 3;
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private PipelineStatus() {}
 
   /** One node: its latest receipt, the receipt's age, and its state. */
-  public record Node(NodeStatus status, Duration age, boolean stale, String state, List<String> problems) {
+  public record Node(
+      NodeStatus status, Duration age, boolean stale, String state, List<String> problems) {
     public Receipt receipt() {
       return status.receipt();
     }
@@ -63,8 +68,15 @@ public final class PipelineStatus {
   /** The dead letters of one key (cluster id, or null), newest first. */
   public record DeadLetters(String cluster, long count, List<DeadLetterRecord> newest) {}
 
-  public record Report(Instant at, Duration staleAfter, String engineApplicationId, List<Node> nodes,
-      List<EnginePartition> engine, List<DeadLetters> deadLetters, List<String> problems, List<String> warnings) {
+  public record Report(
+      Instant at,
+      Duration staleAfter,
+      String engineApplicationId,
+      List<Node> nodes,
+      List<EnginePartition> engine,
+      List<DeadLetters> deadLetters,
+      List<String> problems,
+      List<String> warnings) {
     public boolean current() {
       return problems.isEmpty();
     }
@@ -72,7 +84,9 @@ public final class PipelineStatus {
     /** The JSON of {@code status -o json}; its schema is in the README ("fenceline status"). */
     public ObjectNode toJson() {
       ObjectNode root = JSON.createObjectNode();
-      root.put("at", at.toString()).put("current", current()).put("staleAfterSeconds", staleAfter.toSeconds());
+      root.put("at", at.toString())
+          .put("current", current())
+          .put("staleAfterSeconds", staleAfter.toSeconds());
       ArrayNode ns = root.putArray("nodes");
       for (Node n : nodes) {
         ObjectNode o;
@@ -81,9 +95,12 @@ public final class PipelineStatus {
         } catch (IOException e) {
           throw new IllegalStateException(e);
         }
-        o.put("partitionEnd", n.status().partitionEnd()).put("setsEnd", n.status().setsEnd())
+        o.put("partitionEnd", n.status().partitionEnd())
+            .put("setsEnd", n.status().setsEnd())
             .put("applied", n.status().current())
-            .put("ageSeconds", n.age().toSeconds()).put("stale", n.stale()).put("state", n.state())
+            .put("ageSeconds", n.age().toSeconds())
+            .put("stale", n.stale())
+            .put("state", n.state())
             .put("current", n.current());
         ArrayNode p = o.putArray("problems");
         n.problems().forEach(p::add);
@@ -109,8 +126,12 @@ public final class PipelineStatus {
         ObjectNode o = dls.addObject().put("cluster", d.cluster()).put("count", d.count());
         ArrayNode newest = o.putArray("newest");
         for (DeadLetterRecord r : d.newest()) {
-          ObjectNode x = newest.addObject().put("at", r.at().toString()).put("offset", r.offset())
-              .put("sourceTopic", r.sourceTopic());
+          ObjectNode x =
+              newest
+                  .addObject()
+                  .put("at", r.at().toString())
+                  .put("offset", r.offset())
+                  .put("sourceTopic", r.sourceTopic());
           if (r.sourcePartition() == null) {
             x.putNull("sourcePartition");
           } else {
@@ -135,12 +156,19 @@ public final class PipelineStatus {
   /**
    * @param clusters the clusters to show; empty: every cluster
    * @param nodes latest receipts (already narrowed to the nodes to show, e.g. by a policy)
-   * @param engine the engine's progress on every partition of {@code fenceline.events}, in partition order;
-   *     null when it could not be read ({@code engineError} says why) or the topic does not exist
+   * @param engine the engine's progress on every partition of {@code fenceline.events}, in
+   *     partition order; null when it could not be read ({@code engineError} says why) or the topic
+   *     does not exist
    * @param engineError why the engine's progress could not be read, or null
    */
-  public static Report assemble(Instant now, Duration staleAfter, String engineApplicationId, Set<String> clusters,
-      List<NodeStatus> nodes, List<EngineProgress.Partition> engine, String engineError,
+  public static Report assemble(
+      Instant now,
+      Duration staleAfter,
+      String engineApplicationId,
+      Set<String> clusters,
+      List<NodeStatus> nodes,
+      List<EngineProgress.Partition> engine,
+      String engineError,
       List<DeadLetterRecord> deadLetters) {
     List<String> problems = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
@@ -161,18 +189,44 @@ public final class PipelineStatus {
       List<String> np = new ArrayList<>();
       String who = r.key() + ": ";
       if (stale) {
-        np.add(who + "last receipt " + human(age) + " ago (threshold " + staleAfter.toSeconds() + "s): applier not running?");
+        np.add(
+            who
+                + "last receipt "
+                + human(age)
+                + " ago (threshold "
+                + staleAfter.toSeconds()
+                + "s): applier not running?");
       }
       if (!r.result().equals("ok")) {
         np.add(who + "last apply failed: " + r.error());
       } else if (r.factsOffset() < s.partitionEnd()) {
-        np.add(who + "applied " + Topics.NODE_FACTS + "-" + r.partition() + " up to " + r.factsOffset() + " of "
-            + s.partitionEnd() + ": the node has not applied its latest facts");
+        np.add(
+            who
+                + "applied "
+                + Topics.NODE_FACTS
+                + "-"
+                + r.partition()
+                + " up to "
+                + r.factsOffset()
+                + " of "
+                + s.partitionEnd()
+                + ": the node has not applied its latest facts");
       } else if (s.behindOnSets()) {
-        np.add(who + "applied " + Topics.SET_MEMBERS + (r.setsPartition() >= 0 ? "-" + r.setsPartition() : "")
-            + " up to " + r.setsOffset() + " of " + s.setsEnd() + ": the node has not applied its latest set members");
+        np.add(
+            who
+                + "applied "
+                + Topics.SET_MEMBERS
+                + (r.setsPartition() >= 0 ? "-" + r.setsPartition() : "")
+                + " up to "
+                + r.setsOffset()
+                + " of "
+                + s.setsEnd()
+                + ": the node has not applied its latest set members");
       }
-      String state = stale ? "stale" : !r.result().equals("ok") ? "failed" : !s.current() ? "behind" : "current";
+      String state =
+          stale
+              ? "stale"
+              : !r.result().equals("ok") ? "failed" : !s.current() ? "behind" : "current";
       problems.addAll(np);
       shownNodes.add(new Node(s, age, stale, state, List.copyOf(np)));
     }
@@ -181,11 +235,14 @@ public final class PipelineStatus {
     if (engineError != null) {
       problems.add("engine: cannot read its progress on " + Topics.EVENTS + ": " + engineError);
     } else if (engine == null) {
-      warnings.add("engine: topic " + Topics.EVENTS + " does not exist (nothing was ever published)");
+      warnings.add(
+          "engine: topic " + Topics.EVENTS + " does not exist (nothing was ever published)");
     } else {
       Map<Integer, List<String>> byPartition = new TreeMap<>();
       for (String c : known) {
-        byPartition.computeIfAbsent(EventPartitions.partitionOf(c, engine.size()), p -> new ArrayList<>()).add(c);
+        byPartition
+            .computeIfAbsent(EventPartitions.partitionOf(c, engine.size()), p -> new ArrayList<>())
+            .add(c);
       }
       for (EngineProgress.Partition p : engine) {
         List<String> cs = byPartition.getOrDefault(p.partition(), List.of());
@@ -195,9 +252,18 @@ public final class PipelineStatus {
         }
         shownEngine.add(new EnginePartition(p, cs));
         if (!p.current()) {
-          problems.add("engine: " + p.describe() + " (" + (cs.isEmpty() ? "no known cluster"
-              : (cs.size() == 1 ? "cluster " : "clusters ") + String.join(", ", cs)) + "): the engine has not processed "
-              + (cs.isEmpty() ? "the partition's" : cs.size() == 1 ? "the cluster's" : "the clusters'") + " latest events");
+          problems.add(
+              "engine: "
+                  + p.describe()
+                  + " ("
+                  + (cs.isEmpty()
+                      ? "no known cluster"
+                      : (cs.size() == 1 ? "cluster " : "clusters ") + String.join(", ", cs))
+                  + "): the engine has not processed "
+                  + (cs.isEmpty()
+                      ? "the partition's"
+                      : cs.size() == 1 ? "the cluster's" : "the clusters'")
+                  + " latest events");
         }
       }
     }
@@ -216,18 +282,37 @@ public final class PipelineStatus {
     }
     List<DeadLetters> shownDead = new ArrayList<>();
     for (var e : new TreeMap<>(byKey).entrySet()) {
-      List<DeadLetterRecord> newest = e.getValue().stream()
-          .sorted(Comparator.comparing(DeadLetterRecord::at).thenComparing(DeadLetterRecord::offset).reversed())
-          .limit(NEWEST_DEAD_LETTERS).toList();
+      List<DeadLetterRecord> newest =
+          e.getValue().stream()
+              .sorted(
+                  Comparator.comparing(DeadLetterRecord::at)
+                      .thenComparing(DeadLetterRecord::offset)
+                      .reversed())
+              .limit(NEWEST_DEAD_LETTERS)
+              .toList();
       String cluster = e.getKey().equals("\0") ? null : e.getKey();
       shownDead.add(new DeadLetters(cluster, e.getValue().size(), newest));
-      warnings.add("dead letters: " + (cluster == null ? "records without a cluster key" : "cluster " + oneLine(cluster))
-          + ": " + e.getValue().size() + " in " + Topics.DEAD_LETTER + " (input the engine rejected and skipped)");
+      warnings.add(
+          "dead letters: "
+              + (cluster == null ? "records without a cluster key" : "cluster " + oneLine(cluster))
+              + ": "
+              + e.getValue().size()
+              + " in "
+              + Topics.DEAD_LETTER
+              + " (input the engine rejected and skipped)");
       for (DeadLetterRecord r : newest) {
         warnings.add("dead letter " + r.at() + " " + r.source() + ": " + oneLine(r.reason()));
       }
     }
-    return new Report(now, staleAfter, engineApplicationId, shownNodes, shownEngine, shownDead, problems, warnings);
+    return new Report(
+        now,
+        staleAfter,
+        engineApplicationId,
+        shownNodes,
+        shownEngine,
+        shownDead,
+        problems,
+        warnings);
   }
 
   /** {@code 45s}, {@code 4m 3s}, {@code 2h 5m}, {@code 3d 4h}. */

@@ -37,8 +37,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Answers "is my policy enforced yet?": the latest receipt of every node, whether each is current
- * (it applied its partition of node-facts up to the read_committed end), and optionally which
- * nodes a policy concerns (nodes with a pod bound to one of its chains).
+ * (it applied its partition of node-facts up to the read_committed end), and optionally which nodes
+ * a policy concerns (nodes with a pod bound to one of its chains).
  */
 public final class StatusQuery implements AutoCloseable {
   private final KafkaConsumer<String, byte[]> consumer;
@@ -52,18 +52,25 @@ public final class StatusQuery implements AutoCloseable {
   /** With standard Kafka client properties (TLS, SASL, ...). */
   public StatusQuery(String bootstrapServers, Map<String, Object> clientProperties) {
     Map<String, Object> props = new java.util.HashMap<>(clientProperties);
-    props.putAll(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-        // a query must never create a topic with the broker's defaults
-        ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false));
+    props.putAll(
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed",
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false,
+            // a query must never create a topic with the broker's defaults
+            ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
+            false));
     consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     adminProps = new java.util.HashMap<>(clientProperties);
     adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
   }
 
   /**
-   * The engine's progress on every partition of {@code fenceline.events} ({@link EngineProgress}), or
-   * null when the topic does not exist.
+   * The engine's progress on every partition of {@code fenceline.events} ({@link EngineProgress}),
+   * or null when the topic does not exist.
    */
   public List<EngineProgress.Partition> engineProgress(String engineApplicationId)
       throws ExecutionException, InterruptedException, TimeoutException {
@@ -80,15 +87,24 @@ public final class StatusQuery implements AutoCloseable {
     }
   }
 
-  /** Every record of {@code fenceline.dead-letter} (none when the topic does not exist), in offset order. */
+  /**
+   * Every record of {@code fenceline.dead-letter} (none when the topic does not exist), in offset
+   * order.
+   */
   public List<DeadLetterRecord> deadLetters() {
     List<DeadLetterRecord> out = new ArrayList<>();
     for (ConsumerRecord<String, byte[]> r : readAll(Topics.DEAD_LETTER)) {
       String partition = header(r, DeadLetterHeaders.SOURCE_PARTITION);
       String offset = header(r, DeadLetterHeaders.SOURCE_OFFSET);
-      out.add(new DeadLetterRecord(r.key(), String.valueOf(header(r, DeadLetterHeaders.REASON)),
-          header(r, DeadLetterHeaders.SOURCE_TOPIC), parse(partition, Integer::valueOf), parse(offset, Long::valueOf),
-          Instant.ofEpochMilli(r.timestamp()), r.offset()));
+      out.add(
+          new DeadLetterRecord(
+              r.key(),
+              String.valueOf(header(r, DeadLetterHeaders.REASON)),
+              header(r, DeadLetterHeaders.SOURCE_TOPIC),
+              parse(partition, Integer::valueOf),
+              parse(offset, Long::valueOf),
+              Instant.ofEpochMilli(r.timestamp()),
+              r.offset()));
     }
     return out;
   }
@@ -129,8 +145,12 @@ public final class StatusQuery implements AutoCloseable {
       long end = ends.computeIfAbsent(tp, t -> consumer.endOffsets(List.of(t)).get(t));
       long setsEnd = 0;
       if (setPartitions > 0) {
-        TopicPartition sp = new TopicPartition(Topics.SET_MEMBERS,
-            r.setsPartition() >= 0 ? r.setsPartition() : Topics.setPartitionOf(r.cluster(), setPartitions));
+        TopicPartition sp =
+            new TopicPartition(
+                Topics.SET_MEMBERS,
+                r.setsPartition() >= 0
+                    ? r.setsPartition()
+                    : Topics.setPartitionOf(r.cluster(), setPartitions));
         setsEnd = ends.computeIfAbsent(sp, t -> consumer.endOffsets(List.of(t)).get(t));
       }
       out.add(new NodeStatus(r, end, setsEnd, r.result().equals("ok") && r.reflects(end, setsEnd)));
@@ -145,7 +165,9 @@ public final class StatusQuery implements AutoCloseable {
       try {
         FactCodec.Decoded d = FactCodec.decode(r.key(), r.value());
         if (d.cluster().equals(cluster)) {
-          tables.computeIfAbsent(r.partition(), p -> new FactTable()).apply(new FactChange(d.key(), d.value()));
+          tables
+              .computeIfAbsent(r.partition(), p -> new FactTable())
+              .apply(new FactChange(d.key(), d.value()));
         }
       } catch (FactFormatException e) {
         // skip
@@ -176,7 +198,8 @@ public final class StatusQuery implements AutoCloseable {
 
   private List<ConsumerRecord<String, byte[]>> readAll(String topic) {
     List<TopicPartition> tps = new ArrayList<>();
-    List<org.apache.kafka.common.PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+    List<org.apache.kafka.common.PartitionInfo> infos =
+        consumer.partitionsFor(topic, Duration.ofSeconds(30));
     if (infos == null || infos.isEmpty()) {
       return List.of(); // the topic does not exist (yet)
     }

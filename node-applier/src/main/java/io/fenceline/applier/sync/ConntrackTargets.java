@@ -14,7 +14,8 @@ import java.util.TreeSet;
  * The local addresses whose conntrack entries must go after a change, so that no flow outlives the
  * rule that allowed it: IPs of local pods whose binding appeared, vanished or changed (their
  * policies may have tightened), or whose chains arrived or left. Peer IPs that left a set are the
- * other half ({@link KernelSets.Patch#goneHosts}). Reads bindings and chains only, never set members.
+ * other half ({@link KernelSets.Patch#goneHosts}). Reads bindings and chains only, never set
+ * members.
  */
 final class ConntrackTargets {
   private ConntrackTargets() {}

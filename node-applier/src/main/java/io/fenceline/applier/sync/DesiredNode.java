@@ -5,8 +5,8 @@ import io.fenceline.core.facts.SetEntry;
 import java.util.SortedSet;
 
 /**
- * What a {@link NodeSync} reads of its node's desired state, folded by its owner (the applier's
- * own {@code NodeFacts}, or the simulator's table of a whole partition).
+ * What a {@link NodeSync} reads of its node's desired state, folded by its owner (the applier's own
+ * {@code NodeFacts}, or the simulator's table of a whole partition).
  */
 public interface DesiredNode {
   /** Everything the node enforces, set members included (for a full apply). */

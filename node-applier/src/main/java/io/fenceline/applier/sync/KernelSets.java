@@ -16,9 +16,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The sets the kernel holds after the last successful apply, with their entries, and the patch
- * from there to the next state. A patch is computed from the entries the facts touched since that
- * apply, so its cost grows with what changed, never with the members the node holds.
+ * The sets the kernel holds after the last successful apply, with their entries, and the patch from
+ * there to the next state. A patch is computed from the entries the facts touched since that apply,
+ * so its cost grows with what changed, never with the members the node holds.
  */
 final class KernelSets {
   private record Held(SetSlot slot, SortedSet<SetEntry> entries) {}
@@ -27,7 +27,10 @@ final class KernelSets {
    * What one apply does to the sets: sets created (with their entries), entries added to and
    * removed from sets that stay, sets destroyed. {@link #plan()} orders it for the kernel.
    */
-  record Patch(Map<String, Held> created, Map<String, List<SetEntry>> adds, Map<String, List<SetEntry>> dels,
+  record Patch(
+      Map<String, Held> created,
+      Map<String, List<SetEntry>> adds,
+      Map<String, List<SetEntry>> dels,
       Map<String, Held> destroyed) {
 
     SetPlan plan() {
@@ -38,7 +41,9 @@ final class KernelSets {
       return SetPlan.ofChanges(create, text(adds), text(dels), destroyedSizes);
     }
 
-    /** Hosts whose entries left a set (a reused IP must not inherit a flow the old rule allowed). */
+    /**
+     * Hosts whose entries left a set (a reused IP must not inherit a flow the old rule allowed).
+     */
     Set<IpAddress> goneHosts() {
       Set<IpAddress> out = new TreeSet<>();
       dels.values().forEach(es -> es.forEach(e -> addHost(out, e)));
@@ -63,7 +68,10 @@ final class KernelSets {
   private List<SetSlot> order = List.of();
   private long members;
 
-  /** After a full apply: the kernel holds exactly the sets of {@code slots} with {@code model}'s members. */
+  /**
+   * After a full apply: the kernel holds exactly the sets of {@code slots} with {@code model}'s
+   * members.
+   */
   void reset(List<SetSlot> slots, NodeModel model) {
     Map<String, Held> next = new HashMap<>();
     long count = 0;
@@ -82,7 +90,10 @@ final class KernelSets {
     members = count;
   }
 
-  /** Hosts held now that {@code next} no longer holds in the same set (for a full apply's conntrack). */
+  /**
+   * Hosts held now that {@code next} no longer holds in the same set (for a full apply's
+   * conntrack).
+   */
   Set<IpAddress> goneHosts(List<SetSlot> slots, NodeModel next) {
     Map<String, Held> after = new HashMap<>();
     for (SetSlot slot : slots) {
@@ -90,14 +101,15 @@ final class KernelSets {
     }
     Map<String, List<SetEntry>> dels = new HashMap<>();
     Map<String, Held> destroyed = new HashMap<>();
-    held.forEach((name, h) -> {
-      Held a = after.get(name);
-      if (a == null) {
-        destroyed.put(name, h);
-      } else {
-        dels.put(name, h.entries().stream().filter(e -> !a.entries().contains(e)).toList());
-      }
-    });
+    held.forEach(
+        (name, h) -> {
+          Held a = after.get(name);
+          if (a == null) {
+            destroyed.put(name, h);
+          } else {
+            dels.put(name, h.entries().stream().filter(e -> !a.entries().contains(e)).toList());
+          }
+        });
     return new Patch(Map.of(), Map.of(), dels, destroyed).goneHosts();
   }
 
@@ -141,36 +153,47 @@ final class KernelSets {
       }
     }
     Map<String, Held> destroyed = new TreeMap<>();
-    held.forEach((name, h) -> {
-      if (!wanted.containsKey(name)) {
-        destroyed.put(name, h);
-      }
-    });
+    held.forEach(
+        (name, h) -> {
+          if (!wanted.containsKey(name)) {
+            destroyed.put(name, h);
+          }
+        });
     return new Patch(created, adds, dels, destroyed);
   }
 
   /** The kernel accepted {@code p}: hold what it made, in the order of {@code slots}. */
   void commit(Patch p, List<SetSlot> slots) {
-    p.destroyed().forEach((name, h) -> {
-      held.remove(name);
-      members -= h.entries().size();
-    });
-    p.created().forEach((name, h) -> {
-      held.put(name, h);
-      members += h.entries().size();
-    });
-    p.adds().forEach((name, es) -> {
-      held.get(name).entries().addAll(es);
-      members += es.size();
-    });
-    p.dels().forEach((name, es) -> {
-      es.forEach(held.get(name).entries()::remove);
-      members -= es.size();
-    });
+    p.destroyed()
+        .forEach(
+            (name, h) -> {
+              held.remove(name);
+              members -= h.entries().size();
+            });
+    p.created()
+        .forEach(
+            (name, h) -> {
+              held.put(name, h);
+              members += h.entries().size();
+            });
+    p.adds()
+        .forEach(
+            (name, es) -> {
+              held.get(name).entries().addAll(es);
+              members += es.size();
+            });
+    p.dels()
+        .forEach(
+            (name, es) -> {
+              es.forEach(held.get(name).entries()::remove);
+              members -= es.size();
+            });
     order = List.copyOf(slots);
   }
 
-  /** The sets as the kernel holds them, in render order (members sorted as the renderer sorts them). */
+  /**
+   * The sets as the kernel holds them, in render order (members sorted as the renderer sorts them).
+   */
   List<KernelSet> sets() {
     List<KernelSet> out = new ArrayList<>();
     for (SetSlot slot : order) {

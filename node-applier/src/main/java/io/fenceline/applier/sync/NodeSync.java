@@ -6,7 +6,6 @@ import io.fenceline.applier.SetPlan;
 import io.fenceline.applier.kernel.CommandFailedException;
 import io.fenceline.applier.kernel.Netfilter;
 import io.fenceline.applier.state.NodeFacts;
-import io.fenceline.kafka.topics.Receipt;
 import io.fenceline.core.facts.FactCodec;
 import io.fenceline.core.facts.FactKey;
 import io.fenceline.core.facts.NodeModel;
@@ -15,6 +14,7 @@ import io.fenceline.core.model.IpAddress;
 import io.fenceline.core.render.NodeRenderer;
 import io.fenceline.core.render.PayloadDelta;
 import io.fenceline.core.render.RenderedNode;
+import io.fenceline.kafka.topics.Receipt;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -44,25 +44,34 @@ import org.slf4j.LoggerFactory;
  *       grows with what changed, never with the members the node holds;
  *   <li>{@link Applied} only after the kernel accepted every step; a refusal leaves the previous
  *       rules (see {@link #program}) and gives {@link Failed} with the reason, and the retry, from
- *       the full desired state, waits an exponential backoff (500 ms doubling up to {@code maxBackoff});
+ *       the full desired state, waits an exponential backoff (500 ms doubling up to {@code
+ *       maxBackoff});
  *   <li>records that concern no rule of this node give {@link Current} (the node is current there);
- *   <li>every {@code driftCheckInterval} while nothing is due: chains, rule counts, set sizes and the
- *       FORWARD jump are compared with what was applied; a difference gives {@link DriftFound} and a
- *       full apply;
+ *   <li>every {@code driftCheckInterval} while nothing is due: chains, rule counts, set sizes and
+ *       the FORWARD jump are compared with what was applied; a difference gives {@link DriftFound}
+ *       and a full apply;
  *   <li>when no receipt-worthy step happened for {@code heartbeatInterval}: {@link Heartbeat}.
  * </ul>
  *
- * Not thread-safe, except {@link #healthy()} and {@link #lastError()}, which other threads may read.
+ * Not thread-safe, except {@link #healthy()} and {@link #lastError()}, which other threads may
+ * read.
  */
 public final class NodeSync {
   private static final Logger LOG = LoggerFactory.getLogger(NodeSync.class);
   private static final long FIRST_BACKOFF_MILLIS = 500;
 
   /** The node and the timings of its sync. */
-  public record Settings(String cluster, String node, Duration driftCheckInterval, Duration maxBackoff,
+  public record Settings(
+      String cluster,
+      String node,
+      Duration driftCheckInterval,
+      Duration maxBackoff,
       Duration heartbeatInterval) {}
 
-  /** The source event behind a fact (its headers): its offset in {@code fenceline.events} and when it was observed. */
+  /**
+   * The source event behind a fact (its headers): its offset in {@code fenceline.events} and when
+   * it was observed.
+   */
   public record Source(long offset, Instant observedAt) {}
 
   /** What one {@link #step} decided. */
@@ -77,22 +86,42 @@ public final class NodeSync {
    * The kernel accepted an apply: commit {@code position}, publish the receipt.
    *
    * @param full whether it was a full apply (first, after a refusal, or a drift repair) or a delta
-   * @param changed whether any restore input was non-empty (an apply with nothing to change touches nothing)
-   * @param changedChains chains written or deleted; {@code addedMembers}, {@code removedMembers}: set entries
+   * @param changed whether any restore input was non-empty (an apply with nothing to change touches
+   *     nothing)
+   * @param changedChains chains written or deleted; {@code addedMembers}, {@code removedMembers}:
+   *     set entries
    * @param bindings the pods of this node the rules isolate
    * @see NodeSync#applied() for what the kernel now holds
    */
-  public record Applied(long position, boolean full, boolean changed, Duration took,
-      int changedChains, int addedMembers, int removedMembers, int bindings, ReceiptFields receipt)
+  public record Applied(
+      long position,
+      boolean full,
+      boolean changed,
+      Duration took,
+      int changedChains,
+      int addedMembers,
+      int removedMembers,
+      int bindings,
+      ReceiptFields receipt)
       implements Reported {}
 
-  /** The kernel refused an apply (it keeps the previous rules): publish the failed receipt, commit nothing. */
-  public record Failed(long position, String reason, Instant retryAt, ReceiptFields receipt) implements Reported {}
+  /**
+   * The kernel refused an apply (it keeps the previous rules): publish the failed receipt, commit
+   * nothing.
+   */
+  public record Failed(long position, String reason, Instant retryAt, ReceiptFields receipt)
+      implements Reported {}
 
-  /** Records were read that change nothing on this node: commit {@code position}, publish an ok receipt. */
+  /**
+   * Records were read that change nothing on this node: commit {@code position}, publish an ok
+   * receipt.
+   */
   public record Current(long position, ReceiptFields receipt) implements Reported {}
 
-  /** Nothing was published for a heartbeat interval: publish the current state again (ok, or the failure retried). */
+  /**
+   * Nothing was published for a heartbeat interval: publish the current state again (ok, or the
+   * failure retried).
+   */
   public record Heartbeat(ReceiptFields receipt) implements Reported {}
 
   /** The kernel no longer holds what was applied: a full apply is due (the next step runs it). */
@@ -102,12 +131,38 @@ public final class NodeSync {
   public record Idle(Instant nextWakeup) implements Step {}
 
   /** A receipt's content except what the shell knows (the partition, the time it publishes). */
-  public record ReceiptFields(String cluster, String node, long factsOffset, long setsOffset, long sourceOffset,
-      Instant sourceObservedAt, String result, String error, int rules, int setMembers) {
-    /** The receipt, for node-facts partition {@code partition} and set-members partition {@code setsPartition}. */
+  public record ReceiptFields(
+      String cluster,
+      String node,
+      long factsOffset,
+      long setsOffset,
+      long sourceOffset,
+      Instant sourceObservedAt,
+      String result,
+      String error,
+      int rules,
+      int setMembers) {
+    /**
+     * The receipt, for node-facts partition {@code partition} and set-members partition {@code
+     * setsPartition}.
+     */
     public Receipt toReceipt(int partition, int setsPartition, long durationMillis, Instant at) {
-      return new Receipt(Receipt.CURRENT_VERSION, cluster, node, partition, factsOffset, sourceOffset,
-          sourceObservedAt, result, error, durationMillis, at, rules, setMembers, setsPartition, setsOffset);
+      return new Receipt(
+          Receipt.CURRENT_VERSION,
+          cluster,
+          node,
+          partition,
+          factsOffset,
+          sourceOffset,
+          sourceObservedAt,
+          result,
+          error,
+          durationMillis,
+          at,
+          rules,
+          setMembers,
+          setsPartition,
+          setsOffset);
     }
   }
 
@@ -118,12 +173,22 @@ public final class NodeSync {
   private final String prefix;
   private final KernelSets kernelSets = new KernelSets();
 
-  /** The rules applied (a rendered node without sets) and the sets they reference; null before the first apply. */
+  /**
+   * The rules applied (a rendered node without sets) and the sets they reference; null before the
+   * first apply.
+   */
   private NodeRenderer.Structure applied;
-  /** The bindings and chains behind {@link #applied}, for the conntrack targets of the next change. */
+
+  /**
+   * The bindings and chains behind {@link #applied}, for the conntrack targets of the next change.
+   */
   private NodeModel appliedStructure;
-  /** Since the last apply: whether a binding or chain changed, and the entries touched per set id. */
+
+  /**
+   * Since the last apply: whether a binding or chain changed, and the entries touched per set id.
+   */
   private boolean rulesTouched = true;
+
   private Map<String, Set<SetEntry>> touchedEntries = new HashMap<>();
   private long sourceOffset = -1;
   private Instant sourceObservedAt;
@@ -201,7 +266,8 @@ public final class NodeSync {
 
   /**
    * The shell has read the partition up to {@code position} (the next offset to read), {@code
-   * records} of them since the last call. Records that made nothing due make the node current there.
+   * records} of them since the last call. Records that made nothing due make the node current
+   * there.
    */
   public void readTo(long position, int records) {
     this.position = position;
@@ -212,7 +278,10 @@ public final class NodeSync {
 
   // ---- the decision ---------------------------------------------------------------------------
 
-  /** Does what is due at {@code now}: at most one apply, drift check or receipt; call until {@link Idle}. */
+  /**
+   * Does what is due at {@code now}: at most one apply, drift check or receipt; call until {@link
+   * Idle}.
+   */
   public Step step(Instant now) {
     if (driftAt == null) {
       driftAt = now.plus(settings.driftCheckInterval());
@@ -264,10 +333,16 @@ public final class NodeSync {
       String reason = e instanceof CommandFailedException c ? c.reason() : e.getMessage();
       lastError = reason;
       healthy = false;
-      backoffMillis = backoffMillis == 0 ? FIRST_BACKOFF_MILLIS
-          : Math.min(backoffMillis * 2, settings.maxBackoff().toMillis());
+      backoffMillis =
+          backoffMillis == 0
+              ? FIRST_BACKOFF_MILLIS
+              : Math.min(backoffMillis * 2, settings.maxBackoff().toMillis());
       retryAt = now.plusMillis(backoffMillis);
-      LOG.error("{}apply failed, retrying from the full desired state in {} ms: {}", prefix, backoffMillis, reason);
+      LOG.error(
+          "{}apply failed, retrying from the full desired state in {} ms: {}",
+          prefix,
+          backoffMillis,
+          reason);
       full = true;
       lastPublished = now;
       return new Failed(at, reason, retryAt, fields("failed", reason));
@@ -284,11 +359,13 @@ public final class NodeSync {
     NodeModel model = desired.model();
     NodeRenderer.Structure rules = NodeRenderer.rules(model);
     RenderedNode next = rules.filled(model);
-    // The FORWARD jump is checked on full applies only (a lost jump is drift, repaired by a full apply).
+    // The FORWARD jump is checked on full applies only (a lost jump is drift, repaired by a full
+    // apply).
     boolean jump4 = !netfilter.hasForwardJump(4);
     boolean jump6 = !netfilter.hasForwardJump(6);
     PayloadDelta.Inventory inventory = netfilter.inventory();
-    // The filter steps come from PayloadDelta; the set steps from SetPlan, which orders them so that
+    // The filter steps come from PayloadDelta; the set steps from SetPlan, which orders them so
+    // that
     // a refusal leaves the previous rules with their members (see SetPlan and program()).
     PayloadDelta.Delta d = PayloadDelta.full(next, inventory, jump4, jump6);
     SetPlan sets = SetPlan.of(next.sets(), SetPlan.namesOnly(inventory.sets()));
@@ -307,7 +384,8 @@ public final class NodeSync {
   private Applied applyDelta(long at, long started) {
     NodeModel model = rulesTouched ? desired.structure() : appliedStructure;
     NodeRenderer.Structure rules = rulesTouched ? NodeRenderer.rules(model) : applied;
-    PayloadDelta.Delta d = rulesTouched ? PayloadDelta.chainsBetween(applied.chains(), rules.chains()) : NOTHING;
+    PayloadDelta.Delta d =
+        rulesTouched ? PayloadDelta.chainsBetween(applied.chains(), rules.chains()) : NOTHING;
     KernelSets.Patch patch = kernelSets.patch(rules.slots(), desired, touchedEntries);
     SetPlan sets = patch.plan();
     boolean bindingsChanged = rulesTouched;
@@ -324,31 +402,51 @@ public final class NodeSync {
 
   private static final PayloadDelta.Delta NOTHING = new PayloadDelta.Delta("", "", "", "", 0, 0, 0);
 
-  /** What the facts touched is being applied now; a refusal makes the retry full (see {@link #apply}). */
+  /**
+   * What the facts touched is being applied now; a refusal makes the retry full (see {@link
+   * #apply}).
+   */
   private void clearTouched() {
     rulesTouched = false;
     touchedEntries = new HashMap<>();
   }
 
-  private Applied done(long at, boolean full, NodeRenderer.Structure rules, NodeModel model, PayloadDelta.Delta d,
-      SetPlan sets, long started) {
-    boolean changed = !d.filter4().isEmpty() || !d.filter6().isEmpty() || !sets.prepare().isEmpty()
-        || !sets.cleanup().isEmpty();
+  private Applied done(
+      long at,
+      boolean full,
+      NodeRenderer.Structure rules,
+      NodeModel model,
+      PayloadDelta.Delta d,
+      SetPlan sets,
+      long started) {
+    boolean changed =
+        !d.filter4().isEmpty()
+            || !d.filter6().isEmpty()
+            || !sets.prepare().isEmpty()
+            || !sets.cleanup().isEmpty();
     applied = rules;
     appliedStructure = model;
     healthy = true;
     lastError = null;
     long micros = (System.nanoTime() - started) / 1000;
-    return new Applied(at, full, changed, Duration.ofNanos(micros * 1000), d.changedChains(), sets.added(),
-        sets.removed(), model.bindings().size(), fields("ok", null));
+    return new Applied(
+        at,
+        full,
+        changed,
+        Duration.ofNanos(micros * 1000),
+        d.changedChains(),
+        sets.added(),
+        sets.removed(),
+        model.bindings().size(),
+        fields("ok", null));
   }
 
   /**
    * Runs the steps of one apply: {@code ipset restore} of what the new rules need (additions only),
-   * {@code iptables-restore} IPv4 then IPv6 (each atomic), then {@code ipset restore} of the removals.
-   * When the kernel refuses a step before the new rules are complete, what the earlier steps did is
-   * taken back, so the kernel holds the previously applied chains and set members, and the refusal
-   * is thrown with the reason and that outcome (for the receipt).
+   * {@code iptables-restore} IPv4 then IPv6 (each atomic), then {@code ipset restore} of the
+   * removals. When the kernel refuses a step before the new rules are complete, what the earlier
+   * steps did is taken back, so the kernel holds the previously applied chains and set members, and
+   * the refusal is thrown with the reason and that outcome (for the receipt).
    *
    * @param jump4Before whether IPv4 FORWARD held the jump before this apply
    */
@@ -358,12 +456,16 @@ public final class NodeSync {
       netfilter.ipsetRestore(prepare);
     } catch (CommandFailedException e) {
       // ipset restore is not atomic: the lines before the refused one took effect.
-      int executed = e.failedLine().isPresent() ? e.failedLine().getAsInt() - 1 : sets.prepareLines().size();
-      throw refused("ipset restore of the new sets and members", e, takeBack(sets.undo(executed), null));
+      int executed =
+          e.failedLine().isPresent() ? e.failedLine().getAsInt() - 1 : sets.prepareLines().size();
+      throw refused(
+          "ipset restore of the new sets and members", e, takeBack(sets.undo(executed), null));
     }
     boolean twoFamilies = !d.filter4().isEmpty() && !d.filter6().isEmpty();
-    Map<String, List<String>> before4 = !twoFamilies ? null
-        : applied != null ? applied.chains().chains4() : netfilter.ownedRules(4);
+    Map<String, List<String>> before4 =
+        !twoFamilies
+            ? null
+            : applied != null ? applied.chains().chains4() : netfilter.ownedRules(4);
     try {
       netfilter.filterRestore(4, d.filter4());
     } catch (CommandFailedException e) {
@@ -372,18 +474,28 @@ public final class NodeSync {
     try {
       netfilter.filterRestore(6, d.filter6());
     } catch (CommandFailedException e) {
-      String rollback4 = twoFamilies ? FilterRollback.text(before4, jump4Before, next.chains4().keySet(), next.forwardJump()) : null;
+      String rollback4 =
+          twoFamilies
+              ? FilterRollback.text(
+                  before4, jump4Before, next.chains4().keySet(), next.forwardJump())
+              : null;
       throw refused("iptables-restore of the IPv6 rules", e, takeBack(sets.undoAll(), rollback4));
     }
     try {
       netfilter.ipsetRestore(sets.cleanup());
     } catch (CommandFailedException e) {
-      throw new ApplyRefusedException("ipset restore of the removals (after the new rules were applied) refused: "
-          + e.reason() + "; the new rules are in place, stale members or sets remain until the retry", e);
+      throw new ApplyRefusedException(
+          "ipset restore of the removals (after the new rules were applied) refused: "
+              + e.reason()
+              + "; the new rules are in place, stale members or sets remain until the retry",
+          e);
     }
   }
 
-  /** Puts back the IPv4 rules (if given), then takes back the set additions; says what the kernel holds. */
+  /**
+   * Puts back the IPv4 rules (if given), then takes back the set additions; says what the kernel
+   * holds.
+   */
   private String takeBack(String undoSets, String rollback4) {
     try {
       if (rollback4 != null) {
@@ -397,27 +509,40 @@ public final class NodeSync {
     }
   }
 
-  private static ApplyRefusedException refused(String step, CommandFailedException e, String outcome) {
+  private static ApplyRefusedException refused(
+      String step, CommandFailedException e, String outcome) {
     return new ApplyRefusedException(step + " refused: " + e.reason() + "; " + outcome, e);
   }
 
-  /** Compares what the kernel holds with what was applied: chains, rule counts, set sizes, the jump. */
+  /**
+   * Compares what the kernel holds with what was applied: chains, rule counts, set sizes, the jump.
+   */
   private boolean drifted() {
     try {
       for (int family : new int[] {4, 6}) {
         Map<String, Integer> have = netfilter.ruleCounts(family);
         Map<String, List<String>> want = applied.chains().chains(family);
-        boolean same = have.size() == want.size()
-            && want.entrySet().stream().allMatch(e -> Integer.valueOf(e.getValue().size()).equals(have.get(e.getKey())));
+        boolean same =
+            have.size() == want.size()
+                && want.entrySet().stream()
+                    .allMatch(
+                        e -> Integer.valueOf(e.getValue().size()).equals(have.get(e.getKey())));
         if (!same || !netfilter.hasForwardJump(family)) {
-          LOG.warn("{}drift in the IPv{} filter table (chains or rules changed by someone else): repairing", prefix, family);
+          LOG.warn(
+              "{}drift in the IPv{} filter table (chains or rules changed by someone else): repairing",
+              prefix,
+              family);
           return true;
         }
       }
       Map<String, Integer> sizes = netfilter.setSizes();
       for (Map.Entry<String, Integer> s : kernelSets.sizes().entrySet()) {
         if (!s.getValue().equals(sizes.get(s.getKey()))) {
-          LOG.warn("{}drift in set {} ({} members, expected {}): repairing", prefix, s.getKey(), sizes.get(s.getKey()),
+          LOG.warn(
+              "{}drift in set {} ({} members, expected {}): repairing",
+              prefix,
+              s.getKey(),
+              sizes.get(s.getKey()),
               s.getValue());
           return true;
         }
@@ -430,9 +555,16 @@ public final class NodeSync {
   }
 
   private ReceiptFields fields(String result, String error) {
-    return new ReceiptFields(settings.cluster(), settings.node(), position, setsPosition, sourceOffset,
-        sourceObservedAt, result,
-        error, applied == null ? 0 : applied.chains().ruleCount(4) + applied.chains().ruleCount(6),
+    return new ReceiptFields(
+        settings.cluster(),
+        settings.node(),
+        position,
+        setsPosition,
+        sourceOffset,
+        sourceObservedAt,
+        result,
+        error,
+        applied == null ? 0 : applied.chains().ruleCount(4) + applied.chains().ruleCount(6),
         applied == null ? 0 : (int) kernelSets.members());
   }
 
@@ -475,6 +607,7 @@ public final class NodeSync {
       return null;
     }
     RenderedNode rules = applied.chains();
-    return new RenderedNode(rules.node(), kernelSets.sets(), rules.chains4(), rules.chains6(), rules.forwardJump());
+    return new RenderedNode(
+        rules.node(), kernelSets.sets(), rules.chains4(), rules.chains6(), rules.forwardJump());
   }
 }

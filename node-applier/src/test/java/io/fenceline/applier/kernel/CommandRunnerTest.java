@@ -22,7 +22,8 @@ class CommandRunnerTest {
   void shouldFeedStdinFromTextAndFromAFile() throws Exception {
     assertThat(CommandRunner.onHost().check(List.of("cat"), "from text")).isEqualTo("from text");
     Path input = Files.writeString(dir.resolve("input.txt"), "from a file");
-    assertThat(CommandRunner.onHost().checkWithInputFile(List.of("cat"), input)).isEqualTo("from a file");
+    assertThat(CommandRunner.onHost().checkWithInputFile(List.of("cat"), input))
+        .isEqualTo("from a file");
   }
 
   @Test
@@ -36,7 +37,10 @@ class CommandRunnerTest {
   @Test
   void shouldShowTheInputFileOfAFailedCommand() throws Exception {
     Path input = Files.writeString(dir.resolve("input.txt"), "x");
-    assertThatThrownBy(() -> CommandRunner.onHost().checkWithInputFile(List.of("sh", "-c", "echo no >&2; exit 1"), input))
+    assertThatThrownBy(
+            () ->
+                CommandRunner.onHost()
+                    .checkWithInputFile(List.of("sh", "-c", "echo no >&2; exit 1"), input))
         .hasMessage("sh -c echo no >&2; exit 1 < " + input + " exited 1: no");
   }
 
@@ -44,14 +48,17 @@ class CommandRunnerTest {
   void shouldPrefixTheNamespaceToTheCommandLine() {
     assertThat(CommandRunner.inNetns("lab-n1").commandLine(List.of("ipset", "save")))
         .containsExactly("ip", "netns", "exec", "lab-n1", "ipset", "save");
-    assertThat(CommandRunner.onHost().commandLine(List.of("ipset", "save"))).containsExactly("ipset", "save");
+    assertThat(CommandRunner.onHost().commandLine(List.of("ipset", "save")))
+        .containsExactly("ipset", "save");
   }
 
   @Test
   void attemptShouldReportAToolThatCannotStartInsteadOfThrowing() {
-    CommandRunner.Result r = CommandRunner.onHost().attempt(List.of("/nonexistent/fenceline-tool"), null);
+    CommandRunner.Result r =
+        CommandRunner.onHost().attempt(List.of("/nonexistent/fenceline-tool"), null);
     assertThat(r.exitCode()).isEqualTo(127);
     assertThat(r.stderr()).startsWith("cannot start:");
-    assertThat(CommandRunner.onHost().attempt(List.of("sh", "-c", "exit 2"), null).exitCode()).isEqualTo(2);
+    assertThat(CommandRunner.onHost().attempt(List.of("sh", "-c", "exit 2"), null).exitCode())
+        .isEqualTo(2);
   }
 }

@@ -19,7 +19,10 @@ final class FakeNetfilter implements Netfilter {
   final List<String> calls = new ArrayList<>();
   private String refuse; // "ipset", "filter4", "filter6"
 
-  /** The next restore of this kind ({@code ipset}, {@code filter4}, {@code filter6}) with a non-empty input is refused. */
+  /**
+   * The next restore of this kind ({@code ipset}, {@code filter4}, {@code filter6}) with a
+   * non-empty input is refused.
+   */
   void refuseNext(String kind) {
     refuse = kind;
   }
@@ -32,7 +35,8 @@ final class FakeNetfilter implements Netfilter {
     if (kind.equals(refuse) && !input.isEmpty()) {
       refuse = null;
       calls.add(kind + " REFUSED");
-      throw new CommandFailedException(command, 1, "told to refuse: Error in line 1: no such thing", input);
+      throw new CommandFailedException(
+          command, 1, "told to refuse: Error in line 1: no such thing", input);
     }
   }
 
@@ -56,7 +60,10 @@ final class FakeNetfilter implements Netfilter {
 
   @Override
   public void filterRestore(int family, String input) {
-    maybeRefuse("filter" + family, input, List.of(family == 4 ? "iptables-restore" : "ip6tables-restore", "--noflush"));
+    maybeRefuse(
+        "filter" + family,
+        input,
+        List.of(family == 4 ? "iptables-restore" : "ip6tables-restore", "--noflush"));
     calls.add("filter" + family + " " + input.lines().count());
     kernel.filterRestore(family, input);
   }

@@ -42,9 +42,9 @@ import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
 /**
- * A node's deltas patch only what the facts touched; this checks that they still leave exactly
- * what a full render of the same facts gives, at every step, and that their cost follows the
- * change, not the node's size.
+ * A node's deltas patch only what the facts touched; this checks that they still leave exactly what
+ * a full render of the same facts gives, at every step, and that their cost follows the change, not
+ * the node's size.
  */
 class IncrementalApplyTest {
   private static final String CLUSTER = "c1";
@@ -62,8 +62,11 @@ class IncrementalApplyTest {
    * that left one of its sets had its conntrack entries deleted.
    */
   @Property(tries = 200)
-  void deltasLeaveWhatAFullRenderGives(@ForAll("clusters") ClusterState first, @ForAll("clusters") ClusterState second,
-      @ForAll("clusters") ClusterState third, @ForAll Random random) {
+  void deltasLeaveWhatAFullRenderGives(
+      @ForAll("clusters") ClusterState first,
+      @ForAll("clusters") ClusterState second,
+      @ForAll("clusters") ClusterState third,
+      @ForAll Random random) {
     List<ClusterChange> events = new ArrayList<>();
     List<ClusterObject> present = new ArrayList<>();
     for (ClusterState next : List.of(first, second, third)) {
@@ -87,7 +90,8 @@ class IncrementalApplyTest {
         for (FactChange c : compiler.apply(events.get(i))) {
           facts.apply(c);
           for (NodeSync s : syncs.values()) {
-            s.offer(new FactCodec.Decoded(CLUSTER, c.key(), c.value()), new NodeSync.Source(i, now));
+            s.offer(
+                new FactCodec.Decoded(CLUSTER, c.key(), c.value()), new NodeSync.Source(i, now));
           }
         }
       }
@@ -99,7 +103,8 @@ class IncrementalApplyTest {
         while (!((step = syncs.get(node).step(now)) instanceof NodeSync.Idle)) {
           assertThat(step).isNotInstanceOf(NodeSync.Failed.class);
         }
-        String where = node + " after event " + (i - 1) + " of " + events.size() + ": " + events.subList(0, i);
+        String where =
+            node + " after event " + (i - 1) + " of " + events.size() + ": " + events.subList(0, i);
         RenderedNode want = NodeRenderer.structure(facts.nodeModel(node));
         assertThat(k.sets).as(where).isEqualTo(sets(want));
         assertThat(k.chains.get(4)).as(where).isEqualTo(new TreeMap<>(want.chains4()));
@@ -111,8 +116,12 @@ class IncrementalApplyTest {
     }
   }
 
-  /** From {@code present} to {@code next}: upserts of next's objects and deletes of the others, shuffled. */
-  private static List<ClusterChange> transition(List<ClusterObject> present, ClusterState next, Random random) {
+  /**
+   * From {@code present} to {@code next}: upserts of next's objects and deletes of the others,
+   * shuffled.
+   */
+  private static List<ClusterChange> transition(
+      List<ClusterObject> present, ClusterState next, Random random) {
     List<ClusterChange> out = new ArrayList<>();
     Set<String> kept = new HashSet<>();
     for (ClusterObject o : next.objects()) {
@@ -143,26 +152,28 @@ class IncrementalApplyTest {
   }
 
   /** Single addresses that were in a set before and are not in it (or the set is gone) after. */
-  private static Set<IpAddress> hostsThatLeft(Map<String, Set<String>> before, Map<String, Set<String>> after) {
+  private static Set<IpAddress> hostsThatLeft(
+      Map<String, Set<String>> before, Map<String, Set<String>> after) {
     Set<IpAddress> out = new TreeSet<>();
-    before.forEach((set, members) -> {
-      Set<String> now = after.getOrDefault(set, Set.of());
-      for (String m : members) {
-        if (now.contains(m)) {
-          continue;
-        }
-        String addr = m.replace(" nomatch", "");
-        addr = addr.contains(",") ? addr.substring(0, addr.indexOf(',')) : addr;
-        if (addr.contains("/")) {
-          int len = Integer.parseInt(addr.substring(addr.indexOf('/') + 1));
-          addr = addr.substring(0, addr.indexOf('/'));
-          if (len != IpAddress.parse(addr).bitLength()) {
-            continue;
+    before.forEach(
+        (set, members) -> {
+          Set<String> now = after.getOrDefault(set, Set.of());
+          for (String m : members) {
+            if (now.contains(m)) {
+              continue;
+            }
+            String addr = m.replace(" nomatch", "");
+            addr = addr.contains(",") ? addr.substring(0, addr.indexOf(',')) : addr;
+            if (addr.contains("/")) {
+              int len = Integer.parseInt(addr.substring(addr.indexOf('/') + 1));
+              addr = addr.substring(0, addr.indexOf('/'));
+              if (len != IpAddress.parse(addr).bitLength()) {
+                continue;
+              }
+            }
+            out.add(IpAddress.parse(addr));
           }
-        }
-        out.add(IpAddress.parse(addr));
-      }
-    });
+        });
     return out;
   }
 
@@ -173,8 +184,12 @@ class IncrementalApplyTest {
   /** A node whose one set holds {@code members} peers, applied once in full. */
   private static NodeSync bigNode(RecordingKernel kernel, int members) {
     NodeSync sync = NodeSync.of(new NodeSync.Settings(CLUSTER, "n1", LONG, LONG, LONG), kernel);
-    PolicyChainFact chain = new PolicyChainFact("CHAINDB000000001", ObjectKey.of("prod", "allow-web"),
-        Direction.INGRESS, List.of(new Clause(PEERS, null, null, null, null, "prod/allow-web")));
+    PolicyChainFact chain =
+        new PolicyChainFact(
+            "CHAINDB000000001",
+            ObjectKey.of("prod", "allow-web"),
+            Direction.INGRESS,
+            List.of(new Clause(PEERS, null, null, null, null, "prod/allow-web")));
     sync.offer(new FactCodec.Decoded(CLUSTER, chain.key(), chain), null);
     sync.offer(binding("db-0", "10.1.0.1", "CHAINDB000000001"), null);
     for (int i = 0; i < members; i++) {
@@ -186,8 +201,15 @@ class IncrementalApplyTest {
   }
 
   private static FactCodec.Decoded binding(String pod, String ip, String chain) {
-    PodBindingFact b = new PodBindingFact("n1", ObjectKey.of("prod", pod), List.of(IpAddress.parse(ip)), true, false,
-        List.of(chain), List.of());
+    PodBindingFact b =
+        new PodBindingFact(
+            "n1",
+            ObjectKey.of("prod", pod),
+            List.of(IpAddress.parse(ip)),
+            true,
+            false,
+            List.of(chain),
+            List.of());
     return new FactCodec.Decoded(CLUSTER, b.key(), b);
   }
 
@@ -205,9 +227,11 @@ class IncrementalApplyTest {
       sync.offer(member(IpAddress.parse("10.2.0.1"), true), null);
       NodeSync.Applied a = (NodeSync.Applied) sync.step(Instant.EPOCH.plusSeconds(1));
       assertThat(a.full()).isFalse();
-      assertThat(kernel.inputs).as("set of %d members", size).containsExactly(
-          "ipset:add FNL-P4-PEERSET000000001 10.9.9.9 -exist\n",
-          "ipset:del FNL-P4-PEERSET000000001 10.2.0.1 -exist\n");
+      assertThat(kernel.inputs)
+          .as("set of %d members", size)
+          .containsExactly(
+              "ipset:add FNL-P4-PEERSET000000001 10.9.9.9 -exist\n",
+              "ipset:del FNL-P4-PEERSET000000001 10.2.0.1 -exist\n");
       assertThat(kernel.setSizes()).containsEntry("FNL-P4-PEERSET000000001", size);
       assertThat(kernel.conntrackDeleted).containsExactly(IpAddress.parse("10.2.0.1"));
     }
@@ -221,10 +245,13 @@ class IncrementalApplyTest {
     NodeSync.Applied a = (NodeSync.Applied) sync.step(Instant.EPOCH.plusSeconds(1));
     assertThat(a.addedMembers()).isZero();
     assertThat(kernel.inputs).noneMatch(in -> in.startsWith("ipset:"));
-    assertThat(kernel.inputs).singleElement().satisfies(in -> {
-      assertThat(in).startsWith("filter4:").contains("FNL-IN-").doesNotContain("10.2.");
-      assertThat(in.lines().count()).isLessThan(30);
-    });
+    assertThat(kernel.inputs)
+        .singleElement()
+        .satisfies(
+            in -> {
+              assertThat(in).startsWith("filter4:").contains("FNL-IN-").doesNotContain("10.2.");
+              assertThat(in.lines().count()).isLessThan(30);
+            });
   }
 
   /** A {@link TextKernel} that also keeps every non-empty restore input, prefixed by its kind. */

@@ -36,21 +36,33 @@ class NodeSyncTest {
   private static final SetRef PEERS = new SetRef("PEERSET000000001", SetKind.POD_IPS, 4, "app=web");
 
   private final FakeNetfilter kernel = new FakeNetfilter();
-  private final NodeSync sync = NodeSync.of(new NodeSync.Settings(CLUSTER, NODE, DRIFT, MAX_BACKOFF, HEARTBEAT), kernel);
+  private final NodeSync sync =
+      NodeSync.of(new NodeSync.Settings(CLUSTER, NODE, DRIFT, MAX_BACKOFF, HEARTBEAT), kernel);
   private Instant now = Instant.parse("2026-01-01T10:00:00Z");
   private long offset;
 
   // ---- fixtures -------------------------------------------------------------------------------
 
   private static FactCodec.Decoded binding(String node, String pod, String ip) {
-    PodBindingFact b = new PodBindingFact(node, ObjectKey.of("prod", pod), List.of(IpAddress.parse(ip)), true, false,
-        List.of("CHAINDB000000001"), List.of());
+    PodBindingFact b =
+        new PodBindingFact(
+            node,
+            ObjectKey.of("prod", pod),
+            List.of(IpAddress.parse(ip)),
+            true,
+            false,
+            List.of("CHAINDB000000001"),
+            List.of());
     return new FactCodec.Decoded(CLUSTER, b.key(), b);
   }
 
   private static FactCodec.Decoded chain() {
-    PolicyChainFact c = new PolicyChainFact("CHAINDB000000001", ObjectKey.of("prod", "allow-web"), Direction.INGRESS,
-        List.of(new Clause(PEERS, null, null, null, null, "prod/allow-web")));
+    PolicyChainFact c =
+        new PolicyChainFact(
+            "CHAINDB000000001",
+            ObjectKey.of("prod", "allow-web"),
+            Direction.INGRESS,
+            List.of(new Clause(PEERS, null, null, null, null, "prod/allow-web")));
     return new FactCodec.Decoded(CLUSTER, c.key(), c);
   }
 
@@ -59,7 +71,10 @@ class NodeSyncTest {
     return new FactCodec.Decoded(CLUSTER, m.key(), m);
   }
 
-  /** Offers one poll's records, each from the next source event, and where the poll left the position. */
+  /**
+   * Offers one poll's records, each from the next source event, and where the poll left the
+   * position.
+   */
   private void poll(FactCodec.Decoded... records) {
     for (FactCodec.Decoded d : records) {
       offset++;
@@ -100,7 +115,9 @@ class NodeSyncTest {
 
     assertThat(first).isInstanceOf(Failed.class);
     Failed f = (Failed) first;
-    assertThat(f.reason()).contains("iptables-restore of the IPv4 rules refused").contains("told to refuse")
+    assertThat(f.reason())
+        .contains("iptables-restore of the IPv4 rules refused")
+        .contains("told to refuse")
         .contains("the previous rules and set members stay");
     assertThat(f.retryAt()).isEqualTo(now.plusMillis(500));
     assertThat(f.receipt().result()).isEqualTo("failed");
@@ -154,9 +171,19 @@ class NodeSyncTest {
   void shouldTakeBackTheIpv4RulesWhenIpv6IsRefused() {
     startApplied();
     // a dual-stack pod: the apply writes both families
-    poll(binding(NODE, "db", "10.0.0.1"), new FactCodec.Decoded(CLUSTER, binding(NODE, "web", "fd00::5").key(),
-        new PodBindingFact(NODE, ObjectKey.of("prod", "web"), List.of(IpAddress.parse("10.0.0.5"), IpAddress.parse("fd00::5")),
-            true, false, List.of("CHAINDB000000001"), List.of())));
+    poll(
+        binding(NODE, "db", "10.0.0.1"),
+        new FactCodec.Decoded(
+            CLUSTER,
+            binding(NODE, "web", "fd00::5").key(),
+            new PodBindingFact(
+                NODE,
+                ObjectKey.of("prod", "web"),
+                List.of(IpAddress.parse("10.0.0.5"), IpAddress.parse("fd00::5")),
+                true,
+                false,
+                List.of("CHAINDB000000001"),
+                List.of())));
     var before4 = kernel.ruleCounts(4);
     kernel.refuseNext("filter6");
 
@@ -164,8 +191,10 @@ class NodeSyncTest {
 
     assertThat(s).isInstanceOf(Failed.class);
     assertThat(((Failed) s).reason()).contains("iptables-restore of the IPv6 rules refused");
-    // the kernel calls in order: prepare (nothing to add), IPv4, IPv6 refused, IPv4 put back, set additions taken back
-    assertThat(kernel.restores()).containsExactly("ipset 0", "filter4 15", "filter6 REFUSED", "filter4 18", "ipset 0");
+    // the kernel calls in order: prepare (nothing to add), IPv4, IPv6 refused, IPv4 put back, set
+    // additions taken back
+    assertThat(kernel.restores())
+        .containsExactly("ipset 0", "filter4 15", "filter6 REFUSED", "filter4 18", "ipset 0");
     assertThat(kernel.ruleCounts(4)).isEqualTo(before4);
   }
 
@@ -198,12 +227,14 @@ class NodeSyncTest {
   void shouldFindALostChainRuleAsDrift() {
     startApplied();
     String chain = sync.applied().chains4().keySet().iterator().next();
-    kernel.kernel.filterRestore(4, "*filter\n:" + chain + " - [0:0]\nCOMMIT\n"); // flushed by someone else
+    kernel.kernel.filterRestore(
+        4, "*filter\n:" + chain + " - [0:0]\nCOMMIT\n"); // flushed by someone else
 
     advance(DRIFT);
 
     assertThat(stepAll()).first().isInstanceOf(DriftFound.class);
-    assertThat(kernel.ruleCounts(4).get(chain)).isEqualTo(sync.applied().chains4().get(chain).size());
+    assertThat(kernel.ruleCounts(4).get(chain))
+        .isEqualTo(sync.applied().chains4().get(chain).size());
   }
 
   // ---- (c) a full resync after a gap ----------------------------------------------------------
@@ -249,12 +280,17 @@ class NodeSyncTest {
   @Test
   void shouldBeCurrentWithoutApplyingWhenRecordsConcernOtherNodesOnly() {
     startApplied();
-    poll(binding("n2", "cache", "10.0.2.1"),
-        new FactCodec.Decoded("other-cluster", binding(NODE, "x", "10.9.0.1").key(), binding(NODE, "x", "10.9.0.1").value()));
+    poll(
+        binding("n2", "cache", "10.0.2.1"),
+        new FactCodec.Decoded(
+            "other-cluster",
+            binding(NODE, "x", "10.9.0.1").key(),
+            binding(NODE, "x", "10.9.0.1").value()));
 
     List<Step> steps = stepAll();
 
-    assertThat(steps.get(0)).isEqualTo(new Current(6, steps.get(0) instanceof Current c ? c.receipt() : null));
+    assertThat(steps.get(0))
+        .isEqualTo(new Current(6, steps.get(0) instanceof Current c ? c.receipt() : null));
     assertThat(((Current) steps.get(0)).receipt().result()).isEqualTo("ok");
     assertThat(((Current) steps.get(0)).receipt().factsOffset()).isEqualTo(6);
     assertThat(steps).hasSize(2).last().isInstanceOf(Idle.class);
@@ -291,8 +327,11 @@ class NodeSyncTest {
   @Test
   void shouldRepeatTheFailureBeingRetriedAsTheHeartbeat() {
     poll(member("10.0.1.1"), chain(), binding(NODE, "db", "10.0.0.1"));
-    NodeSync slow = NodeSync.of(new NodeSync.Settings(CLUSTER, NODE, DRIFT, Duration.ofMinutes(5), Duration.ofSeconds(1)),
-        kernel);
+    NodeSync slow =
+        NodeSync.of(
+            new NodeSync.Settings(
+                CLUSTER, NODE, DRIFT, Duration.ofMinutes(5), Duration.ofSeconds(1)),
+            kernel);
     slow.offer(chain(), null);
     for (int i = 0; i < 4; i++) { // backoff 500, 1000, 2000, 4000 ms
       kernel.refuseNext("filter4");

@@ -18,18 +18,21 @@ import java.util.TreeSet;
  * set with its members, each chain with its rules, the FORWARD jumps. It is as strict as the tools
  * where an applier could go wrong: adding a member twice or removing one that is absent (without
  * {@code -exist}), creating a set that exists, appending to a chain that does not exist, all throw.
- * For unit tests that compare the state an applier's steps leave with a full render; the tests
- * that claim enforcement run the real tools in network namespaces.
+ * For unit tests that compare the state an applier's steps leave with a full render; the tests that
+ * claim enforcement run the real tools in network namespaces.
  */
 class TextKernel implements Netfilter {
   final Map<String, Set<String>> sets = new TreeMap<>();
-  final Map<Integer, Map<String, List<String>>> chains = Map.of(4, new TreeMap<>(), 6, new TreeMap<>());
+  final Map<Integer, Map<String, List<String>>> chains =
+      Map.of(4, new TreeMap<>(), 6, new TreeMap<>());
   final Map<Integer, Boolean> jump = new HashMap<>(Map.of(4, false, 6, false));
   final Set<IpAddress> conntrackDeleted = new TreeSet<>();
 
   @Override
   public PayloadDelta.Inventory inventory() {
-    return new PayloadDelta.Inventory(new TreeSet<>(chains.get(4).keySet()), new TreeSet<>(chains.get(6).keySet()),
+    return new PayloadDelta.Inventory(
+        new TreeSet<>(chains.get(4).keySet()),
+        new TreeSet<>(chains.get(6).keySet()),
         new TreeSet<>(sets.keySet()));
   }
 
@@ -65,7 +68,8 @@ class TextKernel implements Netfilter {
           String member = String.join(" ", p.subList(2, p.size()));
           boolean changed = p.get(0).equals("add") ? s.add(member) : s.remove(member);
           if (!changed && !exist) {
-            throw new IllegalStateException("element " + (p.get(0).equals("add") ? "already added" : "absent") + ": " + line);
+            throw new IllegalStateException(
+                "element " + (p.get(0).equals("add") ? "already added" : "absent") + ": " + line);
           }
         }
         case "flush" -> need(name, line).clear();
@@ -96,7 +100,10 @@ class TextKernel implements Netfilter {
   public void filterRestore(int family, String input) {
     Map<String, List<String>> c = chains.get(family);
     for (String line : input.split("\n")) {
-      if (line.isEmpty() || line.startsWith("#") || line.equals("*filter") || line.equals("COMMIT")) {
+      if (line.isEmpty()
+          || line.startsWith("#")
+          || line.equals("*filter")
+          || line.equals("COMMIT")) {
         continue;
       }
       if (line.startsWith(":")) {

@@ -9,8 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * When each source event reached the kernel (dry run) of each node it affected: per event, its
- * produce time, the number of node applies that carried it and the last of them. Thread-safe:
- * every partition applier writes here.
+ * produce time, the number of node applies that carried it and the last of them. Thread-safe: every
+ * partition applier writes here.
  */
 public final class ConvergenceLog {
   /** One event's convergence so far. */

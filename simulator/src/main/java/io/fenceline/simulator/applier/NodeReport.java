@@ -6,8 +6,16 @@ import io.fenceline.core.render.RenderedNode;
  * One node as its simulated applier left it: rules (both families, the FORWARD jumps included) and
  * set members applied, applies done, and the bytes of its partition read against those it needed.
  */
-public record NodeReport(String cluster, String node, int partition, int rules, int setMembers, long applies,
-    long neededBytes, long partitionBytesRead, RenderedNode applied) {
+public record NodeReport(
+    String cluster,
+    String node,
+    int partition,
+    int rules,
+    int setMembers,
+    long applies,
+    long neededBytes,
+    long partitionBytesRead,
+    RenderedNode applied) {
 
   /** Bytes read / bytes needed (a real applier reads its whole partition). */
   public double readAmplification() {

@@ -13,6 +13,7 @@ final class NodeState {
   volatile int rules;
   volatile int setMembers;
   volatile long applies;
+
   /** Bytes of the records (key, value, headers) this node's rendering depended on. */
   volatile long neededBytes;
 

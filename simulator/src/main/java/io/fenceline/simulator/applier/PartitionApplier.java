@@ -12,10 +12,10 @@ import io.fenceline.core.facts.NodeModel;
 import io.fenceline.core.facts.PodBindingFact;
 import io.fenceline.core.facts.PolicyChainFact;
 import io.fenceline.core.facts.SetEntry;
+import io.fenceline.fleet.NodeRef;
 import io.fenceline.kafka.topics.FactHeaders;
 import io.fenceline.kafka.topics.Receipt;
 import io.fenceline.kafka.topics.Topics;
-import io.fenceline.fleet.NodeRef;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,8 +49,8 @@ import org.slf4j.LoggerFactory;
  * model is {@link FactTable#nodeModel}), and after each poll steps the {@link NodeSync} — the real
  * applier's sync: render, full apply first then deltas, the same restore steps — of each node whose
  * bindings, chains or sets the batch touched, on an in-memory kernel ({@link
- * DryRunNetfilter#inMemory()}, no files); for every node whose kernel state changed it publishes
- * a real {@link Receipt} to {@code fenceline.node-status} and notes in the {@link ConvergenceLog}
+ * DryRunNetfilter#inMemory()}, no files); for every node whose kernel state changed it publishes a
+ * real {@link Receipt} to {@code fenceline.node-status} and notes in the {@link ConvergenceLog}
  * which source events reached it and when. No kernel is touched.
  */
 public final class PartitionApplier implements Runnable, AutoCloseable {
@@ -101,8 +101,12 @@ public final class PartitionApplier implements Runnable, AutoCloseable {
     }
   }
 
-  /** No drift checks or heartbeats on an in-memory kernel: nothing else changes it and nobody reads its age. */
+  /**
+   * No drift checks or heartbeats on an in-memory kernel: nothing else changes it and nobody reads
+   * its age.
+   */
   private static final Duration NEVER = Duration.ofDays(365L * 100);
+
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
   private final String bootstrapServers;
@@ -115,21 +119,34 @@ public final class PartitionApplier implements Runnable, AutoCloseable {
   private final boolean publishReceipts;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private volatile long position;
-  /** How far each set-members partition this applier reads has been applied (next offset to read). */
+
+  /**
+   * How far each set-members partition this applier reads has been applied (next offset to read).
+   */
   private volatile Map<TopicPartition, Long> setPositions = Map.of();
+
   private volatile long bytesRead;
   private volatile long recordsRead;
   private volatile long nodeApplies;
 
-  public PartitionApplier(String bootstrapServers, Map<String, Object> clientProperties, int partition,
-      List<NodeRef> partitionNodes, ConvergenceLog log, Clock clock, boolean publishReceipts) {
+  public PartitionApplier(
+      String bootstrapServers,
+      Map<String, Object> clientProperties,
+      int partition,
+      List<NodeRef> partitionNodes,
+      ConvergenceLog log,
+      Clock clock,
+      boolean publishReceipts) {
     this.bootstrapServers = bootstrapServers;
     this.clientProperties = Map.copyOf(clientProperties);
     this.partition = partition;
     for (NodeRef n : partitionNodes) {
-      NodeSync sync = NodeSync.over(new NodeSync.Settings(n.cluster(), n.node(), NEVER, MAX_BACKOFF, NEVER),
-          DryRunNetfilter.inMemory(), new TableNode(clusters.computeIfAbsent(n.cluster(), c -> new ClusterFacts()),
-              n.node()));
+      NodeSync sync =
+          NodeSync.over(
+              new NodeSync.Settings(n.cluster(), n.node(), NEVER, MAX_BACKOFF, NEVER),
+              DryRunNetfilter.inMemory(),
+              new TableNode(
+                  clusters.computeIfAbsent(n.cluster(), c -> new ClusterFacts()), n.node()));
       nodes.put(key(n.cluster(), n.node()), new NodeState(n.cluster(), n.node(), sync));
     }
     this.log = log;
@@ -150,7 +167,10 @@ public final class PartitionApplier implements Runnable, AutoCloseable {
     return position;
   }
 
-  /** The set-members partitions this applier reads (its nodes' clusters'), each with the next offset to read. */
+  /**
+   * The set-members partitions this applier reads (its nodes' clusters'), each with the next offset
+   * to read.
+   */
   public Map<TopicPartition, Long> setPositions() {
     return setPositions;
   }
@@ -182,17 +202,20 @@ public final class PartitionApplier implements Runnable, AutoCloseable {
     producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     producerProps.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     TopicPartition tp = new TopicPartition(Topics.NODE_FACTS, partition);
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(),
-        new ByteArrayDeserializer());
-        KafkaProducer<String, byte[]> receipts = new KafkaProducer<>(producerProps, new StringSerializer(),
-            new ByteArraySerializer())) {
+    try (KafkaConsumer<String, byte[]> consumer =
+            new KafkaConsumer<>(
+                consumerProps, new StringDeserializer(), new ByteArrayDeserializer());
+        KafkaProducer<String, byte[]> receipts =
+            new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer())) {
       int setPartitions = consumer.partitionsFor(Topics.SET_MEMBERS).size();
       Map<String, TopicPartition> setPartitionOf = new HashMap<>();
       for (NodeState n : nodes.values()) {
-        setPartitionOf.computeIfAbsent(n.cluster,
+        setPartitionOf.computeIfAbsent(
+            n.cluster,
             c -> new TopicPartition(Topics.SET_MEMBERS, Topics.setPartitionOf(c, setPartitions)));
       }
-      List<TopicPartition> sps = List.copyOf(new java.util.LinkedHashSet<>(setPartitionOf.values()));
+      List<TopicPartition> sps =
+          List.copyOf(new java.util.LinkedHashSet<>(setPartitionOf.values()));
       List<TopicPartition> all = new ArrayList<>(sps);
       all.add(tp);
       consumer.assign(all);
@@ -215,7 +238,8 @@ public final class PartitionApplier implements Runnable, AutoCloseable {
         position = next;
         setPositions = Map.copyOf(sets);
       }
-    } catch (org.apache.kafka.common.errors.WakeupException | org.apache.kafka.common.errors.InterruptException e) {
+    } catch (org.apache.kafka.common.errors.WakeupException
+        | org.apache.kafka.common.errors.InterruptException e) {
       LOG.info("[partition {}] stopping", partition);
     } catch (RuntimeException e) {
       LOG.error("[partition {}] simulated appliers failed", partition, e);
@@ -227,7 +251,10 @@ public final class PartitionApplier implements Runnable, AutoCloseable {
    * Reads the set-members partitions to their ends (read_committed) before a batch is applied, as
    * the node applier does: no step applies part of a transaction's set members.
    */
-  private void catchUpSets(KafkaConsumer<String, byte[]> consumer, TopicPartition tp, List<TopicPartition> sps,
+  private void catchUpSets(
+      KafkaConsumer<String, byte[]> consumer,
+      TopicPartition tp,
+      List<TopicPartition> sps,
       List<ConsumerRecord<String, byte[]>> batch) {
     Map<TopicPartition, Long> ends = consumer.endOffsets(sps);
     consumer.pause(List.of(tp));
@@ -240,7 +267,10 @@ public final class PartitionApplier implements Runnable, AutoCloseable {
     }
   }
 
-  private void apply(List<ConsumerRecord<String, byte[]>> records, long next, KafkaProducer<String, byte[]> receipts,
+  private void apply(
+      List<ConsumerRecord<String, byte[]>> records,
+      long next,
+      KafkaProducer<String, byte[]> receipts,
       Map<String, TopicPartition> setPartitionOf) {
     Map<String, Touch> chains = new HashMap<>();
     Map<String, Touch> sets = new HashMap<>();
@@ -253,7 +283,11 @@ public final class PartitionApplier implements Runnable, AutoCloseable {
       try {
         d = FactCodec.decode(r.key(), r.value());
       } catch (FactFormatException e) {
-        LOG.error("[partition {}] unreadable fact at offset {}, skipped: {}", partition, r.offset(), e.getMessage());
+        LOG.error(
+            "[partition {}] unreadable fact at offset {}, skipped: {}",
+            partition,
+            r.offset(),
+            e.getMessage());
         continue;
       }
       SourceEvent source = source(r);
@@ -262,7 +296,9 @@ public final class PartitionApplier implements Runnable, AutoCloseable {
       String scope = d.cluster() + "\0";
       if (d.key() instanceof FactKey.Binding b) {
         cf.index.binding(b, (PodBindingFact) d.value());
-        touchedNodes.computeIfAbsent(key(d.cluster(), b.node()), k -> new Touch()).add(size, source, b);
+        touchedNodes
+            .computeIfAbsent(key(d.cluster(), b.node()), k -> new Touch())
+            .add(size, source, b);
       } else if (d.key() instanceof FactKey.Chain c) {
         cf.index.chain(c.chainId(), (PolicyChainFact) d.value());
         chains.computeIfAbsent(scope + c.chainId(), k -> new Touch()).add(size, source, c);
@@ -270,18 +306,22 @@ public final class PartitionApplier implements Runnable, AutoCloseable {
         sets.computeIfAbsent(scope + m.setId(), k -> new Touch()).add(size, source, m);
       }
     }
-    chains.forEach((k, t) -> {
-      String cluster = k.substring(0, k.indexOf('\0'));
-      for (String node : clusters.get(cluster).index.nodesOfChain(k.substring(k.indexOf('\0') + 1))) {
-        touchedNodes.computeIfAbsent(key(cluster, node), x -> new Touch()).add(t);
-      }
-    });
-    sets.forEach((k, t) -> {
-      String cluster = k.substring(0, k.indexOf('\0'));
-      for (String node : clusters.get(cluster).index.nodesOfSet(k.substring(k.indexOf('\0') + 1))) {
-        touchedNodes.computeIfAbsent(key(cluster, node), x -> new Touch()).add(t);
-      }
-    });
+    chains.forEach(
+        (k, t) -> {
+          String cluster = k.substring(0, k.indexOf('\0'));
+          for (String node :
+              clusters.get(cluster).index.nodesOfChain(k.substring(k.indexOf('\0') + 1))) {
+            touchedNodes.computeIfAbsent(key(cluster, node), x -> new Touch()).add(t);
+          }
+        });
+    sets.forEach(
+        (k, t) -> {
+          String cluster = k.substring(0, k.indexOf('\0'));
+          for (String node :
+              clusters.get(cluster).index.nodesOfSet(k.substring(k.indexOf('\0') + 1))) {
+            touchedNodes.computeIfAbsent(key(cluster, node), x -> new Touch()).add(t);
+          }
+        });
     bytesRead += batchBytes;
     recordsRead += records.size();
     for (Map.Entry<String, Touch> e : touchedNodes.entrySet()) {
@@ -298,12 +338,17 @@ public final class PartitionApplier implements Runnable, AutoCloseable {
       n.sync.readTo(next, records.size());
       NodeSync.Step step = n.sync.step(clock.instant());
       if (step instanceof NodeSync.Failed f) {
-        LOG.error("[partition {}] {}/{}: apply failed on the in-memory kernel: {}", partition, n.cluster, n.node,
+        LOG.error(
+            "[partition {}] {}/{}: apply failed on the in-memory kernel: {}",
+            partition,
+            n.cluster,
+            n.node,
             f.reason());
         continue;
       }
       if (!(step instanceof NodeSync.Applied a) || !a.changed()) {
-        continue; // nothing changed on the node: the real applier's empty delta touches nothing either
+        continue; // nothing changed on the node: the real applier's empty delta touches nothing
+        // either
       }
       n.rules = a.receipt().rules();
       n.setMembers = a.receipt().setMembers();
@@ -314,8 +359,10 @@ public final class PartitionApplier implements Runnable, AutoCloseable {
         log.applied(s, at);
       }
       if (publishReceipts) {
-        Receipt receipt = a.receipt().toReceipt(partition, setPartitionOf.get(n.cluster).partition(),
-            a.took().toMillis(), at);
+        Receipt receipt =
+            a.receipt()
+                .toReceipt(
+                    partition, setPartitionOf.get(n.cluster).partition(), a.took().toMillis(), at);
         receipts.send(new ProducerRecord<>(Topics.NODE_STATUS, receipt.key(), receipt.encode()));
       }
     }
@@ -336,7 +383,8 @@ public final class PartitionApplier implements Runnable, AutoCloseable {
     if (p == null || o == null || at == null) {
       return null;
     }
-    return new SourceEvent(Integer.parseInt(new String(p.value(), StandardCharsets.UTF_8)),
+    return new SourceEvent(
+        Integer.parseInt(new String(p.value(), StandardCharsets.UTF_8)),
         Long.parseLong(new String(o.value(), StandardCharsets.UTF_8)),
         Instant.parse(new String(at.value(), StandardCharsets.UTF_8)));
   }
@@ -345,8 +393,17 @@ public final class PartitionApplier implements Runnable, AutoCloseable {
   public List<NodeReport> report() {
     List<NodeReport> out = new ArrayList<>();
     for (NodeState n : nodes.values()) {
-      out.add(new NodeReport(n.cluster, n.node, partition, n.rules, n.setMembers, n.applies, n.neededBytes, bytesRead,
-          n.sync.applied()));
+      out.add(
+          new NodeReport(
+              n.cluster,
+              n.node,
+              partition,
+              n.rules,
+              n.setMembers,
+              n.applies,
+              n.neededBytes,
+              bytesRead,
+              n.sync.applied()));
     }
     return out;
   }

@@ -13,7 +13,8 @@ import java.util.Set;
 
 /**
  * Which nodes of one cluster in one partition use which chain and set, kept beside the fact table
- * so a batch of facts re-renders only the nodes it concerns (bindings name chains, chains name sets).
+ * so a batch of facts re-renders only the nodes it concerns (bindings name chains, chains name
+ * sets).
  */
 final class UsageIndex {
   private final Map<FactKey.Binding, List<String>> bindingChains = new HashMap<>();

@@ -8,10 +8,10 @@ import io.fenceline.core.model.ClusterChange;
 import io.fenceline.core.render.NodePayload;
 import io.fenceline.core.render.NodeRenderer;
 import io.fenceline.core.render.PayloadText;
-import io.fenceline.simulator.applier.NodeReport;
 import io.fenceline.fleet.Change;
 import io.fenceline.fleet.Fleet;
 import io.fenceline.fleet.SimCluster;
+import io.fenceline.simulator.applier.NodeReport;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,7 +37,8 @@ final class CompileCheck {
     for (SimCluster c : fleet.clusters()) {
       List<ClusterChange> upserts = new ArrayList<>();
       for (Change change : c.snapshot()) {
-        ObjectDecoder.Result r = ObjectDecoder.decode(new RawObject(change.object(), new SourceLocation(c.name(), 1)));
+        ObjectDecoder.Result r =
+            ObjectDecoder.decode(new RawObject(change.object(), new SourceLocation(c.name(), 1)));
         if (r.object() != null) {
           upserts.add(ClusterChange.upsert(r.object()));
         }
@@ -48,9 +49,10 @@ final class CompileCheck {
         nodes++;
         NodePayload want = NodeRenderer.render(compiled.nodeModel(node));
         NodeReport have = byNode.get(c.name() + "/" + node);
-        NodePayload got = have == null || have.applied() == null
-            ? NodeRenderer.render(new io.fenceline.core.facts.FactTable().nodeModel(node))
-            : PayloadText.full(have.applied());
+        NodePayload got =
+            have == null || have.applied() == null
+                ? NodeRenderer.render(new io.fenceline.core.facts.FactTable().nodeModel(node))
+                : PayloadText.full(have.applied());
         if (want.equals(got)) {
           matching++;
         } else if (first == null) {

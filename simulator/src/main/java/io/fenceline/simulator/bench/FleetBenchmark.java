@@ -20,12 +20,25 @@ import org.slf4j.LoggerFactory;
  */
 public final class FleetBenchmark {
   private static final Logger LOG = LoggerFactory.getLogger(FleetBenchmark.class);
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-      .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(
+              com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   /** Everything the benchmark is told. */
-  public record Options(List<FleetSpec> sizes, long seed, int nodeFactPartitions, double rate, Duration steady,
-      int costSamples, boolean kernel, Path workDir, Path results, Path markdown, Path svg) {}
+  public record Options(
+      List<FleetSpec> sizes,
+      long seed,
+      int nodeFactPartitions,
+      double rate,
+      Duration steady,
+      int costSamples,
+      boolean kernel,
+      Path workDir,
+      Path results,
+      Path markdown,
+      Path svg) {}
 
   private FleetBenchmark() {}
 
@@ -35,8 +48,18 @@ public final class FleetBenchmark {
     int failed = 0;
     for (FleetSpec spec : o.sizes()) {
       try {
-        FleetResult r = new FleetRun(new FleetRun.Options(spec, o.seed(), o.nodeFactPartitions(), o.rate(), o.steady(),
-            o.costSamples(), o.kernel(), o.workDir())).run();
+        FleetResult r =
+            new FleetRun(
+                    new FleetRun.Options(
+                        spec,
+                        o.seed(),
+                        o.nodeFactPartitions(),
+                        o.rate(),
+                        o.steady(),
+                        o.costSamples(),
+                        o.kernel(),
+                        o.workDir()))
+                .run();
         all.removeIf(x -> x.size().equals(r.size()) && x.offeredRate() == r.offeredRate());
         all.add(r);
         Files.createDirectories(o.results().toAbsolutePath().getParent());
@@ -64,6 +87,7 @@ public final class FleetBenchmark {
     if (!Files.exists(results)) {
       return new ArrayList<>();
     }
-    return new ArrayList<>(JSON.readValue(results.toFile(), new TypeReference<List<FleetResult>>() {}));
+    return new ArrayList<>(
+        JSON.readValue(results.toFile(), new TypeReference<List<FleetResult>>() {}));
   }
 }

@@ -55,7 +55,16 @@ public record FleetResult(
     int nodesChecked,
     String machine) {
 
-  /** What one kind of change cost, over n samples: records and bytes written to node-facts, partitions. */
-  public record Cost(int samples, double recordsMedian, double recordsMax, double bytesMedian, double bytesMax,
-      double partitionsMedian, double latencyMedianMillis) {}
+  /**
+   * What one kind of change cost, over n samples: records and bytes written to node-facts,
+   * partitions.
+   */
+  public record Cost(
+      int samples,
+      double recordsMedian,
+      double recordsMax,
+      double bytesMedian,
+      double bytesMax,
+      double partitionsMedian,
+      double latencyMedianMillis) {}
 }

@@ -16,8 +16,16 @@ import java.util.concurrent.TimeUnit;
  * and {@code ip6tables-restore --noflush}, each timed, then counts the rules the kernel holds.
  */
 final class KernelApply {
-  /** Times in ms; rules (both families) counted back from {@code iptables-save} and {@code ip6tables-save}. */
-  record Result(double ipsetMillis, double iptablesMillis, double ip6tablesMillis, int rulesInKernel, int payloadBytes) {
+  /**
+   * Times in ms; rules (both families) counted back from {@code iptables-save} and {@code
+   * ip6tables-save}.
+   */
+  record Result(
+      double ipsetMillis,
+      double iptablesMillis,
+      double ip6tablesMillis,
+      int rulesInKernel,
+      int payloadBytes) {
     double totalMillis() {
       return ipsetMillis + iptablesMillis + ip6tablesMillis;
     }
@@ -36,23 +44,32 @@ final class KernelApply {
       Path ip4 = Files.writeString(dir.resolve("iptables.restore"), p.iptablesRestore());
       Path ip6 = Files.writeString(dir.resolve("ip6tables.restore"), p.ip6tablesRestore());
       double a = run(List.of("ip", "netns", "exec", ns, "ipset", "restore"), ipset, false);
-      double b = run(List.of("ip", "netns", "exec", ns, "iptables-restore", "--noflush"), ip4, false);
-      double c = run(List.of("ip", "netns", "exec", ns, "ip6tables-restore", "--noflush"), ip6, false);
+      double b =
+          run(List.of("ip", "netns", "exec", ns, "iptables-restore", "--noflush"), ip4, false);
+      double c =
+          run(List.of("ip", "netns", "exec", ns, "ip6tables-restore", "--noflush"), ip6, false);
       int rules = 0;
       for (String tool : List.of("iptables-save", "ip6tables-save")) {
         Process save = new ProcessBuilder("ip", "netns", "exec", ns, tool, "-t", "filter").start();
         String saved = new String(save.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         save.waitFor();
-        rules += (int) saved.lines().filter(l -> l.startsWith("-A FNL") || l.startsWith("-A FORWARD")).count();
+        rules +=
+            (int)
+                saved
+                    .lines()
+                    .filter(l -> l.startsWith("-A FNL") || l.startsWith("-A FORWARD"))
+                    .count();
       }
-      int bytes = p.ipsetRestore().length() + p.iptablesRestore().length() + p.ip6tablesRestore().length();
+      int bytes =
+          p.ipsetRestore().length() + p.iptablesRestore().length() + p.ip6tablesRestore().length();
       return new Result(a, b, c, rules, bytes);
     } finally {
       run(List.of("ip", "netns", "del", ns), null, true);
     }
   }
 
-  private static double run(List<String> command, Path input, boolean mayFail) throws IOException, InterruptedException {
+  private static double run(List<String> command, Path input, boolean mayFail)
+      throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     if (input != null) {
       pb.redirectInput(input.toFile());
@@ -66,7 +83,8 @@ final class KernelApply {
     }
     double ms = (System.nanoTime() - t0) / 1e6;
     if (p.exitValue() != 0 && !mayFail) {
-      throw new IOException(String.join(" ", command) + " failed (exit " + p.exitValue() + "): " + out.strip());
+      throw new IOException(
+          String.join(" ", command) + " failed (exit " + p.exitValue() + "): " + out.strip());
     }
     return ms;
   }

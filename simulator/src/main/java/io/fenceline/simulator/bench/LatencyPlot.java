@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * An SVG line chart of convergence latency (p50, p99, max; steady churn and rollout burst; log scale)
- * against fleet size (nodes, log scale when the sizes span more than a factor of 10), with the 250 ms
- * target as a line.
+ * An SVG line chart of convergence latency (p50, p99, max; steady churn and rollout burst; log
+ * scale) against fleet size (nodes, log scale when the sizes span more than a factor of 10), with
+ * the 250 ms target as a line.
  */
 final class LatencyPlot {
   private static final int W = 720;
@@ -22,8 +22,12 @@ final class LatencyPlot {
   static double seriesRate(List<FleetResult> results) {
     java.util.Map<Double, Long> counts = new java.util.TreeMap<>();
     results.forEach(r -> counts.merge(r.offeredRate(), 1L, Long::sum));
-    return counts.entrySet().stream().max(java.util.Map.Entry.<Double, Long>comparingByValue()
-        .thenComparing(java.util.Map.Entry.comparingByKey())).orElseThrow().getKey();
+    return counts.entrySet().stream()
+        .max(
+            java.util.Map.Entry.<Double, Long>comparingByValue()
+                .thenComparing(java.util.Map.Entry.comparingByKey()))
+        .orElseThrow()
+        .getKey();
   }
 
   /** One line of the chart: a label, a colour, a dash pattern, and (nodes, ms) points. */
@@ -33,12 +37,15 @@ final class LatencyPlot {
 
   static String svg(List<FleetResult> results) {
     double rate = seriesRate(results);
-    List<FleetResult> all = results.stream().sorted(java.util.Comparator.comparingInt(FleetResult::nodes)).toList();
+    List<FleetResult> all =
+        results.stream().sorted(java.util.Comparator.comparingInt(FleetResult::nodes)).toList();
     List<Series> series = new java.util.ArrayList<>();
     String main = String.format(Locale.ROOT, " @%.0f/s", rate);
     series.add(series("steady p50" + main, "#1f77b4", "", all, rate, r -> r.steadyLatency().p50()));
-    series.add(series("steady p99" + main, "#1f77b4", "6 3", all, rate, r -> r.steadyLatency().p99()));
-    series.add(series("steady max" + main, "#1f77b4", "2 3", all, rate, r -> r.steadyLatency().max()));
+    series.add(
+        series("steady p99" + main, "#1f77b4", "6 3", all, rate, r -> r.steadyLatency().p99()));
+    series.add(
+        series("steady max" + main, "#1f77b4", "2 3", all, rate, r -> r.steadyLatency().max()));
     series.add(series("rollout p50", "#ff7f0e", "", all, rate, r -> r.burstLatency().p50()));
     series.add(series("rollout p99", "#ff7f0e", "6 3", all, rate, r -> r.burstLatency().p99()));
     int c = 0;
@@ -68,30 +75,80 @@ final class LatencyPlot {
     int plotW = W - LEFT - RIGHT;
     int plotH = H - TOP - BOTTOM;
     StringBuilder s = new StringBuilder();
-    s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-        + "font-family=\"sans-serif\" font-size=\"12\">%n", W, H));
-    s.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", W, H));
-    s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"22\" font-size=\"14\">fenceline convergence latency "
-        + "(produce → last node receipt) vs fleet size</text>%n", 20));
-    s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#444\"/>%n",
-        LEFT, TOP, plotW, plotH));
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+                + "font-family=\"sans-serif\" font-size=\"12\">%n",
+            W,
+            H));
+    s.append(
+        String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", W, H));
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "<text x=\"%d\" y=\"22\" font-size=\"14\">fenceline convergence latency "
+                + "(produce → last node receipt) vs fleet size</text>%n",
+            20));
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#444\"/>%n",
+            LEFT,
+            TOP,
+            plotW,
+            plotH));
     for (double v = lo; v <= hi * 1.001; v *= 10) {
       double y = y(v, lo, hi, plotH);
-      s.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
-          + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n", LEFT, LEFT + plotW, y, y, LEFT - 6, y + 4,
-          v >= 1000 ? String.format(Locale.ROOT, "%.0f s", v / 1000) : String.format(Locale.ROOT, "%.0f ms", v)));
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
+                  + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n",
+              LEFT,
+              LEFT + plotW,
+              y,
+              y,
+              LEFT - 6,
+              y + 4,
+              v >= 1000
+                  ? String.format(Locale.ROOT, "%.0f s", v / 1000)
+                  : String.format(Locale.ROOT, "%.0f ms", v)));
     }
-    s.append(String.format(Locale.ROOT, "<text x=\"16\" y=\"%d\" transform=\"rotate(-90 16 %d)\" text-anchor=\"middle\">"
-        + "latency (log scale)</text>%n", TOP + plotH / 2, TOP + plotH / 2));
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "<text x=\"16\" y=\"%d\" transform=\"rotate(-90 16 %d)\" text-anchor=\"middle\">"
+                + "latency (log scale)</text>%n",
+            TOP + plotH / 2,
+            TOP + plotH / 2));
     for (int nodes : all.stream().map(FleetResult::nodes).distinct().toList()) {
-      s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d</text>%n",
-          x(nodes, minX, maxX, log, plotW), TOP + plotH + 18, nodes));
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d</text>%n",
+              x(nodes, minX, maxX, log, plotW),
+              TOP + plotH + 18,
+              nodes));
     }
-    s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">nodes%s (pods, policies, rates: "
-        + "docs/benchmarks.md)</text>%n", LEFT + plotW / 2, H - 16, log ? ", log scale" : ""));
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">nodes%s (pods, policies, rates: "
+                + "docs/benchmarks.md)</text>%n",
+            LEFT + plotW / 2,
+            H - 16,
+            log ? ", log scale" : ""));
     double ty = y(250, lo, hi, plotH);
-    s.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#c00\" "
-        + "stroke-dasharray=\"6 4\"/>%n", LEFT, LEFT + plotW, ty, ty));
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#c00\" "
+                + "stroke-dasharray=\"6 4\"/>%n",
+            LEFT,
+            LEFT + plotW,
+            ty,
+            ty));
     int k = 0;
     for (Series se : series) {
       StringBuilder pts = new StringBuilder();
@@ -99,25 +156,60 @@ final class LatencyPlot {
         double x = x(pt[0], minX, maxX, log, plotW);
         double y = y(pt[1], lo, hi, plotH);
         pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
-        s.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>%n", x, y, se.color()));
+        s.append(
+            String.format(
+                Locale.ROOT,
+                "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>%n",
+                x,
+                y,
+                se.color()));
       }
       String dash = se.dash().isEmpty() ? "" : " stroke-dasharray=\"" + se.dash() + "\"";
-      s.append(String.format(Locale.ROOT, "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s/>%n",
-          pts.toString().strip(), se.color(), dash));
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s/>%n",
+              pts.toString().strip(),
+              se.color(),
+              dash));
       int ly = TOP + 10 + k++ * 20;
-      s.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"%s/>"
-          + "<text x=\"%d\" y=\"%d\">%s</text>%n", LEFT + plotW + 12, LEFT + plotW + 40, ly, ly, se.color(), dash,
-          LEFT + plotW + 46, ly + 4, se.label()));
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"%s/>"
+                  + "<text x=\"%d\" y=\"%d\">%s</text>%n",
+              LEFT + plotW + 12,
+              LEFT + plotW + 40,
+              ly,
+              ly,
+              se.color(),
+              dash,
+              LEFT + plotW + 46,
+              ly + 4,
+              se.label()));
     }
     int ly = TOP + 10 + k * 20;
-    s.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"#c00\" stroke-dasharray=\"6 4\"/>"
-        + "<text x=\"%d\" y=\"%d\">p99 target 250 ms</text>%n", LEFT + plotW + 12, LEFT + plotW + 40, ly, ly,
-        LEFT + plotW + 46, ly + 4));
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"#c00\" stroke-dasharray=\"6 4\"/>"
+                + "<text x=\"%d\" y=\"%d\">p99 target 250 ms</text>%n",
+            LEFT + plotW + 12,
+            LEFT + plotW + 40,
+            ly,
+            ly,
+            LEFT + plotW + 46,
+            ly + 4));
     s.append("</svg>\n");
     return s.toString();
   }
 
-  private static Series series(String label, String color, String dash, List<FleetResult> rs, double rate,
+  private static Series series(
+      String label,
+      String color,
+      String dash,
+      List<FleetResult> rs,
+      double rate,
       java.util.function.ToDoubleFunction<FleetResult> value) {
     List<double[]> points = new java.util.ArrayList<>();
     for (FleetResult r : rs) {
@@ -133,7 +225,10 @@ final class LatencyPlot {
     if (maxX == minX) {
       return LEFT + plotW / 2.0;
     }
-    double f = log ? (Math.log(nodes) - Math.log(minX)) / (Math.log(maxX) - Math.log(minX)) : (nodes - minX) / (maxX - minX);
+    double f =
+        log
+            ? (Math.log(nodes) - Math.log(minX)) / (Math.log(maxX) - Math.log(minX))
+            : (nodes - minX) / (maxX - minX);
     return LEFT + 30 + (plotW - 60) * f;
   }
 

@@ -18,8 +18,8 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Knows when the pipeline is quiet: every published event committed, the engine's committed offsets
- * at the end of {@code fenceline.events}, every partition applier at the end (high watermark) of its
- * partition of {@code fenceline.node-facts}.
+ * at the end of {@code fenceline.events}, every partition applier at the end (high watermark) of
+ * its partition of {@code fenceline.node-facts}.
  */
 final class Quiescence implements AutoCloseable {
   private final Admin admin;
@@ -43,14 +43,20 @@ final class Quiescence implements AutoCloseable {
     }
   }
 
-  /** Events the engine has not committed yet, and node-facts records the appliers have not read yet. */
+  /**
+   * Events the engine has not committed yet, and node-facts records the appliers have not read yet.
+   */
   long[] lag(List<PartitionApplier> appliers) throws ExecutionException, InterruptedException {
     Offsets o = offsets(appliers);
     var ends = o.ends();
     long engine = o.engine().stream().mapToLong(EngineProgress.Partition::lag).sum();
     long facts = 0;
     for (PartitionApplier a : appliers) {
-      facts += Math.max(0, ends.get(new TopicPartition(Topics.NODE_FACTS, a.partition())).offset() - a.position());
+      facts +=
+          Math.max(
+              0,
+              ends.get(new TopicPartition(Topics.NODE_FACTS, a.partition())).offset()
+                  - a.position());
       for (Map.Entry<TopicPartition, Long> sp : a.setPositions().entrySet()) {
         facts += Math.max(0, ends.get(sp.getKey()).offset() - sp.getValue());
       }
@@ -58,7 +64,8 @@ final class Quiescence implements AutoCloseable {
     return new long[] {engine, facts};
   }
 
-  private String whyNot(List<PartitionApplier> appliers) throws ExecutionException, InterruptedException {
+  private String whyNot(List<PartitionApplier> appliers)
+      throws ExecutionException, InterruptedException {
     Offsets o = offsets(appliers);
     var ends = o.ends();
     for (EngineProgress.Partition p : o.engine()) {
@@ -69,12 +76,23 @@ final class Quiescence implements AutoCloseable {
     for (PartitionApplier a : appliers) {
       long end = ends.get(new TopicPartition(Topics.NODE_FACTS, a.partition())).offset();
       if (a.position() < end) {
-        return "appliers of node-facts partition " + a.partition() + " at " + a.position() + " of " + end;
+        return "appliers of node-facts partition "
+            + a.partition()
+            + " at "
+            + a.position()
+            + " of "
+            + end;
       }
       for (Map.Entry<TopicPartition, Long> sp : a.setPositions().entrySet()) {
         long setEnd = ends.get(sp.getKey()).offset();
         if (sp.getValue() < setEnd) {
-          return "appliers of node-facts partition " + a.partition() + " at " + sp.getValue() + " of " + setEnd + " in "
+          return "appliers of node-facts partition "
+              + a.partition()
+              + " at "
+              + sp.getValue()
+              + " of "
+              + setEnd
+              + " in "
               + sp.getKey();
         }
       }
@@ -82,11 +100,16 @@ final class Quiescence implements AutoCloseable {
     return null;
   }
 
-  /** The engine's progress on every events partition and the ends of the appliers' node-facts partitions. */
-  private record Offsets(List<EngineProgress.Partition> engine,
+  /**
+   * The engine's progress on every events partition and the ends of the appliers' node-facts
+   * partitions.
+   */
+  private record Offsets(
+      List<EngineProgress.Partition> engine,
       Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends) {}
 
-  private Offsets offsets(List<PartitionApplier> appliers) throws ExecutionException, InterruptedException {
+  private Offsets offsets(List<PartitionApplier> appliers)
+      throws ExecutionException, InterruptedException {
     List<EngineProgress.Partition> engine;
     try {
       engine = EngineProgress.read(admin, engineApplicationId, Duration.ofSeconds(60));

@@ -16,11 +16,13 @@ import java.util.List;
 
 /**
  * Writes a fleet as manifests: one folder per cluster ({@code DIR/<cluster>/fleet.json}, a {@code
- * List} of every Namespace, Node, Pod and NetworkPolicy), which {@code fenceline compile --manifests
- * DIR/<cluster>} and {@code fenceline ingest --manifests} read as that cluster's whole state.
+ * List} of every Namespace, Node, Pod and NetworkPolicy), which {@code fenceline compile
+ * --manifests DIR/<cluster>} and {@code fenceline ingest --manifests} read as that cluster's whole
+ * state.
  */
 public final class ManifestWriter {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private ManifestWriter() {}
 

@@ -2,13 +2,13 @@ package io.fenceline.simulator.publish;
 
 import io.fenceline.core.events.ChangeEvent;
 import io.fenceline.core.model.Kind;
+import io.fenceline.fleet.Change;
+import io.fenceline.fleet.Fleet;
+import io.fenceline.fleet.SimCluster;
 import io.fenceline.ingest.EventPublisher;
 import io.fenceline.ingest.Generations;
 import io.fenceline.ingest.IngestMetrics;
 import io.fenceline.ingest.SlimObject;
-import io.fenceline.fleet.Change;
-import io.fenceline.fleet.Fleet;
-import io.fenceline.fleet.SimCluster;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -30,25 +30,37 @@ public final class FleetPublisher implements AutoCloseable {
   private final long generation;
   private long published;
 
-  public FleetPublisher(Fleet fleet, String bootstrapServers, Map<String, Object> clientProperties, Clock clock) {
+  public FleetPublisher(
+      Fleet fleet, String bootstrapServers, Map<String, Object> clientProperties, Clock clock) {
     this.clock = clock;
     this.generation = new Generations(clock).next();
     IngestMetrics metrics = IngestMetrics.counting();
     for (SimCluster c : fleet.clusters()) {
-      publishers.put(c.name(), EventPublisher.start(c.name(), bootstrapServers, metrics, clientProperties));
+      publishers.put(
+          c.name(), EventPublisher.start(c.name(), bootstrapServers, metrics, clientProperties));
     }
   }
 
   public void publish(Change c) {
     EventPublisher p = publishers.get(c.cluster());
     if (p == null) {
-      throw new IllegalArgumentException("change of cluster " + c.cluster() + ", which is not in the fleet");
+      throw new IllegalArgumentException(
+          "change of cluster " + c.cluster() + ", which is not in the fleet");
     }
-    ChangeEvent e = c.isDelete()
-        ? ChangeEvent.delete(c.cluster(), c.kind().apiName(), c.namespace(), c.name(), c.uid(), c.resourceVersion(),
-            clock.instant(), generation)
-        : new SlimObject(c.kind(), c.namespace(), c.name(), c.uid(), c.resourceVersion(), c.object())
-            .upsert(c.cluster(), clock.instant(), generation);
+    ChangeEvent e =
+        c.isDelete()
+            ? ChangeEvent.delete(
+                c.cluster(),
+                c.kind().apiName(),
+                c.namespace(),
+                c.name(),
+                c.uid(),
+                c.resourceVersion(),
+                clock.instant(),
+                generation)
+            : new SlimObject(
+                    c.kind(), c.namespace(), c.name(), c.uid(), c.resourceVersion(), c.object())
+                .upsert(c.cluster(), clock.instant(), generation);
     p.publish(e);
     published++;
   }
@@ -58,7 +70,9 @@ public final class FleetPublisher implements AutoCloseable {
     snapshot.forEach(this::publish);
     for (Map.Entry<String, EventPublisher> e : publishers.entrySet()) {
       for (Kind k : Kind.values()) {
-        e.getValue().publish(ChangeEvent.generationEnd(e.getKey(), k.apiName(), clock.instant(), generation));
+        e.getValue()
+            .publish(
+                ChangeEvent.generationEnd(e.getKey(), k.apiName(), clock.instant(), generation));
         published++;
       }
     }
@@ -80,8 +94,12 @@ public final class FleetPublisher implements AutoCloseable {
     for (Map.Entry<String, EventPublisher> e : publishers.entrySet()) {
       Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
       if (!e.getValue().awaitCommitted(left)) {
-        throw new TimeoutException("cluster " + e.getKey() + ": the broker did not commit the events within "
-            + timeout.toSeconds() + " s");
+        throw new TimeoutException(
+            "cluster "
+                + e.getKey()
+                + ": the broker did not commit the events within "
+                + timeout.toSeconds()
+                + " s");
       }
     }
   }

@@ -21,7 +21,11 @@ public final class PacedChurn {
 
   private PacedChurn() {}
 
-  public static Result run(ChurnGenerator churn, FleetPublisher publisher, double eventsPerSecond, Duration duration,
+  public static Result run(
+      ChurnGenerator churn,
+      FleetPublisher publisher,
+      double eventsPerSecond,
+      Duration duration,
       BooleanSupplier stop) {
     long start = System.nanoTime();
     long end = start + duration.toNanos();

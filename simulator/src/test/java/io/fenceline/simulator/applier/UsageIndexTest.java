@@ -18,12 +18,16 @@ class UsageIndexTest {
   private static final SetRef SET_B = new SetRef("set-b", SetKind.values()[0], 0, "b");
 
   private static PolicyChainFact chain(String id, SetRef set) {
-    return new PolicyChainFact(id, ObjectKey.of("ns", "p-" + id), Direction.INGRESS,
+    return new PolicyChainFact(
+        id,
+        ObjectKey.of("ns", "p-" + id),
+        Direction.INGRESS,
         List.of(new Clause(set, null, null, null, null, "ns/p")));
   }
 
   private static PodBindingFact binding(String node, String pod, String... chains) {
-    return new PodBindingFact(node, ObjectKey.of("ns", pod), List.of(), true, false, List.of(chains), List.of());
+    return new PodBindingFact(
+        node, ObjectKey.of("ns", pod), List.of(), true, false, List.of(chains), List.of());
   }
 
   private static void bind(UsageIndex index, PodBindingFact b) {
