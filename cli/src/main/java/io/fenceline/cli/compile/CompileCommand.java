@@ -8,8 +8,8 @@ import io.fenceline.core.facts.NodeModel;
 import io.fenceline.core.manifest.DecodedObjects;
 import io.fenceline.core.manifest.Manifests;
 import io.fenceline.core.manifest.Problem;
+import io.fenceline.core.render.ClusterRenderer;
 import io.fenceline.core.render.NodePayload;
-import io.fenceline.core.render.NodeRenderer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -79,14 +79,21 @@ public final class CompileCommand implements Callable<Integer> {
     int problems = decoded.problems().size();
     CompiledCluster compiled = CompiledCluster.fromScratch(Manifests.asUpserts(decoded));
     decoded = null; // the compiled facts are all that is needed from here: let the objects go
-    // One node at a time, written as soon as it is rendered: memory holds the compiled cluster and
-    // one node's payload, never the whole output.
+    // One node at a time, written as soon as it is rendered: memory holds the compiled cluster, the
+    // text of each set (rendered once: every node using a set holds the same members) and one
+    // node's
+    // payload, never the whole output.
+    ClusterRenderer renderer = new ClusterRenderer(compiled.facts());
     List<NodeSummary> summaries = new ArrayList<>();
     for (String node : compiled.nodes()) {
-      NodeModel model = compiled.nodeModel(node);
-      NodePayload payload = NodeRenderer.render(model);
+      NodeModel structure = compiled.facts().nodeStructure(node);
+      NodePayload payload = renderer.render(structure);
       PayloadWriter.writeNode(out, payload);
-      summaries.add(NodeSummary.of(model, payload, out.resolve(node)));
+      int members = 0;
+      for (var ref : structure.sets().keySet()) {
+        members += compiled.facts().members(ref.id()).size();
+      }
+      summaries.add(NodeSummary.of(structure, members, payload, out.resolve(node)));
     }
     PayloadWriter.removeOtherNodes(out, compiled.nodes());
     if (output.equals("json")) {

@@ -18,7 +18,11 @@ public record NodeSummary(
     Path dir) {
 
   public static NodeSummary of(NodeModel m, NodePayload p, Path dir) {
-    int members = m.sets().values().stream().mapToInt(java.util.Set::size).sum();
+    return of(m, m.sets().values().stream().mapToInt(java.util.Set::size).sum(), p, dir);
+  }
+
+  /** For a model whose sets are listed without members ({@code FactTable.nodeStructure}). */
+  public static NodeSummary of(NodeModel m, int members, NodePayload p, Path dir) {
     return new NodeSummary(
         m.node(),
         m.bindings().size(),
