@@ -84,27 +84,33 @@ public final class CompileCommand implements Callable<Integer> {
     // node's
     // payload, never the whole output.
     ClusterRenderer renderer = new ClusterRenderer(compiled.facts());
-    List<NodeSummary> summaries = new ArrayList<>();
-    for (String node : compiled.nodes()) {
-      NodeModel structure = compiled.facts().nodeStructure(node);
-      NodePayload payload = renderer.render(structure);
-      PayloadWriter.writeNode(out, payload);
-      int members = 0;
-      for (var ref : structure.sets().keySet()) {
-        members += compiled.facts().members(ref.id()).size();
-      }
-      summaries.add(NodeSummary.of(structure, members, payload, out.resolve(node)));
-    }
+    List<String> nodes = List.copyOf(compiled.nodes());
+    NodeSummary[] summaries = new NodeSummary[nodes.size()];
+    // Nodes are rendered and written on every core; each task holds one node's payload until
+    // written.
+    java.util.stream.IntStream.range(0, nodes.size())
+        .parallel()
+        .forEach(
+            i -> {
+              NodeModel structure = compiled.facts().nodeStructure(nodes.get(i));
+              NodePayload payload = renderer.render(structure);
+              PayloadWriter.writeNode(out, payload);
+              int members = 0;
+              for (var ref : structure.sets().keySet()) {
+                members += compiled.facts().members(ref.id()).size();
+              }
+              summaries[i] = NodeSummary.of(structure, members, payload, out.resolve(nodes.get(i)));
+            });
     PayloadWriter.removeOtherNodes(out, compiled.nodes());
     if (output.equals("json")) {
-      NodeSummary.printJson(stdout, summaries, problems);
+      NodeSummary.printJson(stdout, List.of(summaries), problems);
     } else {
-      NodeSummary.printTable(stdout, summaries);
+      NodeSummary.printTable(stdout, List.of(summaries));
     }
     stdout.flush();
     err.printf(
         "compiled %d objects into %d node payloads under %s (%d invalid objects)%n",
-        objects, summaries.size(), out, problems);
+        objects, summaries.length, out, problems);
     err.flush();
     return strict && problems > 0 ? ExitCodes.FAILURE : ExitCodes.OK;
   }

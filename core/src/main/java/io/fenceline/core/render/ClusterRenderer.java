@@ -2,8 +2,8 @@ package io.fenceline.core.render;
 
 import io.fenceline.core.facts.FactTable;
 import io.fenceline.core.facts.NodeModel;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Renders the nodes of one fact table one after the other, each set's restore text once: every node
@@ -11,11 +11,12 @@ import java.util.Map;
  * same bytes on all of them. Byte-identical to {@link NodeRenderer#render} of {@link
  * FactTable#nodeModel}; a node's members are never copied. Keeps the text of the sets rendered so
  * far (memory grows with the cluster's distinct set members, not with its nodes). For a table that
- * does not change between calls ({@code fenceline compile}). Pure.
+ * does not change between calls ({@code fenceline compile}); nodes may be rendered from several
+ * threads at once (the table is only read). Pure.
  */
 public final class ClusterRenderer {
   private final FactTable facts;
-  private final Map<String, String> setBlocks = new HashMap<>();
+  private final Map<String, String> setBlocks = new ConcurrentHashMap<>();
 
   public ClusterRenderer(FactTable facts) {
     this.facts = facts;
