@@ -134,6 +134,8 @@ final class FleetRun {
         // 2. Steady churn at the offered rate.
         Instant steadyFrom = clock.instant();
         long s0 = System.nanoTime();
+        long appliersCpu0 = cpuNanos(threads);
+        long processCpu0 = processCpuNanos();
         Thread progress = progress(quiet, publisher, appliers);
         PacedChurn.Result paced =
             PacedChurn.run(churn, publisher, o.rate(), o.steady(), () -> false);
@@ -141,6 +143,17 @@ final class FleetRun {
         Instant steadyTo = clock.instant();
         quiet.await(publisher, appliers, QUIET_TIMEOUT);
         double steadyDrain = (System.nanoTime() - s0) / 1e9;
+        double appliersCpu = (cpuNanos(threads) - appliersCpu0) / 1e9;
+        double processCpu = (processCpuNanos() - processCpu0) / 1e9;
+        // The simulated appliers share this JVM with the broker and the engine: say what they took,
+        // so a latency is never read as the pipeline's when the appliers' CPU starved it.
+        LOG.info(
+            "{}: steady churn CPU: simulated appliers {} s of the process's {} s ({}%), over {} s wall",
+            o.spec(),
+            String.format("%.1f", appliersCpu),
+            String.format("%.1f", processCpu),
+            String.format("%.0f", 100 * appliersCpu / Math.max(1e-9, processCpu)),
+            String.format("%.1f", steadyDrain));
         Percentiles steady = latencies(log, steadyFrom, steadyTo);
         LOG.info(
             "{}: steady churn {} events in {} s, convergence p50 {} p99 {} max {} ms",
@@ -385,6 +398,22 @@ final class FleetRun {
       ms.add(e.latency().toMillis());
     }
     return Percentiles.of(ms);
+  }
+
+  /** CPU time the threads used so far (0 for a thread that ended). */
+  private static long cpuNanos(List<Thread> threads) {
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (Thread t : threads) {
+      sum += Math.max(0, mx.getThreadCpuTime(t.getId()));
+    }
+    return sum;
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static long sum(
