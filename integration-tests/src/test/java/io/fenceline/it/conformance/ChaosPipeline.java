@@ -67,6 +67,18 @@ final class ChaosPipeline implements AutoCloseable {
             Map.of(),
             List.of("kafka", "--data-dir", dir.resolve("broker").toString()));
     broker = p;
+    String address = awaitBrokerAddress(p);
+    if (bootstrap != null && !bootstrap.equals(address)) {
+      throw new AssertionError("the restarted broker moved from " + bootstrap + " to " + address);
+    }
+    bootstrap = address;
+  }
+
+  /**
+   * Waits (at most 3 minutes) until a {@code fenceline kafka} process prints its address on stdout,
+   * and returns it; fails if the process exits first.
+   */
+  static String awaitBrokerAddress(FencelineProcess p) {
     String[] address = new String[1];
     await("the broker's address on stdout")
         .atMost(Duration.ofMinutes(3))
@@ -84,11 +96,7 @@ final class ChaosPipeline implements AutoCloseable {
               }
               return false;
             });
-    if (bootstrap != null && !bootstrap.equals(address[0])) {
-      throw new AssertionError(
-          "the restarted broker moved from " + bootstrap + " to " + address[0]);
-    }
-    bootstrap = address[0];
+    return address[0];
   }
 
   void killBroker() throws InterruptedException {
