@@ -104,9 +104,10 @@ final class ChaosPipeline implements AutoCloseable {
   }
 
   /**
-   * Starts the engine. With {@code engineGroupInstanceId} (the system property {@code
-   * chaos.engineGroupInstanceId}) it runs as a static member of its consumer group ({@code
-   * group.instance.id} through {@code --kafka-config}), so that its successor takes over at once.
+   * Starts the engine, a static member of its consumer group by default (its instance id derived
+   * from the state dir, the same across restarts, so a restarted engine takes its tasks back at
+   * once). The system property {@code chaos.engineGroupInstanceId} names the id instead ({@code
+   * group.instance.id} through {@code --kafka-config}).
    */
   void startEngine() throws IOException {
     List<String> args =
