@@ -72,6 +72,14 @@ final class TimedNetfilter implements Netfilter {
   }
 
   @Override
+  public void conntrackDelete(java.util.Collection<IpAddress> ips) {
+    long t = System.nanoTime();
+    delegate.conntrackDelete(ips);
+    conntrackNanos += System.nanoTime() - t;
+    conntracks += ips.size();
+  }
+
+  @Override
   public void conntrackDelete(IpAddress ip) {
     long t = System.nanoTime();
     delegate.conntrackDelete(ip);

@@ -49,6 +49,49 @@ public final class CommandRunner {
   }
 
   /**
+   * Runs the commands (no input) at the same time, at most {@link #MAX_PARALLEL} at once, and
+   * returns their results in order, as {@link #run} would; the first that cannot start or times out
+   * is thrown after all have ended.
+   */
+  public List<Result> runAll(List<List<String>> commands) {
+    List<Result> out = new ArrayList<>();
+    for (int from = 0; from < commands.size(); from += MAX_PARALLEL) {
+      List<CompletableFuture<Result>> running = new ArrayList<>();
+      for (List<String> c :
+          commands.subList(from, Math.min(commands.size(), from + MAX_PARALLEL))) {
+        running.add(CompletableFuture.supplyAsync(() -> run(c, null), WAITERS));
+      }
+      CommandFailedException failed = null;
+      for (CompletableFuture<Result> f : running) {
+        try {
+          out.add(f.join());
+        } catch (java.util.concurrent.CompletionException e) {
+          if (e.getCause() instanceof CommandFailedException c && failed == null) {
+            failed = c;
+          } else if (!(e.getCause() instanceof CommandFailedException)) {
+            throw e;
+          }
+        }
+      }
+      if (failed != null) {
+        throw failed;
+      }
+    }
+    return out;
+  }
+
+  /** How many processes {@link #runAll} runs at once. */
+  public static final int MAX_PARALLEL = 16;
+
+  private static final java.util.concurrent.ExecutorService WAITERS =
+      java.util.concurrent.Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "fenceline-command");
+            t.setDaemon(true);
+            return t;
+          });
+
+  /**
    * Runs and returns whatever happened, never throwing: a tool that cannot start exits 127, a
    * timeout -1.
    */

@@ -22,6 +22,14 @@ public interface Netfilter {
   /** Deletes conntrack entries to or from this address (none to delete is fine). */
   void conntrackDelete(IpAddress ip);
 
+  /**
+   * Deletes conntrack entries to or from each of these addresses; an implementation may do them at
+   * the same time. By default one after the other.
+   */
+  default void conntrackDelete(java.util.Collection<IpAddress> ips) {
+    ips.forEach(this::conntrackDelete);
+  }
+
   /** Owned chain → number of rules, as the kernel has them (for drift detection). */
   Map<String, Integer> ruleCounts(int family);
 

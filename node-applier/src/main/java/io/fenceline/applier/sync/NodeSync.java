@@ -374,7 +374,9 @@ public final class NodeSync {
     if (appliedStructure != null) {
       Set<IpAddress> gone = new TreeSet<>(ConntrackTargets.between(appliedStructure, model));
       gone.addAll(kernelSets.goneHosts(rules.slots(), model));
-      gone.forEach(netfilter::conntrackDelete);
+      if (!gone.isEmpty()) {
+        netfilter.conntrackDelete(gone);
+      }
     }
     kernelSets.reset(rules.slots(), model);
     return done(at, true, rules, model, d, sets, started);
@@ -395,7 +397,9 @@ public final class NodeSync {
     if (bindingsChanged) {
       gone.addAll(ConntrackTargets.between(appliedStructure, model));
     }
-    gone.forEach(netfilter::conntrackDelete);
+    if (!gone.isEmpty()) {
+      netfilter.conntrackDelete(gone);
+    }
     kernelSets.commit(patch, rules.slots());
     return done(at, false, rules, model, d, sets, started);
   }

@@ -61,4 +61,40 @@ class CommandRunnerTest {
     assertThat(CommandRunner.onHost().attempt(List.of("sh", "-c", "exit 2"), null).exitCode())
         .isEqualTo(2);
   }
+
+  @Test
+  void shouldRunCommandsTogetherAndGiveTheirResultsInOrder() {
+    // Each waits until the file of the one after it exists: run one after the other, the first
+    // would wait forever.
+    Path a = dir.resolve("a");
+    Path b = dir.resolve("b");
+    List<CommandRunner.Result> r =
+        new CommandRunner(null, 20)
+            .runAll(
+                List.of(
+                    List.of(
+                        "sh",
+                        "-c",
+                        "touch " + a + "; while [ ! -e " + b + " ]; do sleep 0.05; done; exit 3"),
+                    List.of(
+                        "sh",
+                        "-c",
+                        "while [ ! -e "
+                            + a
+                            + " ]; do sleep 0.05; done; touch "
+                            + b
+                            + "; echo two")));
+    assertThat(r).extracting(CommandRunner.Result::exitCode).containsExactly(3, 0);
+    assertThat(r.get(1).stdout()).isEqualTo("two\n");
+  }
+
+  @Test
+  void shouldThrowForACommandThatCannotStartAfterTheOthersEnded() {
+    assertThatThrownBy(
+            () ->
+                CommandRunner.onHost()
+                    .runAll(List.of(List.of("true"), List.of("/nonexistent/fenceline-tool"))))
+        .isInstanceOf(CommandFailedException.class)
+        .satisfies(e -> assertThat(((CommandFailedException) e).exitCode()).isEqualTo(127));
+  }
 }
