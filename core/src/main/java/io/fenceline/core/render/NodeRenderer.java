@@ -57,8 +57,17 @@ public final class NodeRenderer {
    * of its sets. {@code model}'s set members are not read.
    */
   public static Structure rules(NodeModel model) {
-    Map<String, List<String>> chains4 = chains(model, 4);
-    Map<String, List<String>> chains6 = chains(model, 6);
+    return rules(model, RuleCache.NONE);
+  }
+
+  /**
+   * {@link #rules(NodeModel)}, reusing from {@code cache} the chains of pods and policies whose
+   * facts did not change since the cache's last render (the same rule lists, so comparing them with
+   * what was applied is cheap too).
+   */
+  public static Structure rules(NodeModel model, RuleCache cache) {
+    Map<String, List<String>> chains4 = chains(model, 4, cache);
+    Map<String, List<String>> chains6 = chains(model, 6, cache);
     return new Structure(
         new RenderedNode(model.node(), List.of(), chains4, chains6, FORWARD_JUMP),
         slots(model, chains4, chains6));
@@ -118,6 +127,10 @@ public final class NodeRenderer {
   // ---- iptables -------------------------------------------------------------------------------
 
   static Map<String, List<String>> chains(NodeModel model, int family) {
+    return chains(model, family, RuleCache.NONE);
+  }
+
+  static Map<String, List<String>> chains(NodeModel model, int family, RuleCache cache) {
     Map<String, List<String>> chains = new LinkedHashMap<>();
     String root = KernelNames.ROOT_CHAIN;
     List<String> rootRules = new ArrayList<>();
@@ -160,113 +173,127 @@ public final class NodeRenderer {
             + " -j MARK --set-xmark 0x0/"
             + MARK);
 
+    java.util.Set<String> jumpedTo = new java.util.HashSet<>();
     for (PodBindingFact b : model.bindings()) {
       for (Direction d : List.of(Direction.INGRESS, Direction.EGRESS)) {
         if (!isolated(b, d) || b.ips().stream().noneMatch(ip -> ip.family() == family)) {
           continue;
         }
-        String chain = KernelNames.podChain(d, b.pod());
-        List<String> rules = new ArrayList<>();
-        chains.put(chain, rules);
-        String who = b.pod() + " " + d.lowerName();
-        rules.add(
-            "-A "
-                + chain
-                + " -m conntrack --ctstate INVALID "
-                + Comments.option(who + ": invalid packet")
-                + " -j DROP");
-        rules.add("-A " + chain + " -j MARK --set-xmark 0x0/" + MARK);
+        List<String> present = new ArrayList<>();
         for (String id : d == Direction.INGRESS ? b.ingressChains() : b.egressChains()) {
           PolicyChainFact pc = model.chains().get(id);
           if (pc != null) { // a chain that has not arrived gives no allow (fail closed)
-            rules.add(
-                "-A "
-                    + chain
-                    + " "
-                    + Comments.option(who + ": " + pc.policy())
-                    + " -j "
-                    + KernelNames.policyChain(id));
+            present.add(id + " " + pc.policy());
+            jumpedTo.add(KernelNames.policyChain(id));
           }
         }
-        rules.add(
-            "-A "
-                + chain
-                + " -m mark --mark "
-                + MARK
-                + "/"
-                + MARK
-                + " "
-                + Comments.option(who + ": allowed")
-                + " -j RETURN");
-        rules.add(
-            "-A "
-                + chain
-                + " -p tcp "
-                + Comments.option(who + ": no policy allows")
-                + " -j REJECT --reject-with tcp-reset");
-        rules.add(
-            "-A "
-                + chain
-                + " "
-                + Comments.option(who + ": no policy allows")
-                + " -j REJECT --reject-with "
-                + (family == 4 ? "icmp-port-unreachable" : "icmp6-port-unreachable"));
+        chains.put(
+            KernelNames.podChain(d, b.pod()),
+            cache.pod(b, d, family, present, () -> podChain(b, d, family, model)));
       }
     }
 
-    java.util.Set<String> jumpedTo = new java.util.HashSet<>();
-    for (List<String> rules : chains.values()) {
-      for (String r : rules) {
-        int j = r.lastIndexOf(" -j FNL-POL-");
-        if (j >= 0) {
-          jumpedTo.add(r.substring(j + 4));
-        }
-      }
-    }
     for (PolicyChainFact pc : model.chains().values()) {
       String chain = KernelNames.policyChain(pc.id());
       if (!jumpedTo.contains(chain)) {
         continue; // no local pod of this family uses it
       }
-      List<String> rules = new ArrayList<>();
-      chains.put(chain, rules);
-      String peerDir = pc.direction() == Direction.INGRESS ? "src" : "dst";
-      for (Clause c : pc.clauses()) {
-        if (!c.appliesTo(family)) {
-          continue;
-        }
-        StringBuilder r = new StringBuilder("-A ").append(chain);
-        if (c.peerSet() != null) {
-          r.append(" -m set --match-set ")
-              .append(KernelNames.set(c.peerSet(), family))
-              .append(' ')
-              .append(peerDir);
-        }
-        if (c.namedPortSet() != null) {
-          r.append(" -m set --match-set ")
-              .append(KernelNames.set(c.namedPortSet(), family))
-              .append(" dst,dst");
-        }
-        if (c.protocol() != null) {
-          Protocol p = c.protocol();
-          r.append(" -p ").append(p.kernelName());
-          if (c.fromPort() != null) {
-            r.append(" -m ").append(p.kernelName()).append(" --dport ").append(c.fromPort());
-            if (!c.fromPort().equals(c.toPort())) {
-              r.append(':').append(c.toPort());
-            }
-          }
-        }
-        r.append(' ')
-            .append(Comments.option(c.comment()))
-            .append(" -j MARK --set-xmark ")
-            .append(MARK)
-            .append('/')
-            .append(MARK);
-        rules.add(r.toString());
+      chains.put(chain, cache.policy(pc, family, () -> policyChain(pc, family)));
+    }
+    cache.rendered(family);
+    return chains;
+  }
+
+  /** The chain of one isolated pod in one direction: drop invalid, jump to its policies, reject. */
+  private static List<String> podChain(PodBindingFact b, Direction d, int family, NodeModel model) {
+    String chain = KernelNames.podChain(d, b.pod());
+    List<String> rules = new ArrayList<>();
+    String who = b.pod() + " " + d.lowerName();
+    rules.add(
+        "-A "
+            + chain
+            + " -m conntrack --ctstate INVALID "
+            + Comments.option(who + ": invalid packet")
+            + " -j DROP");
+    rules.add("-A " + chain + " -j MARK --set-xmark 0x0/" + MARK);
+    for (String id : d == Direction.INGRESS ? b.ingressChains() : b.egressChains()) {
+      PolicyChainFact pc = model.chains().get(id);
+      if (pc != null) { // a chain that has not arrived gives no allow (fail closed)
+        rules.add(
+            "-A "
+                + chain
+                + " "
+                + Comments.option(who + ": " + pc.policy())
+                + " -j "
+                + KernelNames.policyChain(id));
       }
     }
-    return chains;
+    rules.add(
+        "-A "
+            + chain
+            + " -m mark --mark "
+            + MARK
+            + "/"
+            + MARK
+            + " "
+            + Comments.option(who + ": allowed")
+            + " -j RETURN");
+    rules.add(
+        "-A "
+            + chain
+            + " -p tcp "
+            + Comments.option(who + ": no policy allows")
+            + " -j REJECT --reject-with tcp-reset");
+    rules.add(
+        "-A "
+            + chain
+            + " "
+            + Comments.option(who + ": no policy allows")
+            + " -j REJECT --reject-with "
+            + (family == 4 ? "icmp-port-unreachable" : "icmp6-port-unreachable"));
+    return rules;
+  }
+
+  /** One policy chain's clauses in one family, each marking what it allows. */
+  private static List<String> policyChain(PolicyChainFact pc, int family) {
+    String chain = KernelNames.policyChain(pc.id());
+    List<String> rules = new ArrayList<>();
+    String peerDir = pc.direction() == Direction.INGRESS ? "src" : "dst";
+    for (Clause c : pc.clauses()) {
+      if (!c.appliesTo(family)) {
+        continue;
+      }
+      StringBuilder r = new StringBuilder("-A ").append(chain);
+      if (c.peerSet() != null) {
+        r.append(" -m set --match-set ")
+            .append(KernelNames.set(c.peerSet(), family))
+            .append(' ')
+            .append(peerDir);
+      }
+      if (c.namedPortSet() != null) {
+        r.append(" -m set --match-set ")
+            .append(KernelNames.set(c.namedPortSet(), family))
+            .append(" dst,dst");
+      }
+      if (c.protocol() != null) {
+        Protocol p = c.protocol();
+        r.append(" -p ").append(p.kernelName());
+        if (c.fromPort() != null) {
+          r.append(" -m ").append(p.kernelName()).append(" --dport ").append(c.fromPort());
+          if (!c.fromPort().equals(c.toPort())) {
+            r.append(':').append(c.toPort());
+          }
+        }
+      }
+      r.append(' ')
+          .append(Comments.option(c.comment()))
+          .append(" -j MARK --set-xmark ")
+          .append(MARK)
+          .append('/')
+          .append(MARK);
+      rules.add(r.toString());
+    }
+    return rules;
   }
 
   private static boolean isolated(PodBindingFact b, Direction d) {

@@ -14,6 +14,7 @@ import io.fenceline.core.model.IpAddress;
 import io.fenceline.core.render.NodeRenderer;
 import io.fenceline.core.render.PayloadDelta;
 import io.fenceline.core.render.RenderedNode;
+import io.fenceline.core.render.RuleCache;
 import io.fenceline.kafka.topics.Receipt;
 import java.time.Duration;
 import java.time.Instant;
@@ -172,6 +173,9 @@ public final class NodeSync {
   private final DesiredNode desired;
   private final String prefix;
   private final KernelSets kernelSets = new KernelSets();
+
+  /** The node's chains as last rendered: a render rebuilds only those whose facts changed. */
+  private final RuleCache ruleCache = new RuleCache();
 
   /**
    * The rules applied (a rendered node without sets) and the sets they reference; null before the
@@ -357,7 +361,7 @@ public final class NodeSync {
   /** Everything, against the kernel's inventory: the first apply, and after a refusal or drift. */
   private Applied applyFull(long at, long started) {
     NodeModel model = desired.model();
-    NodeRenderer.Structure rules = NodeRenderer.rules(model);
+    NodeRenderer.Structure rules = NodeRenderer.rules(model, ruleCache);
     RenderedNode next = rules.filled(model);
     // The FORWARD jump is checked on full applies only (a lost jump is drift, repaired by a full
     // apply).
@@ -385,7 +389,7 @@ public final class NodeSync {
   /** Only what the facts read since the last apply changed. */
   private Applied applyDelta(long at, long started) {
     NodeModel model = rulesTouched ? desired.structure() : appliedStructure;
-    NodeRenderer.Structure rules = rulesTouched ? NodeRenderer.rules(model) : applied;
+    NodeRenderer.Structure rules = rulesTouched ? NodeRenderer.rules(model, ruleCache) : applied;
     PayloadDelta.Delta d =
         rulesTouched ? PayloadDelta.chainsBetween(applied.chains(), rules.chains()) : NOTHING;
     KernelSets.Patch patch = kernelSets.patch(rules.slots(), desired, touchedEntries);
