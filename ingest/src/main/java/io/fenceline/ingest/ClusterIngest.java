@@ -1,10 +1,6 @@
 package io.fenceline.ingest;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fenceline.core.model.Kind;
@@ -67,7 +63,6 @@ public final class ClusterIngest implements AutoCloseable {
     try {
       ingest.add(
           client.namespaces().runnableInformer(0),
-          Namespace.class,
           Kind.NAMESPACE,
           publisher,
           detector,
@@ -76,7 +71,6 @@ public final class ClusterIngest implements AutoCloseable {
           metrics);
       ingest.add(
           client.nodes().runnableInformer(0),
-          Node.class,
           Kind.NODE,
           publisher,
           detector,
@@ -85,7 +79,6 @@ public final class ClusterIngest implements AutoCloseable {
           metrics);
       ingest.add(
           client.pods().inAnyNamespace().runnableInformer(0),
-          Pod.class,
           Kind.POD,
           publisher,
           detector,
@@ -94,7 +87,6 @@ public final class ClusterIngest implements AutoCloseable {
           metrics);
       ingest.add(
           client.network().v1().networkPolicies().inAnyNamespace().runnableInformer(0),
-          NetworkPolicy.class,
           Kind.NETWORK_POLICY,
           publisher,
           detector,
@@ -116,7 +108,6 @@ public final class ClusterIngest implements AutoCloseable {
 
   private <T extends HasMetadata> void add(
       SharedIndexInformer<T> informer,
-      Class<T> type,
       Kind kind,
       EventSink sink,
       ChangeDetector detector,
@@ -126,7 +117,7 @@ public final class ClusterIngest implements AutoCloseable {
     KindHandler<T> handler =
         new KindHandler<T>(cluster, kind, sink, detector, generations, clock, metrics)
             .store(() -> informer.getStore().list());
-    informer.itemStore(new TrimmingItemStore<>(ObjectTrimmer.forType(type)));
+    informer.itemStore(new TrimmingItemStore<>());
     informer.addEventHandler(handler);
     informers.add(informer);
     started.add(informer.start().toCompletableFuture());

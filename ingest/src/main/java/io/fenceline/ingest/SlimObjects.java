@@ -5,31 +5,32 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeAddress;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodIP;
-import io.fabric8.kubernetes.api.model.PodSpec;
-import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fenceline.core.model.Kind;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.function.BiConsumer;
 
 /**
- * Reduces fabric8 objects (Pod, Namespace, NetworkPolicy, Node) to the slim JSON the engine's
- * {@code ObjectDecoder} reads (docs/events.md): metadata name, namespace, labels (sorted), uid,
- * resourceVersion; for pods {@code spec.nodeName}, {@code spec.hostNetwork}, the containers' ports
- * (name, containerPort, protocol), {@code status.phase}, {@code status.podIP(s)}; a policy's whole
- * {@code spec} as the API writes it; a node's {@code status.addresses}. Nothing is validated: the
- * engine judges. {@link ManifestObjects} produces the same shape from manifest JSON.
+ * The one definition of the slim form: what fenceline keeps of a Kubernetes object, in the API's
+ * own JSON shape, as the engine's {@code ObjectDecoder} reads it (docs/events.md). Kept: {@code
+ * apiVersion} (as written, else the kind's), {@code kind}, metadata name, namespace ({@code
+ * default} when absent), labels (sorted), uid, resourceVersion; for pods {@code spec.nodeName},
+ * {@code spec.hostNetwork} (unless false), the containers' names and ports (name, containerPort,
+ * protocol), {@code status.phase}, {@code status.podIP}, {@code status.podIPs[].ip}; a policy's
+ * whole {@code spec} as written; a node's {@code status.addresses} (type, address). Values are
+ * copied as written, valid or not (the engine judges); only what an event cannot do without — a
+ * name, a namespace that is a string — is required.
+ *
+ * <p>Every path goes through {@link #of(Kind, JsonNode)}: a manifest's JSON ({@link
+ * ManifestObjects}), an API object (fabric8's own serialization of it, {@link #of(HasMetadata)}),
+ * and the trimmed copies the informers keep ({@link #trimmed}), so a manifest and the same object
+ * from the API server publish the same bytes.
  */
 public final class SlimObjects {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -37,165 +38,203 @@ public final class SlimObjects {
 
   private SlimObjects() {}
 
-  /** The slim form of {@code o}; IllegalArgumentException for kinds fenceline does not read. */
+  /** An object that cannot be published: the message says what is missing, not where. */
+  static final class NotPublishable extends IllegalArgumentException {
+    NotPublishable(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * The slim form of {@code o}, from the JSON fabric8 writes for it (the API's JSON shape);
+   * IllegalArgumentException for kinds fenceline does not read and objects without a name.
+   */
   public static SlimObject of(HasMetadata o) {
-    if (o instanceof Pod p) {
-      return pod(p);
+    return of(kindOf(o), readTree(FABRIC8.asJson(o)));
+  }
+
+  /**
+   * A copy of {@code o} holding only its slim form (read back by fabric8 into {@code o}'s class),
+   * so that {@code of(trimmed(o))} equals {@code of(o)}: what the informers keep in memory. A full
+   * pod or node (managed fields, env, images, conditions) is many times larger than its slim form,
+   * and an informer keeps every object of the cluster.
+   */
+  @SuppressWarnings("unchecked")
+  static <T extends HasMetadata> T trimmed(T o) {
+    try {
+      return (T) FABRIC8.unmarshal(JSON.writeValueAsString(of(o).object()), o.getClass());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("slim JSON that does not write: " + e.getMessage(), e);
     }
-    if (o instanceof Namespace n) {
-      ObjectNode root = root("v1", Kind.NAMESPACE, n.getMetadata(), false);
-      return slim(Kind.NAMESPACE, n.getMetadata(), false, root);
+  }
+
+  private static Kind kindOf(HasMetadata o) {
+    if (o instanceof Pod) {
+      return Kind.POD;
     }
-    if (o instanceof NetworkPolicy np) {
-      return policy(np);
+    if (o instanceof Namespace) {
+      return Kind.NAMESPACE;
     }
-    if (o instanceof Node n) {
-      return node(n);
+    if (o instanceof NetworkPolicy) {
+      return Kind.NETWORK_POLICY;
+    }
+    if (o instanceof Node) {
+      return Kind.NODE;
     }
     throw new IllegalArgumentException(
         "fenceline does not ingest " + (o == null ? "null" : o.getKind()));
   }
 
-  private static SlimObject pod(Pod p) {
-    ObjectNode root = root("v1", Kind.POD, p.getMetadata(), true);
-    PodSpec spec = p.getSpec();
-    if (spec != null) {
-      ObjectNode s = JSON.createObjectNode();
-      if (spec.getNodeName() != null) {
-        s.put("nodeName", spec.getNodeName());
-      }
-      if (Boolean.TRUE.equals(spec.getHostNetwork())) {
-        s.put("hostNetwork", true);
-      }
-      List<Container> containers = spec.getContainers();
-      if (containers != null && !containers.isEmpty()) {
-        ArrayNode cs = s.putArray("containers");
-        for (Container c : containers) {
-          ObjectNode cn = cs.addObject();
-          if (c.getName() != null) {
-            cn.put("name", c.getName());
-          }
-          if (c.getPorts() != null && !c.getPorts().isEmpty()) {
-            ArrayNode ports = cn.putArray("ports");
-            for (ContainerPort cp : c.getPorts()) {
-              ObjectNode pn = ports.addObject();
-              if (cp.getName() != null) {
-                pn.put("name", cp.getName());
-              }
-              if (cp.getContainerPort() != null) {
-                pn.put("containerPort", cp.getContainerPort());
-              }
-              if (cp.getProtocol() != null) {
-                pn.put("protocol", cp.getProtocol());
-              }
-            }
-          }
-        }
-      }
-      if (!s.isEmpty()) {
-        root.set("spec", s);
-      }
+  /**
+   * The slim form of {@code n}, an object of {@code kind} in the API's JSON shape (its {@code kind}
+   * field is not read); {@link NotPublishable} without a name or with a namespace that is not a
+   * string.
+   */
+  static SlimObject of(Kind kind, JsonNode n) {
+    JsonNode meta = n.path("metadata");
+    JsonNode nameNode = meta.get("name");
+    if (nameNode == null || !nameNode.isTextual() || nameNode.asText().isEmpty()) {
+      throw new NotPublishable(kind.apiName() + " without metadata.name");
     }
-    PodStatus status = p.getStatus();
-    if (status != null) {
-      ObjectNode s = JSON.createObjectNode();
-      if (status.getPhase() != null) {
-        s.put("phase", status.getPhase());
+    String name = nameNode.asText();
+    boolean namespaced = kind.namespaced();
+    String namespace = "";
+    if (namespaced) {
+      JsonNode ns = meta.get("namespace");
+      if (ns != null && !ns.isNull() && !ns.isTextual()) {
+        throw new NotPublishable(
+            kind.apiName() + " " + name + ": metadata.namespace must be a string");
       }
-      if (status.getPodIP() != null) {
-        s.put("podIP", status.getPodIP());
-      }
-      if (status.getPodIPs() != null && !status.getPodIPs().isEmpty()) {
-        ArrayNode ips = s.putArray("podIPs");
-        for (PodIP ip : status.getPodIPs()) {
-          ObjectNode in = ips.addObject();
-          if (ip.getIp() != null) {
-            in.put("ip", ip.getIp());
-          }
-        }
-      }
-      if (!s.isEmpty()) {
-        root.set("status", s);
-      }
-    }
-    return slim(Kind.POD, p.getMetadata(), true, root);
-  }
-
-  private static SlimObject policy(NetworkPolicy np) {
-    ObjectNode root = root("networking.k8s.io/v1", Kind.NETWORK_POLICY, np.getMetadata(), true);
-    if (np.getSpec() != null) {
-      // The spec as written, in the API's JSON shape: fabric8's own serializer (Jackson 3) to text,
-      // read back into the Jackson 2 tree the core uses.
-      root.set("spec", readTree(FABRIC8.asJson(np.getSpec())));
-    }
-    return slim(Kind.NETWORK_POLICY, np.getMetadata(), true, root);
-  }
-
-  private static SlimObject node(Node n) {
-    ObjectNode root = root("v1", Kind.NODE, n.getMetadata(), false);
-    if (n.getStatus() != null
-        && n.getStatus().getAddresses() != null
-        && !n.getStatus().getAddresses().isEmpty()) {
-      ArrayNode as = root.putObject("status").putArray("addresses");
-      for (NodeAddress a : n.getStatus().getAddresses()) {
-        ObjectNode an = as.addObject();
-        if (a.getType() != null) {
-          an.put("type", a.getType());
-        }
-        if (a.getAddress() != null) {
-          an.put("address", a.getAddress());
-        }
-      }
-    }
-    return slim(Kind.NODE, n.getMetadata(), false, root);
-  }
-
-  private static ObjectNode root(String apiVersion, Kind kind, ObjectMeta m, boolean namespaced) {
-    if (m == null || m.getName() == null) {
-      throw new IllegalArgumentException(kind.apiName() + " without metadata.name");
+      namespace = ns == null || ns.isNull() || ns.asText().isEmpty() ? "default" : ns.asText();
     }
     ObjectNode root = JSON.createObjectNode();
-    root.put("apiVersion", apiVersion);
+    root.put(
+        "apiVersion",
+        n.hasNonNull("apiVersion") && n.get("apiVersion").isTextual()
+            ? n.get("apiVersion").asText()
+            : kind == Kind.NETWORK_POLICY ? "networking.k8s.io/v1" : "v1");
     root.put("kind", kind.apiName());
-    ObjectNode meta = root.putObject("metadata");
-    meta.put("name", m.getName());
+    ObjectNode m = root.putObject("metadata");
+    m.put("name", name);
     if (namespaced) {
-      meta.put("namespace", namespaceOf(m));
+      m.put("namespace", namespace);
     }
-    Map<String, String> labels = m.getLabels();
-    if (labels != null && !labels.isEmpty()) {
-      ObjectNode ln = meta.putObject("labels");
-      new TreeMap<>(labels)
-          .forEach(
-              (k, v) -> {
-                if (v == null) {
-                  ln.putNull(k);
-                } else {
-                  ln.put(k, v);
-                }
-              });
+    JsonNode labels = meta.get("labels");
+    if (labels != null && !labels.isNull() && !(labels.isObject() && labels.isEmpty())) {
+      m.set("labels", labels.isObject() ? sorted((ObjectNode) labels) : labels.deepCopy());
     }
-    if (m.getUid() != null) {
-      meta.put("uid", m.getUid());
+    String uid = text(meta, "uid");
+    String rv = text(meta, "resourceVersion");
+    if (uid != null) {
+      m.put("uid", uid);
     }
-    if (m.getResourceVersion() != null) {
-      meta.put("resourceVersion", m.getResourceVersion());
+    if (rv != null) {
+      m.put("resourceVersion", rv);
     }
-    return root;
+    switch (kind) {
+      case POD -> pod(n, root);
+      case NETWORK_POLICY -> {
+        if (n.has("spec") && !n.get("spec").isNull()) {
+          root.set("spec", n.get("spec").deepCopy());
+        }
+      }
+      case NODE -> {
+        JsonNode addresses = n.path("status").get("addresses");
+        if (addresses != null && !addresses.isNull()) {
+          ObjectNode st = JSON.createObjectNode();
+          list(addresses, st, "addresses", (a, an) -> copy(a, an, "type", "address"));
+          if (!st.isEmpty()) {
+            root.set("status", st);
+          }
+        }
+      }
+      case NAMESPACE -> {}
+    }
+    return new SlimObject(kind, namespace, name, uid, rv, root);
   }
 
-  private static String namespaceOf(ObjectMeta m) {
-    return m.getNamespace() == null || m.getNamespace().isEmpty() ? "default" : m.getNamespace();
+  private static void pod(JsonNode n, ObjectNode root) {
+    JsonNode spec = n.path("spec");
+    ObjectNode s = JSON.createObjectNode();
+    copy(spec, s, "nodeName");
+    JsonNode hostNetwork = spec.get("hostNetwork");
+    if (hostNetwork != null
+        && !hostNetwork.isNull()
+        && !(hostNetwork.isBoolean() && !hostNetwork.asBoolean())) {
+      s.set("hostNetwork", hostNetwork.deepCopy());
+    }
+    list(
+        spec.get("containers"),
+        s,
+        "containers",
+        (c, cn) -> {
+          copy(c, cn, "name");
+          list(
+              c.get("ports"),
+              cn,
+              "ports",
+              (p, pn) -> copy(p, pn, "name", "containerPort", "protocol"));
+        });
+    if (!s.isEmpty()) {
+      root.set("spec", s);
+    }
+    JsonNode status = n.path("status");
+    ObjectNode st = JSON.createObjectNode();
+    copy(status, st, "phase", "podIP");
+    list(status.get("podIPs"), st, "podIPs", (ip, in) -> copy(ip, in, "ip"));
+    if (!st.isEmpty()) {
+      root.set("status", st);
+    }
   }
 
-  private static SlimObject slim(Kind kind, ObjectMeta m, boolean namespaced, ObjectNode root) {
-    return new SlimObject(
-        kind,
-        namespaced ? namespaceOf(m) : "",
-        m.getName(),
-        m.getUid(),
-        m.getResourceVersion(),
-        root);
+  /**
+   * {@code to.field}: for a non-empty list, each object element reduced by {@code element} (other
+   * elements as written); a value that is not a list, as written (the engine reports it); nothing
+   * for null, absent or an empty list.
+   */
+  private static void list(
+      JsonNode v, ObjectNode to, String field, BiConsumer<JsonNode, ObjectNode> element) {
+    if (v == null || v.isNull() || (v.isArray() && v.isEmpty())) {
+      return;
+    }
+    if (!v.isArray()) {
+      to.set(field, v.deepCopy());
+      return;
+    }
+    ArrayNode out = to.putArray(field);
+    for (JsonNode e : v) {
+      if (e.isObject()) {
+        element.accept(e, out.addObject());
+      } else {
+        out.add(e.deepCopy());
+      }
+    }
+  }
+
+  /** The fields of {@code from} that are present and not null, in the order named. */
+  private static void copy(JsonNode from, ObjectNode to, String... fields) {
+    for (String field : fields) {
+      JsonNode v = from.get(field);
+      if (v != null && !v.isNull()) {
+        to.set(field, v.deepCopy());
+      }
+    }
+  }
+
+  private static String text(JsonNode obj, String field) {
+    JsonNode v = obj.get(field);
+    return v != null && v.isTextual() ? v.asText() : null;
+  }
+
+  private static ObjectNode sorted(ObjectNode o) {
+    List<String> names = new ArrayList<>();
+    o.fieldNames().forEachRemaining(names::add);
+    names.sort(null);
+    ObjectNode out = JSON.createObjectNode();
+    for (String k : names) {
+      out.set(k, o.get(k).deepCopy());
+    }
+    return out;
   }
 
   static JsonNode readTree(String json) {

@@ -4,21 +4,15 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
- * An informer store that keeps trimmed copies ({@link ObjectTrimmer}): the informer's events still
- * carry the full new object, the store (used for the old side of updates, for deletes seen only on
- * a relist, and for republishing a generation) holds only what the slim form needs.
+ * An informer store that keeps trimmed copies ({@link SlimObjects#trimmed}): the informer's events
+ * still carry the full new object, the store (used for the old side of updates, for deletes seen
+ * only on a relist, and for republishing a generation) holds only the slim form.
  */
 final class TrimmingItemStore<T extends HasMetadata> implements ItemStore<T> {
   private final ConcurrentHashMap<String, T> items = new ConcurrentHashMap<>();
-  private final UnaryOperator<T> trim;
-
-  TrimmingItemStore(UnaryOperator<T> trim) {
-    this.trim = trim;
-  }
 
   @Override
   public String getKey(T obj) {
@@ -27,7 +21,13 @@ final class TrimmingItemStore<T extends HasMetadata> implements ItemStore<T> {
 
   @Override
   public T put(String key, T obj) {
-    return items.put(key, trim.apply(obj));
+    T kept;
+    try {
+      kept = SlimObjects.trimmed(obj);
+    } catch (SlimObjects.NotPublishable e) {
+      kept = obj; // kept whole: the handler reports it, the informer goes on
+    }
+    return items.put(key, kept);
   }
 
   @Override

@@ -144,11 +144,32 @@ class SlimObjectsTest {
   void trimmedObjectsHaveTheSameSlimForm() {
     Pod p = Fixtures.pod("shop", "api-0", Map.of("app", "api"), "node-1", "10.244.1.5");
     p.getMetadata().setResourceVersion("7");
-    assertThat(SlimObjects.of(ObjectTrimmer.pod(p)).object()).isEqualTo(SlimObjects.of(p).object());
+    assertThat(SlimObjects.of(SlimObjects.trimmed(p)).object())
+        .isEqualTo(SlimObjects.of(p).object());
     var n = Fixtures.node("node-1", "192.0.2.10");
-    assertThat(SlimObjects.of(ObjectTrimmer.node(n)).object())
+    assertThat(SlimObjects.of(SlimObjects.trimmed(n)).object())
         .isEqualTo(SlimObjects.of(n).object());
-    assertThat(ObjectTrimmer.node(n).getStatus().getImages()).isEmpty();
+    assertThat(SlimObjects.trimmed(n).getStatus().getImages()).isEmpty();
+  }
+
+  @Test
+  void whatCannotBePublishedIsNamedWithWhereItIs() throws Exception {
+    assertThatThrownBy(() -> SlimObjects.of(new Pod()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Pod without metadata.name");
+    RawObject nameless = ManifestParser.parse("x.yaml", "\nkind: Pod\nmetadata: {}\n").get(0);
+    assertThatThrownBy(() -> ManifestObjects.of(nameless))
+        .isInstanceOf(ManifestReadException.class)
+        .hasMessage("x.yaml:2: Pod without metadata.name");
+    RawObject badNs =
+        ManifestParser.parse("x.yaml", "kind: Pod\nmetadata: {name: a, namespace: [b]}\n").get(0);
+    assertThatThrownBy(() -> ManifestObjects.of(badNs))
+        .hasMessage("x.yaml:1: Pod a: metadata.namespace must be a string");
+    // the informer's store keeps what it cannot trim whole; the handler reports it
+    TrimmingItemStore<Pod> store = new TrimmingItemStore<>();
+    Pod p = new Pod();
+    store.put("k", p);
+    assertThat(store.get("k")).isSameAs(p);
   }
 
   @Test
