@@ -4,7 +4,8 @@ import io.fenceline.core.render.RenderedNode;
 
 /**
  * One node as its simulated applier left it: rules (both families, the FORWARD jumps included) and
- * set members applied, applies done, and the bytes of its partition read against those it needed.
+ * set members applied, applies done, and the bytes of its two partitions read against those it
+ * needed.
  */
 public record NodeReport(
     String cluster,
@@ -17,7 +18,10 @@ public record NodeReport(
     long partitionBytesRead,
     RenderedNode applied) {
 
-  /** Bytes read / bytes needed (a real applier reads its whole partition). */
+  /**
+   * Bytes read / bytes needed: a real applier reads its whole node-facts partition and its
+   * cluster's whole set-members partition.
+   */
   public double readAmplification() {
     return neededBytes == 0 ? Double.NaN : (double) partitionBytesRead / neededBytes;
   }

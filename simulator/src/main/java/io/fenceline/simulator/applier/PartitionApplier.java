@@ -126,6 +126,18 @@ public final class PartitionApplier implements Runnable, AutoCloseable {
   private volatile Map<TopicPartition, Long> setPositions = Map.of();
 
   private volatile long bytesRead;
+
+  /**
+   * Bytes read per partition (node-facts and set-members), for what one node's applier would read.
+   */
+  private final Map<TopicPartition, Long> bytesByPartition =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * The set-members partition of each cluster this applier's nodes belong to (set when it starts).
+   */
+  private volatile Map<String, TopicPartition> setPartitions = Map.of();
+
   private volatile long recordsRead;
   private volatile long nodeApplies;
 
@@ -216,6 +228,7 @@ public final class PartitionApplier implements Runnable, AutoCloseable {
       }
       List<TopicPartition> sps =
           List.copyOf(new java.util.LinkedHashSet<>(setPartitionOf.values()));
+      this.setPartitions = Map.copyOf(setPartitionOf);
       List<TopicPartition> all = new ArrayList<>(sps);
       all.add(tp);
       consumer.assign(all);
@@ -279,6 +292,7 @@ public final class PartitionApplier implements Runnable, AutoCloseable {
     for (ConsumerRecord<String, byte[]> r : records) {
       long size = size(r);
       batchBytes += size;
+      bytesByPartition.merge(new TopicPartition(r.topic(), r.partition()), size, Long::sum);
       FactCodec.Decoded d;
       try {
         d = FactCodec.decode(r.key(), r.value());
@@ -402,10 +416,18 @@ public final class PartitionApplier implements Runnable, AutoCloseable {
               n.setMembers,
               n.applies,
               n.neededBytes,
-              bytesRead,
+              // A node's own applier reads its node-facts partition and its cluster's set-members
+              // partition, not every set partition this shared consumer reads for its nodes.
+              bytesByPartition.getOrDefault(new TopicPartition(Topics.NODE_FACTS, partition), 0L)
+                  + setBytes(n.cluster),
               n.sync.applied()));
     }
     return out;
+  }
+
+  private long setBytes(String cluster) {
+    TopicPartition sp = setPartitions.get(cluster);
+    return sp == null ? 0 : bytesByPartition.getOrDefault(sp, 0L);
   }
 
   @Override
