@@ -211,28 +211,18 @@ public final class Applier implements Runnable, AutoCloseable {
   }
 
   /**
-   * Before anything just read is applied, reads the set-members partition to its end
-   * (read_committed: the last stable offset), so a step never applies part of a transaction's set
-   * members: an ipBlock's block and its excepts become visible together. The engine writes a
-   * change's members and its chains in one transaction; when the chains are visible before the
-   * members (the commit markers reach the two partitions one after the other), the new chain meets
-   * a set without the new members and allows less, never more, until the next poll brings them
-   * (docs/adr/0004).
+   * Reads the set partition to its end before anything just read is applied ({@link
+   * SetMembersCatchUp}).
    */
   private void catchUpSets(
       KafkaConsumer<String, byte[]> consumer, TopicPartition tp, TopicPartition sp) {
-    long end = consumer.endOffsets(List.of(sp)).get(sp);
-    if (consumer.position(sp) >= end) {
-      return;
-    }
-    consumer.pause(List.of(tp));
-    try {
-      while (running.get() && consumer.position(sp) < end) {
-        read(consumer.poll(Duration.ofMillis(200)), consumer, tp, sp);
-      }
-    } finally {
-      consumer.resume(List.of(tp));
-    }
+    SetMembersCatchUp.readToEnd(
+        consumer,
+        tp,
+        List.of(sp),
+        Duration.ofMillis(200),
+        running::get,
+        records -> read(records, consumer, tp, sp));
   }
 
   /** Does the I/O a step of the sync asks for: offsets, receipts, metrics. */

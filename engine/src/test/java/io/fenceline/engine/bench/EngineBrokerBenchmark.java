@@ -153,7 +153,7 @@ public final class EngineBrokerBenchmark {
       long[] out = output(admin, layout);
       double churnSecs = (totalNanos - loadNanos) / 1e9;
       long churnRecords = out[0] - outAtLoad[0];
-      long[] all = sizeOf(admin, factPartitions(layout));
+      long[] all = sizeOf(bootstrap, factPartitions(layout));
       double avgBytes = all[1] / (double) Math.max(1, all[0]);
       System.out.printf(
           Locale.ROOT,
@@ -309,16 +309,7 @@ public final class EngineBrokerBenchmark {
    * {records, key + value bytes} of every committed record of the partitions (one read_committed
    * pass).
    */
-  private static long[] sizeOf(Admin admin, java.util.Set<TopicPartition> partitions) {
-    String bootstrap;
-    try {
-      bootstrap =
-          admin.describeCluster().nodes().get().iterator().next().host()
-              + ":"
-              + admin.describeCluster().nodes().get().iterator().next().port();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+  private static long[] sizeOf(String bootstrap, java.util.Set<TopicPartition> partitions) {
     long bytes = 0;
     long records = 0;
     try (KafkaConsumer<byte[], byte[]> c =

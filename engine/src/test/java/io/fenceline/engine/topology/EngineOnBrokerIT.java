@@ -123,11 +123,7 @@ class EngineOnBrokerIT {
 
     void poll() {
       for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-        if (r.topic().equals(Topics.SET_MEMBERS)) {
-          fold.applyShared(r.key(), r.value());
-        } else {
-          fold.apply(r.partition(), r.key(), r.value());
-        }
+        fold.apply(r);
         recordsPerPartition.merge(r.partition(), 1, Integer::sum);
         records++;
         if (r.value() == null) {

@@ -20,6 +20,15 @@ final class FactsFold {
   /** Per cluster, the set members in force (key → change), for tables created later. */
   private final Map<String, Map<FactKey, FactChange>> members = new HashMap<>();
 
+  /** A record read from either fact topic, folded as its topic says. */
+  void apply(org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]> r) {
+    if (r.topic().equals(io.fenceline.kafka.topics.Topics.SET_MEMBERS)) {
+      applyShared(r.key(), r.value());
+    } else {
+      apply(r.partition(), r.key(), r.value());
+    }
+  }
+
   /** A record of {@code fenceline.node-facts}. */
   void apply(int partition, String key, byte[] value) {
     FactCodec.Decoded d = decode(key, value);

@@ -111,12 +111,8 @@ class HostileEngineOnBrokerIT {
               .pollInterval(Duration.ofMillis(200))
               .untilAsserted(
                   () -> {
-                    for (ConsumerRecord<String, byte[]> m : sets.poll(Duration.ofMillis(100))) {
-                      fold.applyShared(m.key(), m.value());
-                    }
-                    for (ConsumerRecord<String, byte[]> f : facts.poll(Duration.ofMillis(200))) {
-                      fold.apply(0, f.key(), f.value());
-                    }
+                    sets.poll(Duration.ofMillis(100)).forEach(fold::apply);
+                    facts.poll(Duration.ofMillis(200)).forEach(fold::apply);
                     assertThat(engine.state()).isEqualTo(KafkaStreams.State.RUNNING);
                     for (String node : expected.nodes()) {
                       assertThat(fold.table(0, CLUSTER).nodeModel(node))

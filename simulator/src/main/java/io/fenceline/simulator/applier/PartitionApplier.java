@@ -1,5 +1,6 @@
 package io.fenceline.simulator.applier;
 
+import io.fenceline.applier.SetMembersCatchUp;
 import io.fenceline.applier.kernel.DryRunNetfilter;
 import io.fenceline.applier.sync.DesiredNode;
 import io.fenceline.applier.sync.NodeSync;
@@ -260,24 +261,19 @@ public final class PartitionApplier implements Runnable, AutoCloseable {
     }
   }
 
-  /**
-   * Reads the set-members partitions to their ends (read_committed) before a batch is applied, as
-   * the node applier does: no step applies part of a transaction's set members.
-   */
+  /** Reads the set partitions to their ends before a batch is applied, as the node applier does. */
   private void catchUpSets(
       KafkaConsumer<String, byte[]> consumer,
       TopicPartition tp,
       List<TopicPartition> sps,
       List<ConsumerRecord<String, byte[]>> batch) {
-    Map<TopicPartition, Long> ends = consumer.endOffsets(sps);
-    consumer.pause(List.of(tp));
-    try {
-      while (running.get() && sps.stream().anyMatch(sp -> consumer.position(sp) < ends.get(sp))) {
-        consumer.poll(Duration.ofMillis(100)).forEach(batch::add);
-      }
-    } finally {
-      consumer.resume(List.of(tp));
-    }
+    SetMembersCatchUp.readToEnd(
+        consumer,
+        tp,
+        sps,
+        Duration.ofMillis(100),
+        running::get,
+        records -> records.forEach(batch::add));
   }
 
   private void apply(
