@@ -5,6 +5,7 @@ import io.fenceline.applier.sync.NodeSync;
 import io.fenceline.core.facts.FactCodec;
 import io.fenceline.core.facts.FactFormatException;
 import io.fenceline.core.render.RenderedNode;
+import io.fenceline.core.time.UtcInstants;
 import io.fenceline.kafka.health.Health;
 import io.fenceline.kafka.topics.FactHeaders;
 import io.fenceline.kafka.topics.NodePartitions;
@@ -13,7 +14,6 @@ import io.fenceline.kafka.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -357,7 +357,7 @@ public final class Applier implements Runnable, AutoCloseable {
     }
     return new NodeSync.Source(
         Long.parseLong(new String(off.value(), StandardCharsets.UTF_8)),
-        at == null ? null : Instant.parse(new String(at.value(), StandardCharsets.UTF_8)));
+        at == null ? null : UtcInstants.parse(new String(at.value(), StandardCharsets.UTF_8)));
   }
 
   private void publish(

@@ -7,6 +7,7 @@ import io.fenceline.core.facts.SetEntry;
 import io.fenceline.core.facts.SetMemberFact;
 import io.fenceline.core.model.ClusterChange;
 import io.fenceline.core.model.ClusterObject;
+import io.fenceline.core.model.ContainerPort;
 import io.fenceline.core.model.Direction;
 import io.fenceline.core.model.Namespace;
 import io.fenceline.core.model.NetworkPolicy;
@@ -51,6 +52,16 @@ public final class PolicyCompiler {
 
   /** Chains that are the same for every target of a policy, built once per policy version. */
   private final Map<ObjectKey, Map<Direction, ChainBuilder.Built>> sharedChains = new HashMap<>();
+
+  /**
+   * Chains that resolve named ports on their target, built once per policy version and list of
+   * container ports (a rollout's pods share theirs); at most {@link #PORT_LISTS_PER_POLICY} lists
+   * per policy and direction are kept.
+   */
+  private final Map<ObjectKey, Map<Direction, Map<List<ContainerPort>, ChainBuilder.Built>>>
+      targetChains = new HashMap<>();
+
+  private static final int PORT_LISTS_PER_POLICY = 64;
 
   /** Pod sets without a namespace selector, by the one namespace they look at. */
   private final Map<String, Set<String>> scopedSets = new HashMap<>();
@@ -264,6 +275,7 @@ public final class PolicyCompiler {
       return;
     }
     sharedChains.remove(key);
+    targetChains.remove(key);
     String ns = key.namespace();
     if (next != null) {
       policiesByNamespace.computeIfAbsent(ns, k -> new HashSet<>()).add(key);
@@ -396,7 +408,20 @@ public final class PolicyCompiler {
 
   private ChainBuilder.Built chainOf(NetworkPolicy policy, Direction d, Pod target) {
     if (ChainBuilder.dependsOnTarget(policy, d)) {
-      return bounded(ChainBuilder.build(policy, d, target), policy, d);
+      Map<List<ContainerPort>, ChainBuilder.Built> byPorts =
+          targetChains
+              .computeIfAbsent(policy.key(), k -> new java.util.EnumMap<>(Direction.class))
+              .computeIfAbsent(d, dir -> new HashMap<>());
+      ChainBuilder.Built known = byPorts.get(target.ports());
+      if (known != null) {
+        return known;
+      }
+      if (byPorts.size() >= PORT_LISTS_PER_POLICY) {
+        byPorts.clear();
+      }
+      ChainBuilder.Built b = bounded(ChainBuilder.build(policy, d, target), policy, d);
+      byPorts.put(target.ports(), b);
+      return b;
     }
     return sharedChains
         .computeIfAbsent(policy.key(), k -> new java.util.EnumMap<>(Direction.class))

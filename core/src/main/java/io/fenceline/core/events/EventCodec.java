@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fenceline.core.time.UtcInstants;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -119,7 +120,7 @@ public final class EventCodec {
     }
     Instant observedAt;
     try {
-      observedAt = Instant.parse(text(n, "observedAt", true));
+      observedAt = UtcInstants.parse(text(n, "observedAt", true));
     } catch (DateTimeParseException ex) {
       throw new EventFormatException(
           "observedAt is not an RFC 3339 UTC time: " + n.get("observedAt"));

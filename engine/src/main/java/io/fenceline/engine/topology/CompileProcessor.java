@@ -193,16 +193,21 @@ final class CompileProcessor implements Processor<String, byte[], Object, Object
 
   private void forward(
       ChangeEvent e, RecordMetadata meta, long timestamp, List<PartitionRouter.Routed> out) {
+    if (out.isEmpty()) {
+      return;
+    }
+    // The same four header values for every fact of the event: encoded once, not per fact.
+    byte[] cluster = e.cluster().getBytes(StandardCharsets.UTF_8);
+    byte[] sourcePartition = Integer.toString(meta.partition()).getBytes(StandardCharsets.UTF_8);
+    byte[] sourceOffset = Long.toString(meta.offset()).getBytes(StandardCharsets.UTF_8);
+    byte[] observedAt = e.observedAt().toString().getBytes(StandardCharsets.UTF_8);
     SortedSet<Integer> setPartition = null;
     for (PartitionRouter.Routed r : out) {
       RecordHeaders h = new RecordHeaders();
-      h.add(FactHeaders.CLUSTER, e.cluster().getBytes(StandardCharsets.UTF_8));
-      h.add(
-          FactHeaders.SOURCE_PARTITION,
-          Integer.toString(meta.partition()).getBytes(StandardCharsets.UTF_8));
-      h.add(
-          FactHeaders.SOURCE_OFFSET, Long.toString(meta.offset()).getBytes(StandardCharsets.UTF_8));
-      h.add(FactHeaders.OBSERVED_AT, e.observedAt().toString().getBytes(StandardCharsets.UTF_8));
+      h.add(FactHeaders.CLUSTER, cluster);
+      h.add(FactHeaders.SOURCE_PARTITION, sourcePartition);
+      h.add(FactHeaders.SOURCE_OFFSET, sourceOffset);
+      h.add(FactHeaders.OBSERVED_AT, observedAt);
       Fact value = r.change().value();
       if (r.shared()) {
         if (setPartition == null) {

@@ -13,6 +13,7 @@ import io.fenceline.core.facts.NodeModel;
 import io.fenceline.core.facts.PodBindingFact;
 import io.fenceline.core.facts.PolicyChainFact;
 import io.fenceline.core.facts.SetEntry;
+import io.fenceline.core.time.UtcInstants;
 import io.fenceline.fleet.NodeRef;
 import io.fenceline.kafka.topics.FactHeaders;
 import io.fenceline.kafka.topics.Receipt;
@@ -396,7 +397,7 @@ public final class PartitionApplier implements Runnable, AutoCloseable {
     return new SourceEvent(
         Integer.parseInt(new String(p.value(), StandardCharsets.UTF_8)),
         Long.parseLong(new String(o.value(), StandardCharsets.UTF_8)),
-        Instant.parse(new String(at.value(), StandardCharsets.UTF_8)));
+        UtcInstants.parse(new String(at.value(), StandardCharsets.UTF_8)));
   }
 
   /** The nodes of this partition as their appliers left them (call once the partition is quiet). */
