@@ -15,7 +15,9 @@ public record NodeReport(
     int setMembers,
     long applies,
     long neededBytes,
-    long partitionBytesRead,
+    long neededMemberBytes,
+    long factsBytesRead,
+    long setsBytesRead,
     RenderedNode applied) {
 
   /**
@@ -23,6 +25,20 @@ public record NodeReport(
    * cluster's whole set-members partition.
    */
   public double readAmplification() {
-    return neededBytes == 0 ? Double.NaN : (double) partitionBytesRead / neededBytes;
+    return ratio(factsBytesRead + setsBytesRead, neededBytes);
+  }
+
+  /** Of the node-facts partition alone: its bytes / the chain and binding bytes the node needed. */
+  public double factsReadAmplification() {
+    return ratio(factsBytesRead, neededBytes - neededMemberBytes);
+  }
+
+  /** Of the set-members partition alone: its bytes / the member bytes the node needed. */
+  public double setsReadAmplification() {
+    return ratio(setsBytesRead, neededMemberBytes);
+  }
+
+  private static double ratio(long read, long needed) {
+    return needed <= 0 ? Double.NaN : (double) read / needed;
   }
 }

@@ -17,6 +17,9 @@ final class NodeState {
   /** Bytes of the records (key, value, headers) this node's rendering depended on. */
   volatile long neededBytes;
 
+  /** Of {@link #neededBytes}, those of set-member records. */
+  volatile long neededMemberBytes;
+
   NodeState(String cluster, String node, NodeSync sync) {
     this.cluster = cluster;
     this.node = node;

@@ -67,11 +67,15 @@ public final class PartitionApplier implements Runnable, AutoCloseable {
   /** What a batch did to one chain, set or node: record bytes and the source events involved. */
   private static final class Touch {
     long bytes;
+    long memberBytes;
     final Map<Long, SourceEvent> sources = new HashMap<>();
     final List<FactKey> keys = new ArrayList<>();
 
     void add(long size, SourceEvent source, FactKey key) {
       bytes += size;
+      if (key instanceof FactKey.Member) {
+        memberBytes += size;
+      }
       keys.add(key);
       if (source != null) {
         sources.putIfAbsent(source.id(), source);
@@ -80,6 +84,7 @@ public final class PartitionApplier implements Runnable, AutoCloseable {
 
     void add(Touch other) {
       bytes += other.bytes;
+      memberBytes += other.memberBytes;
       keys.addAll(other.keys);
       other.sources.forEach(sources::putIfAbsent);
     }
@@ -341,6 +346,7 @@ public final class PartitionApplier implements Runnable, AutoCloseable {
         continue; // a node the fleet does not know (an earlier run's): nobody applies it
       }
       n.neededBytes += e.getValue().bytes;
+      n.neededMemberBytes += e.getValue().memberBytes;
       e.getValue().keys.forEach(n.sync::changed);
       for (SourceEvent source : e.getValue().sources.values()) {
         n.sync.touched(new NodeSync.Source(source.offset(), source.observedAt()));
@@ -413,10 +419,11 @@ public final class PartitionApplier implements Runnable, AutoCloseable {
               n.setMembers,
               n.applies,
               n.neededBytes,
+              n.neededMemberBytes,
               // A node's own applier reads its node-facts partition and its cluster's set-members
               // partition, not every set partition this shared consumer reads for its nodes.
-              bytesByPartition.getOrDefault(new TopicPartition(Topics.NODE_FACTS, partition), 0L)
-                  + setBytes(n.cluster),
+              bytesByPartition.getOrDefault(new TopicPartition(Topics.NODE_FACTS, partition), 0L),
+              setBytes(n.cluster),
               n.sync.applied()));
     }
     return out;

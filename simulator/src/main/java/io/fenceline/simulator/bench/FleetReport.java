@@ -112,7 +112,7 @@ final class FleetReport {
     s.append("\nState, nodes and the kernel:\n\n");
     s.append(
         "| size | RocksDB on disk | JVM heap used after GC (broker + engine + all appliers) | engine restart: RUNNING / first change "
-            + "applied, s | read amplification median / max | rules per node p50 / max | set members per node p50 / max | "
+            + "applied, s | read amplification median / max (median of node-facts alone, of set-members alone) | rules per node p50 / max | set members per node p50 / max | "
             + "largest node: rules, members | its payload on a real kernel: ipset / iptables / ip6tables ms, rules in kernel | "
             + "nodes equal to a from-scratch compile of the final state |\n");
     s.append("|---|---|---|---|---|---|---|---|---|---|\n");
@@ -123,7 +123,7 @@ final class FleetReport {
       s.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %s | %.1f / %s | %.1f / %.1f | %,.0f / %,.0f | %,.0f / %,.0f | %s: %,d, %,d | %s | %,d of %,d |%n",
+              "| %s | %s | %s | %.1f / %s | %.1f / %.1f (%.1f, %.1f) | %,.0f / %,.0f | %,.0f / %,.0f | %s: %,d, %,d | %s | %,d of %,d |%n",
               r.size(),
               mib(r.rocksDbBytes()),
               mib(r.heapUsedBytes()),
@@ -133,6 +133,8 @@ final class FleetReport {
                   : String.format(Locale.ROOT, "%.1f", r.engineServingSeconds()),
               r.readAmplificationMedian(),
               r.readAmplificationMax(),
+              r.factsReadAmplificationMedian(),
+              r.setsReadAmplificationMedian(),
               r.rulesPerNode().p50(),
               r.rulesPerNode().max(),
               r.membersPerNode().p50(),

@@ -36,6 +36,9 @@ public record FleetResult(
     Map<String, Cost> costs,
     double readAmplificationMedian,
     double readAmplificationMax,
+    // the same, of each partition alone: node-facts (chains, bindings) and set-members
+    double factsReadAmplificationMedian,
+    double setsReadAmplificationMedian,
     // state
     long rocksDbBytes,
     long heapUsedBytes,

@@ -291,6 +291,16 @@ final class FleetRun {
                 .flatMapToDouble(java.util.Arrays::stream)
                 .max()
                 .orElse(Double.NaN),
+            Percentiles.median(
+                nodes.stream()
+                    .mapToDouble(NodeReport::factsReadAmplification)
+                    .filter(d -> !Double.isNaN(d))
+                    .toArray()),
+            Percentiles.median(
+                nodes.stream()
+                    .mapToDouble(NodeReport::setsReadAmplification)
+                    .filter(d -> !Double.isNaN(d))
+                    .toArray()),
             rocks,
             heap,
             running,

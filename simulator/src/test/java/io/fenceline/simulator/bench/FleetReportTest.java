@@ -45,6 +45,8 @@ class FleetReportTest {
         Map.of("pod relabel", new FleetResult.Cost(5, 10, 20, 2048, 4096, 4, 150)),
         2.0,
         3.0,
+        1.5,
+        4.0,
         1 << 20,
         300L << 20,
         1.2,
