@@ -5,7 +5,6 @@ import io.fenceline.core.manifest.OversizeObjects;
 import io.fenceline.core.manifest.Problem;
 import io.fenceline.core.manifest.RawObject;
 import io.fenceline.core.manifest.SourceLocation;
-import io.fenceline.core.model.Kind;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -64,7 +63,7 @@ public record ManifestSnapshot(
     }
     List<SlimObject> objects = new ArrayList<>(byKey.values());
     objects.sort(
-        Comparator.comparing((SlimObject o) -> rank(o.kind()))
+        Comparator.comparing((SlimObject o) -> o.kind().applyOrder())
             .thenComparing(SlimObject::namespace)
             .thenComparing(SlimObject::name));
     return new ManifestSnapshot(List.copyOf(objects), ignored, List.copyOf(notes));
@@ -79,14 +78,5 @@ public record ManifestSnapshot(
 
   private static String display(SlimObject s) {
     return s.namespace().isEmpty() ? s.name() : s.namespace() + "/" + s.name();
-  }
-
-  private static int rank(Kind k) {
-    return switch (k) {
-      case NAMESPACE -> 0;
-      case NODE -> 1;
-      case POD -> 2;
-      case NETWORK_POLICY -> 3;
-    };
   }
 }

@@ -79,21 +79,12 @@ public final class Manifests {
       objects.add(l.object());
     }
     objects.sort(
-        Comparator.comparing((ClusterObject o) -> rank(o.kind()))
+        Comparator.comparing((ClusterObject o) -> o.kind().applyOrder())
             .thenComparing(ClusterObject::key));
     List<ClusterChange> out = new ArrayList<>();
     for (ClusterObject o : objects) {
       out.add(ClusterChange.upsert(o));
     }
     return out;
-  }
-
-  private static int rank(Kind k) {
-    return switch (k) {
-      case NAMESPACE -> 0;
-      case NODE -> 1;
-      case POD -> 2;
-      case NETWORK_POLICY -> 3;
-    };
   }
 }

@@ -28,15 +28,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Decodes one raw object into the model. NetworkPolicies are decoded strictly (an unknown field is
- * an error, as the API server's strict field validation has it); Pods, Namespaces and Nodes are
- * read for the fields policy needs, each checked for type, the rest ignored.
+ * Decodes one raw object into the model. NetworkPolicies and ClusterNetworkPolicies ({@link
+ * ClusterPolicyDecoder}) are decoded strictly (an unknown field is an error, as the API server's
+ * strict field validation has it); Pods, Namespaces and Nodes are read for the fields policy needs,
+ * each checked for type, the rest ignored.
  *
  * <p>A policy with problems is kept only if its podSelector parsed: then it isolates its targets
  * (in its declared or defaulted directions, both if those are unreadable) and allows nothing.
  */
 public final class ObjectDecoder {
-  private static final Set<String> META_FIELDS =
+  static final Set<String> META_FIELDS =
       Set.of(
           "name",
           "namespace",
@@ -120,6 +121,7 @@ public final class ObjectDecoder {
           case NODE -> node(n, name);
           case POD -> pod(n, meta, new ObjectKey(namespace, name));
           case NETWORK_POLICY -> policy(n, meta, new ObjectKey(namespace, name));
+          case CLUSTER_NETWORK_POLICY -> new ClusterPolicyDecoder(this).decode(n, meta, name);
         };
     return new Result(obj, problems, null);
   }
@@ -443,7 +445,7 @@ public final class ObjectDecoder {
     return new PolicyPeer.IpBlock(cidr, except);
   }
 
-  private IpPrefix cidr(JsonNode v, String field) {
+  IpPrefix cidr(JsonNode v, String field) {
     if (v == null || !v.isTextual()) {
       problem(field, "must be a CIDR string");
       return null;
@@ -508,7 +510,7 @@ public final class ObjectDecoder {
     return PolicyPort.range(proto, number, endNumber);
   }
 
-  private Integer portNumber(JsonNode v, String field) {
+  Integer portNumber(JsonNode v, String field) {
     if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < 1 || v.asInt() > 65535) {
       problem(field, "must be a number between 1 and 65535, got " + v);
       return null;
@@ -534,7 +536,7 @@ public final class ObjectDecoder {
     }
   }
 
-  private LabelSelector selector(JsonNode s, String field) {
+  LabelSelector selector(JsonNode s, String field) {
     if (!s.isObject()) {
       problem(
           field,
@@ -628,7 +630,7 @@ public final class ObjectDecoder {
 
   // ---- small readers ------------------------------------------------------------------------
 
-  private Map<String, String> labels(JsonNode meta, String field) {
+  Map<String, String> labels(JsonNode meta, String field) {
     JsonNode l = meta.get("labels");
     if (l == null || l.isNull()) {
       return Map.of();
@@ -668,7 +670,7 @@ public final class ObjectDecoder {
     return out;
   }
 
-  private String text(JsonNode obj, String name, String field) {
+  String text(JsonNode obj, String name, String field) {
     JsonNode v = obj.get(name);
     if (v == null || v.isNull()) {
       return null;
@@ -713,7 +715,7 @@ public final class ObjectDecoder {
     return ip;
   }
 
-  private void allowOnly(JsonNode obj, String prefix, Set<String> allowed) {
+  void allowOnly(JsonNode obj, String prefix, Set<String> allowed) {
     Iterator<String> names = obj.fieldNames();
     while (names.hasNext()) {
       String n = names.next();
@@ -725,7 +727,12 @@ public final class ObjectDecoder {
     }
   }
 
-  private void problem(String field, String reason) {
+  /** How many problems this object has so far. */
+  int problemCount() {
+    return problems.size();
+  }
+
+  void problem(String field, String reason) {
     problems.add(new Problem(raw.location(), kindName, displayName, field, reason));
   }
 }

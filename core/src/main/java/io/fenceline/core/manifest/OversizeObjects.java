@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fenceline.core.model.ClusterNetworkPolicy;
 import io.fenceline.core.model.ClusterObject;
 import io.fenceline.core.model.Kind;
 import io.fenceline.core.model.Namespace;
 import io.fenceline.core.model.NetworkPolicy;
 import io.fenceline.core.model.Node;
 import io.fenceline.core.model.Pod;
+import io.fenceline.core.model.TierRule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +27,8 @@ import java.util.Map;
  * <p>What a stub becomes (see {@link #decodeStub}): a Pod is quarantined (isolated both ways,
  * allows nothing, in no peer set); a NetworkPolicy keeps its podSelector and directions and fails
  * closed (isolates its targets, allows nothing); a Namespace keeps only its automatic name label; a
- * Node keeps only its name. Each is reported.
+ * Node keeps only its name; a ClusterNetworkPolicy keeps its tier, priority and subject and denies
+ * everything in the directions it has rules in. Each is reported.
  */
 public final class OversizeObjects {
   /** The largest slim object, in bytes of its JSON encoding, that an event carries whole. */
@@ -103,6 +106,24 @@ public final class OversizeObjects {
         }
         s.set("policyTypes", directions(spec));
       }
+      case CLUSTER_NETWORK_POLICY -> {
+        JsonNode spec = object.path("spec");
+        ObjectNode s = root.putObject("spec");
+        s.set("tier", spec.path("tier").deepCopy());
+        s.set("priority", spec.path("priority").deepCopy());
+        JsonNode subject = spec.get("subject");
+        if (subject != null && !subject.isNull() && size(subject) <= MAX_STUB_SELECTOR_BYTES) {
+          s.set("subject", subject.deepCopy());
+        } else {
+          s.putObject("subject").putObject("namespaces");
+        }
+        for (String direction : List.of("ingress", "egress")) {
+          JsonNode rules = spec.get(direction);
+          if (rules != null && !rules.isNull() && (!rules.isArray() || !rules.isEmpty())) {
+            s.putArray(direction); // the directions it governs; decodeStub denies them
+          }
+        }
+      }
       case NAMESPACE, NODE -> {}
     }
     return root;
@@ -175,6 +196,26 @@ public final class OversizeObjects {
       consequence =
           "rules unknown, so it isolates its targets and allows nothing until a smaller version"
               + " arrives (fail closed)";
+    } else if (o instanceof ClusterNetworkPolicy cnp) {
+      JsonNode spec = stub.node().path("spec");
+      List<TierRule> in =
+          spec.has("ingress") ? List.of(ClusterPolicyDecoder.denyAll()) : List.<TierRule>of();
+      List<TierRule> out =
+          spec.has("egress") ? List.of(ClusterPolicyDecoder.denyAll()) : List.<TierRule>of();
+      enforced =
+          new ClusterNetworkPolicy(
+              cnp.name(),
+              cnp.tier(),
+              cnp.priority(),
+              cnp.subjectNamespaces(),
+              cnp.subjectPods(),
+              in,
+              out,
+              true);
+      consequence =
+          "rules unknown, so it denies everything for its subjects in the directions it has rules"
+              + " in, in its tier and at its priority, until a smaller version arrives (fail"
+              + " closed)";
     } else if (o instanceof Namespace n) {
       enforced = Namespace.of(n.name(), Map.of());
       consequence = "labels unknown; namespace selectors see only kubernetes.io/metadata.name";
