@@ -12,6 +12,7 @@ import io.fenceline.core.model.Pod;
 import io.fenceline.core.model.PolicyPeer;
 import io.fenceline.core.model.PolicyPort;
 import io.fenceline.core.model.PolicyRule;
+import io.fenceline.core.model.TierAction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -109,12 +110,20 @@ final class ChainBuilder {
     if (rule.peers().isEmpty()) {
       return List.of(new PeerGroup(null, null, " any peer"));
     }
+    return groups(policy.namespace(), rule.peers());
+  }
+
+  /**
+   * {@link #groups(NetworkPolicy, PolicyRule)} of a non-empty peer list; {@code scopeNamespace} is
+   * the namespace of selectors without a namespace selector.
+   */
+  static List<PeerGroup> groups(String scopeNamespace, List<PolicyPeer> peers) {
     List<PeerGroup> out = new ArrayList<>();
     List<PolicyPeer.IpBlock> blocks = new ArrayList<>();
     List<Integer> blockIndexes = new ArrayList<>();
     int blocksAt = -1;
-    for (int p = 0; p < rule.peers().size(); p++) {
-      PolicyPeer peer = rule.peers().get(p);
+    for (int p = 0; p < peers.size(); p++) {
+      PolicyPeer peer = peers.get(p);
       if (peer instanceof PolicyPeer.IpBlock b) {
         if (blocksAt < 0) {
           blocksAt = out.size();
@@ -125,7 +134,7 @@ final class ChainBuilder {
         PolicyPeer.Selector s = (PolicyPeer.Selector) peer;
         out.add(
             new PeerGroup(
-                PeerSetDef.pods(policy.namespace(), s.namespaceSelector(), s.podSelector()),
+                PeerSetDef.pods(scopeNamespace, s.namespaceSelector(), s.podSelector()),
                 s,
                 " peer " + p));
       }
@@ -176,9 +185,23 @@ final class ChainBuilder {
       Integer from,
       Integer to,
       String comment) {
+    return clause(sets, peer, named, port, from, to, comment, null);
+  }
+
+  /** A clause with {@code verdict} (null: a NetworkPolicy's allow), its sets registered. */
+  static Clause clause(
+      Map<String, PeerSetDef> sets,
+      PeerSetDef peer,
+      PeerSetDef named,
+      PolicyPort port,
+      Integer from,
+      Integer to,
+      String comment,
+      TierAction verdict) {
     SetRef peerRef = register(sets, peer);
     SetRef namedRef = register(sets, named);
-    return new Clause(peerRef, namedRef, port == null ? null : port.protocol(), from, to, comment);
+    return new Clause(
+        peerRef, namedRef, port == null ? null : port.protocol(), from, to, comment, verdict);
   }
 
   private static SetRef register(Map<String, PeerSetDef> sets, PeerSetDef def) {
@@ -193,9 +216,14 @@ final class ChainBuilder {
   /** Egress named port: pods the peer selects (any pod for ipBlock or no peer) with that port. */
   private static PeerSetDef namedPortSet(
       NetworkPolicy policy, PolicyPeer.Selector s, PolicyPort port) {
+    return namedPortSet(policy.namespace(), s, port);
+  }
+
+  /** {@link #namedPortSet(NetworkPolicy, PolicyPeer.Selector, PolicyPort)} in a namespace scope. */
+  static PeerSetDef namedPortSet(String scopeNamespace, PolicyPeer.Selector s, PolicyPort port) {
     if (s != null) {
       return PeerSetDef.namedPort(
-          policy.namespace(), s.namespaceSelector(), s.podSelector(), port.name(), port.protocol());
+          scopeNamespace, s.namespaceSelector(), s.podSelector(), port.name(), port.protocol());
     }
     return PeerSetDef.namedPort(
         null, LabelSelector.EVERYTHING, LabelSelector.EVERYTHING, port.name(), port.protocol());
@@ -205,7 +233,7 @@ final class ChainBuilder {
    * The numbers {@code port} names on {@code target}; with no target (sizing a chain), one
    * placeholder.
    */
-  private static TreeSet<Integer> resolve(Pod target, PolicyPort port) {
+  static TreeSet<Integer> resolve(Pod target, PolicyPort port) {
     TreeSet<Integer> out = new TreeSet<>();
     if (target == null) {
       out.add(65535);

@@ -5,7 +5,9 @@ import io.fenceline.core.facts.PodBindingFact;
 import io.fenceline.core.facts.PolicyChainFact;
 import io.fenceline.core.facts.SetEntry;
 import io.fenceline.core.facts.SetMemberFact;
+import io.fenceline.core.facts.TierChains;
 import io.fenceline.core.model.ClusterChange;
+import io.fenceline.core.model.ClusterNetworkPolicy;
 import io.fenceline.core.model.ClusterObject;
 import io.fenceline.core.model.ContainerPort;
 import io.fenceline.core.model.Direction;
@@ -14,6 +16,9 @@ import io.fenceline.core.model.NetworkPolicy;
 import io.fenceline.core.model.Node;
 import io.fenceline.core.model.ObjectKey;
 import io.fenceline.core.model.Pod;
+import io.fenceline.core.model.Tier;
+import io.fenceline.core.model.TierAction;
+import io.fenceline.core.model.TierRule;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -49,6 +54,24 @@ public final class PolicyCompiler {
   private final Map<ObjectKey, PodBindingFact> bindings = new HashMap<>();
   private final Map<String, LiveChain> chains = new HashMap<>();
   private final Map<String, LiveSet> sets = new HashMap<>();
+
+  /** ClusterNetworkPolicies in evaluation order: tier, priority, name. */
+  private final java.util.TreeSet<ClusterNetworkPolicy> clusterPolicies =
+      new java.util.TreeSet<>(TIER_ORDER);
+
+  private final Map<String, ClusterNetworkPolicy> clusterPoliciesByName = new HashMap<>();
+
+  /** ClusterNetworkPolicy chains that are the same for every subject, by policy name. */
+  private final Map<String, Map<Direction, ChainBuilder.Built>> sharedTierChains = new HashMap<>();
+
+  /**
+   * The order of ClusterNetworkPolicies within a pod's tier chains: Admin before Baseline, then by
+   * priority (lower first), then by name (the API leaves equal priorities to the implementation).
+   */
+  public static final java.util.Comparator<ClusterNetworkPolicy> TIER_ORDER =
+      java.util.Comparator.comparing(ClusterNetworkPolicy::tier)
+          .thenComparingInt(ClusterNetworkPolicy::priority)
+          .thenComparing(ClusterNetworkPolicy::name);
 
   /** Chains that are the same for every target of a policy, built once per policy version. */
   private final Map<ObjectKey, Map<Direction, ChainBuilder.Built>> sharedChains = new HashMap<>();
@@ -115,6 +138,8 @@ public final class PolicyCompiler {
       case POD -> onPod(change.key(), (Pod) next);
       case NETWORK_POLICY -> onPolicy(change.key(), (NetworkPolicy) next);
       case NODE -> onNode(change.key().name(), (Node) next);
+      case CLUSTER_NETWORK_POLICY ->
+          onClusterPolicy(change.key().name(), (ClusterNetworkPolicy) next);
     }
     List<FactChange> facts = out.drain();
     factsEmitted += facts.size();
@@ -181,6 +206,12 @@ public final class PolicyCompiler {
     }
     if (matching.isEmpty()) {
       selectorSetsByNamespace.remove(name);
+    }
+    if (clusterPolicies.stream().anyMatch(c -> !c.subjectNamespaces().selectsEverything())) {
+      for (ObjectKey podKey : new ArrayList<>(podsByNamespace.getOrDefault(name, Set.of()))) {
+        podsVisited++;
+        rebind(podKey);
+      }
     }
   }
 
@@ -329,6 +360,90 @@ public final class PolicyCompiler {
     return true;
   }
 
+  // ---- cluster network policies ------------------------------------------------------------
+
+  private void onClusterPolicy(String name, ClusterNetworkPolicy next) {
+    ClusterNetworkPolicy prev =
+        next == null ? clusterPoliciesByName.remove(name) : clusterPoliciesByName.put(name, next);
+    if (Objects.equals(prev, next)) {
+      return;
+    }
+    if (prev != null) {
+      clusterPolicies.remove(prev);
+    }
+    if (next != null) {
+      clusterPolicies.add(next);
+    }
+    sharedTierChains.remove(name);
+    // A subject selects across namespaces: every pod the old or the new version selects is rebound.
+    for (ObjectKey podKey : new ArrayList<>(pods.keySet())) {
+      Pod pod = pods.get(podKey);
+      podsVisited++;
+      if ((prev != null && subjectOf(prev, pod)) || (next != null && subjectOf(next, pod))) {
+        rebind(podKey);
+      }
+    }
+  }
+
+  /** Whether {@code policy}'s subject holds {@code pod} (hostNetwork pods never are subjects). */
+  private boolean subjectOf(ClusterNetworkPolicy policy, Pod pod) {
+    return !pod.hostNetwork()
+        && evaluate(policy.subjectNamespaces(), effectiveLabels(pod.key().namespace()))
+        && evaluate(policy.subjectPods(), pod.labels());
+  }
+
+  /** The pod's tier chains in direction {@code d}, their builds added to {@code built}. */
+  private TierChains tierChains(Pod pod, Direction d, List<ChainBuilder.Built> built) {
+    List<String> admin = new ArrayList<>();
+    List<String> baseline = new ArrayList<>();
+    for (ClusterNetworkPolicy c : clusterPolicies) {
+      if (!c.governs(d) || !subjectOf(c, pod)) {
+        continue;
+      }
+      ChainBuilder.Built b = tierChainOf(c, d, pod);
+      built.add(b);
+      List<String> ids = c.tier() == Tier.ADMIN ? admin : baseline;
+      if (!ids.contains(b.chain().id())) {
+        ids.add(b.chain().id());
+      }
+    }
+    return admin.isEmpty() && baseline.isEmpty()
+        ? TierChains.NONE
+        : new TierChains(admin, baseline);
+  }
+
+  private ChainBuilder.Built tierChainOf(ClusterNetworkPolicy policy, Direction d, Pod target) {
+    if (TierChainBuilder.dependsOnTarget(policy, d)) {
+      return boundedTier(TierChainBuilder.build(policy, d, target), policy, d);
+    }
+    return sharedTierChains
+        .computeIfAbsent(policy.name(), k -> new java.util.EnumMap<>(Direction.class))
+        .computeIfAbsent(
+            d, dir -> boundedTier(TierChainBuilder.build(policy, dir, target), policy, dir));
+  }
+
+  /** The chain, or when it would not fit one record a chain that denies everything. */
+  private static ChainBuilder.Built boundedTier(
+      ChainBuilder.Built b, ClusterNetworkPolicy policy, Direction d) {
+    if (ChainBudget.fits(b.chain())) {
+      return b;
+    }
+    ClusterNetworkPolicy denying =
+        new ClusterNetworkPolicy(
+            policy.name(),
+            policy.tier(),
+            policy.priority(),
+            policy.subjectNamespaces(),
+            policy.subjectPods(),
+            d == Direction.INGRESS ? List.of(DENY_ALL) : List.of(),
+            d == Direction.EGRESS ? List.of(DENY_ALL) : List.of(),
+            true);
+    return TierChainBuilder.build(denying, d, null);
+  }
+
+  private static final TierRule DENY_ALL =
+      new TierRule("chain too large", TierAction.DENY, List.of(), List.of(), 1);
+
   // ---- bindings and chains ----------------------------------------------------------------
 
   private void rebind(ObjectKey podKey) {
@@ -347,12 +462,12 @@ public final class PolicyCompiler {
     if (enforceable && pod.quarantined()) {
       next =
           new PodBindingFact(pod.nodeName(), podKey, pod.ips(), true, true, List.of(), List.of());
-    } else if (enforceable && selecting != null) {
+    } else if (enforceable) {
       boolean ingress = false;
       boolean egress = false;
       List<String> ingressChains = new ArrayList<>();
       List<String> egressChains = new ArrayList<>();
-      for (ObjectKey policyKey : selecting) {
+      for (ObjectKey policyKey : selecting == null ? Set.<ObjectKey>of() : selecting) {
         NetworkPolicy policy = policies.get(policyKey);
         for (Direction d : Direction.values()) {
           if (!policy.isolates(d)) {
@@ -378,10 +493,20 @@ public final class PolicyCompiler {
         egressChains = List.of();
         built.clear();
       }
-      if (ingress || egress) {
+      TierChains inTiers = tierChains(pod, Direction.INGRESS, built);
+      TierChains egTiers = tierChains(pod, Direction.EGRESS, built);
+      if (ingress || egress || !inTiers.isEmpty() || !egTiers.isEmpty()) {
         next =
             new PodBindingFact(
-                pod.nodeName(), podKey, pod.ips(), ingress, egress, ingressChains, egressChains);
+                pod.nodeName(),
+                podKey,
+                pod.ips(),
+                ingress,
+                egress,
+                ingressChains,
+                egressChains,
+                inTiers,
+                egTiers);
       }
     }
     if (Objects.equals(prev, next)) {
@@ -441,9 +566,7 @@ public final class PolicyCompiler {
   }
 
   private static List<String> chainRefs(PodBindingFact b) {
-    List<String> ids = new ArrayList<>(b.ingressChains());
-    ids.addAll(b.egressChains());
-    return ids;
+    return b.allChains();
   }
 
   private void acquireChain(ChainBuilder.Built b) {

@@ -9,6 +9,7 @@ import io.fenceline.core.model.IpAddress;
 import io.fenceline.core.model.IpPrefix;
 import io.fenceline.core.model.ObjectKey;
 import io.fenceline.core.model.Protocol;
+import io.fenceline.core.model.TierAction;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +41,7 @@ public final class FactCodec {
     } else if (fact instanceof PolicyChainFact c) {
       n.put("type", "chain")
           .put("id", c.id())
-          .put("policy", c.policy().toString())
+          .put("policy", policyText(c.policy()))
           .put("direction", c.direction().lowerName());
       ArrayNode clauses = n.putArray("clauses");
       for (Clause cl : c.clauses()) {
@@ -58,6 +59,9 @@ public final class FactCodec {
           o.put("fromPort", cl.fromPort()).put("toPort", cl.toPort());
         }
         o.put("comment", cl.comment());
+        if (cl.verdict() != null) {
+          o.put("verdict", cl.verdict().apiName());
+        }
       }
     } else if (fact instanceof PodBindingFact b) {
       n.put("type", "binding").put("node", b.node()).put("pod", b.pod().toString());
@@ -68,6 +72,8 @@ public final class FactCodec {
       b.ingressChains().forEach(in::add);
       ArrayNode eg = n.putArray("egressChains");
       b.egressChains().forEach(eg::add);
+      tiers(n, "ingress", b.ingressTiers());
+      tiers(n, "egress", b.egressTiers());
     }
     try {
       return JSON.writeValueAsBytes(n);
@@ -136,11 +142,12 @@ public final class FactCodec {
               o.has("protocol") ? Protocol.valueOf(o.get("protocol").asText()) : null,
               o.has("fromPort") ? o.get("fromPort").asInt() : null,
               o.has("toPort") ? o.get("toPort").asInt() : null,
-              o.path("comment").asText("")));
+              o.path("comment").asText(""),
+              o.has("verdict") ? verdict(o.get("verdict").asText()) : null));
     }
     return new PolicyChainFact(
         n.get("id").asText(),
-        ObjectKey.parse(n.get("policy").asText()),
+        policyKey(n.get("policy").asText()),
         Direction.valueOf(n.get("direction").asText().toUpperCase(Locale.ROOT)),
         clauses);
   }
@@ -167,7 +174,9 @@ public final class FactCodec {
         n.get("ingressIsolated").asBoolean(),
         n.get("egressIsolated").asBoolean(),
         in,
-        eg);
+        eg,
+        tiers(n, "ingress"),
+        tiers(n, "egress"));
   }
 
   static FactKey parseKey(String text) throws FactFormatException {
@@ -208,5 +217,45 @@ public final class FactCodec {
       return SetEntry.block(IpPrefix.parse(t), nomatch);
     }
     return SetEntry.ip(IpAddress.parse(t));
+  }
+
+  /** A NetworkPolicy as {@code namespace/name}, a ClusterNetworkPolicy as its name. */
+  private static String policyText(ObjectKey policy) {
+    return policy.namespace().isEmpty() ? policy.name() : policy.toString();
+  }
+
+  private static ObjectKey policyKey(String text) {
+    return text.indexOf('/') < 0 ? new ObjectKey("", text) : ObjectKey.parse(text);
+  }
+
+  private static TierAction verdict(String text) {
+    TierAction a = TierAction.fromApiName(text);
+    if (a == null) {
+      throw new IllegalArgumentException(
+          "verdict must be Accept, Deny or Pass, got '" + text + "'");
+    }
+    return a;
+  }
+
+  /** Writes {@code <direction>Admin} and {@code <direction>Baseline} when there are any. */
+  private static void tiers(ObjectNode n, String direction, TierChains t) {
+    if (!t.admin().isEmpty()) {
+      ArrayNode a = n.putArray(direction + "Admin");
+      t.admin().forEach(a::add);
+    }
+    if (!t.baseline().isEmpty()) {
+      ArrayNode b = n.putArray(direction + "Baseline");
+      t.baseline().forEach(b::add);
+    }
+  }
+
+  private static TierChains tiers(JsonNode n, String direction) {
+    List<String> admin = new ArrayList<>();
+    n.path(direction + "Admin").forEach(x -> admin.add(x.asText()));
+    List<String> baseline = new ArrayList<>();
+    n.path(direction + "Baseline").forEach(x -> baseline.add(x.asText()));
+    return admin.isEmpty() && baseline.isEmpty()
+        ? TierChains.NONE
+        : new TierChains(admin, baseline);
   }
 }

@@ -106,7 +106,7 @@ public final class FactTable {
     SortedMap<String, PolicyChainFact> used = new TreeMap<>();
     SortedSet<String> missingChains = new TreeSet<>();
     for (PodBindingFact b : bindings) {
-      for (String id : concat(b.ingressChains(), b.egressChains())) {
+      for (String id : b.allChains()) {
         PolicyChainFact c = chains.get(id);
         if (c == null) {
           missingChains.add(id);

@@ -153,8 +153,8 @@ public final class PartitionRouter {
   }
 
   private static List<String> chainIds(PodBindingFact b) {
-    List<String> ids = new ArrayList<>(b.ingressChains());
-    for (String id : b.egressChains()) {
+    List<String> ids = new ArrayList<>();
+    for (String id : b.allChains()) {
       if (!ids.contains(id)) {
         ids.add(id);
       }

@@ -23,6 +23,21 @@ public record PolicyChainFact(
     return new FactKey.Chain(id);
   }
 
+  /**
+   * The policy as people name it: {@code namespace/name} for a NetworkPolicy, {@code
+   * ClusterNetworkPolicy name} for a cluster-scoped one.
+   */
+  public String policyLabel() {
+    return policy.namespace().isEmpty()
+        ? "ClusterNetworkPolicy " + policy.name()
+        : policy.toString();
+  }
+
+  /** Whether this is a ClusterNetworkPolicy's chain (its clauses carry verdicts). */
+  public boolean tiered() {
+    return policy.namespace().isEmpty();
+  }
+
   public SortedSet<SetRef> sets() {
     TreeSet<SetRef> out = new TreeSet<>();
     for (Clause c : clauses) {

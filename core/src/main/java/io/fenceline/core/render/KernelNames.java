@@ -4,6 +4,7 @@ import io.fenceline.core.facts.SetRef;
 import io.fenceline.core.hash.StableHash;
 import io.fenceline.core.model.Direction;
 import io.fenceline.core.model.ObjectKey;
+import io.fenceline.core.model.TierAction;
 
 /**
  * Names of everything fenceline owns in the kernel. All start with {@code FNL-}; all are derived by
@@ -19,6 +20,30 @@ public final class KernelNames {
 
   /** The packet mark bit a policy chain sets when it allows a packet. */
   public static final int ALLOW_MARK = 0x02000000;
+
+  /**
+   * The mark bits a ClusterNetworkPolicy chain sets on its first matching clause: Accept, Deny,
+   * Pass. A tier clause only matches a packet none of them is set on yet.
+   */
+  public static final int ACCEPT_MARK = 0x04000000;
+
+  public static final int DENY_MARK = 0x08000000;
+  public static final int PASS_MARK = 0x10000000;
+
+  /** The three verdict bits. */
+  public static final int VERDICT_MARKS = ACCEPT_MARK | DENY_MARK | PASS_MARK;
+
+  /** Every bit fenceline sets. */
+  public static final int ALL_MARKS = ALLOW_MARK | VERDICT_MARKS;
+
+  /** The mark bit of a tier rule's action. */
+  public static int verdictMark(TierAction action) {
+    return switch (action) {
+      case ACCEPT -> ACCEPT_MARK;
+      case DENY -> DENY_MARK;
+      case PASS -> PASS_MARK;
+    };
+  }
 
   private KernelNames() {}
 

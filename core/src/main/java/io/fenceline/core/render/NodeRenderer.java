@@ -33,6 +33,8 @@ public final class NodeRenderer {
   public static final int MAX_ELEMENTS = 1 << 20;
 
   static final String MARK = String.format("0x%x", KernelNames.ALLOW_MARK);
+  static final String VERDICTS = hex(KernelNames.VERDICT_MARKS);
+  static final String ALL_MARKS = hex(KernelNames.ALL_MARKS);
   static final String FORWARD_JUMP =
       "-I FORWARD 1 "
           + Comments.option("fenceline: NetworkPolicy enforcement")
@@ -141,11 +143,13 @@ public final class NodeRenderer {
             + " -m conntrack --ctstate RELATED,ESTABLISHED "
             + Comments.option("fenceline: replies of allowed connections")
             + " -j RETURN");
+    boolean tiered = false;
     for (Direction d : List.of(Direction.EGRESS, Direction.INGRESS)) {
       for (PodBindingFact b : model.bindings()) {
-        if (!isolated(b, d)) {
+        if (!b.enforced(d)) {
           continue;
         }
+        tiered |= !b.tiers(d).isEmpty();
         for (IpAddress ip : b.ips()) {
           if (ip.family() == family) {
             rootRules.add(
@@ -161,31 +165,47 @@ public final class NodeRenderer {
         }
       }
     }
+    // A node without ClusterNetworkPolicy subjects keeps the rule it always had.
     rootRules.add(
-        "-A "
-            + root
-            + " -m mark --mark "
-            + MARK
-            + "/"
-            + MARK
-            + " "
-            + Comments.option("fenceline: clear the allow mark")
-            + " -j MARK --set-xmark 0x0/"
-            + MARK);
+        tiered
+            ? "-A "
+                + root
+                + " -m mark ! --mark 0x0/"
+                + ALL_MARKS
+                + " "
+                + Comments.option("fenceline: clear its marks")
+                + " -j MARK --set-xmark 0x0/"
+                + ALL_MARKS
+            : "-A "
+                + root
+                + " -m mark --mark "
+                + MARK
+                + "/"
+                + MARK
+                + " "
+                + Comments.option("fenceline: clear the allow mark")
+                + " -j MARK --set-xmark 0x0/"
+                + MARK);
 
     java.util.Set<String> jumpedTo = new java.util.HashSet<>();
     for (PodBindingFact b : model.bindings()) {
       for (Direction d : List.of(Direction.INGRESS, Direction.EGRESS)) {
-        if (!isolated(b, d) || b.ips().stream().noneMatch(ip -> ip.family() == family)) {
+        if (!b.enforced(d) || b.ips().stream().noneMatch(ip -> ip.family() == family)) {
           continue;
         }
         List<String> present = new ArrayList<>();
+        for (String id : b.tiers(d).admin()) {
+          present.add(tierPresence("admin", id, model, jumpedTo));
+        }
         for (String id : d == Direction.INGRESS ? b.ingressChains() : b.egressChains()) {
           PolicyChainFact pc = model.chains().get(id);
           if (pc != null) { // a chain that has not arrived gives no allow (fail closed)
             present.add(id + " " + pc.policy());
             jumpedTo.add(KernelNames.policyChain(id));
           }
+        }
+        for (String id : b.tiers(d).baseline()) {
+          present.add(tierPresence("baseline", id, model, jumpedTo));
         }
         chains.put(
             KernelNames.podChain(d, b.pod()),
@@ -204,7 +224,23 @@ public final class NodeRenderer {
     return chains;
   }
 
-  /** The chain of one isolated pod in one direction: drop invalid, jump to its policies, reject. */
+  /** What the rule cache compares for one tier chain of a pod: tier, id, and whether it arrived. */
+  private static String tierPresence(
+      String tier, String id, NodeModel model, java.util.Set<String> jumpedTo) {
+    PolicyChainFact pc = model.chains().get(id);
+    if (pc == null) {
+      return tier + " " + id + " missing";
+    }
+    jumpedTo.add(KernelNames.policyChain(id));
+    return tier + " " + id + " " + pc.policyLabel();
+  }
+
+  /**
+   * The chain of one enforced pod in one direction: drop invalid; the Admin tier's chains (an
+   * Accept returns, a Deny rejects, a Pass or no match goes on); if a NetworkPolicy isolates the
+   * pod, its policies (allowed returns, the rest is rejected); otherwise the Baseline tier's
+   * chains, and what none decides returns (allowed).
+   */
   private static List<String> podChain(PodBindingFact b, Direction d, int family, NodeModel model) {
     String chain = KernelNames.podChain(d, b.pod());
     List<String> rules = new ArrayList<>();
@@ -215,7 +251,28 @@ public final class NodeRenderer {
             + " -m conntrack --ctstate INVALID "
             + Comments.option(who + ": invalid packet")
             + " -j DROP");
-    rules.add("-A " + chain + " -j MARK --set-xmark 0x0/" + MARK);
+    boolean tiered = !b.tiers(d).isEmpty();
+    rules.add("-A " + chain + " -j MARK --set-xmark 0x0/" + (tiered ? ALL_MARKS : MARK));
+    List<String> admin = b.tiers(d).admin();
+    if (!admin.isEmpty()) {
+      tier(rules, chain, who, "Admin", admin, family, model);
+    }
+    if (!b.isolated(d)) {
+      List<String> baseline = b.tiers(d).baseline();
+      if (!baseline.isEmpty()) {
+        if (!admin.isEmpty()) {
+          rules.add(
+              "-A "
+                  + chain
+                  + " "
+                  + Comments.option(who + ": on to the Baseline tier")
+                  + " -j MARK --set-xmark 0x0/"
+                  + VERDICTS);
+        }
+        tier(rules, chain, who, "Baseline", baseline, family, model);
+      }
+      return rules; // what no tier decided is allowed: back to the caller
+    }
     for (String id : d == Direction.INGRESS ? b.ingressChains() : b.egressChains()) {
       PolicyChainFact pc = model.chains().get(id);
       if (pc != null) { // a chain that has not arrived gives no allow (fail closed)
@@ -254,7 +311,87 @@ public final class NodeRenderer {
     return rules;
   }
 
-  /** One policy chain's clauses in one family, each marking what it allows. */
+  /**
+   * One tier's chains in a pod chain, in order, then what their verdict does: Accept returns, Deny
+   * rejects. A chain that has not arrived rejects what no earlier chain decided (fail closed).
+   */
+  private static void tier(
+      List<String> rules,
+      String chain,
+      String who,
+      String tier,
+      List<String> ids,
+      int family,
+      NodeModel model) {
+    for (String id : ids) {
+      PolicyChainFact pc = model.chains().get(id);
+      if (pc != null) {
+        rules.add(
+            "-A "
+                + chain
+                + " "
+                + Comments.option(who + ": " + tier + " tier " + pc.policyLabel())
+                + " -j "
+                + KernelNames.policyChain(id));
+      } else {
+        String undecided = " -m mark --mark 0x0/" + VERDICTS;
+        String why =
+            Comments.option(
+                who + ": a chain of the " + tier + " tier has not arrived (fail closed)");
+        rules.add(
+            "-A " + chain + undecided + " -p tcp " + why + " -j REJECT --reject-with tcp-reset");
+        rules.add(
+            "-A " + chain + undecided + " " + why + " -j REJECT --reject-with " + icmp(family));
+      }
+    }
+    String accept = hex(KernelNames.ACCEPT_MARK);
+    String deny = hex(KernelNames.DENY_MARK);
+    rules.add(
+        "-A "
+            + chain
+            + " -m mark --mark "
+            + accept
+            + "/"
+            + accept
+            + " "
+            + Comments.option(who + ": accepted by the " + tier + " tier")
+            + " -j RETURN");
+    String denied = Comments.option(who + ": denied by the " + tier + " tier");
+    rules.add(
+        "-A "
+            + chain
+            + " -m mark --mark "
+            + deny
+            + "/"
+            + deny
+            + " -p tcp "
+            + denied
+            + " -j REJECT --reject-with tcp-reset");
+    rules.add(
+        "-A "
+            + chain
+            + " -m mark --mark "
+            + deny
+            + "/"
+            + deny
+            + " "
+            + denied
+            + " -j REJECT --reject-with "
+            + icmp(family));
+  }
+
+  private static String icmp(int family) {
+    return family == 4 ? "icmp-port-unreachable" : "icmp6-port-unreachable";
+  }
+
+  private static String hex(int mark) {
+    return String.format("0x%x", mark);
+  }
+
+  /**
+   * One policy chain's clauses in one family: a NetworkPolicy's each mark what they allow; a
+   * ClusterNetworkPolicy's each set their verdict on a packet no earlier clause decided.
+   */
   private static List<String> policyChain(PolicyChainFact pc, int family) {
     String chain = KernelNames.policyChain(pc.id());
     List<String> rules = new ArrayList<>();
@@ -264,6 +401,9 @@ public final class NodeRenderer {
         continue;
       }
       StringBuilder r = new StringBuilder("-A ").append(chain);
+      if (c.verdict() != null) {
+        r.append(" -m mark --mark 0x0/").append(VERDICTS);
+      }
       if (c.peerSet() != null) {
         r.append(" -m set --match-set ")
             .append(KernelNames.set(c.peerSet(), family))
@@ -285,18 +425,17 @@ public final class NodeRenderer {
           }
         }
       }
-      r.append(' ')
-          .append(Comments.option(c.comment()))
-          .append(" -j MARK --set-xmark ")
-          .append(MARK)
-          .append('/')
-          .append(MARK);
+      r.append(' ').append(Comments.option(c.comment()));
+      if (c.verdict() != null) {
+        r.append(" -j MARK --set-xmark ")
+            .append(hex(KernelNames.verdictMark(c.verdict())))
+            .append('/')
+            .append(VERDICTS);
+      } else {
+        r.append(" -j MARK --set-xmark ").append(MARK).append('/').append(MARK);
+      }
       rules.add(r.toString());
     }
     return rules;
-  }
-
-  private static boolean isolated(PodBindingFact b, Direction d) {
-    return d == Direction.INGRESS ? b.ingressIsolated() : b.egressIsolated();
   }
 }

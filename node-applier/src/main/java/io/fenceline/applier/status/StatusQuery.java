@@ -178,7 +178,7 @@ public final class StatusQuery implements AutoCloseable {
       for (String node : t.nodesWithBindings()) {
         var model = t.nodeModel(node);
         for (PodBindingFact b : model.bindings()) {
-          for (String id : concat(b.ingressChains(), b.egressChains())) {
+          for (String id : b.allChains()) {
             PolicyChainFact c = model.chains().get(id);
             if (c != null && c.policy().equals(policy)) {
               out.add(cluster + "/" + node);

@@ -46,12 +46,7 @@ final class ConntrackTargets {
     if (b == null) {
       return true;
     }
-    for (String id : b.ingressChains()) {
-      if (prev.chains().containsKey(id) != next.chains().containsKey(id)) {
-        return false;
-      }
-    }
-    for (String id : b.egressChains()) {
+    for (String id : b.allChains()) {
       if (prev.chains().containsKey(id) != next.chains().containsKey(id)) {
         return false;
       }

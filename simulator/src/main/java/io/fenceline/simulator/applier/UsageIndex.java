@@ -36,8 +36,7 @@ final class UsageIndex {
       }
     }
     if (value != null) {
-      List<String> ids = new ArrayList<>(value.ingressChains());
-      ids.addAll(value.egressChains());
+      List<String> ids = value.allChains();
       bindingChains.put(b, ids);
       for (String id : ids) {
         chainNodes.computeIfAbsent(id, k -> new HashMap<>()).merge(b.node(), 1, Integer::sum);
