@@ -17,6 +17,7 @@ final class CountingIngestMetrics implements IngestMetrics {
   private final ConcurrentHashMap<String, AtomicLong> lastGeneration = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, AtomicReference<Instant>> lastGenerationAt =
       new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Boolean> served = new ConcurrentHashMap<>();
 
   @Override
   public void published(String cluster, String kind, long events) {
@@ -47,6 +48,11 @@ final class CountingIngestMetrics implements IngestMetrics {
   }
 
   @Override
+  public void kindServed(String cluster, String kind, boolean served) {
+    this.served.put(cluster + "/" + kind, served);
+  }
+
+  @Override
   public Snapshot snapshot() {
     return new Snapshot(
         longs(published),
@@ -54,7 +60,8 @@ final class CountingIngestMetrics implements IngestMetrics {
         longs(coalesced),
         ints(backlog),
         longs(lastGeneration),
-        instants(lastGenerationAt));
+        instants(lastGenerationAt),
+        new TreeMap<>(served));
   }
 
   private static Map<String, Long> longs(Map<String, AtomicLong> m) {

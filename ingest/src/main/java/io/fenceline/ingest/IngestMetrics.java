@@ -27,16 +27,27 @@ public interface IngestMetrics {
   /** An object too large for one event was published as its fail-closed stub. */
   default void truncated(String cluster, String kind) {}
 
+  /**
+   * Whether the API server of {@code cluster} serves {@code kind} (a gauge), for kinds a
+   * CustomResourceDefinition serves (ClusterNetworkPolicy): false while it answers 404 (the CRD is
+   * not installed), true once watched. Called when that changes (and first when it is known).
+   */
+  default void kindServed(String cluster, String kind, boolean served) {}
+
   Snapshot snapshot();
 
-  /** Keys are {@code cluster/kind} for per-kind values and {@code cluster} for per-cluster ones. */
+  /**
+   * Keys are {@code cluster/kind} for per-kind values and {@code cluster} for per-cluster ones.
+   * {@code served}: the last {@link #kindServed} per cluster/kind.
+   */
   record Snapshot(
       Map<String, Long> published,
       Map<String, Long> suppressed,
       Map<String, Long> coalesced,
       Map<String, Integer> backlog,
       Map<String, Long> lastGeneration,
-      Map<String, Instant> lastGenerationAt) {
+      Map<String, Instant> lastGenerationAt,
+      Map<String, Boolean> served) {
 
     public long publishedTotal(String cluster) {
       return sum(published, cluster);

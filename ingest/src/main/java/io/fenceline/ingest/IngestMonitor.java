@@ -29,7 +29,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * fenceline_ingest_coalesced_total{cluster}}, {@code fenceline_ingest_backlog{cluster}}, {@code
  * fenceline_ingest_generation{cluster,kind}} and {@code
  * fenceline_ingest_generation_completed_seconds{cluster,kind}} (epoch seconds of the last end
- * marker).
+ * marker) and {@code fenceline_ingest_kind_served{cluster,kind}} (for ClusterNetworkPolicy: 0 while
+ * the cluster does not serve it, its CRD not installed; 1 while it is watched).
  */
 public final class IngestMonitor implements AutoCloseable {
   private final PrometheusMeterRegistry registry =
@@ -102,6 +103,7 @@ public final class IngestMonitor implements AutoCloseable {
     private final Map<String, AtomicLong> backlogs = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> generations = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> generationTimes = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> served = new ConcurrentHashMap<>();
 
     @Override
     public void published(String cluster, String kind, long events) {
@@ -184,6 +186,22 @@ public final class IngestMonitor implements AutoCloseable {
           .tags("cluster", cluster, "kind", kind)
           .register(registry)
           .increment();
+    }
+
+    @Override
+    public void kindServed(String cluster, String kind, boolean served) {
+      counts.kindServed(cluster, kind, served);
+      this.served
+          .computeIfAbsent(
+              cluster + "/" + kind,
+              k ->
+                  gauge(
+                      "fenceline.ingest.kind.served",
+                      "1 while the cluster's API server serves the kind, 0 while it does not (its"
+                          + " CRD is not installed)",
+                      cluster,
+                      kind))
+          .set(served ? 1 : 0);
     }
 
     private AtomicLong gauge(String name, String description, String cluster, String kind) {

@@ -81,7 +81,7 @@ final class KindHandler<T extends HasMetadata> implements ResourceEventHandler<T
 
   @Override
   public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-    SlimObject s = SlimObjects.of(obj);
+    SlimObject s = SlimObjects.of(kind, obj);
     detector.forget(s.key());
     sink.publish(s.delete(cluster, clock.now(), currentGeneration()));
   }
@@ -92,7 +92,7 @@ final class KindHandler<T extends HasMetadata> implements ResourceEventHandler<T
     int republished = 0;
     List<T> objects = store.get();
     for (T obj : objects) {
-      SlimObject s = SlimObjects.of(obj);
+      SlimObject s = SlimObjects.of(kind, obj);
       if (detector.needsRepublish(s, g)) {
         sink.publish(s.upsert(cluster, clock.now(), g));
         republished++;
@@ -110,7 +110,7 @@ final class KindHandler<T extends HasMetadata> implements ResourceEventHandler<T
   }
 
   private void upsert(T obj) {
-    SlimObject s = SlimObjects.of(obj);
+    SlimObject s = SlimObjects.of(kind, obj);
     long g = currentGeneration();
     if (detector.changed(s, g)) {
       sink.publish(s.upsert(cluster, clock.now(), g));

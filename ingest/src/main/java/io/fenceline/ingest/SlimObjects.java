@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
@@ -22,10 +23,12 @@ import java.util.function.BiConsumer;
  * apiVersion} (as written, else the kind's), {@code kind}, metadata name, namespace ({@code
  * default} when absent), labels (sorted), uid, resourceVersion; for pods {@code spec.nodeName},
  * {@code spec.hostNetwork} (unless false), the containers' names and ports (name, containerPort,
- * protocol), {@code status.phase}, {@code status.podIP}, {@code status.podIPs[].ip}; a policy's
- * whole {@code spec} as written; a node's {@code status.addresses} (type, address). Values are
- * copied as written, valid or not (the engine judges); only what an event cannot do without — a
- * name, a namespace that is a string — is required.
+ * protocol), {@code status.phase}, {@code status.podIP}, {@code status.podIPs[].ip}; a
+ * NetworkPolicy's or ClusterNetworkPolicy's whole {@code spec} as written (not its {@code status});
+ * a node's {@code status.addresses} (type, address). A ClusterNetworkPolicy (cluster-scoped, no
+ * namespace) keeps its {@code apiVersion} only as written: the decoder reads v1alpha2 alone, so a
+ * missing version is not made up. Values are copied as written, valid or not (the engine judges);
+ * only what an event cannot do without — a name, a namespace that is a string — is required.
  *
  * <p>Every path goes through {@link #of(Kind, JsonNode)}: a manifest's JSON ({@link
  * ManifestObjects}), an API object (fabric8's own serialization of it, {@link #of(HasMetadata)}),
@@ -35,6 +38,9 @@ import java.util.function.BiConsumer;
 public final class SlimObjects {
   static final ObjectMapper JSON = new ObjectMapper();
   private static final KubernetesSerialization FABRIC8 = new KubernetesSerialization();
+
+  /** The API group of ClusterNetworkPolicies. */
+  static final String CLUSTER_NETWORK_POLICY_GROUP = "policy.networking.k8s.io";
 
   private SlimObjects() {}
 
@@ -50,7 +56,12 @@ public final class SlimObjects {
    * IllegalArgumentException for kinds fenceline does not read and objects without a name.
    */
   public static SlimObject of(HasMetadata o) {
-    return of(kindOf(o), readTree(FABRIC8.asJson(o)));
+    return of(kindOf(o), o);
+  }
+
+  /** The slim form of {@code o}, an API object of {@code kind} (its own kind field not read). */
+  static SlimObject of(Kind kind, HasMetadata o) {
+    return of(kind, readTree(FABRIC8.asJson(o)));
   }
 
   /**
@@ -59,10 +70,15 @@ public final class SlimObjects {
    * pod or node (managed fields, env, images, conditions) is many times larger than its slim form,
    * and an informer keeps every object of the cluster.
    */
-  @SuppressWarnings("unchecked")
   static <T extends HasMetadata> T trimmed(T o) {
+    return trimmed(kindOf(o), o);
+  }
+
+  /** {@link #trimmed(HasMetadata)} for an object of {@code kind}. */
+  @SuppressWarnings("unchecked")
+  static <T extends HasMetadata> T trimmed(Kind kind, T o) {
     try {
-      return (T) FABRIC8.unmarshal(JSON.writeValueAsString(of(o).object()), o.getClass());
+      return (T) FABRIC8.unmarshal(JSON.writeValueAsString(of(kind, o).object()), o.getClass());
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("slim JSON that does not write: " + e.getMessage(), e);
     }
@@ -80,6 +96,13 @@ public final class SlimObjects {
     }
     if (o instanceof Node) {
       return Kind.NODE;
+    }
+    // Kinds a CRD serves come as generic resources: known by their kind and API group.
+    if (o instanceof GenericKubernetesResource g
+        && Kind.fromApiName(g.getKind()) == Kind.CLUSTER_NETWORK_POLICY
+        && g.getApiVersion() != null
+        && g.getApiVersion().startsWith(CLUSTER_NETWORK_POLICY_GROUP + "/")) {
+      return Kind.CLUSTER_NETWORK_POLICY;
     }
     throw new IllegalArgumentException(
         "fenceline does not ingest " + (o == null ? "null" : o.getKind()));
@@ -108,11 +131,18 @@ public final class SlimObjects {
       namespace = ns == null || ns.isNull() || ns.asText().isEmpty() ? "default" : ns.asText();
     }
     ObjectNode root = JSON.createObjectNode();
-    root.put(
-        "apiVersion",
-        n.hasNonNull("apiVersion") && n.get("apiVersion").isTextual()
-            ? n.get("apiVersion").asText()
-            : kind == Kind.NETWORK_POLICY ? "networking.k8s.io/v1" : "v1");
+    if (kind == Kind.CLUSTER_NETWORK_POLICY) {
+      // Its spec differs between versions and the decoder reads one: as written or not at all.
+      if (n.hasNonNull("apiVersion")) {
+        root.set("apiVersion", n.get("apiVersion").deepCopy());
+      }
+    } else {
+      root.put(
+          "apiVersion",
+          n.hasNonNull("apiVersion") && n.get("apiVersion").isTextual()
+              ? n.get("apiVersion").asText()
+              : kind == Kind.NETWORK_POLICY ? "networking.k8s.io/v1" : "v1");
+    }
     root.put("kind", kind.apiName());
     ObjectNode m = root.putObject("metadata");
     m.put("name", name);
@@ -133,7 +163,7 @@ public final class SlimObjects {
     }
     switch (kind) {
       case POD -> pod(n, root);
-      case NETWORK_POLICY -> {
+      case NETWORK_POLICY, CLUSTER_NETWORK_POLICY -> {
         if (n.has("spec") && !n.get("spec").isNull()) {
           root.set("spec", n.get("spec").deepCopy());
         }

@@ -3,6 +3,7 @@ package io.fenceline.ingest;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
+import io.fenceline.core.model.Kind;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
@@ -13,6 +14,12 @@ import java.util.stream.Stream;
  */
 final class TrimmingItemStore<T extends HasMetadata> implements ItemStore<T> {
   private final ConcurrentHashMap<String, T> items = new ConcurrentHashMap<>();
+  private final Kind kind;
+
+  /** A store of objects of {@code kind} (generic resources carry no Java type to tell it by). */
+  TrimmingItemStore(Kind kind) {
+    this.kind = kind;
+  }
 
   @Override
   public String getKey(T obj) {
@@ -23,7 +30,7 @@ final class TrimmingItemStore<T extends HasMetadata> implements ItemStore<T> {
   public T put(String key, T obj) {
     T kept;
     try {
-      kept = SlimObjects.trimmed(obj);
+      kept = SlimObjects.trimmed(kind, obj);
     } catch (SlimObjects.NotPublishable e) {
       kept = obj; // kept whole: the handler reports it, the informer goes on
     }

@@ -166,7 +166,7 @@ class SlimObjectsTest {
     assertThatThrownBy(() -> ManifestObjects.of(badNs))
         .hasMessage("x.yaml:1: Pod a: metadata.namespace must be a string");
     // the informer's store keeps what it cannot trim whole; the handler reports it
-    TrimmingItemStore<Pod> store = new TrimmingItemStore<>();
+    TrimmingItemStore<Pod> store = new TrimmingItemStore<>(Kind.POD);
     Pod p = new Pod();
     store.put("k", p);
     assertThat(store.get("k")).isSameAs(p);

@@ -400,8 +400,7 @@ class CompilerAgreesWithReferenceTest {
     }
 
     private static List<String> chainsOf(PodBindingFact b) {
-      List<String> ids = new ArrayList<>(b.ingressChains());
-      ids.addAll(b.egressChains());
+      List<String> ids = b.allChains();
       return ids;
     }
 

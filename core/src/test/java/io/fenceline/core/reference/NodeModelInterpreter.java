@@ -13,6 +13,7 @@ import io.fenceline.core.model.Direction;
 import io.fenceline.core.model.IpAddress;
 import io.fenceline.core.model.ObjectKey;
 import io.fenceline.core.model.Pod;
+import io.fenceline.core.model.TierAction;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -82,16 +83,50 @@ public final class NodeModelInterpreter {
     }
     NodeModel model = models.computeIfAbsent(node, facts::nodeModel);
     for (PodBindingFact b : model.bindings()) {
-      boolean isolated = dir == Direction.INGRESS ? b.ingressIsolated() : b.egressIsolated();
-      if (!isolated || !b.ips().contains(local.ip())) {
+      if (!b.enforced(dir) || !b.ips().contains(local.ip())) {
         continue;
       }
-      List<String> chains = dir == Direction.INGRESS ? b.ingressChains() : b.egressChains();
-      if (!anyChainAllows(model, chains, flow)) {
+      if (!bindingAllows(model, b, dir, flow)) {
         return false;
       }
     }
     return true;
+  }
+
+  /** Admin tier chains, then NetworkPolicy chains if isolated, else Baseline tier chains. */
+  private static boolean bindingAllows(
+      NodeModel model, PodBindingFact b, Direction dir, Flow flow) {
+    TierAction admin = tierVerdict(model, b.tiers(dir).admin(), flow);
+    if (admin == TierAction.ACCEPT) {
+      return true;
+    }
+    if (admin == TierAction.DENY) {
+      return false;
+    }
+    if (b.isolated(dir)) {
+      return anyChainAllows(model, b.chains(dir), flow);
+    }
+    return tierVerdict(model, b.tiers(dir).baseline(), flow) != TierAction.DENY;
+  }
+
+  /**
+   * The verdict of the first matching clause over the tier's chains in order (Pass ends the tier
+   * with no decision: null); a chain the node does not have denies what is undecided (fail closed).
+   */
+  private static TierAction tierVerdict(NodeModel model, List<String> chainIds, Flow flow) {
+    for (String id : chainIds) {
+      PolicyChainFact chain = model.chains().get(id);
+      if (chain == null) {
+        return TierAction.DENY;
+      }
+      IpAddress peer = chain.direction() == Direction.INGRESS ? flow.src().ip() : flow.dst().ip();
+      for (Clause c : chain.clauses()) {
+        if (c.appliesTo(flow.family()) && clauseMatches(model, c, peer, flow)) {
+          return c.verdict() == TierAction.PASS ? null : c.verdict();
+        }
+      }
+    }
+    return null;
   }
 
   private static boolean anyChainAllows(NodeModel model, List<String> chainIds, Flow flow) {

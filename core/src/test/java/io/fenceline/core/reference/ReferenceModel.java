@@ -1,5 +1,6 @@
 package io.fenceline.core.reference;
 
+import io.fenceline.core.model.ClusterNetworkPolicy;
 import io.fenceline.core.model.ClusterObject;
 import io.fenceline.core.model.ContainerPort;
 import io.fenceline.core.model.Direction;
@@ -14,6 +15,9 @@ import io.fenceline.core.model.PodPhase;
 import io.fenceline.core.model.PolicyPeer;
 import io.fenceline.core.model.PolicyPort;
 import io.fenceline.core.model.PolicyRule;
+import io.fenceline.core.model.Tier;
+import io.fenceline.core.model.TierAction;
+import io.fenceline.core.model.TierRule;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -30,6 +34,13 @@ import java.util.Map;
  * direction is allowed for a pod that no policy isolates in that direction; otherwise it is allowed
  * when at least one rule of one policy that selects the pod and isolates it in that direction
  * matches the other side (peer) and the destination port.
+ *
+ * <p>ClusterNetworkPolicies (policy.networking.k8s.io/v1alpha2): per direction the Admin tier
+ * decides first (its policies selecting the pod by priority, then name; rules in written order; the
+ * first matching rule decides: Accept allows, Deny denies, Pass goes on to the next tier); then the
+ * NetworkPolicy tier, final for a pod a NetworkPolicy isolates; then the Baseline tier the same
+ * way; then allow. A rule whose peer cannot be evaluated matches nothing if it is an Accept and
+ * everything otherwise.
  *
  * <p>Choices where the spec is silent, made as the design notes make them:
  *
@@ -48,6 +59,7 @@ public final class ReferenceModel {
   private final Map<String, Namespace> namespaces = new HashMap<>();
   private final Map<ObjectKey, Pod> pods = new HashMap<>();
   private final List<NetworkPolicy> policies = new ArrayList<>();
+  private final List<ClusterNetworkPolicy> clusterPolicies = new ArrayList<>();
 
   public ReferenceModel(Collection<? extends ClusterObject> objects) {
     for (ClusterObject o : objects) {
@@ -57,6 +69,8 @@ public final class ReferenceModel {
         pods.put(p.key(), p);
       } else if (o instanceof NetworkPolicy p) {
         policies.add(p);
+      } else if (o instanceof ClusterNetworkPolicy c) {
+        clusterPolicies.add(c);
       }
     }
   }
@@ -82,6 +96,25 @@ public final class ReferenceModel {
     if (subject == null || !isPolicyPod(subject)) {
       return true;
     }
+    TierAction admin = tierDecides(Tier.ADMIN, dir, subject, peer, flow);
+    if (admin == TierAction.ACCEPT) {
+      return true;
+    }
+    if (admin == TierAction.DENY) {
+      return false;
+    }
+    Boolean networkPolicies = networkPolicyTier(dir, subject, peer, flow);
+    if (networkPolicies != null) {
+      return networkPolicies;
+    }
+    return tierDecides(Tier.BASELINE, dir, subject, peer, flow) != TierAction.DENY;
+  }
+
+  /**
+   * The NetworkPolicy tier: null when no policy isolates {@code subject} in {@code dir}, else
+   * whether one of their rules allows the flow.
+   */
+  private Boolean networkPolicyTier(Direction dir, Pod subject, Flow.Endpoint peer, Flow flow) {
     boolean isolated = false;
     for (NetworkPolicy policy : policies) {
       if (!policy.namespace().equals(subject.namespace())
@@ -100,7 +133,83 @@ public final class ReferenceModel {
         }
       }
     }
-    return !isolated;
+    return isolated ? false : null;
+  }
+
+  // ---- ClusterNetworkPolicy tiers -------------------------------------------------------------
+
+  /**
+   * What tier {@code tier} decides for the flow in {@code dir}: Accept or Deny, or null when a Pass
+   * matched first or no rule matched (evaluation goes on to the next tier). Its policies that
+   * select {@code subject} are read by priority, then name; rules in written order; the first
+   * matching rule decides.
+   */
+  private TierAction tierDecides(
+      Tier tier, Direction dir, Pod subject, Flow.Endpoint peer, Flow flow) {
+    List<ClusterNetworkPolicy> ordered = new ArrayList<>();
+    for (ClusterNetworkPolicy c : clusterPolicies) {
+      if (c.tier() == tier
+          && selects(c.subjectNamespaces(), namespaceLabels(subject.namespace()))
+          && selects(c.subjectPods(), subject.labels())) {
+        ordered.add(c);
+      }
+    }
+    ordered.sort(
+        java.util.Comparator.comparingInt(ClusterNetworkPolicy::priority)
+            .thenComparing(ClusterNetworkPolicy::name));
+    for (ClusterNetworkPolicy c : ordered) {
+      for (TierRule rule : c.rules(dir)) {
+        if (rule.unmatchablePeers() > 0 && rule.action() != TierAction.ACCEPT) {
+          return TierAction.DENY; // the API: such a Deny or Pass rule is a Deny of everything
+        }
+        if (tierRuleMatches(rule, peer, flow)) {
+          return rule.action() == TierAction.PASS ? null : rule.action();
+        }
+      }
+    }
+    return null;
+  }
+
+  private boolean tierRuleMatches(TierRule rule, Flow.Endpoint peer, Flow flow) {
+    boolean peerOk = false;
+    for (PolicyPeer p : rule.peers()) {
+      if (peerMatches(null, p, peer)) {
+        peerOk = true;
+        break;
+      }
+    }
+    if (!peerOk) {
+      return false;
+    }
+    if (rule.ports().isEmpty()) {
+      return true;
+    }
+    for (PolicyPort port : rule.ports()) {
+      if (port.protocol() == null
+          ? namedPortOfAnyProtocolMatches(port.name(), flow)
+          : portMatches(port, flow)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A destination named port without a protocol: the destination's container port of that name. */
+  private boolean namedPortOfAnyProtocolMatches(String name, Flow flow) {
+    Pod dst = podOf(flow.dst());
+    if (dst == null || !isPolicyPod(dst)) {
+      return false;
+    }
+    for (ContainerPort cp : dst.ports()) {
+      if (name.equals(cp.name()) && cp.protocol() == flow.protocol() && cp.port() == flow.port()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Map<String, String> namespaceLabels(String namespace) {
+    return namespaces.getOrDefault(namespace, Namespace.of(namespace, Map.of())).labels();
   }
 
   private boolean ruleMatches(
@@ -145,7 +254,7 @@ public final class ReferenceModel {
     }
     boolean namespaceOk;
     if (sel.namespaceSelector() == null) {
-      namespaceOk = pod.namespace().equals(policy.namespace());
+      namespaceOk = policy != null && pod.namespace().equals(policy.namespace());
     } else {
       // A pod's namespace always exists; without its object we still know its automatic label.
       Namespace ns =

@@ -1,6 +1,7 @@
 package io.fenceline.core.testing;
 
 import io.fenceline.core.model.ClusterChange;
+import io.fenceline.core.model.ClusterNetworkPolicy;
 import io.fenceline.core.model.ClusterObject;
 import io.fenceline.core.model.Namespace;
 import io.fenceline.core.model.NetworkPolicy;
@@ -13,17 +14,26 @@ import java.util.TreeSet;
 
 /** A whole cluster as plain model objects, e.g. as a generator or a test builds it. */
 public record ClusterState(
-    List<Namespace> namespaces, List<Pod> pods, List<NetworkPolicy> policies) {
+    List<Namespace> namespaces,
+    List<Pod> pods,
+    List<NetworkPolicy> policies,
+    List<ClusterNetworkPolicy> clusterPolicies) {
   public ClusterState {
     namespaces = List.copyOf(namespaces);
     pods = List.copyOf(pods);
     policies = List.copyOf(policies);
+    clusterPolicies = List.copyOf(clusterPolicies);
+  }
+
+  public ClusterState(List<Namespace> namespaces, List<Pod> pods, List<NetworkPolicy> policies) {
+    this(namespaces, pods, policies, List.of());
   }
 
   public static ClusterState of(ClusterObject... objects) {
     List<Namespace> ns = new ArrayList<>();
     List<Pod> ps = new ArrayList<>();
     List<NetworkPolicy> np = new ArrayList<>();
+    List<ClusterNetworkPolicy> cnp = new ArrayList<>();
     for (ClusterObject o : objects) {
       if (o instanceof Namespace n) {
         ns.add(n);
@@ -31,19 +41,27 @@ public record ClusterState(
         ps.add(p);
       } else if (o instanceof NetworkPolicy p) {
         np.add(p);
+      } else if (o instanceof ClusterNetworkPolicy c) {
+        cnp.add(c);
       } else {
         throw new IllegalArgumentException("not supported here: " + o.kind());
       }
     }
-    return new ClusterState(ns, ps, np);
+    return new ClusterState(ns, ps, np, cnp);
   }
 
-  /** Every object: namespaces, then pods, then policies, each sorted by key. */
+  /**
+   * Every object: namespaces, then pods, then policies, then cluster network policies, each sorted
+   * by key.
+   */
   public List<ClusterObject> objects() {
     List<ClusterObject> out = new ArrayList<>();
     namespaces.stream().sorted(Comparator.comparing(Namespace::name)).forEach(out::add);
     pods.stream().sorted(Comparator.comparing(Pod::key)).forEach(out::add);
     policies.stream().sorted(Comparator.comparing(NetworkPolicy::key)).forEach(out::add);
+    clusterPolicies.stream()
+        .sorted(Comparator.comparing(ClusterNetworkPolicy::name))
+        .forEach(out::add);
     return out;
   }
 

@@ -1,5 +1,6 @@
 package io.fenceline.core.testing;
 
+import io.fenceline.core.model.ClusterNetworkPolicy;
 import io.fenceline.core.model.ContainerPort;
 import io.fenceline.core.model.Direction;
 import io.fenceline.core.model.IpAddress;
@@ -52,11 +53,11 @@ public final class RandomClusters {
   public static final List<String> NODES = List.of("node-1", "node-2");
   public static final List<Integer> PORTS = List.of(80, 81, 8080);
 
-  private static final Map<String, List<String>> POD_LABELS =
+  static final Map<String, List<String>> POD_LABELS =
       Map.of("app", List.of("a", "b"), "tier", List.of("web", "db"));
   private static final Map<String, List<String>> NS_LABELS =
       Map.of("team", List.of("x", "y"), "env", List.of("x", "y"));
-  private static final Map<String, List<String>> NS_SELECTOR_LABELS =
+  static final Map<String, List<String>> NS_SELECTOR_LABELS =
       Map.of(
           "team",
           List.of("x", "y"),
@@ -150,7 +151,8 @@ public final class RandomClusters {
                     .ofMinSize(1)
                     .ofMaxSize(4)
                     .withSizeDistribution(RandomDistribution.uniform())));
-    return Combinators.combine(nsCount, nsLabels, pods, policies).as(RandomClusters::build);
+    return Combinators.combine(nsCount, nsLabels, pods, policies, RandomTiers.policies())
+        .as(RandomClusters::build);
   }
 
   /** One or two addresses outside every pod. */
@@ -167,7 +169,8 @@ public final class RandomClusters {
       int nsCount,
       List<Map<String, String>> nsLabels,
       List<PodSpec> podSpecs,
-      List<PolicySpec> policySpecs) {
+      List<PolicySpec> policySpecs,
+      List<ClusterNetworkPolicy> clusterPolicies) {
     List<Namespace> namespaces = new ArrayList<>();
     for (int i = 0; i < nsCount; i++) {
       namespaces.add(Namespace.of("ns-" + i, nsLabels.get(i)));
@@ -180,7 +183,7 @@ public final class RandomClusters {
     for (int i = 0; i < policySpecs.size(); i++) {
       policies.add(policy(i, policySpecs.get(i), nsCount));
     }
-    return new ClusterState(namespaces, pods, policies);
+    return new ClusterState(namespaces, pods, policies, clusterPolicies);
   }
 
   private static Pod pod(int i, PodSpec s, int nsCount, int podCount) {

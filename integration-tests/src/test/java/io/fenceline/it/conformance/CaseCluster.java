@@ -75,14 +75,41 @@ final class CaseCluster {
     }
   }
 
-  final String modelKey;
+  final String model;
+  final List<Integer> probePorts;
   final Map<String, Map<String, String>> namespaces = new TreeMap<>();
   final Map<String, PodState> pods = new LinkedHashMap<>();
   final Map<String, String> externals = new LinkedHashMap<>();
+
+  /** NetworkPolicies by {@code namespace/name}. */
   final Map<String, JsonNode> policies = new TreeMap<>();
 
-  private CaseCluster(String modelKey) {
-    this.modelKey = modelKey;
+  /** ClusterNetworkPolicies (cluster-scoped) by name. */
+  final Map<String, JsonNode> clusterPolicies = new TreeMap<>();
+
+  private CaseCluster(String model, List<Integer> probePorts) {
+    this.model = model;
+    this.probePorts = List.copyOf(probePorts);
+  }
+
+  /**
+   * What a lab for this case must be: the same hosts (ids, nodes, addresses, hostNetwork), the same
+   * externals and the same served ports. Cases with equal keys share a lab (labels and policies are
+   * not part of the lab).
+   */
+  String labKey() {
+    StringBuilder sb = new StringBuilder(model).append(" ports=").append(probePorts);
+    pods.values()
+        .forEach(
+            p ->
+                sb.append(' ')
+                    .append(p.id)
+                    .append('@')
+                    .append(p.node)
+                    .append('=')
+                    .append(p.hostNetwork ? "host" : p.ipv4 + (p.ipv6 == null ? "" : "," + p.ipv6)));
+    externals.forEach((id, ip) -> sb.append(" ext:").append(id).append('=').append(ip));
+    return sb.toString();
   }
 
   static String transitIpv4(String node) {
@@ -96,7 +123,7 @@ final class CaseCluster {
   static CaseCluster of(CaseFile c) {
     String model = c.model() == null ? "xyz" : c.model();
     if (model.equals("xyz")) {
-      CaseCluster cc = new CaseCluster("xyz" + externalsKey(c));
+      CaseCluster cc = new CaseCluster("xyz", c.ports());
       List<CaseFile.PortDecl> ports = new ArrayList<>();
       for (int port : List.of(80, 81)) {
         for (String proto : List.of("TCP", "UDP", "SCTP")) {
@@ -119,7 +146,7 @@ final class CaseCluster {
     if (!model.equals("custom")) {
       throw new IllegalArgumentException(c.name() + ": unknown model '" + model + "'");
     }
-    CaseCluster cc = new CaseCluster("custom:" + c.name());
+    CaseCluster cc = new CaseCluster("custom", c.ports());
     if (c.namespaces() != null) {
       c.namespaces()
           .forEach(
@@ -133,15 +160,6 @@ final class CaseCluster {
     }
     cc.addExternals(c);
     return cc;
-  }
-
-  private static String externalsKey(CaseFile c) {
-    if (c.externals() == null || c.externals().isEmpty()) {
-      return "";
-    }
-    StringBuilder sb = new StringBuilder();
-    c.externals().forEach(e -> sb.append('+').append(e.name()).append('=').append(e.ip()));
-    return sb.toString();
   }
 
   private void addExternals(CaseFile c) {
@@ -227,11 +245,22 @@ final class CaseCluster {
     if (step.delete() != null) {
       for (String d : step.delete()) {
         String[] parts = d.trim().split("\\s+");
-        if (parts.length != 2
-            || !parts[0].equals("NetworkPolicy")
-            || policies.remove(parts[1]) == null) {
+        Map<String, JsonNode> of =
+            parts.length != 2
+                ? null
+                : switch (parts[0]) {
+                  case "NetworkPolicy" -> parts[1].contains("/") ? policies : null;
+                  case "ClusterNetworkPolicy" -> parts[1].contains("/") ? null : clusterPolicies;
+                  default -> null;
+                };
+        if (of == null || of.remove(parts[1]) == null) {
           throw new IllegalArgumentException(
-              "step " + step.name() + ": cannot delete '" + d + "' (not a known NetworkPolicy)");
+              "step "
+                  + step.name()
+                  + ": cannot delete '"
+                  + d
+                  + "' (expected 'NetworkPolicy <namespace>/<name>' or 'ClusterNetworkPolicy <name>'"
+                  + " naming an object that exists)");
         }
       }
     }
@@ -244,12 +273,35 @@ final class CaseCluster {
       }
       for (RawObject doc : docs) {
         JsonNode n = doc.node();
-        if (!"NetworkPolicy".equals(n.path("kind").asText())) {
+        String kind = n.path("kind").asText();
+        String name = n.path("metadata").path("name").asText("");
+        if (name.isEmpty()) {
           throw new IllegalArgumentException(
-              "step " + step.name() + ": apply holds only NetworkPolicies, got " + n.path("kind"));
+              "step " + step.name() + ": a " + kind + " in apply has no metadata.name");
         }
-        String ns = n.path("metadata").path("namespace").asText("default");
-        policies.put(ns + "/" + n.path("metadata").path("name").asText(), n);
+        switch (kind) {
+          case "NetworkPolicy" -> {
+            String ns = n.path("metadata").path("namespace").asText("default");
+            policies.put(ns + "/" + name, n);
+          }
+          case "ClusterNetworkPolicy" -> {
+            if (n.path("metadata").has("namespace")) {
+              throw new IllegalArgumentException(
+                  "step "
+                      + step.name()
+                      + ": ClusterNetworkPolicy "
+                      + name
+                      + " is cluster-scoped and has no namespace");
+            }
+            clusterPolicies.put(name, n);
+          }
+          default ->
+              throw new IllegalArgumentException(
+                  "step "
+                      + step.name()
+                      + ": apply holds only NetworkPolicies and ClusterNetworkPolicies, got "
+                      + n.path("kind"));
+        }
       }
     }
   }
@@ -349,6 +401,7 @@ final class CaseCluster {
       docs.add(n);
     }
     docs.addAll(policies.values());
+    docs.addAll(clusterPolicies.values());
     StringBuilder sb = new StringBuilder();
     try {
       for (JsonNode d : docs) {

@@ -18,7 +18,30 @@ public record CaseFile(
     Map<String, Map<String, String>> namespaces,
     List<PodDecl> pods,
     List<External> externals,
-    List<Step> steps) {
+    List<Step> steps,
+    List<Integer> probePorts) {
+
+  /** The ports every host serves and the full probe matrix covers when a case names none. */
+  public static final List<Integer> DEFAULT_PROBE_PORTS = List.of(80, 81);
+
+  public CaseFile(
+      String name,
+      String upstream,
+      String model,
+      Map<String, Map<String, String>> namespaces,
+      List<PodDecl> pods,
+      List<External> externals,
+      List<Step> steps) {
+    this(name, upstream, model, namespaces, pods, externals, steps, null);
+  }
+
+  /**
+   * The ports every host of this case serves (TCP and UDP) and the full probe matrix covers: {@code
+   * probePorts}, or 80 and 81.
+   */
+  public List<Integer> ports() {
+    return probePorts == null || probePorts.isEmpty() ? DEFAULT_PROBE_PORTS : probePorts;
+  }
 
   private static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -50,7 +73,20 @@ public record CaseFile(
       String apply,
       List<String> deletePods,
       List<PodDecl> createPods,
-      List<Expectation> expect) {}
+      List<Expectation> expect,
+      String upstream,
+      List<Check> checks) {
+    public Step(
+        String name,
+        List<LabelChange> setLabels,
+        List<String> delete,
+        String apply,
+        List<String> deletePods,
+        List<PodDecl> createPods,
+        List<Expectation> expect) {
+      this(name, setLabels, delete, apply, deletePods, createPods, expect, null, null);
+    }
+  }
 
   public record LabelChange(String pod, String namespace, Map<String, String> labels) {}
 
@@ -65,4 +101,22 @@ public record CaseFile(
   }
 
   public record Rule(String from, String to, boolean allowed) {}
+
+  /**
+   * A sparse expectation: the connection from one pod (or external host) to another on one port and
+   * protocol is {@code allowed} or not. {@code upstreamAllowed} only documents upstream's own
+   * expectation where a case deliberately expects otherwise (a feature fenceline fails closed).
+   */
+  public record Check(
+      String from,
+      String to,
+      Integer port,
+      String protocol,
+      Boolean allowed,
+      Boolean upstreamAllowed) {
+    @Override
+    public String toString() {
+      return from + " -> " + to + " " + protocol + "/" + port;
+    }
+  }
 }

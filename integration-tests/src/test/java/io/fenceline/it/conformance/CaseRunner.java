@@ -29,14 +29,27 @@ import java.util.TreeSet;
 /**
  * Runs one case in a lab: for each step, writes the manifests, runs {@code fenceline compile} (the
  * real command, in process), applies each node's payload exactly as a user would, probes every
- * ordered pair of live hosts on TCP and UDP 80 and 81, and compares every probe with the reference
- * model and, where the case states one, with upstream's expectation.
+ * ordered pair of live hosts on TCP and UDP on the case's probe ports (80 and 81 unless it names
+ * others), and compares every probe with the reference model, with upstream's expectation where the
+ * case states one ({@code expect}) and with each of the step's sparse {@code checks}. SCTP cannot be
+ * probed here (no SCTP in this kernel): SCTP expectations and checks are rendered with the payload
+ * (compile must accept them) and counted as not probed, never dropped silently.
  */
 final class CaseRunner {
   static final List<String> PROTOCOLS = List.of("TCP", "UDP");
-  static final List<Integer> PORTS = List.of(80, 81);
+  static final List<Integer> PORTS = CaseFile.DEFAULT_PROBE_PORTS;
 
-  record Outcome(int steps, int probes, int upstreamChecks, List<String> mismatches) {}
+  /**
+   * {@code checks}: sparse checks compared with a probe; {@code sctpNotProbed}: SCTP checks and SCTP
+   * upstream pair expectations rendered but not probed.
+   */
+  record Outcome(
+      int steps,
+      int probes,
+      int upstreamChecks,
+      int checks,
+      int sctpNotProbed,
+      List<String> mismatches) {}
 
   private final NetnsLab lab;
   private final Path work;
@@ -54,6 +67,8 @@ final class CaseRunner {
     List<String> mismatches = new ArrayList<>();
     int probes = 0;
     int upstreamChecks = 0;
+    int checks = 0;
+    int sctpNotProbed = 0;
     int stepNo = 0;
     for (CaseFile.Step step : c.steps()) {
       String where = c.name() + " step " + (stepNo++) + " (" + step.name() + ")";
@@ -84,9 +99,16 @@ final class CaseRunner {
       ReferenceModel reference = new ReferenceModel(decode(manifests));
       Set<String> live = cluster.liveHosts();
       List<Probe> batch = new ArrayList<>();
-      for (Probe p : ProbeMatrix.allPairs(lab, PROTOCOLS, PORTS)) {
+      for (Probe p : ProbeMatrix.allPairs(lab, PROTOCOLS, c.ports())) {
         if (live.contains(p.fromHost()) && live.contains(p.toHost())) {
           batch.add(p);
+        }
+      }
+      List<CaseFile.Check> stepChecks = step.checks() == null ? List.of() : step.checks();
+      for (CaseFile.Check check : stepChecks) {
+        Probe p = probeOf(where, check, live, c.ports());
+        if (p != null && !batch.contains(p)) {
+          batch.add(p); // a check the matrix does not cover is probed (and compared) as well
         }
       }
       Map<Probe, ProbeResult> results = lab.probeAll(batch);
@@ -113,7 +135,9 @@ final class CaseRunner {
       if (step.expect() != null) {
         for (CaseFile.Expectation e : step.expect()) {
           if (!PROTOCOLS.contains(e.protocol())) {
-            continue; // SCTP: this kernel cannot carry it; the payload loading is what is checked.
+            // SCTP: this kernel cannot carry it; the payload loading is what is checked.
+            sctpNotProbed += pairs(cluster);
+            continue;
           }
           for (CaseCluster.PodState from : cluster.pods.values()) {
             for (CaseCluster.PodState to : cluster.pods.values()) {
@@ -139,6 +163,35 @@ final class CaseRunner {
           }
         }
       }
+      for (CaseFile.Check check : stepChecks) {
+        Probe p = probeOf(where, check, live, c.ports());
+        if (p == null) {
+          sctpNotProbed++; // rendered (the payload was compiled and loaded), not probed
+          continue;
+        }
+        checks++;
+        ProbeResult r = results.get(p);
+        if (r.connected() != check.allowed()) {
+          mismatches.add(
+              where
+                  + ": check "
+                  + check.from()
+                  + " -> "
+                  + check.to()
+                  + " "
+                  + check.protocol()
+                  + "/"
+                  + check.port()
+                  + " expected "
+                  + verdict(check.allowed())
+                  + " (case check), got "
+                  + verdict(r.connected())
+                  + " ("
+                  + r.detail()
+                  + ")");
+          nodesToShow.addAll(nodesOf(cluster, p));
+        }
+      }
       for (String node : nodesToShow) {
         mismatches.add(
             where
@@ -150,7 +203,54 @@ final class CaseRunner {
                 + lab.ipsetSave(node));
       }
     }
-    return new Outcome(c.steps().size(), probes, upstreamChecks, mismatches);
+    return new Outcome(
+        c.steps().size(), probes, upstreamChecks, checks, sctpNotProbed, mismatches);
+  }
+
+  /**
+   * The IPv4 probe a sparse check is compared with, or null for an SCTP check (not probed here).
+   * Both ends must be live hosts of the step; a TCP or UDP check's port must be one the hosts serve.
+   */
+  static Probe probeOf(
+      String where, CaseFile.Check check, Set<String> live, List<Integer> servedPorts) {
+    if (check.from() == null
+        || check.to() == null
+        || check.port() == null
+        || check.protocol() == null
+        || check.allowed() == null) {
+      throw new IllegalArgumentException(
+          where + ": check " + check + " needs from, to, port, protocol and allowed");
+    }
+    for (String host : List.of(check.from(), check.to())) {
+      if (!live.contains(host)) {
+        throw new IllegalArgumentException(
+            where + ": check " + check + " names " + host + ", not a live host of this step");
+      }
+    }
+    boolean probed = check.protocol().equals("TCP") || check.protocol().equals("UDP");
+    if (probed && !servedPorts.contains(check.port())) {
+      throw new IllegalArgumentException(
+          where
+              + ": check "
+              + check
+              + ": no host serves port "
+              + check.port()
+              + " (probePorts: "
+              + servedPorts
+              + ")");
+    }
+    return switch (check.protocol()) {
+      case "TCP", "UDP" -> new Probe(check.from(), check.to(), check.protocol(), check.port(), 4);
+      case "SCTP" -> null;
+      default ->
+          throw new IllegalArgumentException(
+              where + ": check " + check + ": protocol must be TCP, UDP or SCTP");
+    };
+  }
+
+  private static int pairs(CaseCluster cluster) {
+    long live = cluster.pods.values().stream().filter(p -> !p.deleted).count();
+    return (int) (live * (live - 1));
   }
 
   private static List<ClusterObject> decode(Path manifests) throws IOException {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fenceline.it.netns.RootRequirement;
 import io.fenceline.sandbox.NetnsLab;
+import io.fenceline.sandbox.ProbeAgent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,8 @@ class ConformanceIT {
   private static int steps;
   private static int probes;
   private static int upstreamChecks;
+  private static int checks;
+  private static int sctpNotProbed;
   private static final List<String> FAILED = new ArrayList<>();
   private static long started;
 
@@ -48,11 +51,14 @@ class ConformanceIT {
     LABS.clear();
     long seconds = (System.nanoTime() - started) / 1_000_000_000L;
     System.out.printf(
-        "conformance: %d cases, %d steps, %d probes, %d upstream expectations checked, %s (%d s)%n",
+        "conformance: %d cases, %d steps, %d probes, %d upstream expectations checked, %d case"
+            + " checks probed, %d SCTP expectations/checks rendered, not probed, %s (%d s)%n",
         cases,
         steps,
         probes,
         upstreamChecks,
+        checks,
+        sctpNotProbed,
         FAILED.isEmpty() ? "all match" : FAILED.size() + " cases with mismatches: " + FAILED,
         seconds);
   }
@@ -71,24 +77,44 @@ class ConformanceIT {
   private static void runCase(Path file) throws IOException {
     CaseFile c = CaseFile.read(file);
     CaseCluster cluster = CaseCluster.of(c);
-    NetnsLab lab = LABS.get(cluster.modelKey);
+    String key = cluster.labKey();
+    NetnsLab lab = LABS.get(key);
     if (lab == null) {
-      // One lab at a time keeps the machine light; custom models are used by one case each.
+      // One lab at a time keeps the machine light; cases with the same hosts and ports (the xyz
+      // model, the network-policy-api model) share one, since they come one after the other.
       LABS.values().forEach(NetnsLab::close);
       LABS.clear();
-      lab =
-          NetnsLab.start(
-              cluster.labSpec("cf" + Long.toString(ProcessHandle.current().pid() % 1296, 36)));
-      LABS.put(cluster.modelKey, lab);
+      lab = startLab(cluster, c.ports());
+      LABS.put(key, lab);
     }
     CaseRunner.Outcome o = new CaseRunner(lab, work).run(c);
     cases++;
     steps += o.steps();
     probes += o.probes();
     upstreamChecks += o.upstreamChecks();
+    checks += o.checks();
+    sctpNotProbed += o.sctpNotProbed();
     if (!o.mismatches().isEmpty()) {
       FAILED.add(c.name());
     }
     assertThat(o.mismatches()).as("%s: probes that disagree", c.name()).isEmpty();
+  }
+
+  /** Starts a lab whose agents serve {@code ports} (TCP and UDP), the case's probe ports. */
+  private static NetnsLab startLab(CaseCluster cluster, List<Integer> ports) {
+    String before = System.getProperty(ProbeAgent.PORTS_PROPERTY);
+    System.setProperty(
+        ProbeAgent.PORTS_PROPERTY,
+        String.join(",", ports.stream().map(String::valueOf).toList()));
+    try {
+      return NetnsLab.start(
+          cluster.labSpec("cf" + Long.toString(ProcessHandle.current().pid() % 1296, 36)));
+    } finally {
+      if (before == null) {
+        System.clearProperty(ProbeAgent.PORTS_PROPERTY);
+      } else {
+        System.setProperty(ProbeAgent.PORTS_PROPERTY, before);
+      }
+    }
   }
 }

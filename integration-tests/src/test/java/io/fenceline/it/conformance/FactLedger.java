@@ -327,8 +327,7 @@ final class FactLedger {
                         + ", whose partition is another");
               }
               for (PodBindingFact b : t.nodeStructure(node).bindings()) {
-                used.addAll(b.ingressChains());
-                used.addAll(b.egressChains());
+                used.addAll(b.allChains());
               }
             }
             Map<String, PolicyChainFact> held = chains.getOrDefault(where, Map.of());
