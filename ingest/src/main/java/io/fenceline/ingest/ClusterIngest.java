@@ -14,9 +14,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Ingest of one cluster: one shared informer (one list + one watch) per kind — Namespaces, Pods,
- * NetworkPolicies, Nodes, all namespaces — and nothing else asked of the API server, feeding one
- * {@link EventPublisher}. The client and the publisher are given; {@link #close()} stops the
- * informers and then the publisher (sending what is pending).
+ * NetworkPolicies, Nodes, all namespaces, and ClusterNetworkPolicies
+ * (policy.networking.k8s.io/v1alpha2) where the cluster serves them ({@link CrdKindWatch}: a
+ * cluster without the CRD is reported once and watched without them) — and nothing else asked of
+ * the API server but discovery, feeding one {@link EventPublisher}. The client and the publisher
+ * are given; {@link #close()} stops the informers and then the publisher (sending what is pending).
  */
 public final class ClusterIngest implements AutoCloseable {
   /** Idle time after which a watching ingest publishes a heartbeat (see {@code docs/events.md}). */
@@ -29,6 +31,7 @@ public final class ClusterIngest implements AutoCloseable {
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
   private final List<CompletableFuture<Void>> started = new ArrayList<>();
   private final CompletableFuture<Void> failure = new CompletableFuture<>();
+  private volatile CrdKindWatch clusterPolicies;
 
   private ClusterIngest(String cluster, EventPublisher publisher) {
     this.cluster = cluster;
@@ -44,6 +47,20 @@ public final class ClusterIngest implements AutoCloseable {
       EventPublisher publisher,
       IngestMetrics metrics,
       Clock clock) {
+    return start(cluster, client, publisher, metrics, clock, CrdKindWatch.DEFAULT_RECHECK);
+  }
+
+  /**
+   * {@link #start(String, KubernetesClient, EventPublisher, IngestMetrics, Clock)}, asking a
+   * cluster that does not serve ClusterNetworkPolicies again every {@code crdRecheck}.
+   */
+  public static ClusterIngest start(
+      String cluster,
+      KubernetesClient client,
+      EventPublisher publisher,
+      IngestMetrics metrics,
+      Clock clock,
+      Duration crdRecheck) {
     if (!publisher.cluster().equals(cluster)) {
       throw new IllegalArgumentException(
           "publisher of " + publisher.cluster() + " given for cluster " + cluster);
@@ -93,6 +110,19 @@ public final class ClusterIngest implements AutoCloseable {
           generations,
           observed,
           metrics);
+      ingest.clusterPolicies =
+          new CrdKindWatch(
+              cluster,
+              client,
+              CrdKindWatch.CLUSTER_NETWORK_POLICIES,
+              publisher,
+              detector,
+              generations,
+              observed,
+              metrics,
+              crdRecheck,
+              ingest.failure::completeExceptionally);
+      ingest.clusterPolicies.start();
     } catch (RuntimeException e) {
       ingest.stopInformers();
       throw e;
@@ -100,9 +130,11 @@ public final class ClusterIngest implements AutoCloseable {
     publisher.enableHeartbeats(
         HEARTBEAT_INTERVAL, () -> ingest.synced().isDone() && ingest.isWatching(), clock);
     LOG.info(
-        "cluster {}: watching Namespaces, Nodes, Pods and NetworkPolicies at {}",
+        "cluster {}: watching Namespaces, Nodes, Pods and NetworkPolicies at {}, and {} where"
+            + " served",
         cluster,
-        client.getConfiguration().getMasterUrl());
+        client.getConfiguration().getMasterUrl(),
+        ingest.clusterPolicies.resourceName());
     return ingest;
   }
 
@@ -117,7 +149,7 @@ public final class ClusterIngest implements AutoCloseable {
     KindHandler<T> handler =
         new KindHandler<T>(cluster, kind, sink, detector, generations, clock, metrics)
             .store(() -> informer.getStore().list());
-    informer.itemStore(new TrimmingItemStore<>());
+    informer.itemStore(new TrimmingItemStore<>(kind));
     informer.addEventHandler(handler);
     informers.add(informer);
     started.add(informer.start().toCompletableFuture());
@@ -143,9 +175,16 @@ public final class ClusterIngest implements AutoCloseable {
     return cluster;
   }
 
-  /** Completes when every kind has been listed once and its watch runs. */
+  /**
+   * Completes when every kind has been listed once and its watch runs (ClusterNetworkPolicies: or
+   * are known not to be served).
+   */
   public CompletableFuture<Void> synced() {
-    return CompletableFuture.allOf(started.toArray(CompletableFuture[]::new));
+    List<CompletableFuture<Void>> all = new ArrayList<>(started);
+    if (clusterPolicies != null) {
+      all.add(clusterPolicies.ready());
+    }
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
   }
 
   /** Completes exceptionally when this ingest cannot go on (fenced, or an informer gave up). */
@@ -157,12 +196,16 @@ public final class ClusterIngest implements AutoCloseable {
     return publisher;
   }
 
-  /** True while every informer watches. */
+  /** True while every informer watches (ClusterNetworkPolicies: or are known not to be served). */
   public boolean isWatching() {
-    return informers.stream().allMatch(SharedIndexInformer::isWatching);
+    return informers.stream().allMatch(SharedIndexInformer::isWatching)
+        && (clusterPolicies == null || clusterPolicies.isWatching());
   }
 
   private void stopInformers() {
+    if (clusterPolicies != null) {
+      clusterPolicies.stop();
+    }
     for (SharedIndexInformer<?> i : informers) {
       try {
         i.stop();

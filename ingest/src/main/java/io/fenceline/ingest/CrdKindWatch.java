@@ -39,12 +39,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Not served means no object of the kind exists, so the cluster's state of the kind is known:
  * empty. It is published as such, a generation end marker with no objects, which sweeps whatever
- * the engine still holds of the kind for this cluster. Unless discovery shows the group serving
- * the resource in another version (the objects then exist, in a version fenceline does not read):
- * then nothing is swept and what was last published stays in force, with the warning saying so.
+ * the engine still holds of the kind for this cluster. Unless discovery shows the group serving the
+ * resource in another version (the objects then exist, in a version fenceline does not read): then
+ * nothing is swept and what was last published stays in force, with the warning saying so.
  *
- * <p>Any other error of the first list fails the ingest, as a failing first list of a built-in
- * kind does (403: the ClusterRole lacks clusternetworkpolicies).
+ * <p>Any other error of the first list fails the ingest, as a failing first list of a built-in kind
+ * does (403: the ClusterRole lacks clusternetworkpolicies).
  */
 final class CrdKindWatch {
   private static final Logger LOG = LoggerFactory.getLogger(CrdKindWatch.class);
@@ -167,7 +167,9 @@ final class CrdKindWatch {
       }
     }
     try {
-      client.genericKubernetesResources(resource).list(new ListOptionsBuilder().withLimit(1L).build());
+      client
+          .genericKubernetesResources(resource)
+          .list(new ListOptionsBuilder().withLimit(1L).build());
     } catch (RuntimeException e) {
       if (notFound(e)) {
         notServed();
@@ -199,8 +201,7 @@ final class CrdKindWatch {
     i.addEventHandler(handler);
     // fabric8's default (retry once started, unless the watch itself gave up), except that a 404
     // always stops: the resource is no longer served.
-    i.exceptionHandler(
-        (started, t) -> !notFound(t) && started && !(t instanceof WatcherException));
+    i.exceptionHandler((started, t) -> !notFound(t) && started && !(t instanceof WatcherException));
     synchronized (this) {
       if (stopped) {
         return;
@@ -318,8 +319,7 @@ final class CrdKindWatch {
       if (group != null && group.getVersions() != null) {
         for (GroupVersionForDiscovery v : group.getVersions()) {
           if (v.getGroupVersion() == null
-              || v.getGroupVersion()
-                  .equals(resource.getGroup() + "/" + resource.getVersion())) {
+              || v.getGroupVersion().equals(resource.getGroup() + "/" + resource.getVersion())) {
             continue;
           }
           APIResourceList resources = client.getApiResources(v.getGroupVersion());

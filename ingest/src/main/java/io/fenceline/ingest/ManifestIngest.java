@@ -16,11 +16,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The file source: the objects of a manifest file or folder published as one cluster's whole state.
  * Every publication is a new generation: every object with generation g, then the end marker of g
- * for each of the four kinds, so the engine deletes what is no longer in the files. Nothing is
- * published unless every file parsed.
+ * for each kind fenceline reads ({@link Kind}, ClusterNetworkPolicy included), so the engine
+ * deletes what is no longer in the files. Nothing is published unless every file parsed.
  */
 public final class ManifestIngest {
   private static final Logger LOG = LoggerFactory.getLogger(ManifestIngest.class);
+  private static final String READ_KINDS =
+      String.join(", ", java.util.Arrays.stream(Kind.values()).map(Kind::apiName).toList());
 
   /** One publication: how many objects per kind, in which generation. */
   public record Published(long generation, Map<String, Integer> objectsByKind, int events) {}
@@ -77,7 +79,9 @@ public final class ManifestIngest {
                         + " "
                         + kind
                         + (n == 1 ? "" : " objects")
-                        + " (fenceline reads Namespace, Pod, NetworkPolicy, Node)"));
+                        + " (fenceline reads "
+                        + READ_KINDS
+                        + ")"));
     long g = generations.next();
     int events = 0;
     for (SlimObject o : snapshot.objects()) {

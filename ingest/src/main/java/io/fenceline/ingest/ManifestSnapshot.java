@@ -16,9 +16,10 @@ import java.util.TreeMap;
 
 /**
  * The objects of a manifest file or folder, slim, as one cluster's whole state: in canonical order
- * (namespaces, nodes, pods, policies; by key), a later duplicate replacing an earlier one. Problems
- * the engine will report (invalid policies, bad labels) are collected as notes: they are published
- * all the same, since the engine judges validity.
+ * ({@link io.fenceline.core.model.Kind#applyOrder()}: namespaces, nodes, pods, NetworkPolicies,
+ * ClusterNetworkPolicies; by key), a later duplicate replacing an earlier one. Problems the engine
+ * will report (invalid policies, bad labels) are collected as notes: they are published all the
+ * same, since the engine judges validity.
  */
 public record ManifestSnapshot(
     List<SlimObject> objects, SortedMap<String, Integer> ignoredKinds, List<String> notes) {

@@ -1,5 +1,7 @@
 package io.fenceline.ingest;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -9,6 +11,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -150,6 +154,71 @@ final class Fixtures {
         .endIngress()
         .withPolicyTypes("Ingress")
         .endSpec()
+        .build();
+  }
+
+  /**
+   * A policy.networking.k8s.io/v1alpha2 ClusterNetworkPolicy as the API server returns it (a
+   * generic resource: fabric8 has no model for it): Admin tier, priority {@code priority}; its
+   * subject is namespace {@code shop}; ingress accepts TCP 8080 from namespace {@code web} and
+   * 10.0.0.0/8, then denies the rest; egress passes to 192.0.2.0/24. With the noise an API object
+   * carries that policy ignores: an annotation, managed fields, a status.
+   */
+  static GenericKubernetesResource clusterPolicy(String name, int priority) {
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("tier", "Admin");
+    spec.put("priority", priority);
+    spec.put(
+        "subject",
+        Map.of("namespaces", Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "shop"))));
+    spec.put(
+        "ingress",
+        List.of(
+            Map.of(
+                "name",
+                "accept-web",
+                "action",
+                "Accept",
+                "from",
+                List.of(
+                    Map.of(
+                        "namespaces",
+                        Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "web"))),
+                    Map.of("networks", List.of("10.0.0.0/8"))),
+                "protocols",
+                List.of(Map.of("tcp", Map.of("destinationPort", Map.of("number", 8080))))),
+            Map.of(
+                "name",
+                "deny-rest",
+                "action",
+                "Deny",
+                "from",
+                List.of(Map.of("namespaces", Map.of())))));
+    spec.put(
+        "egress",
+        List.of(
+            Map.of(
+                "action", "Pass", "to", List.of(Map.of("networks", List.of("192.0.2.0/24"))))));
+    return new GenericKubernetesResourceBuilder()
+        .withApiVersion("policy.networking.k8s.io/v1alpha2")
+        .withKind("ClusterNetworkPolicy")
+        .withNewMetadata()
+        .withName(name)
+        .withUid("uid-cnp-" + name)
+        .addToLabels("team", "net")
+        .addToAnnotations("kubectl.kubernetes.io/last-applied-configuration", "{}")
+        .addNewManagedField()
+        .withManager("kubectl")
+        .withOperation("Apply")
+        .withApiVersion("policy.networking.k8s.io/v1alpha2")
+        .endManagedField()
+        .endMetadata()
+        .withAdditionalProperties(
+            Map.of(
+                "spec",
+                spec,
+                "status",
+                Map.of("conditions", List.of(Map.of("type", "Ready", "status", "True")))))
         .build();
   }
 }

@@ -45,7 +45,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Publish cluster state to fenceline.events.",
-      "Clusters: one watch per kind (Namespaces, Pods, NetworkPolicies, Nodes) per cluster, until stopped;",
+      "Clusters: one watch per kind (Namespaces, Pods, NetworkPolicies, Nodes, and ClusterNetworkPolicies",
+      "  where the cluster serves policy.networking.k8s.io/v1alpha2) per cluster, until stopped;",
       "  --context NAME (cluster id NAME) or --context NAME=ID, repeatable; without --context the",
       "  kubeconfig's current context; --in-cluster for the pod's service account.",
       "Files: --manifests PATH publishes a file or folder as the cluster's whole state (objects no longer",

@@ -1,6 +1,7 @@
 package io.fenceline.core.explain;
 
 import io.fenceline.core.compile.Selectors;
+import io.fenceline.core.model.ClusterNetworkPolicy;
 import io.fenceline.core.model.ClusterObject;
 import io.fenceline.core.model.ContainerPort;
 import io.fenceline.core.model.Direction;
@@ -14,6 +15,8 @@ import io.fenceline.core.model.PolicyPeer;
 import io.fenceline.core.model.PolicyPort;
 import io.fenceline.core.model.PolicyRule;
 import io.fenceline.core.model.Protocol;
+import io.fenceline.core.model.Tier;
+import io.fenceline.core.model.TierAction;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -39,12 +42,18 @@ public final class FlowExplainer {
 
     /** The running pod holding {@code ip}, else null. */
     ObjectKey holderOf(IpAddress ip);
+
+    /** The ClusterNetworkPolicies, in any order. */
+    default Collection<ClusterNetworkPolicy> clusterPolicies() {
+      return List.of();
+    }
   }
 
   private final Map<String, Namespace> namespaces;
   private final Map<ObjectKey, Pod> pods;
   private final NavigableMap<ObjectKey, NetworkPolicy> policies;
   private final State state;
+  private final TierExplainer tiers;
 
   /** An end of the flow: a pod (with the address used) or an external address. */
   public record Endpoint(IpAddress ip, ObjectKey pod) {}
@@ -59,13 +68,50 @@ public final class FlowExplainer {
    * isolated in this direction by fenceline itself and nothing allows it (fail closed).
    */
   public record Side(
-      boolean isolated, List<ObjectKey> isolatingPolicies, Match match, boolean quarantined) {
+      boolean isolated,
+      List<ObjectKey> isolatingPolicies,
+      Match match,
+      boolean quarantined,
+      TierMatch admin,
+      TierMatch baseline) {
     public Side(boolean isolated, List<ObjectKey> isolatingPolicies, Match match) {
-      this(isolated, isolatingPolicies, match, false);
+      this(isolated, isolatingPolicies, match, false, null, null);
     }
 
+    public Side(
+        boolean isolated, List<ObjectKey> isolatingPolicies, Match match, boolean quarantined) {
+      this(isolated, isolatingPolicies, match, quarantined, null, null);
+    }
+
+    /**
+     * Admin tier first (Accept allows, Deny denies), then NetworkPolicy isolation (final), then the
+     * Baseline tier (Deny denies), then allow.
+     */
     public boolean allows() {
-      return !quarantined && (!isolated || match != null);
+      if (quarantined) {
+        return false;
+      }
+      if (admin != null && admin.action() != TierAction.PASS) {
+        return admin.action() == TierAction.ACCEPT;
+      }
+      if (isolated) {
+        return match != null;
+      }
+      return baseline == null || baseline.action() != TierAction.DENY;
+    }
+
+    /** The tier rule that decided this side, or null (a NetworkPolicy or the default decided). */
+    public TierMatch decidingTier() {
+      if (quarantined) {
+        return null;
+      }
+      if (admin != null && admin.action() != TierAction.PASS) {
+        return admin;
+      }
+      if (isolated) {
+        return null;
+      }
+      return baseline != null && baseline.action() != TierAction.PASS ? baseline : null;
     }
   }
 
@@ -83,6 +129,7 @@ public final class FlowExplainer {
     this.namespaces = state.namespaces();
     this.pods = state.pods();
     this.policies = state.policies();
+    this.tiers = new TierExplainer(this, state);
   }
 
   /** Explains against a list of objects (a manifest's, say). */
@@ -94,6 +141,7 @@ public final class FlowExplainer {
     Map<String, Namespace> namespaces = new TreeMap<>();
     Map<ObjectKey, Pod> pods = new TreeMap<>();
     NavigableMap<ObjectKey, NetworkPolicy> policies = new TreeMap<>();
+    List<ClusterNetworkPolicy> clusterPolicies = new ArrayList<>();
     for (ClusterObject o : objects) {
       if (o instanceof Namespace n) {
         namespaces.put(n.name(), n);
@@ -101,6 +149,8 @@ public final class FlowExplainer {
         pods.put(p.key(), p);
       } else if (o instanceof NetworkPolicy p) {
         policies.put(p.key(), p);
+      } else if (o instanceof ClusterNetworkPolicy c) {
+        clusterPolicies.add(c);
       }
     }
     return new State() {
@@ -117,6 +167,11 @@ public final class FlowExplainer {
       @Override
       public NavigableMap<ObjectKey, NetworkPolicy> policies() {
         return policies;
+      }
+
+      @Override
+      public Collection<ClusterNetworkPolicy> clusterPolicies() {
+        return clusterPolicies;
       }
 
       @Override
@@ -212,10 +267,19 @@ public final class FlowExplainer {
         }
       }
     }
-    return new Side(!isolating.isEmpty(), isolating, match);
+    return new Side(
+        !isolating.isEmpty(),
+        isolating,
+        match,
+        false,
+        tiers.first(Tier.ADMIN, d, pod, peer, dst, protocol, port),
+        tiers.first(Tier.BASELINE, d, pod, peer, dst, protocol, port));
   }
 
-  private boolean peerMatches(NetworkPolicy p, PolicyPeer peer, Endpoint e) {
+  /**
+   * Whether {@code peer} of a rule of policy {@code p} (null: a cluster policy) matches {@code e}.
+   */
+  boolean peerMatches(NetworkPolicy p, PolicyPeer peer, Endpoint e) {
     if (peer instanceof PolicyPeer.IpBlock b) {
       return contains(b.cidr(), e.ip()) && b.except().stream().noneMatch(x -> contains(x, e.ip()));
     }
@@ -226,7 +290,7 @@ public final class FlowExplainer {
     }
     boolean nsOk =
         s.namespaceSelector() == null
-            ? pod.namespace().equals(p.namespace())
+            ? p != null && pod.namespace().equals(p.namespace())
             : Selectors.matches(
                 s.namespaceSelector(),
                 namespaces
@@ -236,12 +300,17 @@ public final class FlowExplainer {
   }
 
   private boolean portMatches(PolicyRule rule, Endpoint dst, Protocol protocol, int port) {
-    if (rule.ports().isEmpty()) {
+    return portMatches(rule.ports(), dst, protocol, port);
+  }
+
+  /** Whether one of {@code ports} (empty: all) matches; a named port without protocol: any. */
+  boolean portMatches(List<PolicyPort> ports, Endpoint dst, Protocol protocol, int port) {
+    if (ports.isEmpty()) {
       return true;
     }
     Pod dstPod = dst.pod() == null ? null : pods.get(dst.pod());
-    for (PolicyPort pp : rule.ports()) {
-      if (pp.protocol() != protocol) {
+    for (PolicyPort pp : ports) {
+      if (pp.protocol() != null && pp.protocol() != protocol) {
         continue;
       }
       if (pp.isNamed()) {

@@ -6,6 +6,7 @@ import io.fenceline.core.events.EventObjects;
 import io.fenceline.core.events.EventType;
 import io.fenceline.core.explain.FlowExplainer;
 import io.fenceline.core.model.ClusterChange;
+import io.fenceline.core.model.ClusterNetworkPolicy;
 import io.fenceline.core.model.ClusterObject;
 import io.fenceline.core.model.IpAddress;
 import io.fenceline.core.model.Kind;
@@ -40,6 +41,7 @@ public final class ClusterState implements FlowExplainer.State {
   private final HashMap<String, Namespace> namespaces;
   private final HashMap<ObjectKey, Pod> pods;
   private final TreeMap<ObjectKey, NetworkPolicy> policies;
+  private final TreeMap<String, ClusterNetworkPolicy> clusterPolicies;
   private final HashMap<IpAddress, TreeSet<ObjectKey>> ipHolders;
   private final Coverage coverage;
   private long nextOffset;
@@ -69,6 +71,7 @@ public final class ClusterState implements FlowExplainer.State {
     this.namespaces = new HashMap<>();
     this.pods = new HashMap<>();
     this.policies = new TreeMap<>();
+    this.clusterPolicies = new TreeMap<>();
     this.ipHolders = new HashMap<>();
     for (Entry e : entries.values()) {
       index(e.object());
@@ -200,6 +203,8 @@ public final class ClusterState implements FlowExplainer.State {
       }
     } else if (o instanceof NetworkPolicy p) {
       policies.put(p.key(), p);
+    } else if (o instanceof ClusterNetworkPolicy c) {
+      clusterPolicies.put(c.name(), c);
     }
   }
 
@@ -216,6 +221,8 @@ public final class ClusterState implements FlowExplainer.State {
       }
     } else if (o instanceof NetworkPolicy p) {
       policies.remove(p.key());
+    } else if (o instanceof ClusterNetworkPolicy c) {
+      clusterPolicies.remove(c.name());
     }
   }
 
@@ -275,6 +282,12 @@ public final class ClusterState implements FlowExplainer.State {
   @Override
   public NavigableMap<ObjectKey, NetworkPolicy> policies() {
     return Collections.unmodifiableNavigableMap(policies);
+  }
+
+  /** By name. */
+  @Override
+  public java.util.Collection<ClusterNetworkPolicy> clusterPolicies() {
+    return Collections.unmodifiableCollection(clusterPolicies.values());
   }
 
   /** The running pod holding {@code ip} (the first by key if, briefly, two claim it), else null. */
