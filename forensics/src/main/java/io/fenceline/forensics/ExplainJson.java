@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fenceline.core.explain.FlowExplainer;
+import io.fenceline.core.explain.TierMatch;
 import io.fenceline.core.history.FlowReport;
 import io.fenceline.core.model.ObjectKey;
 
@@ -69,6 +70,23 @@ public final class ExplainJson {
           .put("ruleIndex", s.match().ruleIndex())
           .put("peerIndex", s.match().peerIndex());
     }
+    n.set("admin", tier(s.admin()));
+    n.set("baseline", tier(s.baseline()));
+    n.put("allowed", s.allows());
     return n;
+  }
+
+  /** The first matching rule of a tier, or null. */
+  private static com.fasterxml.jackson.databind.JsonNode tier(TierMatch t) {
+    if (t == null) {
+      return JSON.nullNode();
+    }
+    return JSON.createObjectNode()
+        .put("tier", t.tier().apiName())
+        .put("policy", t.policy())
+        .put("priority", t.priority())
+        .put("ruleIndex", t.ruleIndex())
+        .put("ruleName", t.ruleName())
+        .put("action", t.action().apiName());
   }
 }

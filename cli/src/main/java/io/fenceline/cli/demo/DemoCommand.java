@@ -6,6 +6,7 @@ import io.fenceline.cli.io.ManifestFiles;
 import io.fenceline.cli.up.UpCommand;
 import io.fenceline.core.compile.CompiledCluster;
 import io.fenceline.core.explain.FlowExplainer;
+import io.fenceline.core.explain.SideWords;
 import io.fenceline.core.manifest.DecodedObjects;
 import io.fenceline.core.manifest.Manifests;
 import io.fenceline.core.model.ClusterObject;
@@ -119,22 +120,7 @@ public final class DemoCommand implements Callable<Integer> {
     FlowExplainer.Explanation x =
         e.explain(e.endpoint(from, 4), e.endpoint(to, 4), Protocol.TCP, port);
     out.printf("%s -> %s tcp/%d: %s%n", from, to, port, x.allowed() ? "ALLOWED" : "DENIED");
-    side(out, "egress ", x.egress());
-    side(out, "ingress", x.ingress());
-  }
-
-  private static void side(PrintWriter out, String name, FlowExplainer.Side s) {
-    if (!s.isolated()) {
-      out.printf("  %s: not isolated (no policy selects the pod for this direction)%n", name);
-    } else if (s.match() == null) {
-      out.printf("  %s: isolated by %s; no rule matched%n", name, s.isolatingPolicies());
-    } else {
-      out.printf(
-          "  %s: allowed by %s rule %d %s%n",
-          name,
-          s.match().policy(),
-          s.match().ruleIndex(),
-          s.match().peerIndex() < 0 ? "(any peer)" : "peer " + s.match().peerIndex());
-    }
+    out.println("  " + SideWords.of("egress ", x.egress(), x.src().pod()));
+    out.println("  " + SideWords.of("ingress", x.ingress(), x.dst().pod()));
   }
 }

@@ -3,6 +3,7 @@ package io.fenceline.cli.forensics;
 import io.fenceline.broker.BrokerResolver;
 import io.fenceline.cli.BadInputException;
 import io.fenceline.core.explain.FlowExplainer;
+import io.fenceline.core.explain.SideWords;
 import io.fenceline.core.history.FlowQuery;
 import io.fenceline.core.history.FlowReport;
 import io.fenceline.forensics.ClusterHistory;
@@ -112,25 +113,6 @@ public final class ExplainCommand implements Callable<Integer> {
 
   private static void side(
       PrintWriter out, String name, FlowExplainer.Side s, FlowExplainer.Endpoint subject) {
-    if (subject.pod() == null) {
-      out.printf("  %s: not a pod here (no policy applies)%n", name);
-    } else if (!s.isolated()) {
-      out.printf("  %s: allowed, %s is not isolated for %s%n", name, subject.pod(), name.trim());
-    } else if (s.quarantined()) {
-      out.printf(
-          "  %s: DENIED, %s is quarantined: its object was too large to publish, so it is isolated in both"
-              + " directions until a smaller version arrives (fail closed)%n",
-          name, subject.pod());
-    } else if (s.match() == null) {
-      out.printf("  %s: DENIED, isolated by %s and no rule matched%n", name, s.isolatingPolicies());
-    } else {
-      out.printf(
-          "  %s: allowed by %s rule %d peer %s (isolated by %s)%n",
-          name,
-          s.match().policy(),
-          s.match().ruleIndex(),
-          s.match().peerIndex() < 0 ? "any" : Integer.toString(s.match().peerIndex()),
-          s.isolatingPolicies());
-    }
+    out.println("  " + SideWords.of(name, s, subject.pod()));
   }
 }

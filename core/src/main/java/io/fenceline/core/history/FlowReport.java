@@ -37,6 +37,11 @@ public record FlowReport(
       for (ObjectKey p : side.isolatingPolicies()) {
         used.add(new ObjectRef(Kind.NETWORK_POLICY, p));
       }
+      for (var t : java.util.Arrays.asList(side.admin(), side.baseline())) {
+        if (t != null) {
+          used.add(new ObjectRef(Kind.CLUSTER_NETWORK_POLICY, new ObjectKey("", t.policy())));
+        }
+      }
     }
     if (x.ingress().match() != null && x.src().pod() != null) {
       used.add(new ObjectRef(Kind.NAMESPACE, new ObjectKey("", x.src().pod().namespace())));
