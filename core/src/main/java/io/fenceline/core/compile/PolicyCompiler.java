@@ -392,12 +392,16 @@ public final class PolicyCompiler {
         && evaluate(policy.subjectPods(), pod.labels());
   }
 
-  /** The pod's tier chains in direction {@code d}, their builds added to {@code built}. */
-  private TierChains tierChains(Pod pod, Direction d, List<ChainBuilder.Built> built) {
+  /**
+   * The pod's tier chains in direction {@code d}, their builds added to {@code built}. A pod a
+   * NetworkPolicy isolates in {@code d} gets no Baseline chains there: that tier is never reached.
+   */
+  private TierChains tierChains(
+      Pod pod, Direction d, boolean isolated, List<ChainBuilder.Built> built) {
     List<String> admin = new ArrayList<>();
     List<String> baseline = new ArrayList<>();
     for (ClusterNetworkPolicy c : clusterPolicies) {
-      if (!c.governs(d) || !subjectOf(c, pod)) {
+      if (!c.governs(d) || (isolated && c.tier() == Tier.BASELINE) || !subjectOf(c, pod)) {
         continue;
       }
       ChainBuilder.Built b = tierChainOf(c, d, pod);
@@ -493,8 +497,8 @@ public final class PolicyCompiler {
         egressChains = List.of();
         built.clear();
       }
-      TierChains inTiers = tierChains(pod, Direction.INGRESS, built);
-      TierChains egTiers = tierChains(pod, Direction.EGRESS, built);
+      TierChains inTiers = tierChains(pod, Direction.INGRESS, ingress, built);
+      TierChains egTiers = tierChains(pod, Direction.EGRESS, egress, built);
       if (ingress || egress || !inTiers.isEmpty() || !egTiers.isEmpty()) {
         next =
             new PodBindingFact(
