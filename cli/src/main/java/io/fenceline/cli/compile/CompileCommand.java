@@ -76,7 +76,7 @@ public final class CompileCommand implements Callable<Integer> {
       err.println("ignored objects of kinds fenceline does not read: " + String.join(", ", parts));
     }
     int objects = decoded.objects().size();
-    int problems = decoded.problems().size();
+    int problems = (int) decoded.problems().stream().filter(p -> !p.warning()).count();
     CompiledCluster compiled = CompiledCluster.fromScratch(Manifests.asUpserts(decoded));
     decoded = null; // the compiled facts are all that is needed from here: let the objects go
     // One node at a time, written as soon as it is rendered: memory holds the compiled cluster, the

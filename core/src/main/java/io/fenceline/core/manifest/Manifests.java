@@ -1,10 +1,12 @@
 package io.fenceline.core.manifest;
 
 import io.fenceline.core.model.ClusterChange;
+import io.fenceline.core.model.ClusterNetworkPolicy;
 import io.fenceline.core.model.ClusterObject;
 import io.fenceline.core.model.Kind;
 import io.fenceline.core.model.ObjectKey;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,7 +63,47 @@ public final class Manifests {
                 "duplicate of the object at " + prev.location() + "; this one replaces it"));
       }
     }
+    problems.addAll(equalPriorities(byKey.values()));
     return new DecodedObjects(List.copyOf(byKey.values()), problems, ignored);
+  }
+
+  /**
+   * One problem line per ClusterNetworkPolicy that shares its tier and priority with another: the
+   * API leaves their order to the implementation; fenceline reads them by name.
+   */
+  static List<Problem> equalPriorities(Collection<DecodedObjects.Located> objects) {
+    Map<String, List<DecodedObjects.Located>> byPlace = new TreeMap<>();
+    for (DecodedObjects.Located l : objects) {
+      if (l.object() instanceof ClusterNetworkPolicy c) {
+        byPlace
+            .computeIfAbsent(
+                c.tier().apiName() + " tier priority " + c.priority(), k -> new ArrayList<>())
+            .add(l);
+      }
+    }
+    List<Problem> out = new ArrayList<>();
+    byPlace.forEach(
+        (place, same) -> {
+          if (same.size() < 2) {
+            return;
+          }
+          List<String> names =
+              same.stream().map(l -> ((ClusterNetworkPolicy) l.object()).name()).sorted().toList();
+          for (DecodedObjects.Located l : same) {
+            out.add(
+                new Problem(
+                    l.location(),
+                    Kind.CLUSTER_NETWORK_POLICY.apiName(),
+                    ((ClusterNetworkPolicy) l.object()).name(),
+                    "spec.priority",
+                    "warning: "
+                        + place
+                        + " is shared by "
+                        + names
+                        + "; the API leaves their order open, fenceline evaluates them by name"));
+          }
+        });
+    return out;
   }
 
   private static String display(ClusterObject o) {

@@ -13,6 +13,14 @@ public record Problem(
   /** Longest stretch of one part printed; the rest is counted, not shown. */
   static final int MAX_PART = 200;
 
+  /**
+   * A warning: the object is enforced as written, but something about it deserves attention (its
+   * reason starts with {@code "warning: "}).
+   */
+  public boolean warning() {
+    return reason.startsWith("warning: ");
+  }
+
   @Override
   public String toString() {
     return printable(location.toString())
