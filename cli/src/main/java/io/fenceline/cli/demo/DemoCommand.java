@@ -53,7 +53,7 @@ public final class DemoCommand implements Callable<Integer> {
     Path payloads = data.resolve("payloads");
     PrintWriter out = spec.commandLine().getOut();
     out.println(
-        "fenceline demo: the seed article's NetworkPolicy ("
+        "fenceline demo: the seed article's NetworkPolicy and a ClusterNetworkPolicy in front of it ("
             + manifests
             + ") through the pipeline");
     out.flush();
