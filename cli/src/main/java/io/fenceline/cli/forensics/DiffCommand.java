@@ -115,7 +115,7 @@ public final class DiffCommand implements Callable<Integer> {
     for (StateDiff.PolicyChange p : d.policies()) {
       out.printf(
           "policy %-8s %s (resourceVersion %s -> %s)%n",
-          p.change(), p.policy(), dash(p.rvBefore()), dash(p.rvAfter()));
+          p.change(), p.label(), dash(p.rvBefore()), dash(p.rvAfter()));
       events(out, p.events());
     }
     for (StateDiff.IsolationChange i : d.isolation()) {

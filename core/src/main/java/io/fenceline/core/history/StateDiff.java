@@ -40,8 +40,19 @@ public record StateDiff(
     String flowsSkipped,
     int events) {
 
+  /**
+   * A NetworkPolicy ({@code namespace/name}) or a ClusterNetworkPolicy (empty namespace) added,
+   * removed or changed.
+   */
   public record PolicyChange(
-      ObjectKey policy, String change, String rvBefore, String rvAfter, List<EventRef> events) {}
+      ObjectKey policy, String change, String rvBefore, String rvAfter, List<EventRef> events) {
+    /** {@code namespace/name}, or {@code ClusterNetworkPolicy name}. */
+    public String label() {
+      return policy.namespace().isEmpty()
+          ? Kind.CLUSTER_NETWORK_POLICY.apiName() + " " + policy.name()
+          : policy.toString();
+    }
+  }
 
   public record IsolationChange(
       ObjectKey pod,
@@ -120,6 +131,27 @@ public record StateDiff(
                 a.resourceVersion(Kind.NETWORK_POLICY, k),
                 b.resourceVersion(Kind.NETWORK_POLICY, k),
                 blame.of(List.of(new ObjectRef(Kind.NETWORK_POLICY, k)))));
+      }
+    }
+    Set<String> names = new TreeSet<>();
+    a.clusterPolicies().forEach(c -> names.add(c.name()));
+    b.clusterPolicies().forEach(c -> names.add(c.name()));
+    for (String name : names) {
+      ObjectKey k = new ObjectKey("", name);
+      ClusterState.Entry ea = a.entry(new ObjectRef(Kind.CLUSTER_NETWORK_POLICY, k));
+      ClusterState.Entry eb = b.entry(new ObjectRef(Kind.CLUSTER_NETWORK_POLICY, k));
+      Object ca = ea == null ? null : ea.object();
+      Object cb = eb == null ? null : eb.object();
+      String change =
+          ca == null ? "added" : cb == null ? "removed" : ca.equals(cb) ? null : "changed";
+      if (change != null) {
+        out.add(
+            new PolicyChange(
+                k,
+                change,
+                a.resourceVersion(Kind.CLUSTER_NETWORK_POLICY, k),
+                b.resourceVersion(Kind.CLUSTER_NETWORK_POLICY, k),
+                blame.of(List.of(new ObjectRef(Kind.CLUSTER_NETWORK_POLICY, k)))));
       }
     }
     return out;
