@@ -22,11 +22,14 @@ class FactCodecTest {
     String yaml =
         Files.readString(golden.resolve("named-ports-and-dual-stack/manifests.yaml"))
             + "\n---\n"
-            + Files.readString(golden.resolve("ipblock-extremes/manifests.yaml"));
+            + Files.readString(golden.resolve("ipblock-extremes/manifests.yaml"))
+            + "\n---\n"
+            + Files.readString(golden.resolve("cluster-network-policy/manifests.yaml"));
     CompiledCluster c =
         CompiledCluster.fromScratch(
             Manifests.asUpserts(Manifests.decode(ManifestParser.parse("t.yaml", yaml))));
     int n = 0;
+    int tiered = 0;
     for (String node : c.nodes()) {
       NodeModel m = c.nodeModel(node);
       List<Fact> facts = new java.util.ArrayList<>(m.bindings());
@@ -35,6 +38,12 @@ class FactCodecTest {
           .forEach(
               (ref, entries) -> entries.forEach(e -> facts.add(new SetMemberFact(ref.id(), e))));
       for (Fact f : facts) {
+        if ((f instanceof PolicyChainFact pc && pc.tiered())
+            || (f instanceof PodBindingFact b
+                && !b.allChains().isEmpty()
+                && (!b.ingressTiers().isEmpty() || !b.egressTiers().isEmpty()))) {
+          tiered++;
+        }
         FactCodec.Decoded d =
             FactCodec.decode(FactCodec.keyText("c1", f.key()), FactCodec.encode(f));
         assertThat(d.cluster()).isEqualTo("c1");
@@ -43,6 +52,7 @@ class FactCodecTest {
       }
     }
     assertThat(n).isGreaterThan(10);
+    assertThat(tiered).as("tier chains and bindings with tiers among them").isGreaterThan(2);
   }
 
   @Test
