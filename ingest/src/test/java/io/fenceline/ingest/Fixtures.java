@@ -160,9 +160,10 @@ final class Fixtures {
   /**
    * A policy.networking.k8s.io/v1alpha2 ClusterNetworkPolicy as the API server returns it (a
    * generic resource: fabric8 has no model for it): Admin tier, priority {@code priority}; its
-   * subject is namespace {@code shop}; ingress accepts TCP 8080 from namespace {@code web} and
-   * 10.0.0.0/8, then denies the rest; egress passes to 192.0.2.0/24. With the noise an API object
-   * carries that policy ignores: an annotation, managed fields, a status.
+   * subject is namespace {@code shop}; ingress accepts TCP 8080 from namespace {@code web} and from
+   * pods {@code app=web} of any namespace, then denies the rest; egress passes to 192.0.2.0/24.
+   * With the noise an API object carries that policy ignores: an annotation, managed fields, a
+   * status.
    */
   static GenericKubernetesResource clusterPolicy(String name, int priority) {
     Map<String, Object> spec = new LinkedHashMap<>();
@@ -184,7 +185,13 @@ final class Fixtures {
                     Map.of(
                         "namespaces",
                         Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "web"))),
-                    Map.of("networks", List.of("10.0.0.0/8"))),
+                    Map.of(
+                        "pods",
+                        Map.of(
+                            "namespaceSelector",
+                            Map.of(),
+                            "podSelector",
+                            Map.of("matchLabels", Map.of("app", "web"))))),
                 "protocols",
                 List.of(Map.of("tcp", Map.of("destinationPort", Map.of("number", 8080))))),
             Map.of(
@@ -197,8 +204,7 @@ final class Fixtures {
     spec.put(
         "egress",
         List.of(
-            Map.of(
-                "action", "Pass", "to", List.of(Map.of("networks", List.of("192.0.2.0/24"))))));
+            Map.of("action", "Pass", "to", List.of(Map.of("networks", List.of("192.0.2.0/24"))))));
     return new GenericKubernetesResourceBuilder()
         .withApiVersion("policy.networking.k8s.io/v1alpha2")
         .withKind("ClusterNetworkPolicy")

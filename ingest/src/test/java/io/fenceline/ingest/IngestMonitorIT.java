@@ -58,6 +58,17 @@ class IngestMonitorIT {
                           "kafka_producer_record_send_total\\{[^}]*cluster=\"it-metrics\"[^}]*} [1-9]"));
       assertThat(monitor.metrics().snapshot().publishedTotal("it-metrics"))
           .isGreaterThanOrEqualTo(3);
+      // A cluster without the ClusterNetworkPolicy CRD, then with it.
+      monitor.metrics().kindServed("it-metrics", "ClusterNetworkPolicy", false);
+      assertThat(monitor.scrape())
+          .contains(
+              "fenceline_ingest_kind_served{cluster=\"it-metrics\",kind=\"ClusterNetworkPolicy\"} 0.0");
+      monitor.metrics().kindServed("it-metrics", "ClusterNetworkPolicy", true);
+      assertThat(monitor.scrape())
+          .contains(
+              "fenceline_ingest_kind_served{cluster=\"it-metrics\",kind=\"ClusterNetworkPolicy\"} 1.0");
+      assertThat(monitor.metrics().snapshot().served())
+          .containsEntry("it-metrics/ClusterNetworkPolicy", true);
     }
   }
 }

@@ -68,10 +68,25 @@ class ManifestIngestIT {
         ingress: [{from: [{podSelector: {matchLabels: {app: web}}}], ports: [{port: http}]}]
       """;
 
+  /** Selects the namespace {@code elsewhere}, which has no pods here. */
+  private static final String CLUSTER_POLICY =
+      """
+      apiVersion: policy.networking.k8s.io/v1alpha2
+      kind: ClusterNetworkPolicy
+      metadata: {name: deny-elsewhere}
+      spec:
+        tier: Admin
+        priority: 7
+        subject: {namespaces: {matchLabels: {kubernetes.io/metadata.name: elsewhere}}}
+        ingress: [{action: Deny, from: [{namespaces: {}}]}]
+      status: {conditions: []}
+      """;
+
   @Test
   void publishesTheFilesAsTheWholeStateAndReturnsOnlyWhenCommitted() throws Exception {
     Files.writeString(dir.resolve("base.yaml"), BASE);
     Files.writeString(dir.resolve("policy.yaml"), POLICY);
+    Files.writeString(dir.resolve("cluster-policy.yaml"), CLUSTER_POLICY);
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     try (EventPublisher publisher =
             EventPublisher.start(
@@ -90,15 +105,29 @@ class ManifestIngestIT {
           .containsEntry("Pod", 2)
           .containsEntry("NetworkPolicy", 1)
           .containsEntry("Namespace", 1)
-          .containsEntry("Node", 1);
-      assertThat(err.toString(StandardCharsets.UTF_8)).contains("ignored 1 Deployment");
+          .containsEntry("Node", 1)
+          .containsEntry("ClusterNetworkPolicy", 1);
+      assertThat(err.toString(StandardCharsets.UTF_8))
+          .contains(
+              "ignored 1 Deployment (fenceline reads Namespace, Pod, NetworkPolicy, Node,"
+                  + " ClusterNetworkPolicy)");
       // Returned after the commit: a read_committed reader sees everything at once.
       List<ChangeEvent> log = events.of("it-m");
-      assertThat(log).filteredOn(e -> e.type() == EventType.UPSERT).hasSize(5);
+      assertThat(log).filteredOn(e -> e.type() == EventType.UPSERT).hasSize(6);
       assertThat(log)
           .filteredOn(e -> e.type() == EventType.GENERATION_END)
           .extracting(ChangeEvent::kind)
-          .containsExactlyInAnyOrder("Namespace", "Pod", "NetworkPolicy", "Node");
+          .containsExactlyInAnyOrder(
+              "Namespace", "Pod", "NetworkPolicy", "Node", "ClusterNetworkPolicy");
+      ChangeEvent cnp =
+          log.stream()
+              .filter(e -> e.type() == EventType.UPSERT && e.kind().equals("ClusterNetworkPolicy"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(cnp.namespace()).isEmpty();
+      assertThat(cnp.name()).isEqualTo("deny-elsewhere");
+      assertThat(cnp.object().path("spec").path("priority").asInt()).isEqualTo(7);
+      assertThat(cnp.object().has("status")).isFalse();
       assertThat(log).allMatch(e -> e.generation() == first.generation());
       await()
           .atMost(WAIT)
@@ -170,7 +199,7 @@ class ManifestIngestIT {
                   events.of("it-w").stream()
                           .filter(e -> e.type() == EventType.GENERATION_END)
                           .count()
-                      == 4);
+                      == 5); // one per kind
       writeAtomically(dir.resolve("base.yaml"), BASE.replace("app: web", "app: web2"));
       await()
           .atMost(WAIT)
@@ -202,7 +231,7 @@ class ManifestIngestIT {
       assertThat(failed.get()).isNull();
       assertThat(
               events.of("it-w").stream().filter(e -> e.type() == EventType.GENERATION_END).count())
-          .isEqualTo(12);
+          .isEqualTo(15);
     }
   }
 }

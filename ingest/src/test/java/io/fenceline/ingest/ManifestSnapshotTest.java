@@ -3,6 +3,7 @@ package io.fenceline.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,19 @@ class ManifestSnapshotTest {
         metadata: {name: cfg}
         """);
     write(
+        "0/cluster-policy.yaml",
+        """
+        apiVersion: policy.networking.k8s.io/v1alpha2
+        kind: ClusterNetworkPolicy
+        metadata: {name: baseline-deny}
+        spec:
+          tier: Baseline
+          priority: 1
+          subject: {namespaces: {}}
+          ingress: [{action: Deny, from: [{namespaces: {}}]}]
+        status: {conditions: []}
+        """);
+    write(
         "a/pods.yaml",
         """
         apiVersion: v1
@@ -51,9 +65,20 @@ class ManifestSnapshotTest {
     ManifestSnapshot s = ManifestSnapshot.read(dir);
     assertThat(s.objects())
         .extracting(SlimObject::key)
-        .containsExactly("Namespace//shop", "Pod/default/api-0", "NetworkPolicy/shop/deny");
+        .containsExactly(
+            "Namespace//shop",
+            "Pod/default/api-0",
+            "NetworkPolicy/shop/deny",
+            "ClusterNetworkPolicy//baseline-deny");
     assertThat(s.ignoredKinds()).containsEntry("ConfigMap", 1);
-    assertThat(s.countsByKind()).containsEntry("Pod", 1).containsEntry("Namespace", 1);
+    assertThat(s.countsByKind())
+        .containsEntry("Pod", 1)
+        .containsEntry("Namespace", 1)
+        .containsEntry("ClusterNetworkPolicy", 1);
+    JsonNode cnp = s.objects().get(3).object();
+    assertThat(cnp.path("spec").path("ingress").get(0).path("action").asText()).isEqualTo("Deny");
+    assertThat(cnp.has("status")).isFalse();
+    assertThat(s.notes()).isEmpty();
     assertThat(s.objects().get(1).object().path("spec").path("containers").get(0).has("image"))
         .isFalse();
   }

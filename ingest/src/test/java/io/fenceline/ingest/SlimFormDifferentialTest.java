@@ -68,7 +68,8 @@ class SlimFormDifferentialTest {
             Fixtures.pod("shop", "api-0", Map.of("b", "2", "a", "1"), "node-1", "10.244.1.5"),
             Fixtures.policy("shop", "allow-web"),
             Fixtures.node("node-1", "192.0.2.10"),
-            Fixtures.namespace("shop", Map.of("team", "a")))) {
+            Fixtures.namespace("shop", Map.of("team", "a")),
+            Fixtures.clusterPolicy("deny-x", 10))) {
       assertSameSlimForm(o);
     }
   }

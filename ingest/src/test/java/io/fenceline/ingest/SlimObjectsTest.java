@@ -125,6 +125,61 @@ class SlimObjectsTest {
   }
 
   @Test
+  void clusterPolicyKeepsItsWholeSpecAndNoStatus() throws Exception {
+    var cnp = Fixtures.clusterPolicy("deny-x", 10);
+    cnp.getMetadata().setResourceVersion("12");
+    SlimObject s = SlimObjects.of(cnp);
+    assertThat(s.kind()).isEqualTo(Kind.CLUSTER_NETWORK_POLICY);
+    assertThat(s.namespace()).isEmpty();
+    assertThat(s.key()).isEqualTo("ClusterNetworkPolicy//deny-x");
+    assertThat(s.uid()).isEqualTo("uid-cnp-deny-x");
+    assertThat(s.resourceVersion()).isEqualTo("12");
+    assertThat(SlimObjects.JSON.writeValueAsString(s.object()))
+        .isEqualTo(
+            "{\"apiVersion\":\"policy.networking.k8s.io/v1alpha2\",\"kind\":\"ClusterNetworkPolicy\","
+                + "\"metadata\":{\"name\":\"deny-x\",\"labels\":{\"team\":\"net\"},\"uid\":\"uid-cnp-deny-x\","
+                + "\"resourceVersion\":\"12\"},\"spec\":"
+                + FABRIC8.asJson(cnp.getAdditionalProperties().get("spec"))
+                + "}");
+    // exactly what the API sent for the spec
+    assertThat(s.object().path("spec"))
+        .isEqualTo(SlimObjects.JSON.readTree(FABRIC8.asJson(cnp)).path("spec"));
+    assertThat(s.object().path("spec").path("priority").isInt()).isTrue();
+    assertThat(decodeProblems(s)).isEmpty();
+    assertThat(SlimObjects.of(SlimObjects.trimmed(cnp)).object()).isEqualTo(s.object());
+  }
+
+  @Test
+  void aClusterPolicyManifestKeepsItsVersionAsWrittenAndNoNamespace() throws Exception {
+    RawObject raw =
+        ManifestParser.parse(
+                "x.yaml",
+                """
+                kind: ClusterNetworkPolicy
+                metadata: {name: p, namespace: shop, labels: {b: "2", a: "1"}}
+                spec: {tier: Baseline, priority: 5, subject: {namespaces: {}}}
+                status: {conditions: []}
+                """)
+            .get(0);
+    SlimObject s = ManifestObjects.of(raw);
+    assertThat(s.key()).isEqualTo("ClusterNetworkPolicy//p");
+    assertThat(SlimObjects.JSON.writeValueAsString(s.object()))
+        .as("no apiVersion is made up: the engine reports it as compile does")
+        .isEqualTo(
+            "{\"kind\":\"ClusterNetworkPolicy\",\"metadata\":{\"name\":\"p\",\"labels\":{\"a\":\"1\",\"b\":\"2\"}},"
+                + "\"spec\":{\"tier\":\"Baseline\",\"priority\":5,\"subject\":{\"namespaces\":{}}}}");
+    assertThat(decodeProblems(s)).anyMatch(p -> p.contains("apiVersion"));
+    RawObject old =
+        ManifestParser.parse(
+                "x.yaml",
+                "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: ClusterNetworkPolicy\n"
+                    + "metadata: {name: p}\nspec: {tier: Admin}\n")
+            .get(0);
+    assertThat(ManifestObjects.of(old).object().path("apiVersion").asText())
+        .isEqualTo("policy.networking.k8s.io/v1alpha1");
+  }
+
+  @Test
   void namespaceHasNoNamespace() {
     SlimObject s = SlimObjects.of(Fixtures.namespace("shop", Map.of("team", "a")));
     assertThat(s.key()).isEqualTo("Namespace//shop");
@@ -179,7 +234,8 @@ class SlimObjectsTest {
             Fixtures.pod("shop", "api-0", Map.of("b", "2", "a", "1"), "node-1", "10.244.1.5"),
             Fixtures.policy("shop", "allow-web"),
             Fixtures.node("node-1", "192.0.2.10"),
-            Fixtures.namespace("shop", Map.of("team", "a")))) {
+            Fixtures.namespace("shop", Map.of("team", "a")),
+            Fixtures.clusterPolicy("deny-x", 10))) {
       String yaml = FABRIC8.asYaml(o);
       RawObject raw = ManifestParser.parse("x.yaml", yaml).get(0);
       SlimObject fromManifest = ManifestObjects.of(raw);

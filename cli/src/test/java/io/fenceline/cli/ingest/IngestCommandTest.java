@@ -152,7 +152,7 @@ class IngestCommandTest {
       c.seekToBeginning(tps);
       List<ChangeEvent> events = new ArrayList<>();
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (events.size() < 6 && System.nanoTime() < deadline) {
+      while (events.size() < 7 && System.nanoTime() < deadline) {
         for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
           assertThat(r.key()).isEqualTo("c1");
           events.add(EventCodec.decode(r.value()));
@@ -165,7 +165,8 @@ class IngestCommandTest {
       assertThat(events)
           .filteredOn(e -> e.type() == EventType.GENERATION_END)
           .extracting(ChangeEvent::kind)
-          .containsExactlyInAnyOrder("Namespace", "Pod", "NetworkPolicy", "Node");
+          .containsExactlyInAnyOrder(
+              "Namespace", "Pod", "NetworkPolicy", "Node", "ClusterNetworkPolicy");
     }
   }
 

@@ -73,7 +73,10 @@ class SimulatePublishCommandTest {
       List<ChangeEvent> events = new ArrayList<>();
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       Set<String> endsSeen = new HashSet<>();
-      while ((endsSeen.size() < 8 || events.stream().noneMatch(e -> e.type() == EventType.DELETE))
+      // two clusters, one end marker per kind
+      int ends = 2 * io.fenceline.core.model.Kind.values().length;
+      while ((endsSeen.size() < ends
+              || events.stream().noneMatch(e -> e.type() == EventType.DELETE))
           && System.nanoTime() < deadline) {
         for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
           ChangeEvent e = EventCodec.decode(r.value());
@@ -84,7 +87,7 @@ class SimulatePublishCommandTest {
           }
         }
       }
-      assertThat(endsSeen).hasSize(8);
+      assertThat(endsSeen).hasSize(ends);
       assertThat(events).extracting(ChangeEvent::cluster).contains("c00", "c01");
       assertThat(events)
           .filteredOn(e -> e.kind().equals("Pod") && e.type() == EventType.UPSERT)

@@ -158,7 +158,11 @@ class KubernetesManifestsTest {
     }
     assertThat(granted)
         .containsExactlyInAnyOrder(
-            "/pods", "/namespaces", "/nodes", "networking.k8s.io/networkpolicies");
+            "/pods",
+            "/namespaces",
+            "/nodes",
+            "networking.k8s.io/networkpolicies",
+            "policy.networking.k8s.io/clusternetworkpolicies");
     ClusterRoleBinding binding = one(ClusterRoleBinding.class, "fenceline-ingest");
     assertThat(binding.getRoleRef().getName()).isEqualTo("fenceline-ingest");
     assertThat(binding.getSubjects())
