@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
     name = "compile",
     mixinStandardHelpOptions = true,
     description = {
-      "Compile manifests (Namespaces, Pods, NetworkPolicies, Nodes) into per-node payloads.",
+      "Compile manifests (Namespaces, Pods, NetworkPolicies, ClusterNetworkPolicies, Nodes) into",
+      "per-node payloads.",
       "Writes OUT/<node>/{ipset.restore,iptables.restore,ip6tables.restore}; on a node, apply with",
       "  ipset restore < ipset.restore && iptables-restore --noflush < iptables.restore",
       "  && ip6tables-restore --noflush < ip6tables.restore",
