@@ -107,7 +107,8 @@ final class CaseCluster {
                     .append('@')
                     .append(p.node)
                     .append('=')
-                    .append(p.hostNetwork ? "host" : p.ipv4 + (p.ipv6 == null ? "" : "," + p.ipv6)));
+                    .append(
+                        p.hostNetwork ? "host" : p.ipv4 + (p.ipv6 == null ? "" : "," + p.ipv6)));
     externals.forEach((id, ip) -> sb.append(" ext:").append(id).append('=').append(ip));
     return sb.toString();
   }

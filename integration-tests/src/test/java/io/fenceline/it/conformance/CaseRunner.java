@@ -31,17 +31,17 @@ import java.util.TreeSet;
  * real command, in process), applies each node's payload exactly as a user would, probes every
  * ordered pair of live hosts on TCP and UDP on the case's probe ports (80 and 81 unless it names
  * others), and compares every probe with the reference model, with upstream's expectation where the
- * case states one ({@code expect}) and with each of the step's sparse {@code checks}. SCTP cannot be
- * probed here (no SCTP in this kernel): SCTP expectations and checks are rendered with the payload
- * (compile must accept them) and counted as not probed, never dropped silently.
+ * case states one ({@code expect}) and with each of the step's sparse {@code checks}. SCTP cannot
+ * be probed here (no SCTP in this kernel): SCTP expectations and checks are rendered with the
+ * payload (compile must accept them) and counted as not probed, never dropped silently.
  */
 final class CaseRunner {
   static final List<String> PROTOCOLS = List.of("TCP", "UDP");
   static final List<Integer> PORTS = CaseFile.DEFAULT_PROBE_PORTS;
 
   /**
-   * {@code checks}: sparse checks compared with a probe; {@code sctpNotProbed}: SCTP checks and SCTP
-   * upstream pair expectations rendered but not probed.
+   * {@code checks}: sparse checks compared with a probe; {@code sctpNotProbed}: SCTP checks and
+   * SCTP upstream pair expectations rendered but not probed.
    */
   record Outcome(
       int steps,
@@ -203,13 +203,13 @@ final class CaseRunner {
                 + lab.ipsetSave(node));
       }
     }
-    return new Outcome(
-        c.steps().size(), probes, upstreamChecks, checks, sctpNotProbed, mismatches);
+    return new Outcome(c.steps().size(), probes, upstreamChecks, checks, sctpNotProbed, mismatches);
   }
 
   /**
    * The IPv4 probe a sparse check is compared with, or null for an SCTP check (not probed here).
-   * Both ends must be live hosts of the step; a TCP or UDP check's port must be one the hosts serve.
+   * Both ends must be live hosts of the step; a TCP or UDP check's port must be one the hosts
+   * serve.
    */
   static Probe probeOf(
       String where, CaseFile.Check check, Set<String> live, List<Integer> servedPorts) {

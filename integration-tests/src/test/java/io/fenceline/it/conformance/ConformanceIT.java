@@ -104,8 +104,7 @@ class ConformanceIT {
   private static NetnsLab startLab(CaseCluster cluster, List<Integer> ports) {
     String before = System.getProperty(ProbeAgent.PORTS_PROPERTY);
     System.setProperty(
-        ProbeAgent.PORTS_PROPERTY,
-        String.join(",", ports.stream().map(String::valueOf).toList()));
+        ProbeAgent.PORTS_PROPERTY, String.join(",", ports.stream().map(String::valueOf).toList()));
     try {
       return NetnsLab.start(
           cluster.labSpec("cf" + Long.toString(ProcessHandle.current().pid() % 1296, 36)));
