@@ -237,9 +237,9 @@ public final class NodeRenderer {
 
   /**
    * The chain of one enforced pod in one direction: drop invalid; the Admin tier's chains (an
-   * Accept returns, a Deny rejects, a Pass or no match goes on); if a NetworkPolicy isolates the
-   * pod, its policies (allowed returns, the rest is rejected); otherwise the Baseline tier's
-   * chains, and what none decides returns (allowed).
+   * Accept returns, a Deny drops, a Pass or no match goes on); if a NetworkPolicy isolates the pod,
+   * its policies (allowed returns, the rest is rejected); otherwise the Baseline tier's chains, and
+   * what none decides returns (allowed).
    */
   private static List<String> podChain(PodBindingFact b, Direction d, int family, NodeModel model) {
     String chain = KernelNames.podChain(d, b.pod());
@@ -255,7 +255,7 @@ public final class NodeRenderer {
     rules.add("-A " + chain + " -j MARK --set-xmark 0x0/" + (tiered ? ALL_MARKS : MARK));
     List<String> admin = b.tiers(d).admin();
     if (!admin.isEmpty()) {
-      tier(rules, chain, who, "Admin", admin, family, model);
+      tier(rules, chain, who, "Admin", admin, model);
     }
     if (!b.isolated(d)) {
       List<String> baseline = b.tiers(d).baseline();
@@ -269,7 +269,7 @@ public final class NodeRenderer {
                   + " -j MARK --set-xmark 0x0/"
                   + VERDICTS);
         }
-        tier(rules, chain, who, "Baseline", baseline, family, model);
+        tier(rules, chain, who, "Baseline", baseline, model);
       }
       return rules; // what no tier decided is allowed: back to the caller
     }
@@ -313,7 +313,8 @@ public final class NodeRenderer {
 
   /**
    * One tier's chains in a pod chain, in order, then what their verdict does: Accept returns, Deny
-   * rejects. A chain that has not arrived rejects what no earlier chain decided (fail closed).
+   * drops (as the API says). A chain that has not arrived drops what no earlier chain decided (fail
+   * closed).
    */
   private static void tier(
       List<String> rules,
@@ -321,7 +322,6 @@ public final class NodeRenderer {
       String who,
       String tier,
       List<String> ids,
-      int family,
       NodeModel model) {
     for (String id : ids) {
       PolicyChainFact pc = model.chains().get(id);
@@ -334,14 +334,15 @@ public final class NodeRenderer {
                 + " -j "
                 + KernelNames.policyChain(id));
       } else {
-        String undecided = " -m mark --mark 0x0/" + VERDICTS;
-        String why =
-            Comments.option(
-                who + ": a chain of the " + tier + " tier has not arrived (fail closed)");
         rules.add(
-            "-A " + chain + undecided + " -p tcp " + why + " -j REJECT --reject-with tcp-reset");
-        rules.add(
-            "-A " + chain + undecided + " " + why + " -j REJECT --reject-with " + icmp(family));
+            "-A "
+                + chain
+                + " -m mark --mark 0x0/"
+                + VERDICTS
+                + " "
+                + Comments.option(
+                    who + ": a chain of the " + tier + " tier has not arrived (fail closed)")
+                + " -j DROP");
       }
     }
     String accept = hex(KernelNames.ACCEPT_MARK);
@@ -356,17 +357,7 @@ public final class NodeRenderer {
             + " "
             + Comments.option(who + ": accepted by the " + tier + " tier")
             + " -j RETURN");
-    String denied = Comments.option(who + ": denied by the " + tier + " tier");
-    rules.add(
-        "-A "
-            + chain
-            + " -m mark --mark "
-            + deny
-            + "/"
-            + deny
-            + " -p tcp "
-            + denied
-            + " -j REJECT --reject-with tcp-reset");
+    // The API's Deny drops (its conformance tests expect a timeout, not a refusal).
     rules.add(
         "-A "
             + chain
@@ -375,13 +366,8 @@ public final class NodeRenderer {
             + "/"
             + deny
             + " "
-            + denied
-            + " -j REJECT --reject-with "
-            + icmp(family));
-  }
-
-  private static String icmp(int family) {
-    return family == 4 ? "icmp-port-unreachable" : "icmp6-port-unreachable";
+            + Comments.option(who + ": denied by the " + tier + " tier")
+            + " -j DROP");
   }
 
   private static String hex(int mark) {
