@@ -51,32 +51,32 @@ final class CaseRunner {
       int sctpNotProbed,
       List<String> mismatches) {}
 
-  private final NetnsLab lab;
-  private final Path work;
+  /** How a step's state reaches the nodes' kernels. */
+  interface Enforcer {
+    /** Before a case's first step. */
+    void startCase(NetnsLab lab) throws IOException;
 
-  CaseRunner(NetnsLab lab, Path work) {
-    this.lab = lab;
-    this.work = work;
+    /** Brings the nodes of {@code lab} to the state of {@code manifests} (step {@code stepNo}). */
+    void enforce(NetnsLab lab, CaseCluster cluster, Path manifests, String where, int stepNo)
+        throws IOException;
   }
 
-  Outcome run(CaseFile c) throws IOException {
-    CaseCluster cluster = CaseCluster.of(c);
-    for (String node : CaseCluster.NODES) {
-      lab.resetNode(node);
+  /**
+   * {@code fenceline compile}, each node's payload applied as a user would (the first step's twice:
+   * applying a payload again changes nothing that matters).
+   */
+  static final class CompileEnforcer implements Enforcer {
+    @Override
+    public void startCase(NetnsLab lab) {
+      for (String node : CaseCluster.NODES) {
+        lab.resetNode(node);
+      }
     }
-    List<String> mismatches = new ArrayList<>();
-    int probes = 0;
-    int upstreamChecks = 0;
-    int checks = 0;
-    int sctpNotProbed = 0;
-    int stepNo = 0;
-    for (CaseFile.Step step : c.steps()) {
-      String where = c.name() + " step " + (stepNo++) + " (" + step.name() + ")";
-      cluster.apply(step);
-      Path dir = Files.createDirectories(work.resolve(c.name()).resolve("step-" + stepNo));
-      Path manifests = dir.resolve("manifests.yaml");
-      Files.writeString(manifests, cluster.manifests(), StandardCharsets.UTF_8);
-      Path out = dir.resolve("out");
+
+    @Override
+    public void enforce(NetnsLab lab, CaseCluster cluster, Path manifests, String where, int stepNo)
+        throws IOException {
+      Path out = manifests.resolveSibling("out");
       StringWriter err = new StringWriter();
       int rc =
           Main.commandLine()
@@ -89,13 +89,45 @@ final class CaseRunner {
       for (String node : CaseCluster.NODES) {
         lab.applyPayload(node, out.resolve(node));
         if (stepNo == 1) {
-          // Applying the same payload twice must succeed and change nothing that matters.
           lab.applyPayload(node, out.resolve(node));
         }
         // compile payloads carry no conntrack cleanup (the applier does it per changed pod): probes
         // of this step must be new connections, not replies within a flow an earlier step allowed.
         lab.forgetConnections(node);
       }
+    }
+  }
+
+  private final NetnsLab lab;
+  private final Path work;
+  private final Enforcer enforcer;
+
+  CaseRunner(NetnsLab lab, Path work) {
+    this(lab, work, new CompileEnforcer());
+  }
+
+  CaseRunner(NetnsLab lab, Path work, Enforcer enforcer) {
+    this.lab = lab;
+    this.work = work;
+    this.enforcer = enforcer;
+  }
+
+  Outcome run(CaseFile c) throws IOException {
+    CaseCluster cluster = CaseCluster.of(c);
+    enforcer.startCase(lab);
+    List<String> mismatches = new ArrayList<>();
+    int probes = 0;
+    int upstreamChecks = 0;
+    int checks = 0;
+    int sctpNotProbed = 0;
+    int stepNo = 0;
+    for (CaseFile.Step step : c.steps()) {
+      String where = c.name() + " step " + (stepNo++) + " (" + step.name() + ")";
+      cluster.apply(step);
+      Path dir = Files.createDirectories(work.resolve(c.name()).resolve("step-" + stepNo));
+      Path manifests = dir.resolve("manifests.yaml");
+      Files.writeString(manifests, cluster.manifests(), StandardCharsets.UTF_8);
+      enforcer.enforce(lab, cluster, manifests, where, stepNo);
       ReferenceModel reference = new ReferenceModel(decode(manifests));
       Set<String> live = cluster.liveHosts();
       List<Probe> batch = new ArrayList<>();
