@@ -39,7 +39,14 @@ class ComposeStackIT {
     Path withPolicy = Payloads.compile(manifests, dir.resolve("compiled-1")).get("node-1");
     Path step2 = dir.resolve("step2");
     Files.createDirectories(step2);
-    Files.copy(manifests.resolve("cluster.yaml"), step2.resolve("cluster.yaml"));
+    // What the watched folder holds once the seed policy's file is deleted: every other file.
+    try (var files = Files.list(manifests)) {
+      for (Path f : files.toList()) {
+        if (!f.getFileName().toString().equals("seed-policy.yaml")) {
+          Files.copy(f, step2.resolve(f.getFileName()));
+        }
+      }
+    }
     Path withoutPolicy = Payloads.compile(step2, dir.resolve("compiled-2")).get("node-1");
 
     String project = "fenceline-it-" + ProcessHandle.current().pid();
