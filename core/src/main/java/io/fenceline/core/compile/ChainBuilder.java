@@ -63,40 +63,70 @@ final class ChainBuilder {
       for (PeerGroup group : groups(policy, rule)) {
         String comment = policy.key() + " " + dir.lowerName() + " rule " + r + group.label();
         for (PolicyPort port : ports) {
-          if (port != null && port.isNamed()) {
-            if (dir == Direction.INGRESS) {
-              for (int number : resolve(target, port)) {
-                clauses.add(clause(sets, group.set(), null, port, number, number, comment));
-              }
-            } else {
-              PeerSetDef named = namedPortSet(policy, group.selector(), port);
-              clauses.add(
-                  clause(
-                      sets,
-                      group.selector() == null ? group.set() : null,
-                      named,
-                      port,
-                      null,
-                      null,
-                      comment));
-            }
-          } else {
-            Integer from = port == null ? null : port.port();
-            Integer to =
-                port == null || port.port() == null
-                    ? null
-                    : port.endPort() != null ? port.endPort() : port.port();
-            clauses.add(clause(sets, group.set(), null, port, from, to, comment));
-          }
+          addClauses(clauses, sets, policy.namespace(), dir, target, group, port, comment, null);
         }
       }
     }
-    StringBuilder canonical = new StringBuilder(policy.key() + " " + dir.lowerName());
+    return built(policy.key() + " " + dir.lowerName(), policy.key(), dir, clauses, sets);
+  }
+
+  /**
+   * The clauses of one peer group and one port ({@code port} null: every port of every protocol),
+   * with {@code verdict} (null: a NetworkPolicy's allow), their sets registered in {@code sets}: an
+   * ingress named port resolved on {@code target} (none if it declares no such port), an egress
+   * named port through a named-port set of the group's pods, a number or range as it is.
+   */
+  static void addClauses(
+      List<Clause> clauses,
+      Map<String, PeerSetDef> sets,
+      String scopeNamespace,
+      Direction dir,
+      Pod target,
+      PeerGroup group,
+      PolicyPort port,
+      String comment,
+      TierAction verdict) {
+    if (port != null && port.isNamed()) {
+      if (dir == Direction.INGRESS) {
+        for (int number : resolve(target, port)) {
+          clauses.add(clause(sets, group.set(), null, port, number, number, comment, verdict));
+        }
+      } else {
+        PeerSetDef named = namedPortSet(scopeNamespace, group.selector(), port);
+        clauses.add(
+            clause(
+                sets,
+                group.selector() == null ? group.set() : null,
+                named,
+                port,
+                null,
+                null,
+                comment,
+                verdict));
+      }
+      return;
+    }
+    Integer from = port == null ? null : port.port();
+    Integer to =
+        port == null || port.port() == null
+            ? null
+            : port.endPort() != null ? port.endPort() : port.port();
+    clauses.add(clause(sets, group.set(), null, port, from, to, comment, verdict));
+  }
+
+  /** The chain of {@code clauses}, its id the hash of {@code head} and their canonical text. */
+  static Built built(
+      String head,
+      io.fenceline.core.model.ObjectKey policy,
+      Direction dir,
+      List<Clause> clauses,
+      Map<String, PeerSetDef> sets) {
+    StringBuilder canonical = new StringBuilder(head);
     for (Clause c : clauses) {
       canonical.append('\n').append(c.canonical());
     }
     String id = StableHash.of(canonical.toString());
-    return new Built(new PolicyChainFact(id, policy.key(), dir, clauses), sets);
+    return new Built(new PolicyChainFact(id, policy, dir, clauses), sets);
   }
 
   /**
@@ -177,19 +207,8 @@ final class ChainBuilder {
     return sb.toString();
   }
 
-  private static Clause clause(
-      Map<String, PeerSetDef> sets,
-      PeerSetDef peer,
-      PeerSetDef named,
-      PolicyPort port,
-      Integer from,
-      Integer to,
-      String comment) {
-    return clause(sets, peer, named, port, from, to, comment, null);
-  }
-
   /** A clause with {@code verdict} (null: a NetworkPolicy's allow), its sets registered. */
-  static Clause clause(
+  private static Clause clause(
       Map<String, PeerSetDef> sets,
       PeerSetDef peer,
       PeerSetDef named,
@@ -214,13 +233,12 @@ final class ChainBuilder {
   }
 
   /** Egress named port: pods the peer selects (any pod for ipBlock or no peer) with that port. */
+  /**
+   * Egress named port: pods the peer selects (in {@code scopeNamespace} when it has no namespace
+   * selector; any pod for ipBlock or no peer) with that port.
+   */
   private static PeerSetDef namedPortSet(
-      NetworkPolicy policy, PolicyPeer.Selector s, PolicyPort port) {
-    return namedPortSet(policy.namespace(), s, port);
-  }
-
-  /** {@link #namedPortSet(NetworkPolicy, PolicyPeer.Selector, PolicyPort)} in a namespace scope. */
-  static PeerSetDef namedPortSet(String scopeNamespace, PolicyPeer.Selector s, PolicyPort port) {
+      String scopeNamespace, PolicyPeer.Selector s, PolicyPort port) {
     if (s != null) {
       return PeerSetDef.namedPort(
           scopeNamespace, s.namespaceSelector(), s.podSelector(), port.name(), port.protocol());
@@ -233,7 +251,7 @@ final class ChainBuilder {
    * The numbers {@code port} names on {@code target}; with no target (sizing a chain), one
    * placeholder.
    */
-  static TreeSet<Integer> resolve(Pod target, PolicyPort port) {
+  private static TreeSet<Integer> resolve(Pod target, PolicyPort port) {
     TreeSet<Integer> out = new TreeSet<>();
     if (target == null) {
       out.add(65535);

@@ -1,8 +1,6 @@
 package io.fenceline.core.compile;
 
 import io.fenceline.core.facts.Clause;
-import io.fenceline.core.facts.PolicyChainFact;
-import io.fenceline.core.hash.StableHash;
 import io.fenceline.core.model.ClusterNetworkPolicy;
 import io.fenceline.core.model.Direction;
 import io.fenceline.core.model.Pod;
@@ -28,6 +26,9 @@ import java.util.TreeMap;
  * rule whose peers all are such matches nothing (no clause).
  */
 final class TierChainBuilder {
+  private static final ChainBuilder.PeerGroup ANY_PEER =
+      new ChainBuilder.PeerGroup(null, null, " any peer");
+
   private TierChainBuilder() {}
 
   /** Whether the chain differs between target pods: ingress named ports resolve on the target. */
@@ -63,16 +64,16 @@ final class TierChainBuilder {
       TierRule rule = rules.get(r);
       String label = who + rule.label(r) + " " + rule.action().apiName();
       if (rule.deniesAll()) {
-        clauses.add(
-            ChainBuilder.clause(
-                sets,
-                null,
-                null,
-                null,
-                null,
-                null,
-                label + " (a peer fails closed: denies everything)",
-                TierAction.DENY));
+        ChainBuilder.addClauses(
+            clauses,
+            sets,
+            null,
+            dir,
+            target,
+            ANY_PEER,
+            null,
+            label + " (a peer fails closed: denies everything)",
+            TierAction.DENY);
         continue;
       }
       if (rule.peers().isEmpty()) {
@@ -80,47 +81,14 @@ final class TierChainBuilder {
       }
       List<PolicyPort> ports = ports(rule);
       for (ChainBuilder.PeerGroup group : ChainBuilder.groups(null, rule.peers())) {
-        String comment = label + group.label();
         for (PolicyPort port : ports) {
-          if (port != null && port.isNamed()) {
-            if (dir == Direction.INGRESS) {
-              for (int number : ChainBuilder.resolve(target, port)) {
-                clauses.add(
-                    ChainBuilder.clause(
-                        sets, group.set(), null, port, number, number, comment, rule.action()));
-              }
-            } else {
-              clauses.add(
-                  ChainBuilder.clause(
-                      sets,
-                      null,
-                      ChainBuilder.namedPortSet(null, group.selector(), port),
-                      port,
-                      null,
-                      null,
-                      comment,
-                      rule.action()));
-            }
-          } else {
-            Integer from = port == null ? null : port.port();
-            Integer to =
-                port == null || port.port() == null
-                    ? null
-                    : port.endPort() != null ? port.endPort() : port.port();
-            clauses.add(
-                ChainBuilder.clause(
-                    sets, group.set(), null, port, from, to, comment, rule.action()));
-          }
+          ChainBuilder.addClauses(
+              clauses, sets, null, dir, target, group, port, label + group.label(), rule.action());
         }
       }
     }
-    StringBuilder canonical = new StringBuilder("cnp " + policy.name() + " " + dir.lowerName());
-    for (Clause c : clauses) {
-      canonical.append('\n').append(c.canonical());
-    }
-    String id = StableHash.of(canonical.toString());
-    return new ChainBuilder.Built(
-        new PolicyChainFact(id, policy.key(), dir, clauses), Collections.unmodifiableMap(sets));
+    return ChainBuilder.built(
+        "cnp " + policy.name() + " " + dir.lowerName(), policy.key(), dir, clauses, sets);
   }
 
   /** The rule's ports, a named port once per protocol; {@code [null]} for every port. */

@@ -185,23 +185,7 @@ public final class ReferenceModel {
       return true;
     }
     for (PolicyPort port : rule.ports()) {
-      if (port.protocol() == null
-          ? namedPortOfAnyProtocolMatches(port.name(), flow)
-          : portMatches(port, flow)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** A destination named port without a protocol: the destination's container port of that name. */
-  private boolean namedPortOfAnyProtocolMatches(String name, Flow flow) {
-    Pod dst = podOf(flow.dst());
-    if (dst == null || !isPolicyPod(dst)) {
-      return false;
-    }
-    for (ContainerPort cp : dst.ports()) {
-      if (name.equals(cp.name()) && cp.protocol() == flow.protocol() && cp.port() == flow.port()) {
+      if (portMatches(port, flow)) {
         return true;
       }
     }
@@ -265,8 +249,9 @@ public final class ReferenceModel {
     return namespaceOk && podOk;
   }
 
+  /** A named port without a protocol (a ClusterNetworkPolicy's) names a port of any protocol. */
   private boolean portMatches(PolicyPort port, Flow flow) {
-    if (port.protocol() != flow.protocol()) {
+    if (port.protocol() != null && port.protocol() != flow.protocol()) {
       return false;
     }
     if (port.name() != null) {
@@ -276,7 +261,7 @@ public final class ReferenceModel {
       }
       for (ContainerPort cp : dst.ports()) {
         if (port.name().equals(cp.name())
-            && cp.protocol() == port.protocol()
+            && cp.protocol() == flow.protocol()
             && cp.port() == flow.port()) {
           return true;
         }

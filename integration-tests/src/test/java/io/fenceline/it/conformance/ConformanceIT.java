@@ -84,7 +84,7 @@ class ConformanceIT {
       // model, the network-policy-api model) share one, since they come one after the other.
       LABS.values().forEach(NetnsLab::close);
       LABS.clear();
-      lab = startLab(cluster, c.ports());
+      lab = startLab(cluster, c.ports(), "cf");
       LABS.put(key, lab);
     }
     CaseRunner.Outcome o = new CaseRunner(lab, work).run(c);
@@ -100,14 +100,17 @@ class ConformanceIT {
     assertThat(o.mismatches()).as("%s: probes that disagree", c.name()).isEmpty();
   }
 
-  /** Starts a lab whose agents serve {@code ports} (TCP and UDP), the case's probe ports. */
-  private static NetnsLab startLab(CaseCluster cluster, List<Integer> ports) {
+  /**
+   * Starts a lab whose agents serve {@code ports} (TCP and UDP), the case's probe ports; its
+   * namespaces are named from {@code prefix} and this process.
+   */
+  static NetnsLab startLab(CaseCluster cluster, List<Integer> ports, String prefix) {
     String before = System.getProperty(ProbeAgent.PORTS_PROPERTY);
     System.setProperty(
         ProbeAgent.PORTS_PROPERTY, String.join(",", ports.stream().map(String::valueOf).toList()));
     try {
       return NetnsLab.start(
-          cluster.labSpec("cf" + Long.toString(ProcessHandle.current().pid() % 1296, 36)));
+          cluster.labSpec(prefix + Long.toString(ProcessHandle.current().pid() % 1296, 36)));
     } finally {
       if (before == null) {
         System.clearProperty(ProbeAgent.PORTS_PROPERTY);

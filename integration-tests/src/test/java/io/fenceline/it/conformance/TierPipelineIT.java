@@ -10,7 +10,6 @@ import io.fenceline.engine.EngineConfig;
 import io.fenceline.it.netns.RootRequirement;
 import io.fenceline.kafka.topics.Topics;
 import io.fenceline.sandbox.NetnsLab;
-import io.fenceline.sandbox.ProbeAgent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,7 +101,8 @@ class TierPipelineIT {
         ConvergenceCheck convergence = new ConvergenceCheck(kafka.bootstrapServers(), ENGINE_APP)) {
       for (List<CaseFile> group : byLab.values()) {
         CaseFile first = group.get(0);
-        try (NetnsLab lab = startLab(CaseCluster.of(first), first.ports(), labNo++)) {
+        try (NetnsLab lab =
+            ConformanceIT.startLab(CaseCluster.of(first), first.ports(), "tp" + labNo++)) {
           Map<String, ApplierProcess> appliers = new LinkedHashMap<>();
           for (String node : CaseCluster.NODES) {
             appliers.put(
@@ -152,21 +152,5 @@ class TierPipelineIT {
         probes,
         mismatches.isEmpty() ? "all match" : mismatches.size() + " mismatches");
     assertThat(mismatches).as("probes that disagree through the pipeline").isEmpty();
-  }
-
-  private static NetnsLab startLab(CaseCluster cluster, List<Integer> ports, int labNo) {
-    String before = System.getProperty(ProbeAgent.PORTS_PROPERTY);
-    System.setProperty(
-        ProbeAgent.PORTS_PROPERTY, String.join(",", ports.stream().map(String::valueOf).toList()));
-    try {
-      return NetnsLab.start(
-          cluster.labSpec("tp" + labNo + Long.toString(ProcessHandle.current().pid() % 1296, 36)));
-    } finally {
-      if (before == null) {
-        System.clearProperty(ProbeAgent.PORTS_PROPERTY);
-      } else {
-        System.setProperty(ProbeAgent.PORTS_PROPERTY, before);
-      }
-    }
   }
 }
