@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Builds fenceline's container images without any container registry (air-gapped machines, CI):
 #   base       FENCELINE_BASE_IMAGE  (default fenceline-base:local)   Debian bookworm via debootstrap, with
-#              openjdk-17-jre-headless, iptables, ipset, conntrack, iproute2; imported with `docker import`
+#              openjdk-17-jre-headless, iptables, ipset, conntrack, iproute2, procps (sysctl: the network
+#              namespaces of `up --netns`); imported with `docker import`
 #   kafka      FENCELINE_KAFKA_IMAGE (default fenceline-kafka:local)  Kafka 4.4.0 from its Maven artifacts on the
 #              base image, env-configured like apache/kafka (usable by Testcontainers' KafkaContainer)
 #   fenceline  FENCELINE_IMAGE       (default fenceline:local)        docker/Dockerfile on the base image with the
 #              shaded CLI jar (cli/target/fenceline.jar; built with Maven when missing)
 #
 # Usage: docker/build-offline-images.sh [--force] [base] [kafka] [fenceline]      (no target: all three)
-# An image that exists is kept unless --force (or FENCELINE_FORCE_REBUILD=1); the fenceline image is also rebuilt
-# when the jar it holds (label io.fenceline.jar.sha256) differs from cli/target/fenceline.jar.
+# An image that exists is kept unless --force (or FENCELINE_FORCE_REBUILD=1); a base without a tool it must hold
+# (sysctl, added later) is rebuilt; the fenceline image is also rebuilt when the jar it holds (label
+# io.fenceline.jar.sha256) differs from cli/target/fenceline.jar or its base (label io.fenceline.base.id) changed.
 # With a registry you do not need this script: FENCELINE_KAFKA_IMAGE=apache/kafka:4.1.0, and build the fenceline
 # image from docker/Dockerfile with its default base (eclipse-temurin:17-jre).
 # Other knobs: FENCELINE_DEBIAN_MIRROR (default: the Debian URI in /etc/apt/sources.list*), FENCELINE_JAR.
@@ -63,8 +65,17 @@ debian_mirror() {
   echo "http://deb.debian.org/debian"
 }
 
+# the tools every image on the base needs (java, netfilter, and sysctl for the network namespaces of `up --netns`)
+base_complete() {
+  docker run --rm --entrypoint sh "$BASE_IMAGE" -c \
+    'for t in java iptables ipset conntrack ip sysctl; do command -v "$t" >/dev/null || exit 1; done' >/dev/null 2>&1
+}
+
 build_base() {
-  if exists "$BASE_IMAGE" && [ "$force" != 1 ]; then log "base: $BASE_IMAGE exists (skip; --force rebuilds)"; return; fi
+  if exists "$BASE_IMAGE" && [ "$force" != 1 ]; then
+    if base_complete; then log "base: $BASE_IMAGE exists (skip; --force rebuilds)"; return; fi
+    log "base: $BASE_IMAGE lacks a tool it must hold (java iptables ipset conntrack ip sysctl): rebuilding"
+  fi
   [ "$(id -u)" = 0 ] || die "base: debootstrap needs root"
   if ! command -v debootstrap >/dev/null 2>&1; then
     log "base: installing debootstrap"
@@ -77,7 +88,7 @@ build_base() {
   # shellcheck disable=SC2064
   trap "rm -rf '$rootfs'" EXIT
   log "base: debootstrap bookworm from $mirror into $rootfs"
-  debootstrap --variant=minbase --include=openjdk-17-jre-headless,iptables,ipset,conntrack,iproute2,ca-certificates \
+  debootstrap --variant=minbase --include=openjdk-17-jre-headless,iptables,ipset,conntrack,iproute2,procps,ca-certificates \
     bookworm "$rootfs" "$mirror" >"$rootfs.log" 2>&1 || { tail -30 "$rootfs.log" >&2; die "base: debootstrap failed (log $rootfs.log)"; }
   rm -f "$rootfs.log"
   log "base: trimming"
@@ -122,7 +133,7 @@ build_kafka() {
 }
 
 build_fenceline() {
-  local t0 sum have ctx old_id
+  local t0 sum have have_base base_id ctx old_id
   t0=$(date +%s)
   if [ ! -f "$JAR" ]; then
     log "fenceline: $JAR missing, building it (mvn -DskipTests -pl cli -am package)"
@@ -130,19 +141,22 @@ build_fenceline() {
       || die "fenceline: building the jar failed"
   fi
   sum="$(sha256sum "$JAR" | cut -d' ' -f1)"
+  exists "$BASE_IMAGE" || die "fenceline: base image $BASE_IMAGE missing (build target base first)"
+  base_id="$(docker image inspect -f '{{.Id}}' "$BASE_IMAGE")"
   if exists "$APP_IMAGE" && [ "$force" != 1 ]; then
     have="$(docker image inspect -f '{{ index .Config.Labels "io.fenceline.jar.sha256" }}' "$APP_IMAGE" 2>/dev/null || true)"
-    if [ "$have" = "$sum" ]; then log "fenceline: $APP_IMAGE holds this jar (skip)"; return; fi
-    log "fenceline: $APP_IMAGE holds another jar, rebuilding"
+    have_base="$(docker image inspect -f '{{ index .Config.Labels "io.fenceline.base.id" }}' "$APP_IMAGE" 2>/dev/null || true)"
+    if [ "$have" = "$sum" ] && [ "$have_base" = "$base_id" ]; then log "fenceline: $APP_IMAGE holds this jar (skip)"; return; fi
+    if [ "$have" = "$sum" ]; then log "fenceline: $APP_IMAGE was built on another base, rebuilding"
+    else log "fenceline: $APP_IMAGE holds another jar, rebuilding"; fi
   fi
-  exists "$BASE_IMAGE" || die "fenceline: base image $BASE_IMAGE missing (build target base first)"
   old_id="$(docker image inspect -f '{{.Id}}' "$APP_IMAGE" 2>/dev/null || true)"
   ctx="$(mktemp -d /tmp/fenceline-ctx.XXXXXX)"
   # shellcheck disable=SC2064
   trap "rm -rf '$ctx'" EXIT
   ln "$JAR" "$ctx/fenceline.jar" 2>/dev/null || cp "$JAR" "$ctx/fenceline.jar"
   cp "$here/Dockerfile" "$ctx/Dockerfile"
-  docker build -q --build-arg BASE="$BASE_IMAGE" --label "io.fenceline.jar.sha256=$sum" \
+  docker build -q --build-arg BASE="$BASE_IMAGE" --label "io.fenceline.jar.sha256=$sum" --label "io.fenceline.base.id=$base_id" \
     -t "$APP_IMAGE" "$ctx" 2> >(quiet_builder >&2) >/dev/null
   rm -rf "$ctx"; trap - EXIT
   # the image this replaced would stay behind as a dangling 450 MB layer set: drop it unless still in use
