@@ -85,7 +85,7 @@ final class NetnsProbes {
             + TIMEOUT_SECONDS
             + " bash -c 'exec 3<>/dev/udp/$0/$1 && printf probe >&3 && dd bs=512 count=1 <&3 2>/dev/null'"
             + " \"$4\" \"$5\" 2>&1); fi; "
-            + "rc=$?; echo \"$1 $rc $(echo \"$r\" | tr '\\n' ' ')\"; }\n");
+            + "rc=$?; echo \"$1 $rc $(echo \"$r\" | head -1)\"; }\n");
     for (int i = 0; i < flows.size(); i++) {
       Connection c = flows.get(i);
       PodNetns src = pod(c.from());
@@ -138,7 +138,12 @@ final class NetnsProbes {
       } else if (rc == 0) {
         detail = "wrong or no reply '" + reply + "' from " + address;
       } else {
-        detail = (reply.isEmpty() ? "failed, exit " + rc : reply) + " (" + address + ")";
+        // bash says "<address>: connect: Connection refused": keep the reason
+        String reason =
+            reply.isEmpty()
+                ? "failed, exit " + rc
+                : reply.substring(reply.lastIndexOf(": ") + 1).strip();
+        detail = reason + " (" + address + ")";
       }
       results.add(new Connection(c.from(), c.to(), c.port(), c.protocol(), connected, detail));
     }
