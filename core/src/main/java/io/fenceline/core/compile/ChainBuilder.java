@@ -131,8 +131,8 @@ final class ChainBuilder {
 
   /**
    * The peers of one rule as clause groups, in written order: no peers is one group matching any
-   * peer; each selector peer is a group; the rule's ipBlocks are one group per address family, at
-   * the place of the first of them, whose set is the union of what they allow.
+   * peer; each selector peer and each nodes peer is a group; the rule's ipBlocks are one group per
+   * address family, at the place of the first of them, whose set is the union of what they allow.
    */
   record PeerGroup(PeerSetDef set, PolicyPeer.Selector selector, String label) {}
 
@@ -160,6 +160,8 @@ final class ChainBuilder {
         }
         blocks.add(b);
         blockIndexes.add(p);
+      } else if (peer instanceof PolicyPeer.Nodes n) {
+        out.add(new PeerGroup(PeerSetDef.nodes(n.nodeSelector()), null, " peer " + p));
       } else {
         PolicyPeer.Selector s = (PolicyPeer.Selector) peer;
         out.add(

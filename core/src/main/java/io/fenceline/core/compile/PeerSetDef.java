@@ -8,6 +8,7 @@ import io.fenceline.core.model.ContainerPort;
 import io.fenceline.core.model.IpAddress;
 import io.fenceline.core.model.IpPrefix;
 import io.fenceline.core.model.LabelSelector;
+import io.fenceline.core.model.Node;
 import io.fenceline.core.model.Pod;
 import io.fenceline.core.model.PolicyPeer;
 import io.fenceline.core.model.Protocol;
@@ -25,7 +26,8 @@ import java.util.stream.Collectors;
  * with its excepts as {@code nomatch} entries, several as the disjoint prefixes they allow together
  * (see {@link BlockCover}: one block's except must not remove what another allows). {@code
  * blockCanonical} is what the set is (hashed into its id), {@code blockWords} what a person reads.
- * Equal definitions are one set, shared by every policy.
+ * Node sets: the addresses of the nodes {@code nodeSelector} matches. Equal definitions are one
+ * set, shared by every policy.
  */
 record PeerSetDef(
     SetKind kind,
@@ -37,7 +39,8 @@ record PeerSetDef(
     int blockFamily,
     List<SetEntry> blockEntries,
     String blockCanonical,
-    String blockWords) {
+    String blockWords,
+    LabelSelector nodeSelector) {
 
   /**
    * The longest set definition a chain fact carries (for people reading payloads; the id hashes all
@@ -57,6 +60,7 @@ record PeerSetDef(
         0,
         List.of(),
         null,
+        null,
         null);
   }
 
@@ -75,6 +79,7 @@ record PeerSetDef(
         protocol,
         0,
         List.of(),
+        null,
         null,
         null);
   }
@@ -102,7 +107,8 @@ record PeerSetDef(
           family,
           oneBlock(b.cidr(), b.except()),
           canonical,
-          canonical);
+          canonical,
+          null);
     }
     StringBuilder words = new StringBuilder(ofFamily.size() + " blocks ");
     for (PolicyPeer.IpBlock b : ofFamily) {
@@ -128,7 +134,13 @@ record PeerSetDef(
         family,
         entries,
         canonical,
-        words.toString());
+        words.toString(),
+        null);
+  }
+
+  static PeerSetDef nodes(LabelSelector nodeSelector) {
+    return new PeerSetDef(
+        SetKind.NODE_IPS, null, null, null, null, null, 0, List.of(), null, null, nodeSelector);
   }
 
   /**
@@ -161,13 +173,14 @@ record PeerSetDef(
   }
 
   boolean isPodSet() {
-    return kind != SetKind.IP_BLOCK;
+    return kind == SetKind.POD_IPS || kind == SetKind.NAMED_PORT;
   }
 
   /** What the set is, exactly: its id is a hash of this. */
   String canonical() {
     return switch (kind) {
       case IP_BLOCK -> blockCanonical;
+      case NODE_IPS -> "nodes " + nodeSelector;
       case POD_IPS -> "pods " + scope() + " pod" + podSelector;
       case NAMED_PORT ->
           "pods "
@@ -192,6 +205,15 @@ record PeerSetDef(
     }
     return new SetRef(
         StableHash.of(canonical()), kind, kind == SetKind.IP_BLOCK ? blockFamily : 0, definition);
+  }
+
+  /** The entries {@code node} puts into this node set (assumes its labels match). */
+  Set<SetEntry> entriesOf(Node node) {
+    Set<SetEntry> out = new LinkedHashSet<>();
+    for (IpAddress ip : node.addresses()) {
+      out.add(SetEntry.ip(ip));
+    }
+    return out;
   }
 
   /** The entries {@code pod} puts into this set (assumes its namespace is in scope). */

@@ -38,7 +38,8 @@ import java.util.TreeSet;
  * evaluates the policies of its namespace (is it a target?) and the pod sets in scope of its
  * namespace (is it a member?); a namespace change evaluates the sets with a namespace selector and
  * walks its pods only where a match flipped; a policy change evaluates its namespace's pods and
- * builds or drops its sets. A from-scratch compile is the fold of upserts, in any order.
+ * builds or drops its sets; a node change evaluates the node sets. A from-scratch compile is the
+ * fold of upserts, in any order.
  *
  * <p>Pure: no I/O, no clock, no threads. Not thread-safe.
  */
@@ -88,6 +89,9 @@ public final class PolicyCompiler {
 
   /** Pod sets without a namespace selector, by the one namespace they look at. */
   private final Map<String, Set<String>> scopedSets = new HashMap<>();
+
+  /** Node sets (a ClusterNetworkPolicy's {@code nodes} peers). */
+  private final Set<String> nodeSets = new LinkedHashSet<>();
 
   /** Pod sets with a namespace selector. */
   private final Set<String> selectorSets = new LinkedHashSet<>();
@@ -235,11 +239,32 @@ public final class PolicyCompiler {
   }
 
   private void onNode(String name, Node next) {
-    if (next == null) {
-      nodes.remove(name);
-    } else {
-      nodes.put(name, next);
+    Node prev = next == null ? nodes.remove(name) : nodes.put(name, next);
+    if (Objects.equals(prev, next)) {
+      return;
     }
+    for (String id : nodeSets) {
+      LiveSet set = sets.get(id);
+      Set<SetEntry> before = nodeEntriesIfMember(set, prev);
+      Set<SetEntry> after = nodeEntriesIfMember(set, next);
+      for (SetEntry e : after) {
+        if (!before.contains(e)) {
+          hold(set, e);
+        }
+      }
+      for (SetEntry e : before) {
+        if (!after.contains(e)) {
+          unhold(set, e);
+        }
+      }
+    }
+  }
+
+  private Set<SetEntry> nodeEntriesIfMember(LiveSet set, Node node) {
+    if (node == null || !evaluate(set.def.nodeSelector(), node.labels())) {
+      return Set.of();
+    }
+    return set.def.entriesOf(node);
   }
 
   // ---- pods -------------------------------------------------------------------------------
@@ -609,6 +634,15 @@ public final class PolicyCompiler {
     set = new LiveSet(id, def);
     set.refs = 1;
     sets.put(id, set);
+    if (def.kind() == io.fenceline.core.facts.SetKind.NODE_IPS) {
+      nodeSets.add(id);
+      for (Node node : nodes.values()) {
+        for (SetEntry e : nodeEntriesIfMember(set, node)) {
+          hold(set, e);
+        }
+      }
+      return;
+    }
     if (!def.isPodSet()) {
       for (SetEntry e : def.blockEntries()) {
         hold(set, e);
@@ -648,6 +682,7 @@ public final class PolicyCompiler {
       out.remove(new SetMemberFact(id, e));
     }
     PeerSetDef def = set.def;
+    nodeSets.remove(id);
     if (def.isPodSet() && def.namespaceSelector() == null) {
       Set<String> scoped = scopedSets.get(def.scopeNamespace());
       scoped.remove(id);

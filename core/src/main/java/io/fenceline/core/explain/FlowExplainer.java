@@ -9,6 +9,7 @@ import io.fenceline.core.model.IpAddress;
 import io.fenceline.core.model.IpPrefix;
 import io.fenceline.core.model.Namespace;
 import io.fenceline.core.model.NetworkPolicy;
+import io.fenceline.core.model.Node;
 import io.fenceline.core.model.ObjectKey;
 import io.fenceline.core.model.Pod;
 import io.fenceline.core.model.PolicyPeer;
@@ -46,6 +47,11 @@ public final class FlowExplainer {
     /** The ClusterNetworkPolicies, in any order. */
     default Collection<ClusterNetworkPolicy> clusterPolicies() {
       return List.of();
+    }
+
+    /** The nodes, by name (what a ClusterNetworkPolicy {@code nodes} peer selects). */
+    default Map<String, Node> nodes() {
+      return Map.of();
     }
   }
 
@@ -142,6 +148,7 @@ public final class FlowExplainer {
     Map<ObjectKey, Pod> pods = new TreeMap<>();
     NavigableMap<ObjectKey, NetworkPolicy> policies = new TreeMap<>();
     List<ClusterNetworkPolicy> clusterPolicies = new ArrayList<>();
+    Map<String, Node> nodes = new TreeMap<>();
     for (ClusterObject o : objects) {
       if (o instanceof Namespace n) {
         namespaces.put(n.name(), n);
@@ -151,6 +158,8 @@ public final class FlowExplainer {
         policies.put(p.key(), p);
       } else if (o instanceof ClusterNetworkPolicy c) {
         clusterPolicies.add(c);
+      } else if (o instanceof Node n) {
+        nodes.put(n.name(), n);
       }
     }
     return new State() {
@@ -172,6 +181,11 @@ public final class FlowExplainer {
       @Override
       public Collection<ClusterNetworkPolicy> clusterPolicies() {
         return clusterPolicies;
+      }
+
+      @Override
+      public Map<String, Node> nodes() {
+        return nodes;
       }
 
       @Override
@@ -282,6 +296,13 @@ public final class FlowExplainer {
   boolean peerMatches(NetworkPolicy p, PolicyPeer peer, Endpoint e) {
     if (peer instanceof PolicyPeer.IpBlock b) {
       return contains(b.cidr(), e.ip()) && b.except().stream().noneMatch(x -> contains(x, e.ip()));
+    }
+    if (peer instanceof PolicyPeer.Nodes n) {
+      return state.nodes().values().stream()
+          .anyMatch(
+              node ->
+                  node.addresses().contains(e.ip())
+                      && Selectors.matches(n.nodeSelector(), node.labels()));
     }
     PolicyPeer.Selector s = (PolicyPeer.Selector) peer;
     Pod pod = e.pod() == null ? null : pods.get(e.pod());

@@ -7,7 +7,9 @@ public enum SetKind {
   /** {@code ip,proto:port} of the pods a peer selector matches, for an egress named port. */
   NAMED_PORT("N", "hash:ip,port"),
   /** One ipBlock: its CIDR, and its excepts as {@code nomatch} entries. */
-  IP_BLOCK("B", "hash:net");
+  IP_BLOCK("B", "hash:net"),
+  /** Addresses of the nodes a ClusterNetworkPolicy {@code nodes} peer selects. */
+  NODE_IPS("H", "hash:ip");
 
   private final String letter;
   private final String ipsetType;

@@ -12,6 +12,7 @@ import io.fenceline.core.model.IpAddress;
 import io.fenceline.core.model.Kind;
 import io.fenceline.core.model.Namespace;
 import io.fenceline.core.model.NetworkPolicy;
+import io.fenceline.core.model.Node;
 import io.fenceline.core.model.ObjectKey;
 import io.fenceline.core.model.Pod;
 import java.time.Instant;
@@ -42,6 +43,7 @@ public final class ClusterState implements FlowExplainer.State {
   private final HashMap<ObjectKey, Pod> pods;
   private final TreeMap<ObjectKey, NetworkPolicy> policies;
   private final TreeMap<String, ClusterNetworkPolicy> clusterPolicies;
+  private final HashMap<String, Node> nodes;
   private final HashMap<IpAddress, TreeSet<ObjectKey>> ipHolders;
   private final Coverage coverage;
   private long nextOffset;
@@ -72,6 +74,7 @@ public final class ClusterState implements FlowExplainer.State {
     this.pods = new HashMap<>();
     this.policies = new TreeMap<>();
     this.clusterPolicies = new TreeMap<>();
+    this.nodes = new HashMap<>();
     this.ipHolders = new HashMap<>();
     for (Entry e : entries.values()) {
       index(e.object());
@@ -205,6 +208,8 @@ public final class ClusterState implements FlowExplainer.State {
       policies.put(p.key(), p);
     } else if (o instanceof ClusterNetworkPolicy c) {
       clusterPolicies.put(c.name(), c);
+    } else if (o instanceof Node n) {
+      nodes.put(n.name(), n);
     }
   }
 
@@ -223,6 +228,8 @@ public final class ClusterState implements FlowExplainer.State {
       policies.remove(p.key());
     } else if (o instanceof ClusterNetworkPolicy c) {
       clusterPolicies.remove(c.name());
+    } else if (o instanceof Node n) {
+      nodes.remove(n.name());
     }
   }
 
@@ -288,6 +295,11 @@ public final class ClusterState implements FlowExplainer.State {
   @Override
   public java.util.Collection<ClusterNetworkPolicy> clusterPolicies() {
     return Collections.unmodifiableCollection(clusterPolicies.values());
+  }
+
+  @Override
+  public Map<String, Node> nodes() {
+    return Collections.unmodifiableMap(nodes);
   }
 
   /** The running pod holding {@code ip} (the first by key if, briefly, two claim it), else null. */

@@ -22,9 +22,9 @@ import java.util.Set;
  *
  * <p>Without a readable tier, priority or subject the policy cannot be placed and is ignored (with
  * the problem). A peer with no field fenceline knows, or only a field it does not support ({@code
- * domainNames}, {@code nodes}), fails closed as the API asks (see {@link TierRule}) and is
- * reported; any other problem fails the whole policy closed: each direction it has rules in denies
- * everything for its subjects, in its tier and at its priority, until fixed.
+ * domainNames}), fails closed as the API asks (see {@link TierRule}) and is reported; any other
+ * problem fails the whole policy closed: each direction it has rules in denies everything for its
+ * subjects, in its tier and at its priority, until fixed.
  */
 final class ClusterPolicyDecoder {
   static final String API_VERSION = "policy.networking.k8s.io/v1alpha2";
@@ -296,6 +296,10 @@ final class ClusterPolicyDecoder {
       }
       case "networks" -> {
         return networks(p.get(f), field + ".networks");
+      }
+      case "nodes" -> {
+        LabelSelector nodes = d.selector(p.get(f), field + ".nodes");
+        return nodes == null ? null : List.of(new PolicyPeer.Nodes(nodes));
       }
       default -> {
         d.problem(

@@ -118,7 +118,7 @@ public final class ObjectDecoder {
           case NAMESPACE ->
               new Namespace(
                   name, io.fenceline.core.model.Labels.copyOf(labels(meta, "metadata.labels")));
-          case NODE -> node(n, name);
+          case NODE -> node(n, meta, name);
           case POD -> pod(n, meta, new ObjectKey(namespace, name));
           case NETWORK_POLICY -> policy(n, meta, new ObjectKey(namespace, name));
           case CLUSTER_NETWORK_POLICY -> new ClusterPolicyDecoder(this).decode(n, meta, name);
@@ -128,7 +128,7 @@ public final class ObjectDecoder {
 
   // ---- nodes and pods -----------------------------------------------------------------------
 
-  private Node node(JsonNode n, String name) {
+  private Node node(JsonNode n, JsonNode meta, String name) {
     List<IpAddress> addresses = new ArrayList<>();
     JsonNode list = n.path("status").path("addresses");
     if (list.isArray()) {
@@ -144,7 +144,7 @@ public final class ObjectDecoder {
         }
       }
     }
-    return new Node(name, addresses);
+    return Node.of(name, labels(meta, "metadata.labels"), addresses);
   }
 
   private Pod pod(JsonNode n, JsonNode meta, ObjectKey key) {

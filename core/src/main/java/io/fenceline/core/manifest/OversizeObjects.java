@@ -220,8 +220,10 @@ public final class OversizeObjects {
       enforced = Namespace.of(n.name(), Map.of());
       consequence = "labels unknown; namespace selectors see only kubernetes.io/metadata.name";
     } else {
-      enforced = new Node(((Node) o).name(), List.of());
-      consequence = "addresses unknown";
+      enforced = Node.of(((Node) o).name(), Map.of(), List.of());
+      consequence =
+          "labels and addresses unknown: no ClusterNetworkPolicy nodes peer matches it until a"
+              + " smaller version arrives";
     }
     String name = o.key().namespace().isEmpty() ? o.key().name() : o.key().toString();
     problems.add(

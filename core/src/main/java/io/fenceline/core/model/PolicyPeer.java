@@ -2,7 +2,10 @@ package io.fenceline.core.model;
 
 import java.util.List;
 
-/** A {@code from}/{@code to} entry: pods chosen by selectors, or an IP block. */
+/**
+ * A {@code from}/{@code to} entry: pods chosen by selectors, an IP block, or (a
+ * ClusterNetworkPolicy egress peer) the addresses of the nodes a node selector chooses.
+ */
 public sealed interface PolicyPeer {
 
   /**
@@ -18,4 +21,11 @@ public sealed interface PolicyPeer {
       except = except.stream().sorted().distinct().toList();
     }
   }
+
+  /**
+   * The addresses ({@code status.addresses}, InternalIP and ExternalIP) of every node whose labels
+   * {@code nodeSelector} matches: a ClusterNetworkPolicy's {@code nodes} egress peer. Traffic to a
+   * node address reaches the node and its host-network pods.
+   */
+  record Nodes(LabelSelector nodeSelector) implements PolicyPeer {}
 }

@@ -11,6 +11,7 @@ import io.fenceline.core.model.Tier;
 import io.fenceline.core.model.TierAction;
 import io.fenceline.core.model.TierRule;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -123,7 +124,7 @@ class ClusterPolicyDecoderTest {
             subject: {namespaces: {}}
             egress:
               - {action: Accept, to: [{domainNames: [example.com]}, {namespaces: {}}]}
-              - {action: Pass, to: [{nodes: {}}]}
+              - {action: Pass, to: [{domainNames: [example.com]}]}
               - {action: Deny, to: [{futurePeer: {}}]}
             """);
     assertThat(c.failedClosed()).isFalse();
@@ -144,6 +145,44 @@ class ClusterPolicyDecoderTest {
                     .startsWith("cnp.yaml:")
                     .contains("ClusterNetworkPolicy guard spec.egress[0].to[0].domainNames")
                     .contains("not supported"));
+  }
+
+  @Test
+  void aNodesPeerIsANodeSelector() throws Exception {
+    ClusterNetworkPolicy c =
+        policy(
+            """
+            tier: Baseline
+            priority: 1
+            subject: {namespaces: {}}
+            egress:
+              - action: Deny
+                to:
+                  - nodes: {matchLabels: {kubernetes.io/os: linux}}
+                  - nodes: {matchExpressions: [{key: zone, operator: In, values: [a]}]}
+            """);
+    assertThat(c.failedClosed()).isFalse();
+    TierRule deny = c.egress().get(0);
+    assertThat(deny.unmatchablePeers()).isZero();
+    assertThat(deny.peers())
+        .containsExactly(
+            new PolicyPeer.Nodes(LabelSelector.matchLabels(Map.of("kubernetes.io/os", "linux"))),
+            new PolicyPeer.Nodes(
+                new LabelSelector(
+                    Map.of(),
+                    List.of(
+                        new LabelSelector.Requirement(
+                            "zone", LabelSelector.Operator.IN, List.of("a"))))));
+    assertThat(
+            problems(
+                "tier: Admin\npriority: 1\nsubject: {namespaces: {}}\n"
+                    + "egress: [{action: Accept, to: [{nodes: {matchLabels: {a: [x]}}}]}]\n"))
+        .anyMatch(p -> p.contains("spec.egress[0].to[0].nodes"));
+    assertThat(
+            problems(
+                "tier: Admin\npriority: 1\nsubject: {namespaces: {}}\n"
+                    + "ingress: [{action: Accept, from: [{nodes: {}}]}]\n"))
+        .anyMatch(p -> p.contains("spec.ingress[0].from[0]"));
   }
 
   @Test

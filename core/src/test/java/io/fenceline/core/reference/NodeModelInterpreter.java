@@ -176,6 +176,7 @@ public final class NodeModelInterpreter {
     SortedSet<SetEntry> members = members(model, ref);
     switch (ref.kind()) {
       case POD_IPS:
+      case NODE_IPS:
         return members.contains(SetEntry.ip(ip));
       case IP_BLOCK:
         return hashNetMatches(members, ip, ref);

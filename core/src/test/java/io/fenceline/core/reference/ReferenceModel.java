@@ -9,6 +9,7 @@ import io.fenceline.core.model.IpPrefix;
 import io.fenceline.core.model.LabelSelector;
 import io.fenceline.core.model.Namespace;
 import io.fenceline.core.model.NetworkPolicy;
+import io.fenceline.core.model.Node;
 import io.fenceline.core.model.ObjectKey;
 import io.fenceline.core.model.Pod;
 import io.fenceline.core.model.PodPhase;
@@ -39,7 +40,8 @@ import java.util.Map;
  * decides first (its policies selecting the pod by priority, then name; rules in written order; the
  * first matching rule decides: Accept allows, Deny denies, Pass goes on to the next tier); then the
  * NetworkPolicy tier, final for a pod a NetworkPolicy isolates; then the Baseline tier the same
- * way; then allow. A rule whose peer cannot be evaluated matches nothing if it is an Accept and
+ * way; then allow. A {@code nodes} peer matches the addresses of the nodes whose labels its
+ * selector matches. A rule whose peer cannot be evaluated matches nothing if it is an Accept and
  * everything otherwise.
  *
  * <p>Choices where the spec is silent, made as the design notes make them:
@@ -60,6 +62,7 @@ public final class ReferenceModel {
   private final Map<ObjectKey, Pod> pods = new HashMap<>();
   private final List<NetworkPolicy> policies = new ArrayList<>();
   private final List<ClusterNetworkPolicy> clusterPolicies = new ArrayList<>();
+  private final List<Node> nodes = new ArrayList<>();
 
   public ReferenceModel(Collection<? extends ClusterObject> objects) {
     for (ClusterObject o : objects) {
@@ -71,6 +74,8 @@ public final class ReferenceModel {
         policies.add(p);
       } else if (o instanceof ClusterNetworkPolicy c) {
         clusterPolicies.add(c);
+      } else if (o instanceof Node n) {
+        nodes.add(n);
       }
     }
   }
@@ -230,6 +235,15 @@ public final class ReferenceModel {
         }
       }
       return true;
+    }
+    if (peer instanceof PolicyPeer.Nodes n) {
+      // any address a node reports, of a node whose labels the selector matches
+      for (Node node : nodes) {
+        if (node.addresses().contains(endpoint.ip()) && selects(n.nodeSelector(), node.labels())) {
+          return true;
+        }
+      }
+      return false;
     }
     PolicyPeer.Selector sel = (PolicyPeer.Selector) peer;
     Pod pod = podOf(endpoint);

@@ -10,6 +10,7 @@ import io.fenceline.core.model.LabelSelector.Operator;
 import io.fenceline.core.model.LabelSelector.Requirement;
 import io.fenceline.core.model.Namespace;
 import io.fenceline.core.model.NetworkPolicy;
+import io.fenceline.core.model.Node;
 import io.fenceline.core.model.ObjectKey;
 import io.fenceline.core.model.Pod;
 import io.fenceline.core.model.PodPhase;
@@ -57,6 +58,8 @@ public final class RandomClusters {
       Map.of("app", List.of("a", "b"), "tier", List.of("web", "db"));
   private static final Map<String, List<String>> NS_LABELS =
       Map.of("team", List.of("x", "y"), "env", List.of("x", "y"));
+  static final Map<String, List<String>> NODE_LABELS =
+      Map.of("zone", List.of("a", "b"), "kubernetes.io/os", List.of("linux"));
   static final Map<String, List<String>> NS_SELECTOR_LABELS =
       Map.of(
           "team",
@@ -151,7 +154,13 @@ public final class RandomClusters {
                     .ofMinSize(1)
                     .ofMaxSize(4)
                     .withSizeDistribution(RandomDistribution.uniform())));
-    return Combinators.combine(nsCount, nsLabels, pods, policies, RandomTiers.policies())
+    // a node without labels may also have no object at all (a manifest may lack it)
+    Arbitrary<List<Map<String, String>>> nodeLabels =
+        Arbitraries.oneOf(labelMaps(NODE_LABELS), Arbitraries.just((Map<String, String>) null))
+            .list()
+            .ofSize(NODES.size());
+    return Combinators.combine(
+            nsCount, nsLabels, pods, policies, RandomTiers.policies(), nodeLabels)
         .as(RandomClusters::build);
   }
 
@@ -170,7 +179,8 @@ public final class RandomClusters {
       List<Map<String, String>> nsLabels,
       List<PodSpec> podSpecs,
       List<PolicySpec> policySpecs,
-      List<ClusterNetworkPolicy> clusterPolicies) {
+      List<ClusterNetworkPolicy> clusterPolicies,
+      List<Map<String, String>> nodeLabels) {
     List<Namespace> namespaces = new ArrayList<>();
     for (int i = 0; i < nsCount; i++) {
       namespaces.add(Namespace.of("ns-" + i, nsLabels.get(i)));
@@ -183,7 +193,20 @@ public final class RandomClusters {
     for (int i = 0; i < policySpecs.size(); i++) {
       policies.add(policy(i, policySpecs.get(i), nsCount));
     }
-    return new ClusterState(namespaces, pods, policies, clusterPolicies);
+    List<Node> nodes = new ArrayList<>();
+    for (int n = 0; n < NODES.size(); n++) {
+      if (nodeLabels.get(n) == null) {
+        continue;
+      }
+      // A node reports the addresses of its host-network pods (each has its own address here).
+      String name = NODES.get(n);
+      List<IpAddress> addresses = new ArrayList<>();
+      pods.stream()
+          .filter(p -> p.hostNetwork() && name.equals(p.nodeName()))
+          .forEach(p -> addresses.addAll(p.ips()));
+      nodes.add(Node.of(name, nodeLabels.get(n), addresses));
+    }
+    return new ClusterState(namespaces, pods, policies, clusterPolicies, nodes);
   }
 
   private static Pod pod(int i, PodSpec s, int nsCount, int podCount) {

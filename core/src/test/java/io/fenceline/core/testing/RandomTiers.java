@@ -1,6 +1,7 @@
 package io.fenceline.core.testing;
 
 import io.fenceline.core.model.ClusterNetworkPolicy;
+import io.fenceline.core.model.Direction;
 import io.fenceline.core.model.LabelSelector;
 import io.fenceline.core.model.PolicyPeer;
 import io.fenceline.core.model.PolicyPort;
@@ -17,8 +18,8 @@ import net.jqwik.api.Tuple;
 /**
  * Random ClusterNetworkPolicies over {@link RandomClusters}' vocabulary: both tiers, priorities
  * from a small range (so equal priorities happen), subjects by namespace or namespace and pod,
- * rules of every action with pod, namespace and network peers, peers that fail closed, and numeric,
- * range and named ports.
+ * rules of every action with pod, namespace, network and (egress) nodes peers, peers that fail
+ * closed, and numeric, range and named ports.
  */
 public final class RandomTiers {
   private RandomTiers() {}
@@ -64,17 +65,17 @@ public final class RandomTiers {
             Arbitraries.oneOf(
                 RandomClusters.selectors(RandomClusters.NS_SELECTOR_LABELS), everything),
             Arbitraries.oneOf(RandomClusters.selectors(RandomClusters.POD_LABELS), everything),
-            rules().list().ofMaxSize(3),
-            rules().list().ofMaxSize(3))
+            rules(Direction.INGRESS).list().ofMaxSize(3),
+            rules(Direction.EGRESS).list().ofMaxSize(3))
         .as(Spec::new)
         .withoutEdgeCases();
   }
 
-  static Arbitrary<TierRule> rules() {
+  static Arbitrary<TierRule> rules(Direction dir) {
     return Combinators.combine(
             Arbitraries.of("", "r"),
             Arbitraries.of(TierAction.class),
-            peers().list().ofMaxSize(2),
+            peers(dir).list().ofMaxSize(2),
             ports().list().ofMaxSize(2),
             Arbitraries.frequencyOf(
                 Tuple.of(8, Arbitraries.just(0)), Tuple.of(1, Arbitraries.just(1))))
@@ -94,7 +95,8 @@ public final class RandomTiers {
         .withoutEdgeCases();
   }
 
-  static Arbitrary<PolicyPeer> peers() {
+  /** Pod, namespace and network peers; in egress also nodes peers. */
+  static Arbitrary<PolicyPeer> peers(Direction dir) {
     Arbitrary<PolicyPeer> namespaces =
         RandomClusters.selectors(RandomClusters.NS_SELECTOR_LABELS)
             .map(s -> new PolicyPeer.Selector(s, LabelSelector.EVERYTHING));
@@ -111,8 +113,17 @@ public final class RandomTiers {
                 b ->
                     (PolicyPeer)
                         new PolicyPeer.IpBlock(((PolicyPeer.IpBlock) b).cidr(), List.of()));
+    Arbitrary<PolicyPeer> nodes =
+        Arbitraries.oneOf(
+                RandomClusters.selectors(RandomClusters.NODE_LABELS),
+                Arbitraries.just(LabelSelector.EVERYTHING))
+            .map(PolicyPeer.Nodes::new);
+    if (dir == Direction.INGRESS) {
+      return Arbitraries.frequencyOf(
+          Tuple.of(2, namespaces), Tuple.of(3, pods), Tuple.of(2, network));
+    }
     return Arbitraries.frequencyOf(
-        Tuple.of(2, namespaces), Tuple.of(3, pods), Tuple.of(2, network));
+        Tuple.of(2, namespaces), Tuple.of(3, pods), Tuple.of(2, network), Tuple.of(2, nodes));
   }
 
   static Arbitrary<PolicyPort> ports() {

@@ -81,6 +81,9 @@ final class CaseCluster {
   final Map<String, PodState> pods = new LinkedHashMap<>();
   final Map<String, String> externals = new LinkedHashMap<>();
 
+  /** Labels of each node beyond the kubelet's (see {@link #kubeletLabels}). */
+  final Map<String, Map<String, String>> nodeLabels = new TreeMap<>();
+
   /** NetworkPolicies by {@code namespace/name}. */
   final Map<String, JsonNode> policies = new TreeMap<>();
 
@@ -228,6 +231,12 @@ final class CaseCluster {
         Map<String, String> labels = new TreeMap<>(lc.labels() == null ? Map.of() : lc.labels());
         if (lc.pod() != null) {
           pod(lc.pod()).labels = labels;
+        } else if (lc.node() != null) {
+          if (!NODES.contains(lc.node())) {
+            throw new IllegalArgumentException(
+                "step " + step.name() + ": unknown node " + lc.node() + " (known: " + NODES + ")");
+          }
+          nodeLabels.put(lc.node(), labels);
         } else if (lc.namespace() != null) {
           if (!namespaces.containsKey(lc.namespace())) {
             throw new IllegalArgumentException(
@@ -236,7 +245,7 @@ final class CaseCluster {
           namespaces.put(lc.namespace(), labels);
         } else {
           throw new IllegalArgumentException(
-              "step " + step.name() + ": setLabels needs pod or namespace");
+              "step " + step.name() + ": setLabels needs pod, namespace or node");
         }
       }
     }
@@ -354,7 +363,9 @@ final class CaseCluster {
     List<JsonNode> docs = new ArrayList<>();
     for (String node : NODES) {
       ObjectNode n = YAML.createObjectNode().put("apiVersion", "v1").put("kind", "Node");
-      n.putObject("metadata").put("name", node);
+      ObjectNode labels = n.putObject("metadata").put("name", node).putObject("labels");
+      nodeLabels.getOrDefault(node, Map.of()).forEach(labels::put);
+      kubeletLabels(node).forEach(labels::put);
       ArrayNode addrs = n.putObject("status").putArray("addresses");
       addrs.addObject().put("type", "InternalIP").put("address", transitIpv4(node));
       docs.add(n);
@@ -412,6 +423,15 @@ final class CaseCluster {
       throw new IllegalStateException(e);
     }
     return sb.toString();
+  }
+
+  /**
+   * The labels a kubelet sets on its node (what ClusterNetworkPolicy {@code nodes} peers usually
+   * select on); a step's node labels come on top of them.
+   */
+  static Map<String, String> kubeletLabels(String node) {
+    return Map.of(
+        "kubernetes.io/arch", "amd64", "kubernetes.io/hostname", node, "kubernetes.io/os", "linux");
   }
 
   /** Hosts that exist in the current state (deleted pods do not). */

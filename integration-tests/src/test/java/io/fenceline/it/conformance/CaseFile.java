@@ -88,7 +88,12 @@ public record CaseFile(
     }
   }
 
-  public record LabelChange(String pod, String namespace, Map<String, String> labels) {}
+  /**
+   * New labels for one pod, namespace or node (a node keeps the labels its kubelet sets: {@code
+   * kubernetes.io/hostname}, {@code kubernetes.io/os}, {@code kubernetes.io/arch}).
+   */
+  public record LabelChange(
+      String pod, String namespace, String node, Map<String, String> labels) {}
 
   public record Expectation(
       int port,
