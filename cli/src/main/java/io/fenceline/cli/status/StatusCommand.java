@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Show whether the pipeline is current: per node the latest applier receipt, its age and whether",
       "the node applied its partition of fenceline.node-facts to the end; per cluster whether the engine",
-      "committed its partition of fenceline.events to the end; dead letters as warnings.",
+      "committed its partition of fenceline.events to the end; dead letters and policy warnings",
+      "(ClusterNetworkPolicies that share a tier and priority) as warnings.",
       "Exit 0 when every shown part is current, 1 otherwise (each problem on a line with the reason)."
     })
 public final class StatusCommand implements Callable<Integer> {
@@ -125,7 +126,8 @@ public final class StatusCommand implements Callable<Integer> {
               nodes,
               engine,
               engineError,
-              dead);
+              dead,
+              q.policyWarnings());
       if (output.equals("json")) {
         out.println(report.toJson());
       } else {

@@ -1,5 +1,6 @@
 package io.fenceline.core.manifest;
 
+import io.fenceline.core.compile.PriorityClashes;
 import io.fenceline.core.model.ClusterChange;
 import io.fenceline.core.model.ClusterNetworkPolicy;
 import io.fenceline.core.model.ClusterObject;
@@ -75,10 +76,7 @@ public final class Manifests {
     Map<String, List<DecodedObjects.Located>> byPlace = new TreeMap<>();
     for (DecodedObjects.Located l : objects) {
       if (l.object() instanceof ClusterNetworkPolicy c) {
-        byPlace
-            .computeIfAbsent(
-                c.tier().apiName() + " tier priority " + c.priority(), k -> new ArrayList<>())
-            .add(l);
+        byPlace.computeIfAbsent(PriorityClashes.place(c), k -> new ArrayList<>()).add(l);
       }
     }
     List<Problem> out = new ArrayList<>();
@@ -96,11 +94,7 @@ public final class Manifests {
                     Kind.CLUSTER_NETWORK_POLICY.apiName(),
                     ((ClusterNetworkPolicy) l.object()).name(),
                     "spec.priority",
-                    "warning: "
-                        + place
-                        + " is shared by "
-                        + names
-                        + "; the API leaves their order open, fenceline evaluates them by name"));
+                    "warning: " + PriorityClashes.warning(place, names)));
           }
         });
     return out;

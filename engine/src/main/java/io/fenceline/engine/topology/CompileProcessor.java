@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * The engine's processor: each event of {@code fenceline.events} becomes a cluster change for the
  * pure compiler; the fact changes it returns go to {@code fenceline.node-facts}, routed to the
  * partitions that need them, and set members once to the cluster's partition of {@code
- * fenceline.set-members}. Bad input goes to {@code fenceline.dead-letter} and the stream goes on.
+ * fenceline.set-members}. Bad input goes to {@code fenceline.dead-letter} and the stream goes on;
+ * ClusterNetworkPolicies that share a tier and priority are named in {@code
+ * fenceline.policy-warnings}.
  *
  * <p>State: the object store (RocksDB, changelogged) holds the current event of every object; the
  * compiler's indexes and the router's reference counts are derived from it and rebuilt in memory
@@ -85,7 +87,9 @@ final class CompileProcessor implements Processor<String, byte[], Object, Object
           ChangeEvent e = EventCodec.decode(kv.value);
           EventObjects.Result r = EventObjects.decode(e, "store");
           if (r.object() != null) {
-            cluster(e.cluster()).apply(ClusterChange.upsert(r.object()));
+            ClusterChange c = ClusterChange.upsert(r.object());
+            cluster(e.cluster()).apply(c);
+            cluster(e.cluster()).warningsOf(c);
             n++;
           }
         } catch (EventFormatException ex) {
@@ -124,8 +128,10 @@ final class CompileProcessor implements Processor<String, byte[], Object, Object
       deadLetter(record, meta, step.problems());
     }
     List<PartitionRouter.Routed> out = new ArrayList<>();
+    Map<String, String> warnings = new java.util.TreeMap<>();
     for (ClusterChange c : step.changes()) {
       out.addAll(cc.apply(c));
+      warnings.putAll(cc.warningsOf(c));
     }
     if (e.type() == EventType.GENERATION_END && !step.changes().isEmpty()) {
       LOG.info(
@@ -136,6 +142,18 @@ final class CompileProcessor implements Processor<String, byte[], Object, Object
           step.changes().size());
     }
     forward(e, meta, record.timestamp(), out);
+    warnings.forEach(
+        (name, warning) -> {
+          if (warning != null) {
+            LOG.warn("cluster {}: ClusterNetworkPolicy {}: {}", e.cluster(), name, warning);
+          }
+          context.forward(
+              new Record<Object, Object>(
+                  io.fenceline.kafka.topics.PolicyWarnings.key(e.cluster(), name),
+                  warning == null ? null : warning.getBytes(StandardCharsets.UTF_8),
+                  record.timestamp()),
+              EngineTopology.POLICY_WARNINGS_SINK);
+        });
   }
 
   /**

@@ -22,6 +22,7 @@ public final class EngineTopology {
   public static final String NODE_FACTS_SINK = "fenceline-node-facts-sink";
   public static final String SET_MEMBERS_SINK = "fenceline-set-members-sink";
   public static final String DEAD_LETTER_SINK = "fenceline-dead-letter-sink";
+  public static final String POLICY_WARNINGS_SINK = "fenceline-policy-warnings-sink";
 
   private EngineTopology() {}
 
@@ -76,6 +77,12 @@ public final class EngineTopology {
         DEAD_LETTER_SINK,
         Topics.DEAD_LETTER,
         new ByteArraySerializer(),
+        new ByteArraySerializer(),
+        COMPILE_PROCESSOR);
+    t.addSink(
+        POLICY_WARNINGS_SINK,
+        Topics.POLICY_WARNINGS,
+        new org.apache.kafka.common.serialization.StringSerializer(),
         new ByteArraySerializer(),
         COMPILE_PROCESSOR);
     return t;

@@ -272,6 +272,52 @@ class EngineTopologyTest {
     assertThat(deadLetters.isEmpty()).isTrue();
   }
 
+  private static String cnp(String name, String tier, int priority) {
+    return """
+        apiVersion: policy.networking.k8s.io/v1alpha2
+        kind: ClusterNetworkPolicy
+        metadata: {name: %s}
+        spec:
+          tier: %s
+          priority: %d
+          subject: {namespaces: {}}
+          ingress:
+            - {action: Deny, from: [{namespaces: {matchLabels: {team: x}}}]}
+        """
+        .formatted(name, tier, priority);
+  }
+
+  @Test
+  void clusterNetworkPoliciesThatShareAPriorityAreWarnedAboutUntilTheyNoLongerDo() {
+    TestOutputTopic<String, byte[]> warnings =
+        driver.createOutputTopic(
+            Topics.POLICY_WARNINGS, new StringDeserializer(), new ByteArrayDeserializer());
+    EventFixtures.upserts("c1", cnp("a", "Admin", 10) + "---\n" + cnp("b", "Baseline", 10), 1)
+        .forEach(this::send);
+    assertThat(warnings.isEmpty()).as("different tiers").isTrue();
+
+    EventFixtures.upserts("c1", cnp("c", "Admin", 10), 1).forEach(this::send);
+    java.util.Map<String, String> latest = new java.util.TreeMap<>();
+    warnings
+        .readRecordsToList()
+        .forEach(
+            r ->
+                latest.put(
+                    r.key(),
+                    r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8)));
+    assertThat(latest).containsOnlyKeys("c1/a", "c1/c");
+    assertThat(latest.get("c1/a"))
+        .isEqualTo(
+            "Admin tier priority 10 is shared by [a, c]; the API leaves their order open,"
+                + " fenceline evaluates them by name");
+
+    send(EventFixtures.delete("c1", "ClusterNetworkPolicy", "", "c", 1));
+    List<TestRecord<String, byte[]>> cleared = warnings.readRecordsToList();
+    assertThat(cleared).extracting(TestRecord::key).containsExactlyInAnyOrder("c1/a", "c1/c");
+    assertThat(cleared).allSatisfy(r -> assertThat(r.value()).isNull());
+    assertThat(deadLetters.isEmpty()).isTrue();
+  }
+
   private static String header(TestRecord<?, ?> r, String name) {
     Header h = r.headers().lastHeader(name);
     return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);

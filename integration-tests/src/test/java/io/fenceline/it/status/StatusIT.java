@@ -213,6 +213,101 @@ class StatusIT {
   }
 
   @Test
+  void clusterNetworkPoliciesThatShareAPriorityAreAWarningInStatus() throws Exception {
+    String app = "status-it-warnings";
+    Path manifests = dir.resolve("clash");
+    java.nio.file.Files.createDirectories(manifests);
+    for (String f : List.of("cluster.yaml", "seed-policy.yaml", "cluster-guardrails.yaml")) {
+      java.nio.file.Files.copy(examples().resolve(f), manifests.resolve(f));
+    }
+    // A second Admin policy at protect-db's priority (10).
+    java.nio.file.Files.writeString(
+        manifests.resolve("clash.yaml"),
+        """
+        apiVersion: policy.networking.k8s.io/v1alpha2
+        kind: ClusterNetworkPolicy
+        metadata: {name: also-ten}
+        spec:
+          tier: Admin
+          priority: 10
+          subject: {namespaces: {}}
+          egress:
+            - {action: Pass, to: [{networks: [192.0.2.0/24]}]}
+        """);
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"))) {
+      String b = kafka.bootstrapServers();
+      Run ingest =
+          fenceline(
+              "ingest",
+              "--manifests",
+              manifests.toString(),
+              "--cluster",
+              "c2",
+              "--bootstrap-servers",
+              b);
+      assertThat(ingest.exit()).as(ingest.err()).isZero();
+      try (Engine engine = engine(kafka, app)) {
+        await("engine caught up")
+            .atMost(Duration.ofSeconds(120))
+            .pollInterval(Duration.ofSeconds(1))
+            .until(
+                () ->
+                    fenceline(
+                                "status",
+                                "--cluster",
+                                "c2",
+                                "--application-id",
+                                app,
+                                "--bootstrap-servers",
+                                b)
+                            .exit()
+                        == 0);
+        Run ok =
+            fenceline(
+                "status", "--cluster", "c2", "--application-id", app, "--bootstrap-servers", b);
+        String shared =
+            ": Admin tier priority 10 is shared by [also-ten, protect-db]; the API leaves their"
+                + " order open, fenceline evaluates them by name";
+        assertThat(ok.out())
+            .contains(
+                "warning: cluster c2: ClusterNetworkPolicy also-ten" + shared,
+                "warning: cluster c2: ClusterNetworkPolicy protect-db" + shared)
+            .doesNotContain("problem:");
+
+        // The clash is resolved: its warnings are cleared.
+        java.nio.file.Files.delete(manifests.resolve("clash.yaml"));
+        assertThat(
+                fenceline(
+                        "ingest",
+                        "--manifests",
+                        manifests.toString(),
+                        "--cluster",
+                        "c2",
+                        "--bootstrap-servers",
+                        b)
+                    .exit())
+            .isZero();
+        await("warnings cleared")
+            .atMost(Duration.ofSeconds(120))
+            .pollInterval(Duration.ofSeconds(1))
+            .until(
+                () -> {
+                  Run r =
+                      fenceline(
+                          "status",
+                          "--cluster",
+                          "c2",
+                          "--application-id",
+                          app,
+                          "--bootstrap-servers",
+                          b);
+                  return r.exit() == 0 && !r.out().contains("ClusterNetworkPolicy");
+                });
+      }
+    }
+  }
+
+  @Test
   void aNodeWhoseApplierStoppedGoesStaleWhileARunningIdleApplierStaysFresh() throws Exception {
     String app = "status-it-engine";
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"))) {

@@ -32,6 +32,13 @@ public final class Topics {
   /** Bad input with the reason and its origin in headers. */
   public static final String DEAD_LETTER = "fenceline.dead-letter";
 
+  /**
+   * Warnings about policies that are in force (ClusterNetworkPolicies that share a tier and
+   * priority), compacted: key = {@code <cluster>/<policy name>}, value = the warning (UTF-8) or a
+   * tombstone when it no longer holds.
+   */
+  public static final String POLICY_WARNINGS = "fenceline.policy-warnings";
+
   private Topics() {}
 
   /** The partition of {@link #SET_MEMBERS} that holds {@code cluster}'s set members. */
@@ -77,6 +84,10 @@ public final class Topics {
                   "compact",
                   "min.compaction.lag.ms",
                   Long.toString(RECEIPT_HISTORY_MS))),
+          new TopicSpec(
+              POLICY_WARNINGS,
+              1,
+              Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0")),
           new TopicSpec(
               DEAD_LETTER,
               1,

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fenceline.kafka.topics.EngineProgress;
 import io.fenceline.kafka.topics.EventPartitions;
+import io.fenceline.kafka.topics.PolicyWarnings;
 import io.fenceline.kafka.topics.Receipt;
 import io.fenceline.kafka.topics.Topics;
 import java.io.IOException;
@@ -38,6 +39,9 @@ import java.util.TreeSet;
  *       engine rejected that input and went on, so they do not make the pipeline stale or stuck;
  *       the fix is in the source objects, and a dead letter stays in the topic (7 days) after the
  *       object was fixed.
+ *   <li>Policy warnings ({@code fenceline.policy-warnings}): ClusterNetworkPolicies that share a
+ *       tier and priority (the API leaves their order open). Warnings too: they are enforced, in an
+ *       order fenceline chooses (by name).
  * </ul>
  *
  * Current (exit 0) exactly when there is no problem.
@@ -170,6 +174,32 @@ public final class PipelineStatus {
       List<EngineProgress.Partition> engine,
       String engineError,
       List<DeadLetterRecord> deadLetters) {
+    return assemble(
+        now,
+        staleAfter,
+        engineApplicationId,
+        clusters,
+        nodes,
+        engine,
+        engineError,
+        deadLetters,
+        List.of());
+  }
+
+  /**
+   * As above, with the policy warnings in force ({@code fenceline.policy-warnings}): each one of a
+   * shown cluster is a warning line.
+   */
+  public static Report assemble(
+      Instant now,
+      Duration staleAfter,
+      String engineApplicationId,
+      Set<String> clusters,
+      List<NodeStatus> nodes,
+      List<EngineProgress.Partition> engine,
+      String engineError,
+      List<DeadLetterRecord> deadLetters,
+      List<PolicyWarnings.Warning> policyWarnings) {
     List<String> problems = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
     Set<String> known = new TreeSet<>(clusters);
@@ -302,6 +332,11 @@ public final class PipelineStatus {
               + " (input the engine rejected and skipped)");
       for (DeadLetterRecord r : newest) {
         warnings.add("dead letter " + r.at() + " " + r.source() + ": " + oneLine(r.reason()));
+      }
+    }
+    for (PolicyWarnings.Warning w : policyWarnings) {
+      if (clusters.isEmpty() || clusters.contains(w.cluster())) {
+        warnings.add(oneLine(w.toString()));
       }
     }
     return new Report(

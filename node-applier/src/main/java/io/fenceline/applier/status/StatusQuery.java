@@ -9,6 +9,7 @@ import io.fenceline.core.facts.PolicyChainFact;
 import io.fenceline.core.model.ObjectKey;
 import io.fenceline.kafka.topics.DeadLetterHeaders;
 import io.fenceline.kafka.topics.EngineProgress;
+import io.fenceline.kafka.topics.PolicyWarnings;
 import io.fenceline.kafka.topics.Receipt;
 import io.fenceline.kafka.topics.Topics;
 import java.io.IOException;
@@ -107,6 +108,23 @@ public final class StatusQuery implements AutoCloseable {
               r.offset()));
     }
     return out;
+  }
+
+  /**
+   * The policy warnings in force (the latest record per key of {@code fenceline.policy-warnings},
+   * tombstones clearing), by key; none when the topic does not exist.
+   */
+  public List<PolicyWarnings.Warning> policyWarnings() {
+    Map<String, PolicyWarnings.Warning> latest = new TreeMap<>();
+    for (ConsumerRecord<String, byte[]> r : readAll(Topics.POLICY_WARNINGS)) {
+      PolicyWarnings.Warning w = PolicyWarnings.of(r.key(), r.value());
+      if (w == null) {
+        latest.remove(r.key());
+      } else {
+        latest.put(r.key(), w);
+      }
+    }
+    return List.copyOf(latest.values());
   }
 
   private static String header(ConsumerRecord<?, ?> r, String name) {

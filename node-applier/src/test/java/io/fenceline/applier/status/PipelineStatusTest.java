@@ -248,6 +248,32 @@ class PipelineStatusTest {
   }
 
   @Test
+  void policyWarningsOfTheShownClustersAreWarningsNotProblems() {
+    int p = EventPartitions.partitionOf("default", EVENT_PARTITIONS);
+    List<io.fenceline.kafka.topics.PolicyWarnings.Warning> warnings =
+        List.of(
+            new io.fenceline.kafka.topics.PolicyWarnings.Warning(
+                "default", "a", "Admin tier priority 10 is shared by [a, b]; ..."),
+            new io.fenceline.kafka.topics.PolicyWarnings.Warning("other", "x", "elsewhere"));
+    PipelineStatus.Report r =
+        PipelineStatus.assemble(
+            NOW,
+            STALE,
+            "fenceline-engine",
+            Set.of("default"),
+            List.of(node("default", "node-1", 12, 12, "ok", NOW.minusSeconds(20))),
+            engine(new Partition(p, 10L, 10)),
+            null,
+            List.of(),
+            warnings);
+    assertThat(r.current()).isTrue();
+    assertThat(r.warnings())
+        .containsExactly(
+            "cluster default: ClusterNetworkPolicy a: Admin tier priority 10 is shared by [a, b];"
+                + " ...");
+  }
+
+  @Test
   void theJsonCarriesEverything() {
     int p = EventPartitions.partitionOf("default", EVENT_PARTITIONS);
     PipelineStatus.Report r =
