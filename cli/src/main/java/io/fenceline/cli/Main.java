@@ -36,6 +36,7 @@ import picocli.CommandLine.Command;
       RulesCommand.class,
       ExplainCommand.class,
       DiffCommand.class,
+      io.fenceline.cli.forensics.WhatifCommand.class,
       HistoryCommand.class,
       SnapshotCommand.class,
       SimulateCommand.class,

@@ -26,6 +26,32 @@ final class AddressRanges {
 
   private AddressRanges() {}
 
+  /** {@code ranges} sorted, contiguous ones merged, as {@code a-b, c, d-e}. */
+  static String text(List<Range> ranges) {
+    List<Range> sorted =
+        ranges.stream()
+            .sorted(java.util.Comparator.comparingInt(Range::family).thenComparing(Range::first))
+            .toList();
+    List<Range> merged = new ArrayList<>();
+    for (Range r : sorted) {
+      Range last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+      if (last != null
+          && last.family() == r.family()
+          && last.last().add(BigInteger.ONE).compareTo(r.first()) >= 0) {
+        merged.set(
+            merged.size() - 1,
+            new Range(r.family(), last.first(), last.last().max(r.last()), last.representative()));
+      } else {
+        merged.add(r);
+      }
+    }
+    List<String> parts = new ArrayList<>();
+    for (Range r : merged) {
+      parts.add(r.text());
+    }
+    return String.join(", ", parts);
+  }
+
   static List<Range> of(
       List<IpPrefix> prefixes,
       Set<IpAddress> nodeAddresses,

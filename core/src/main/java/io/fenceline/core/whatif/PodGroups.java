@@ -45,7 +45,7 @@ final class PodGroups {
       }
       String sig = signature(before, b, v) + " | " + signature(after, a, v);
       bySignature.computeIfAbsent(sig, k -> new ArrayList<>()).add(a);
-      labels.putIfAbsent(sig, label(after, a, v));
+      labels.putIfAbsent(sig, podLabel(a, v));
     }
     for (Pod b : before.pods.values()) {
       if (!after.pods.containsKey(b.key())) {
@@ -53,7 +53,11 @@ final class PodGroups {
       }
     }
     for (Map.Entry<String, List<Pod>> e : bySignature.entrySet()) {
-      Group g = new Group(groups.size(), labels.get(e.getKey()), List.copyOf(e.getValue()));
+      Group g =
+          new Group(
+              groups.size(),
+              namespaceLabel(after, e.getValue(), v) + "/" + labels.get(e.getKey()),
+              List.copyOf(e.getValue()));
       groups.add(g);
       g.pods().forEach(p -> byPod.put(p.key(), g));
     }
@@ -108,10 +112,24 @@ final class PodGroups {
     return sb.toString();
   }
 
-  /** A readable label: the namespace and the pod labels any selector reads. */
-  private static String label(StateObjects s, Pod p, SelectorVocabulary v) {
+  /** The pod labels any selector reads, as a group shows them ({@code *}: none). */
+  private static String podLabel(Pod p, SelectorVocabulary v) {
     SortedMap<String, String> pod = project(p.labels(), v.podKeys);
-    return p.namespace() + "/" + (pod.isEmpty() ? "*" : pod.toString().replace(" ", ""));
+    return (pod.isEmpty() ? "*" : pod.toString().replace(" ", ""))
+        + (p.hostNetwork() ? " (hostNetwork)" : "");
+  }
+
+  /**
+   * The namespace of a group's pods, or when they span several the namespace labels any selector
+   * reads ({@code *}: none).
+   */
+  private static String namespaceLabel(StateObjects s, List<Pod> pods, SelectorVocabulary v) {
+    String first = pods.get(0).namespace();
+    if (pods.stream().allMatch(p -> p.namespace().equals(first))) {
+      return first;
+    }
+    SortedMap<String, String> ns = project(s.namespaceLabels(first), v.namespaceKeys);
+    return ns.isEmpty() ? "*" : "ns" + ns.toString().replace(" ", "");
   }
 
   private static SortedMap<String, String> project(Map<String, String> labels, Set<String> keys) {

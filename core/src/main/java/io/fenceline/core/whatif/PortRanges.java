@@ -14,16 +14,46 @@ import java.util.TreeSet;
  */
 final class PortRanges {
   /** {@code [first, last]}. */
-  record Range(Protocol protocol, int first, int last) {
-    String text() {
-      String p = protocol.kernelName();
-      return first == last
-          ? p + "/" + first
-          : first == 1 && last == 65535 ? p + "/any" : p + "/" + first + "-" + last;
-    }
-  }
+  record Range(Protocol protocol, int first, int last) {}
 
   private PortRanges() {}
+
+  /**
+   * {@code ranges} as one text per protocol, contiguous ranges merged: {@code tcp/any}, {@code
+   * tcp/80,8000-8080}.
+   */
+  static List<String> text(List<Range> ranges) {
+    List<String> out = new ArrayList<>();
+    for (Protocol proto : Protocol.values()) {
+      List<Range> of =
+          ranges.stream()
+              .filter(r -> r.protocol() == proto)
+              .sorted(java.util.Comparator.comparingInt(Range::first))
+              .toList();
+      List<Range> merged = new ArrayList<>();
+      for (Range r : of) {
+        Range last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+        if (last != null && last.last() + 1 >= r.first()) {
+          merged.set(
+              merged.size() - 1, new Range(proto, last.first(), Math.max(last.last(), r.last())));
+        } else {
+          merged.add(r);
+        }
+      }
+      if (merged.isEmpty()) {
+        continue;
+      }
+      List<String> parts = new ArrayList<>();
+      for (Range r : merged) {
+        parts.add(
+            r.first() == 1 && r.last() == 65535
+                ? "any"
+                : r.first() == r.last() ? Integer.toString(r.first()) : r.first() + "-" + r.last());
+      }
+      out.add(proto.kernelName() + "/" + String.join(",", parts));
+    }
+    return out;
+  }
 
   static List<Range> of(SelectorVocabulary v, Protocol protocol, Pod destination) {
     TreeSet<Integer> cuts = new TreeSet<>(v.portBoundaries.getOrDefault(protocol, new TreeSet<>()));

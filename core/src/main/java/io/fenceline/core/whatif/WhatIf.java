@@ -62,6 +62,41 @@ public final class WhatIf {
     return new Run(List.copyOf(before), List.copyOf(after), maxExamples).report();
   }
 
+  /** Changed flows of one endpoint pair with one explanation in each state, over ports. */
+  private static final class Flows {
+    final PodGroups.Group srcGroup;
+    final AddressRanges.Range srcRange;
+    final PodGroups.Group dstGroup;
+    final AddressRanges.Range dstRange;
+    final int family;
+    final boolean before;
+    final boolean after;
+    final String beforeWhy;
+    final String afterWhy;
+    final List<PortRanges.Range> ports = new ArrayList<>();
+
+    Flows(
+        PodGroups.Group srcGroup,
+        AddressRanges.Range srcRange,
+        PodGroups.Group dstGroup,
+        AddressRanges.Range dstRange,
+        int family,
+        boolean before,
+        boolean after,
+        String beforeWhy,
+        String afterWhy) {
+      this.srcGroup = srcGroup;
+      this.srcRange = srcRange;
+      this.dstGroup = dstGroup;
+      this.dstRange = dstRange;
+      this.family = family;
+      this.before = before;
+      this.after = after;
+      this.beforeWhy = beforeWhy;
+      this.afterWhy = afterWhy;
+    }
+  }
+
   /** One comparison. */
   private static final class Run {
     private final StateObjects before;
@@ -72,7 +107,7 @@ public final class WhatIf {
     private final FlowExplainer explainAfter;
     private final Map<Integer, List<AddressRanges.Range>> ranges = new LinkedHashMap<>();
     private final int maxExamples;
-    private final Map<String, Change> changes = new LinkedHashMap<>();
+    private final Map<String, Flows> flows = new LinkedHashMap<>();
     private final Set<String> evaluated = new HashSet<>();
     private long evaluations;
 
@@ -144,8 +179,7 @@ public final class WhatIf {
           }
         }
       }
-      return new Report(
-          List.copyOf(changes.values()), groups.all().size(), groups.notCompared(), evaluations);
+      return new Report(changes(), groups.all().size(), groups.notCompared(), evaluations);
     }
 
     private List<PodGroups.Group> holders(IpAddress ip) {
@@ -230,38 +264,80 @@ public final class WhatIf {
         FlowExplainer.Explanation will) {
       String beforeWhy = why(was);
       String afterWhy = why(will);
-      Side source = side(srcGroup, srcRange);
-      Side destination = side(dstGroup, dstRange);
-      String key = source + ">" + destination + "|" + family + "|" + beforeWhy + "|" + afterWhy;
-      Change known = changes.get(key);
-      if (known != null) {
-        List<String> p = new ArrayList<>(known.ports());
-        p.add(ports.text());
-        changes.put(
-            key,
-            new Change(
-                known.source(),
-                known.destination(),
-                family,
-                p,
-                known.pairs(),
-                known.examples(),
-                known.before(),
-                known.after(),
-                beforeWhy,
-                afterWhy));
-        return;
+      String key =
+          (srcGroup != null ? "g" + srcGroup.id() : "r" + srcRange.text())
+              + ">"
+              + (dstGroup != null ? "g" + dstGroup.id() : "r" + dstRange.text())
+              + "|"
+              + family
+              + "|"
+              + beforeWhy
+              + "|"
+              + afterWhy;
+      flows
+          .computeIfAbsent(
+              key,
+              k ->
+                  new Flows(
+                      srcGroup,
+                      srcRange,
+                      dstGroup,
+                      dstRange,
+                      family,
+                      was.allowed(),
+                      will.allowed(),
+                      beforeWhy,
+                      afterWhy))
+          .ports
+          .add(ports);
+    }
+
+    /**
+     * The changes: flows of one endpoint pair merged over ports, then pairs that differ only in the
+     * range of outside addresses merged over ranges.
+     */
+    private List<Change> changes() {
+      Map<String, List<Flows>> byShape = new LinkedHashMap<>();
+      for (Flows f : flows.values()) {
+        String shape =
+            (f.srcGroup != null ? "g" + f.srcGroup.id() : "range")
+                + ">"
+                + (f.dstGroup != null ? "g" + f.dstGroup.id() : "range")
+                + "|"
+                + f.family
+                + "|"
+                + PortRanges.text(f.ports)
+                + "|"
+                + f.beforeWhy
+                + "|"
+                + f.afterWhy;
+        byShape.computeIfAbsent(shape, k -> new ArrayList<>()).add(f);
       }
+      List<Change> out = new ArrayList<>();
+      for (List<Flows> same : byShape.values()) {
+        Flows f = same.get(0);
+        List<AddressRanges.Range> outside = new ArrayList<>();
+        for (Flows x : same) {
+          if (x.srcGroup == null || x.dstGroup == null) {
+            outside.add(x.srcGroup == null ? x.srcRange : x.dstRange);
+          }
+        }
+        out.add(change(f, outside.isEmpty() ? null : AddressRanges.text(outside)));
+      }
+      return out;
+    }
+
+    private Change change(Flows f, String rangeText) {
       long pairs;
       List<String> examples = new ArrayList<>();
-      if (srcGroup != null && dstGroup != null) {
-        boolean same = srcGroup == dstGroup;
+      if (f.srcGroup != null && f.dstGroup != null) {
+        boolean same = f.srcGroup == f.dstGroup;
         pairs =
-            (long) srcGroup.pods().size() * dstGroup.pods().size()
-                - (same ? srcGroup.pods().size() : 0);
+            (long) f.srcGroup.pods().size() * f.dstGroup.pods().size()
+                - (same ? f.srcGroup.pods().size() : 0);
         outer:
-        for (Pod a : srcGroup.pods()) {
-          for (Pod b : dstGroup.pods()) {
+        for (Pod a : f.srcGroup.pods()) {
+          for (Pod b : f.dstGroup.pods()) {
             if (examples.size() >= maxExamples) {
               break outer;
             }
@@ -271,33 +347,28 @@ public final class WhatIf {
           }
         }
       } else {
-        PodGroups.Group g = srcGroup != null ? srcGroup : dstGroup;
+        PodGroups.Group g = f.srcGroup != null ? f.srcGroup : f.dstGroup;
         pairs = g.pods().size();
         for (Pod p : g.pods().subList(0, Math.min(maxExamples, g.pods().size()))) {
-          examples.add(
-              srcGroup != null
-                  ? p.key() + " -> " + dstRange.text()
-                  : srcRange.text() + " -> " + p.key());
+          examples.add(f.srcGroup != null ? p.key() + " -> outside" : "outside -> " + p.key());
         }
       }
-      changes.put(
-          key,
-          new Change(
-              source,
-              destination,
-              family,
-              List.of(ports.text()),
-              pairs,
-              List.copyOf(examples),
-              was.allowed(),
-              will.allowed(),
-              beforeWhy,
-              afterWhy));
+      return new Change(
+          side(f.srcGroup, rangeText),
+          side(f.dstGroup, rangeText),
+          f.family,
+          PortRanges.text(f.ports),
+          pairs,
+          List.copyOf(examples),
+          f.before,
+          f.after,
+          f.beforeWhy,
+          f.afterWhy);
     }
 
-    private Side side(PodGroups.Group g, AddressRanges.Range r) {
+    private Side side(PodGroups.Group g, String rangeText) {
       if (g == null) {
-        return new Side(r.text(), 0, List.of(), true);
+        return new Side(rangeText, 0, List.of(), true);
       }
       List<String> ex =
           g.pods().stream().limit(Math.max(1, maxExamples)).map(p -> p.key().toString()).toList();
