@@ -12,7 +12,6 @@ import io.fenceline.core.reference.Flow;
 import io.fenceline.core.reference.ReferenceModel;
 import io.fenceline.core.testing.ClusterState;
 import io.fenceline.core.testing.RandomClusters;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -89,7 +88,7 @@ class WhatIfAgreesWithReferenceTest {
       for (String pair : c.examples()) {
         for (Protocol proto : Protocol.values()) {
           for (int port : RandomClusters.PORTS) {
-            if (covers(c.ports(), proto, port)) {
+            if (WhatIfReports.covers(c.ports(), proto, port)) {
               reported.add(pair + " v" + c.family() + " " + proto.kernelName() + "/" + port);
             }
           }
@@ -126,10 +125,10 @@ class WhatIfAgreesWithReferenceTest {
                     .anyMatch(
                         c ->
                             c.destination().range()
-                                && inRange(c.destination().label(), ext)
+                                && WhatIfReports.inRange(c.destination().label(), ext)
                                 && c.examples().stream()
                                     .anyMatch(e -> e.startsWith(x.key() + " -> "))
-                                && covers(c.ports(), proto, port));
+                                && WhatIfReports.covers(c.ports(), proto, port));
               }
               Flow in =
                   new Flow(
@@ -140,9 +139,9 @@ class WhatIfAgreesWithReferenceTest {
                     .anyMatch(
                         c ->
                             c.source().range()
-                                && inRange(c.source().label(), ext)
+                                && WhatIfReports.inRange(c.source().label(), ext)
                                 && c.destination().examples().contains(x.key().toString())
-                                && covers(c.ports(), proto, port));
+                                && WhatIfReports.covers(c.ports(), proto, port));
               }
             }
           }
@@ -167,44 +166,6 @@ class WhatIfAgreesWithReferenceTest {
         b.policies().stream().filter(p -> names.contains(p.namespace())).toList();
     return new ClusterState(namespaces, a.pods(), policies, b.clusterPolicies(), a.nodeObjects())
         .objects();
-  }
-
-  private static boolean covers(List<String> ports, Protocol proto, int port) {
-    for (String p : ports) {
-      String[] pp = p.split("/");
-      if (!pp[0].equals(proto.kernelName())) {
-        continue;
-      }
-      for (String part : pp[1].split(",")) {
-        if (part.equals("any")) {
-          return true;
-        }
-        String[] range = part.split("-");
-        int from = Integer.parseInt(range[0]);
-        int to = range.length > 1 ? Integer.parseInt(range[1]) : from;
-        if (from <= port && port <= to) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  private static boolean inRange(String text, IpAddress ip) {
-    for (String part : text.split(", ")) {
-      int dash = part.indexOf('-');
-      IpAddress from = IpAddress.parse(dash < 0 ? part : part.substring(0, dash));
-      IpAddress to = IpAddress.parse(dash < 0 ? part : part.substring(dash + 1));
-      if (from.family() != ip.family()) {
-        continue;
-      }
-      BigInteger v = new BigInteger(1, ip.bytes());
-      if (new BigInteger(1, from.bytes()).compareTo(v) <= 0
-          && v.compareTo(new BigInteger(1, to.bytes())) <= 0) {
-        return true;
-      }
-    }
-    return false;
   }
 
   @Provide
