@@ -133,6 +133,14 @@ class HelmChartTest {
                     "extraArgs",
                     List.of("--heartbeat-interval=15")))),
         Arguments.of(
+            "engine only (the fleet's central cluster)",
+            map("ingest", map("enabled", false), "applier", map("enabled", false))),
+        Arguments.of(
+            "ingest and applier only (a member cluster)", map("engine", map("enabled", false))),
+        Arguments.of(
+            "removing a member cluster",
+            map("engine", map("enabled", false), "uninstall", map("enabled", true))),
+        Arguments.of(
             "no disruption budget",
             map("engine", map("podDisruptionBudget", map("enabled", false)))));
   }
@@ -161,12 +169,36 @@ class HelmChartTest {
     assertThat(c.objects.stream().map(HelmChartTest::key).distinct().count())
         .as(variant + ": no object twice")
         .isEqualTo(c.objects.size());
-    ingestMayOnlyGetListWatchWhatItReads(c);
     workloadsReadKafkaSettingsFromValuesAndSecretsByName(c, values);
     probesAreHealthzAndLivezOnTheMetricsPort(c);
     containerArgumentsParseWithTheCli(c);
-    applierOrUninstallHasExactlyTheDocumentedCapabilities(c, values);
     metricsServicesSelectTheirWorkloads(c);
+    Set<String> components = new TreeSet<>();
+    c.workloads()
+        .forEach(
+            w -> components.add(w.getMetadata().getLabels().get("app.kubernetes.io/component")));
+    Map<String, Object> v = c.values;
+    Set<String> expected = new TreeSet<>();
+    if (enabled(v, "engine")) {
+      expected.add("engine");
+    }
+    if (enabled(v, "ingest")) {
+      expected.add("ingest");
+      ingestMayOnlyGetListWatchWhatItReads(c);
+    } else {
+      assertThat(c.objects)
+          .as(variant + ": no API access without ingest")
+          .noneMatch(o -> o.getKind().endsWith("Role") || o.getKind().endsWith("RoleBinding"));
+    }
+    if (enabled(v, "uninstall")) {
+      expected.add("uninstall");
+    } else if (enabled(v, "applier")) {
+      expected.add("applier");
+    }
+    assertThat(components).as(variant + ": components").isEqualTo(expected);
+    if (expected.contains("applier") || expected.contains("uninstall")) {
+      applierOrUninstallHasExactlyTheDocumentedCapabilities(c, values);
+    }
   }
 
   @Test
@@ -193,6 +225,29 @@ class HelmChartTest {
     assertThat(container(c.one(Deployment.class, "fenceline-engine")).getImage())
         .isEqualTo(ContainerImages.DEFAULT_FENCELINE);
     assertThat(c.notes).contains("prod-eu1").contains("fenceline status");
+  }
+
+  @SuppressWarnings("unchecked")
+  static boolean enabled(Map<String, Object> values, String component) {
+    return Boolean.TRUE.equals(((Map<String, Object>) values.get(component)).get("enabled"));
+  }
+
+  @Test
+  void theFleetsCentralClusterNeedsNoClusterId() throws IOException {
+    Map<String, Object> engineOnly =
+        map(
+            "cluster",
+            map("id", ""),
+            "ingest",
+            map("enabled", false),
+            "applier",
+            map("enabled", false));
+    assertThat(Chart.render(engineOnly).objects.stream().map(HelmChartTest::key).toList())
+        .containsExactlyInAnyOrder(
+            "ServiceAccount fenceline-system/fenceline-engine",
+            "Deployment fenceline-system/fenceline-engine",
+            "PodDisruptionBudget fenceline-system/fenceline-engine",
+            "Service fenceline-system/fenceline-engine-metrics");
   }
 
   @Test
