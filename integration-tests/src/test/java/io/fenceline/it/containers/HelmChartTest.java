@@ -251,6 +251,27 @@ class HelmChartTest {
   }
 
   @Test
+  void aComponentsImageTagOverridesTheCommonOneForAStagedUpgrade() throws IOException {
+    Chart c =
+        Chart.render(
+            map(
+                "image",
+                map("repository", "reg.example/fenceline", "tag", "1.0"),
+                "applier",
+                map("imageTag", "1.1")));
+    assertThat(container(c.one(DaemonSet.class, "fenceline-applier")).getImage())
+        .isEqualTo("reg.example/fenceline:1.1");
+    assertThat(container(c.one(Deployment.class, "fenceline-engine")).getImage())
+        .isEqualTo("reg.example/fenceline:1.0");
+    assertThat(container(c.one(Deployment.class, "fenceline-ingest")).getImage())
+        .isEqualTo("reg.example/fenceline:1.0");
+    Chart removing =
+        Chart.render(map("applier", map("imageTag", "1.1"), "uninstall", map("enabled", true)));
+    assertThat(container(removing.one(DaemonSet.class, "fenceline-uninstall")).getImage())
+        .isEqualTo("fenceline:1.1");
+  }
+
+  @Test
   void engineDisruptionBudgetLetsOnePodGoAtATime() throws IOException {
     Chart c = Chart.render(map());
     PodDisruptionBudget pdb = c.one(PodDisruptionBudget.class, "fenceline-engine");
