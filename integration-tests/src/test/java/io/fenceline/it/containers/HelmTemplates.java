@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * functions that fenceline's chart uses. There is no helm binary here: Debian has no helm package;
  * Maven Central has Helm only as a native library inside helm-java ({@code
  * com.marcnuri.helm-java}), which this module does not depend on. The chart's renderings by this
- * class and by helm-java 0.0.15 were compared once, document by document, for nine value sets
+ * class and by helm-java 0.0.15 were compared once, document by document, for eleven value sets
  * (docs/deploy.md, "How the chart is tested"). Anything outside the subset is an error, never a
  * guess:
  *
