@@ -46,6 +46,8 @@ public class FencelineContainer extends GenericContainer<FencelineContainer> {
   private boolean dryRun;
   private String bootstrapServers;
   private ContainerCli cli;
+  private final java.util.concurrent.atomic.AtomicInteger whatifRuns =
+      new java.util.concurrent.atomic.AtomicInteger();
   private NetnsProbes probes;
   private long startedMillis = -1;
 
@@ -197,6 +199,62 @@ public class FencelineContainer extends GenericContainer<FencelineContainer> {
   public Explanation explainWithText(String from, String to, int port, Protocol protocol) {
     return explain(from, to, port, protocol)
         .withText(runExplain(from, to, port, protocol, "table").strip());
+  }
+
+  /**
+   * {@code fenceline whatif}: the connections a proposal would change against the state this
+   * container enforces now. {@code proposal} is a manifest file or folder (its objects replace or
+   * add to the running ones); {@code deletions} are objects to remove, as {@code
+   * NetworkPolicy/shop/db} or {@code Namespace/shop}.
+   */
+  public WhatIfResult whatif(Path proposal, String... deletions) {
+    ManifestSet m = new ManifestSet();
+    m.addPath(proposal);
+    return runWhatif(m, deletions);
+  }
+
+  /** As {@link #whatif(Path, String...)}, the proposal a classpath resource (file or folder). */
+  public WhatIfResult whatifFromClasspath(String proposal, String... deletions) {
+    ManifestSet m = new ManifestSet();
+    m.addClasspathResource(proposal);
+    return runWhatif(m, deletions);
+  }
+
+  /** As {@link #whatif(Path, String...)}, the proposal fabric8 model objects. */
+  public WhatIfResult whatif(List<? extends HasMetadata> proposal, String... deletions) {
+    ManifestSet m = new ManifestSet();
+    m.addObjects(proposal);
+    return runWhatif(m, deletions);
+  }
+
+  /** As {@link #whatif(Path, String...)} with deletions only. */
+  public WhatIfResult whatifDeleting(String... deletions) {
+    return runWhatif(new ManifestSet(), deletions);
+  }
+
+  private WhatIfResult runWhatif(ManifestSet proposal, String... deletions) {
+    requireStarted();
+    if (proposal.isEmpty() && deletions.length == 0) {
+      throw new IllegalArgumentException("nothing proposed: give a proposal or deletions");
+    }
+    String dir = "/tmp/fenceline-whatif-" + whatifRuns.incrementAndGet();
+    List<String> args = new ArrayList<>(List.of("whatif", "-o", "json", "--max-examples", "20"));
+    if (!proposal.isEmpty()) {
+      for (Map.Entry<String, byte[]> f : proposal.files().entrySet()) {
+        copyFileToContainer(Transferable.of(f.getValue()), dir + "/" + f.getKey());
+      }
+      args.addAll(List.of("--manifests", dir));
+    }
+    for (String d : deletions) {
+      args.addAll(List.of("--delete", d));
+    }
+    args.addAll(brokerArgs());
+    ExecResult r = cli.fenceline(args);
+    if (r.getExitCode() != 0 && r.getExitCode() != 1) {
+      throw new IllegalStateException(
+          "fenceline whatif failed (exit " + r.getExitCode() + "): " + r.getStderr().strip());
+    }
+    return WhatIfResult.parse(r.getStdout());
   }
 
   /** A real connection attempt from one pod to another (network namespace mode only). */

@@ -4,6 +4,7 @@ import static io.fenceline.testcontainers.FencelineAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -51,6 +52,52 @@ class ShopPoliciesIT {
         .hasMessageContaining("the connection attempt connected")
         .hasMessageContaining("ALLOWED")
         .hasMessageContaining("shop/db");
+  }
+
+  @Test
+  void shouldReportWhatAProposedChangeWouldCutBeforeItLands(FencelineContainer fenceline) {
+    // the db team trusts app=api instead of app=backend: no pod carries it yet
+    WhatIfResult cut =
+        fenceline.whatif(
+            List.of(
+                new io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder()
+                    .withNewMetadata()
+                    .withName("db")
+                    .withNamespace("shop")
+                    .endMetadata()
+                    .withNewSpec()
+                    .withNewPodSelector()
+                    .addToMatchLabels("app", "db")
+                    .endPodSelector()
+                    .withPolicyTypes("Ingress")
+                    .addNewIngress()
+                    .addNewFrom()
+                    .withNewPodSelector()
+                    .addToMatchLabels("app", "api")
+                    .endPodSelector()
+                    .endFrom()
+                    .addNewPort()
+                    .withProtocol("TCP")
+                    .withNewPort(5432)
+                    .endPort()
+                    .endIngress()
+                    .endSpec()
+                    .build()));
+    assertThat(cut.changed()).isTrue();
+    assertThat(cut.changes())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.concerns("shop/backend", "shop/db")).isTrue();
+              assertThat(c.ports()).containsExactly("tcp/5432");
+              assertThat(c.before()).isTrue();
+              assertThat(c.after()).isFalse();
+              assertThat(c.afterWhy()).contains("isolated by [shop/db, shop/default-deny]");
+            });
+    assertThat(fenceline.whatifFromClasspath("shop/db.yaml").changed()).isFalse();
+    assertThat(fenceline.whatifDeleting("NetworkPolicy/shop/default-deny").changes())
+        .isNotEmpty()
+        .allSatisfy(c -> assertThat(c.after()).isTrue());
   }
 
   @Test

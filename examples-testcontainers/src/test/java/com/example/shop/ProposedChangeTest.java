@@ -1,9 +1,11 @@
 package com.example.shop;
 
 import static io.fenceline.testcontainers.FencelineAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fenceline.testcontainers.FencelineContainer;
+import io.fenceline.testcontainers.WhatIfResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +41,29 @@ class ProposedChangeTest {
           .hasMessageContaining("Connection refused")
           .hasMessageContaining("DENIED shop/backend")
           .hasMessageContaining("ingress: DENIED, isolated by [shop/db, shop/default-deny]");
+    }
+  }
+
+  /**
+   * The same proposal checked without running it: {@code whatif} against the policies in force
+   * lists every connection it would change, so the build can fail on any change nobody expected.
+   */
+  @Test
+  void whatifListsWhatTheProposalWouldChange() {
+    try (FencelineContainer fenceline =
+        new FencelineContainer().withManifests(Path.of("policies")).withDryRun()) {
+      fenceline.start();
+      WhatIfResult result = fenceline.whatif(Path.of("proposed/db.yaml"));
+      assertThat(result.changed()).isTrue();
+      assertThat(result.changes())
+          .singleElement()
+          .satisfies(
+              c -> {
+                assertThat(c.concerns("shop/backend", "shop/db")).isTrue();
+                assertThat(c.before()).isTrue();
+                assertThat(c.after()).isFalse();
+                assertThat(c.ports()).containsExactly("tcp/5432");
+              });
     }
   }
 }
